@@ -1,0 +1,144 @@
+/**
+ * Wire types of the live comment API (v1), shared by the server and every client.
+ * The contract they follow is docs/API.md.
+ */
+
+export * from './close-codes.js';
+export * from './errors.js';
+
+/** A user as shown next to a comment. */
+export interface UserRef {
+  id: string;
+  name: string;
+}
+
+/** Roles carried in a token's `role` claim. */
+export type Role = 'viewer' | 'moderator' | 'admin' | 'service';
+
+/** All roles, in the order of their power (service stands apart: a trusted publisher). */
+export const ROLES: readonly Role[] = ['viewer', 'moderator', 'admin', 'service'];
+
+/** A published comment. `seq` is its place in the event's log. */
+export interface Comment {
+  id: string;
+  eventId: string;
+  seq: number;
+  user: UserRef;
+  text: string;
+  createdAt: number;
+  parentId?: string;
+}
+
+/** Per-event settings an owner or moderator may change. */
+export interface EventSettings {
+  /** Minimum time between two comments of one user, 0 for off. */
+  slowModeMs: number;
+  /** Longest comment, in Unicode code points. */
+  maxCommentChars: number;
+  /** Refuse a comment that repeats a recent one from anybody. */
+  uniqueChat: boolean;
+  /** Terms that get a comment blocked. */
+  blockedTerms: string[];
+  /** Whether comments may carry links. */
+  linksAllowed: boolean;
+  /** Per-user rate limit: comments per minute (a small burst on top). */
+  rateLimitPerMinute: number;
+  /** Moderation thresholds, scores in 0..1. */
+  moderation: ModerationThresholds;
+}
+
+/** Scores above `block*` block a comment, above `hold*` hold it for review. */
+export interface ModerationThresholds {
+  spamBlock: number;
+  spamHold: number;
+  toxicityBlock: number;
+  toxicityHold: number;
+  /** Show a blocked comment to its author only, so spammers do not learn they are filtered. */
+  shadow: boolean;
+}
+
+/** An event's lifecycle state. */
+export type EventStatus = 'live' | 'ended';
+
+/** A live event (a stream, a match, a talk) and its comment log's head. */
+export interface LiveEvent {
+  id: string;
+  title: string;
+  status: EventStatus;
+  ownerId: string;
+  createdAt: number;
+  endedAt?: number;
+  lastSeq: number;
+  viewers: number;
+  settings: EventSettings;
+}
+
+/** A comment entry of the log. */
+export interface CommentEntry {
+  seq: number;
+  type: 'comment';
+  comment: Comment;
+}
+
+/** A deletion: viewers remove the comment. */
+export interface DeleteEntry {
+  seq: number;
+  type: 'delete';
+  commentId: string;
+}
+
+/** A ban: viewers hide the user's comments; `until` null is permanent. */
+export interface BanEntry {
+  seq: number;
+  type: 'ban';
+  userId: string;
+  until: number | null;
+}
+
+/** A change of the event's state or settings. */
+export interface EventEntry {
+  seq: number;
+  type: 'event';
+  event: LiveEvent;
+}
+
+/** One entry of an event's log; `seq` runs 1, 2, 3... with no gaps. */
+export type Entry = CommentEntry | DeleteEntry | BanEntry | EventEntry;
+
+/** An entry before the store gave it its sequence number. */
+export type NewEntry =
+  | Omit<CommentEntry, 'seq'>
+  | Omit<DeleteEntry, 'seq'>
+  | Omit<BanEntry, 'seq'>
+  | Omit<EventEntry, 'seq'>;
+
+/** Outcome of a post. */
+export type PostStatus = 'published' | 'held';
+
+/** Frames the server sends over a WebSocket. */
+export type ServerFrame =
+  | { type: 'entries'; items: Entry[] }
+  | { type: 'presence'; viewers: number }
+  | { type: 'ack'; clientId: string; status: PostStatus; comment: Comment }
+  | { type: 'error'; clientId?: string; error: ErrorBody }
+  | { type: 'reset'; lastSeq: number; reason: string }
+  | { type: 'pong' };
+
+/** Frames a client sends over a WebSocket. */
+export type ClientFrame = { type: 'comment'; text: string; clientId: string; parentId?: string } | { type: 'ping' };
+
+/** The body of every error: `{"error": ErrorBody}`. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  retryAfterMs?: number;
+  [detail: string]: unknown;
+}
+
+/** Answer of the log listing and of a long poll. */
+export interface EntriesPage {
+  items: Entry[];
+  lastSeq: number;
+  /** Set when the requested resume point cannot be served: reload recent history. */
+  reset?: boolean;
+}

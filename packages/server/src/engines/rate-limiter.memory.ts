@@ -1,0 +1,32 @@
+// In-process rate limits: for a single node.
+import type { RateDecision, RateLimiter, RateRule } from './rate-limiter.js';
+
+/** GCRA over a map of "theoretical arrival times", swept of stale keys now and then. */
+export class MemoryRateLimiter implements RateLimiter {
+  private readonly tat = new Map<string, number>();
+  private lastSweep = Date.now();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async take(key: string, rule: RateRule): Promise<RateDecision> {
+    const now = this.now();
+    this.sweep(now);
+    const tat = Math.max(this.tat.get(key) ?? now, now);
+    const next = tat + rule.intervalMs;
+    const over = next - now - rule.burst * rule.intervalMs;
+    if (over > 0) return { ok: false, retryAfterMs: Math.ceil(over) };
+    this.tat.set(key, next);
+    return { ok: true };
+  }
+
+  async close(): Promise<void> {
+    this.tat.clear();
+  }
+
+  /** Drops keys whose bucket is full again, at most once a minute. */
+  private sweep(now: number): void {
+    if (now - this.lastSweep < 60_000) return;
+    this.lastSweep = now;
+    for (const [key, tat] of this.tat) if (tat <= now) this.tat.delete(key);
+  }
+}

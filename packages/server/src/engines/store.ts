@@ -1,0 +1,110 @@
+import type { Comment, Entry, EventSettings, EventStatus, NewEntry } from '@livecomments/protocol';
+
+/** An event as the store keeps it (the viewer count is not stored: presence knows it). */
+export interface EventRecord {
+  id: string;
+  title: string;
+  status: EventStatus;
+  ownerId: string;
+  createdAt: number;
+  endedAt?: number;
+  lastSeq: number;
+  settings: EventSettings;
+}
+
+/** Where a comment stands. Only `published` and `deleted` comments have a `seq`. */
+export type CommentStatus = 'published' | 'held' | 'rejected' | 'deleted';
+
+/** A comment with what the store keeps beside the wire shape. */
+export interface StoredComment {
+  comment: Omit<Comment, 'seq'> & { seq: number | null };
+  status: CommentStatus;
+  clientId?: string;
+  /** Moderation scores and reasons (held comments show them to moderators). */
+  scores?: Record<string, number>;
+  reasons?: string[];
+}
+
+/** One entry to append, with the idempotency key of the post that made it. */
+export interface AppendItem {
+  eventId: string;
+  entry: NewEntry;
+  /** For comment entries: the author's retry key; a second append with it returns the first. */
+  clientId?: string;
+}
+
+/** What an append did: a new entry, or the comment a retried post already made. */
+export type AppendResult = { entry: Entry } | { existing: StoredComment };
+
+/** A ban of one user from one event; `until` null is permanent. */
+export interface Ban {
+  eventId: string;
+  userId: string;
+  until: number | null;
+  reason?: string;
+  by: string;
+  createdAt: number;
+}
+
+/** One moderator (or pipeline) action, for the moderation log and as a labeled example. */
+export interface ModAction {
+  eventId: string;
+  action: 'approve' | 'reject' | 'delete' | 'ban' | 'unban' | 'settings' | 'end' | 'hold' | 'block';
+  actorId: string;
+  at: number;
+  targetId?: string;
+  reason?: string;
+  /** The comment text the action judged, kept as a labeled example for retraining. */
+  text?: string;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * The source of truth and the sequencer. Every visible change of an event is an entry of its
+ * log; the store gives each the next `seq` of its event, with no gap and no duplicate, and keeps
+ * the projections (events, comments, bans) in step inside the same transaction.
+ *
+ * Guarantees: `append` is atomic for the whole batch and durable when its promise resolves;
+ * entries of one event get consecutive `seq`s in the order given; concurrent appends from many
+ * processes to one event never share or skip a `seq`.
+ */
+export interface Store {
+  /** Creates or upgrades the schema. Idempotent. */
+  migrate(): Promise<void>;
+  /** Throws when the store cannot be reached. */
+  ping(): Promise<void>;
+  /** Creates an event with `lastSeq` 0. */
+  createEvent(event: EventRecord): Promise<void>;
+  getEvent(id: string): Promise<EventRecord | null>;
+  /** Newest first. */
+  listEvents(filter: { status?: EventStatus; limit: number }): Promise<EventRecord[]>;
+  /**
+   * Appends entries in one transaction. Side effects by type: `comment` publishes the comment
+   * (or an earlier held one of the same id), `delete` marks it deleted and blanks its text,
+   * `ban` records the ban, `event` replaces the event's title, status, endedAt and settings.
+   */
+  append(items: AppendItem[]): Promise<AppendResult[]>;
+  /** Entries with `seq > after`, ascending, at most `limit`. */
+  readAfter(eventId: string, after: number, limit: number): Promise<Entry[]>;
+  /** Entries with `seq < before`, newest first, at most `limit`. */
+  readBefore(eventId: string, before: number, limit: number): Promise<Entry[]>;
+  getComment(eventId: string, commentId: string): Promise<StoredComment | null>;
+  /** The comment a user's post with this retry key made, if any. */
+  findByClientId(eventId: string, userId: string, clientId: string): Promise<StoredComment | null>;
+  /** Keeps a comment out of the log until a moderator approves it. Idempotent per client id. */
+  holdComment(held: StoredComment): Promise<StoredComment>;
+  /** Held comments of an event, oldest first. */
+  listHeld(eventId: string, limit: number): Promise<StoredComment[]>;
+  /** Marks a held comment rejected; false when it was not held. */
+  rejectHeld(eventId: string, commentId: string): Promise<boolean>;
+  getBan(eventId: string, userId: string): Promise<Ban | null>;
+  listBans(eventId: string): Promise<Ban[]>;
+  /** Records a ban without a log entry (the `ban` entry is appended by the caller). */
+  putBan(ban: Ban): Promise<void>;
+  /** False when there was no ban. */
+  removeBan(eventId: string, userId: string): Promise<boolean>;
+  addModAction(action: ModAction): Promise<void>;
+  /** Newest first. */
+  listModActions(eventId: string, limit: number): Promise<ModAction[]>;
+  close(): Promise<void>;
+}
