@@ -6,13 +6,16 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['packages', 'bench'].flatMap((dir) => {
-  try {
-    return readdirSync(dir).map((name) => join(dir, name, 'dist'));
-  } catch {
-    return [];
-  }
-});
+const roots = [
+  ...(() => {
+    try {
+      return readdirSync('packages').map((name) => join('packages', name, 'dist'));
+    } catch {
+      return [];
+    }
+  })(),
+  join('bench', 'dist'),
+];
 
 /** Test files under `dir`, depth first, sorted for a stable order. */
 function findTests(dir) {

@@ -23,6 +23,8 @@ export interface StageResult {
   postErrors: number;
   posterSkipped: number;
   serverCpuPercent: number;
+  /** Server CPU time per million delivered comments: the cost that contention on a shared machine does not hide. */
+  serverCpuSecondsPerMillion: number | null;
   serverRssMB: number;
   loadCpuPercent: number;
   framesPerEntry: number | null;
@@ -211,6 +213,7 @@ export class FanoutRun {
       postErrors,
       posterSkipped: skipped,
       serverCpuPercent: round(serverCpuPercent),
+      serverCpuSecondsPerMillion: delivered > 0 ? round(((serverCpuPercent / 100) * n * 1e6) / delivered, 3) : null,
       serverRssMB: round(Math.max(...measured.map((m) => m.rss))),
       loadCpuPercent: round(loadCpuPercent),
       framesPerEntry: entries > 0 ? round(frames / entries, 4) : null,

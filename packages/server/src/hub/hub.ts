@@ -9,6 +9,7 @@ import type { CloseReason, Subscriber } from './subscriber.js';
 /** Options of the hub (see Config for their meaning). */
 export interface HubOptions {
   flushMs: number;
+  maxFlushMs: number;
   ringSize: number;
   maxCatchUp: number;
   maxBufferedBytes: number;
@@ -55,6 +56,7 @@ export class Hub {
       readAfter: (eventId, after, limit) => store.readAfter(eventId, after, limit),
       storeLastSeq: async (eventId) => (await store.getEvent(eventId))?.lastSeq ?? null,
       flushMs: options.flushMs,
+      maxFlushMs: Math.max(options.flushMs, options.maxFlushMs),
       ringSize: options.ringSize,
       maxCatchUp: options.maxCatchUp,
       maxBufferedBytes: options.maxBufferedBytes,
