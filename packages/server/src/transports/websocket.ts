@@ -96,15 +96,16 @@ class WsConnection implements Subscriber {
       this.tokens = Math.min(FRAME_BURST, this.tokens + ((now - this.refill) / 1000) * FRAMES_PER_SECOND);
       this.refill = now;
       if (this.tokens < 1) {
-        if (++this.refused > MAX_REFUSED) return this.ws.close(CloseCode.POLICY, 'flood');
-        return this.send({ type: 'error', error: errors.rateLimited(1000).toBody().error });
+        if (++this.refused > MAX_REFUSED) this.ws.close(CloseCode.POLICY, 'flood');
+        else this.send({ type: 'error', error: errors.rateLimited(1000).toBody().error });
+        return;
       }
       this.tokens--;
     }
     const frame = parseFrame(data, isBinary);
-    if (frame instanceof AppError) return this.send({ type: 'error', error: frame.toBody().error });
-    if (frame.type === 'ping') return this.send({ type: 'pong' });
-    void this.postComment(frame);
+    if (frame instanceof AppError) this.send({ type: 'error', error: frame.toBody().error });
+    else if (frame.type === 'ping') this.send({ type: 'pong' });
+    else void this.postComment(frame);
   }
 
   private send(frame: unknown): void {
