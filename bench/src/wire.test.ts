@@ -65,6 +65,22 @@ test('the raw WebSocket client reads small, medium and large frames, answers pin
   server.close();
 });
 
+test('the raw SSE client splits events of a body that ends with the connection', async () => {
+  const server = createServer((req) => {
+    req.socket.write(
+      'HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\nretry: 1\n\nid: 1\n',
+    );
+    setTimeout(() => req.socket.end('data: {}\n\n'), 20);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const c = collector();
+  new SseClient({ host: '127.0.0.1', port }, '/s', c.sink);
+  await until(() => c.closed() !== '');
+  assert.deepEqual(c.frames, ['retry: 1', 'id: 1\ndata: {}']);
+  server.close();
+});
+
 test('the raw SSE client splits chunked events', async () => {
   const server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });

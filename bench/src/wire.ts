@@ -173,10 +173,11 @@ export class WsClient extends RawClient {
   }
 }
 
-/** An SSE viewer: HTTP/1.1 with chunked transfer encoding, events split at blank lines. */
+/** An SSE viewer: HTTP/1.1, chunked or delimited by the connection's end; events split at blank lines. */
 export class SseClient extends RawClient {
   /** Bytes left in the current chunk; -1 while reading a size line, -2 while skipping its CRLF. */
   private chunkLeft = -1;
+  private chunked = true;
   private partial: Buffer | null = null;
 
   constructor(
@@ -191,7 +192,17 @@ export class SseClient extends RawClient {
     return `GET ${this.path} HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n`;
   }
 
+  protected override headers(head: string): boolean {
+    if (!super.headers(head)) return false;
+    this.chunked = /\r\ntransfer-encoding: *chunked/i.test(head);
+    return true;
+  }
+
   protected body(buf: Buffer, start: number): number {
+    if (!this.chunked) {
+      this.events(buf, start, buf.length);
+      return buf.length;
+    }
     let pos = start;
     const len = buf.length;
     while (pos < len) {
