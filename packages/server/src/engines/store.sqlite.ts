@@ -165,10 +165,12 @@ export class SqliteStore implements Store {
         const prior = q.findByClientId.get(eventId, entry.comment.user.id, item.clientId) as CommentRow | undefined;
         if (prior && prior.id !== entry.comment.id) return { existing: toStored(prior) };
       }
+      let held = false;
       if (entry.type === 'comment') {
         // Appending a comment twice (say, two moderators approving it at once) is a no-op.
         const same = q.getComment.get(eventId, entry.comment.id) as CommentRow | undefined;
         if (same && same.status !== 'held') return { existing: toStored(same) };
+        held = same !== undefined;
       }
       const head = q.nextSeq.get(eventId) as { last_seq: number } | undefined;
       if (!head) throw new Error(`append to unknown event ${eventId}`);
@@ -177,7 +179,8 @@ export class SqliteStore implements Store {
       if (full.type === 'comment') {
         full.comment = { ...full.comment, seq };
         const c = full.comment;
-        const changed = q.publishHeld.run(seq, c.text, eventId, c.id).changes;
+        // Only an approved held comment has a row already; a new one skips the update.
+        const changed = held ? q.publishHeld.run(seq, c.text, eventId, c.id).changes : 0;
         if (changed === 0) {
           q.insertComment.run(
             eventId,
