@@ -2,6 +2,7 @@
 // runs never see each other's data. Override the addresses with LC_TEST_DATABASE_URL and
 // LC_TEST_REDIS_URL.
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -56,7 +57,13 @@ export function withSearchPath(url: string, schema: string): string {
   return u.toString();
 }
 
-/** A Redis client for tests (lazy connect off, no offline retries beyond the default). */
+/** A Redis client for tests. */
 export function testRedis(url = TEST_REDIS_URL): Redis {
   return new Redis(url, { maxRetriesPerRequest: 2 });
+}
+
+/** Resolves once the client is connected and ready. */
+export async function redisReady(client: Redis): Promise<void> {
+  if (client.status === 'ready') return;
+  await once(client, 'ready');
 }
