@@ -2,12 +2,16 @@
 // runs as one Lua script, atomic per key, on Redis server time. A key expires when its bucket is
 // full again, so idle users cost nothing.
 import type { Cluster, Redis } from 'ioredis';
+import { type EngineCounters, type EngineLog, silentLog } from './engine-log.js';
 import type { RateDecision, RateLimiter, RateRule } from './rate-limiter.js';
 
 /** Options of the Redis rate limiter. */
 export interface RedisRateLimiterOptions {
   /** Key prefix. Default `lc:rl:`. */
   prefix?: string;
+  /** Allow (logged and counted) instead of throwing when Redis cannot answer. Default false. */
+  failOpen?: boolean;
+  log?: EngineLog;
 }
 
 // KEYS[1] the key's theoretical arrival time; ARGV: intervalMs, burst. Returns 0 when allowed,
@@ -35,17 +39,31 @@ export function createRedisRateLimiter(redis: Redis | Cluster, opts: RedisRateLi
 
 /** A `RateLimiter` shared by all nodes through Redis. */
 export class RedisRateLimiter implements RateLimiter {
+  /** Takes let through because Redis could not answer, for /metrics. */
+  readonly counters: EngineCounters<'errors'> = { errors: 0 };
   private readonly redis: LimiterClient;
   private readonly prefix: string;
+  private readonly failOpen: boolean;
+  private readonly log: EngineLog;
 
   constructor(redis: Redis, opts: RedisRateLimiterOptions = {}) {
     this.prefix = opts.prefix ?? 'lc:rl:';
+    this.failOpen = opts.failOpen ?? false;
+    this.log = opts.log ?? silentLog;
     if (!('lcRateTake' in redis)) redis.defineCommand('lcRateTake', { numberOfKeys: 1, lua: TAKE });
     this.redis = redis as LimiterClient;
   }
 
   async take(key: string, rule: RateRule): Promise<RateDecision> {
-    const wait = Number(await this.redis.lcRateTake(this.prefix + key, rule.intervalMs, rule.burst));
+    let wait: number;
+    try {
+      wait = Number(await this.redis.lcRateTake(this.prefix + key, rule.intervalMs, rule.burst));
+    } catch (err) {
+      if (!this.failOpen) throw err;
+      this.counters.errors += 1;
+      this.log.warn({ err, key }, 'rate limit unavailable; allowed');
+      return { ok: true };
+    }
     return wait > 0 ? { ok: false, retryAfterMs: wait } : { ok: true };
   }
 
