@@ -123,9 +123,8 @@ async function planComments(client: pg.PoolClient, items: AppendItem[]): Promise
       item.clientId === undefined ? undefined : byClient.get(`${item.eventId}\n${c.user.id}\n${item.clientId}`);
     if (sameClient && sameClient.comment.id !== c.id) return { kind: 'existing', existing: sameClient };
     const sameId = byId.get(`${item.eventId}\n${c.id}`);
-    if (sameId && (sameId.status === 'published' || sameId.status === 'deleted')) {
-      return { kind: 'existing', existing: sameId };
-    }
+    // Appending a comment twice (two moderators approving at once, say) publishes it once.
+    if (sameId && sameId.status !== 'held') return { kind: 'existing', existing: sameId };
     // Later items of this batch that repeat this one get it back as `existing`; its seq is set
     // once the block of seqs is taken.
     const published: StoredComment = { comment: { ...c, seq: null }, status: 'published' };

@@ -175,7 +175,7 @@ export class PostgresStore implements Store {
 
   async listBans(eventId: string): Promise<Ban[]> {
     const { rows } = await this.pool.query<BanRow>(
-      'SELECT * FROM bans WHERE event_id = $1 ORDER BY created_at, user_id',
+      'SELECT * FROM bans WHERE event_id = $1 ORDER BY created_at DESC, user_id',
       [eventId],
     );
     return rows.map(banFromRow);
