@@ -205,3 +205,35 @@ export async function readLog(url: string, eventId: string): Promise<Entry[]> {
     all.push(...body.items);
   }
 }
+
+/**
+ * Posts like a client behind a load balancer: on a refused connection or a 503 it retries the
+ * same post (same client id, so at most one comment) on the next node, until `timeoutMs`.
+ */
+export async function postRetrying(
+  urls: string[],
+  first: number,
+  user: User,
+  eventId: string,
+  text: string,
+  clientId: string,
+  timeoutMs = 20_000,
+): Promise<Comment> {
+  const deadline = Date.now() + timeoutMs;
+  let node = first;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await post(urls[node % urls.length]!, user, eventId, text, clientId);
+      if (res.comment && res.status < 300) return res.comment;
+      last = `${res.status} ${res.code}`;
+      if (res.status !== 503) throw new Error(`post ${clientId} refused: ${last}`);
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith('post ')) throw err;
+      last = String(err);
+    }
+    node += 1;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`post ${clientId} not accepted in ${timeoutMs} ms: ${last}`);
+}
