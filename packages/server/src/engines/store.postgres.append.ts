@@ -28,10 +28,11 @@ type Plan = { kind: 'existing'; existing: StoredComment } | { kind: 'new'; flip:
 /** Appends one batch inside an open transaction on `client`. */
 export async function appendBatch(client: pg.PoolClient, items: AppendItem[]): Promise<AppendResult[]> {
   const eventIds = [...new Set(items.map((i) => i.eventId))].sort();
-  const locked = await client.query<{ id: string }>(
-    'SELECT id FROM events WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE',
-    [eventIds],
-  );
+  const locked = await client.query<{ id: string }>({
+    name: 'lc_append_lock',
+    text: 'SELECT id FROM events WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE',
+    values: [eventIds],
+  });
   if (locked.rows.length !== eventIds.length) {
     const found = new Set(locked.rows.map((r) => r.id));
     throw new UnknownEventError(eventIds.find((id) => !found.has(id))!);
@@ -47,12 +48,13 @@ export async function appendBatch(client: pg.PoolClient, items: AppendItem[]): P
   if (counts.size === 0) return plans.map((p) => ({ existing: (p as { existing: StoredComment }).existing }));
 
   // The block of seqs per event: (last_seq - n, last_seq].
-  const taken = await client.query<{ id: string; last_seq: string }>(
-    `UPDATE events e SET last_seq = e.last_seq + v.n
+  const taken = await client.query<{ id: string; last_seq: string }>({
+    name: 'lc_append_seqs',
+    text: `UPDATE events e SET last_seq = e.last_seq + v.n
      FROM unnest($1::text[], $2::int[]) AS v(id, n) WHERE e.id = v.id
      RETURNING e.id, e.last_seq`,
-    [[...counts.keys()], [...counts.values()]],
-  );
+    values: [[...counts.keys()], [...counts.values()]],
+  });
   const next = new Map<string, number>();
   for (const r of taken.rows) next.set(r.id, Number(r.last_seq) - counts.get(r.id)! + 1);
 
@@ -96,18 +98,20 @@ async function planComments(client: pg.PoolClient, items: AppendItem[]): Promise
   const comments = items.filter((i): i is CommentItem => i.entry.type === 'comment');
   if (comments.length === 0) return items.map(() => undefined);
   const withClient = comments.filter((i) => i.clientId !== undefined);
-  const { rows } = await client.query<CommentRow>(
-    `SELECT * FROM comments WHERE (event_id, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-     UNION
+  // UNION ALL: a row found both ways is simply remembered twice.
+  const { rows } = await client.query<CommentRow>({
+    name: 'lc_append_find',
+    text: `SELECT * FROM comments WHERE (event_id, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+     UNION ALL
      SELECT * FROM comments WHERE (event_id, user_id, client_id) IN (SELECT * FROM unnest($3::text[], $4::text[], $5::text[]))`,
-    [
+    values: [
       comments.map((i) => i.eventId),
       comments.map((i) => i.entry.comment.id),
       withClient.map((i) => i.eventId),
       withClient.map((i) => i.entry.comment.user.id),
       withClient.map((i) => i.clientId!),
     ],
-  );
+  });
   const byId = new Map<string, StoredComment>();
   const byClient = new Map<string, StoredComment>();
   const remember = (s: StoredComment): void => {
@@ -137,16 +141,17 @@ async function planComments(client: pg.PoolClient, items: AppendItem[]): Promise
 
 /** Writes the log rows of a batch in one statement. */
 async function insertEntries(client: pg.PoolClient, written: { item: AppendItem; entry: Entry }[]): Promise<void> {
-  await client.query(
-    `INSERT INTO entries (event_id, seq, type, data)
+  await client.query({
+    name: 'lc_append_entries',
+    text: `INSERT INTO entries (event_id, seq, type, data)
      SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[])`,
-    [
+    values: [
       written.map((w) => w.item.eventId),
       written.map((w) => w.entry.seq),
       written.map((w) => w.entry.type),
       written.map((w) => JSON.stringify(w.entry)),
     ],
-  );
+  });
 }
 
 /** Inserts the batch's new comments in one statement and publishes the held ones it approves. */
@@ -169,12 +174,13 @@ async function writeComments(
     );
   }
   if (fresh.length === 0) return;
-  await client.query(
-    `INSERT INTO comments (event_id, id, seq, user_id, user_name, text, created_at, parent_id, status, client_id)
+  await client.query({
+    name: 'lc_append_comments',
+    text: `INSERT INTO comments (event_id, id, seq, user_id, user_name, text, created_at, parent_id, status, client_id)
      SELECT e, i, s, u, n, t, c, p, 'published', k
      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[])
        AS v(e, i, s, u, n, t, c, p, k)`,
-    [
+    values: [
       fresh.map((f) => f.c.eventId),
       fresh.map((f) => f.c.id),
       fresh.map((f) => f.c.seq),
@@ -185,7 +191,7 @@ async function writeComments(
       fresh.map((f) => f.c.parentId ?? null),
       fresh.map((f) => f.clientId),
     ],
-  );
+  });
 }
 
 /** Applies the side effects of a non-comment entry. */

@@ -1,7 +1,8 @@
 // The PostgreSQL store: for scale-out, when several nodes share one database (DATABASE_URL).
 // Each `append` is one short transaction that locks the rows of the events it touches, takes a
 // block of sequence numbers per event and writes the log and the projections, so any number of
-// processes can append to one event without a gap or a duplicate.
+// processes can append to one event without a gap or a duplicate. Hot statements are named, so
+// each connection plans them once.
 import type { Entry, EventStatus } from '@livecomments/protocol';
 import type pg from 'pg';
 import type { AppendItem, AppendResult, Ban, EventRecord, ModAction, Store, StoredComment } from './store.js';
@@ -46,7 +47,7 @@ export class PostgresStore implements Store {
   }
 
   async ping(): Promise<void> {
-    await this.pool.query('SELECT 1');
+    await this.pool.query({ name: 'lc_ping', text: 'SELECT 1' });
   }
 
   async createEvent(e: EventRecord): Promise<void> {
@@ -58,7 +59,11 @@ export class PostgresStore implements Store {
   }
 
   async getEvent(id: string): Promise<EventRecord | null> {
-    const { rows } = await this.pool.query<EventRow>('SELECT * FROM events WHERE id = $1', [id]);
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'lc_get_event',
+      text: 'SELECT * FROM events WHERE id = $1',
+      values: [id],
+    });
     return rows[0] ? eventFromRow(rows[0]) : null;
   }
 
@@ -80,10 +85,11 @@ export class PostgresStore implements Store {
   }
 
   async readAfter(eventId: string, after: number, limit: number): Promise<Entry[]> {
-    const { rows } = await this.pool.query<{ data: Entry }>(
-      'SELECT data FROM entries WHERE event_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
-      [eventId, after, limit],
-    );
+    const { rows } = await this.pool.query<{ data: Entry }>({
+      name: 'lc_read_after',
+      text: 'SELECT data FROM entries WHERE event_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+      values: [eventId, after, limit],
+    });
     return rows.map((r) => r.data);
   }
 
@@ -104,10 +110,11 @@ export class PostgresStore implements Store {
   }
 
   async findByClientId(eventId: string, userId: string, clientId: string): Promise<StoredComment | null> {
-    const { rows } = await this.pool.query<CommentRow>(
-      'SELECT * FROM comments WHERE event_id = $1 AND user_id = $2 AND client_id = $3',
-      [eventId, userId, clientId],
-    );
+    const { rows } = await this.pool.query<CommentRow>({
+      name: 'lc_find_client',
+      text: 'SELECT * FROM comments WHERE event_id = $1 AND user_id = $2 AND client_id = $3',
+      values: [eventId, userId, clientId],
+    });
     return rows[0] ? commentFromRow(rows[0]) : null;
   }
 
@@ -166,10 +173,11 @@ export class PostgresStore implements Store {
   }
 
   async getBan(eventId: string, userId: string): Promise<Ban | null> {
-    const { rows } = await this.pool.query<BanRow>('SELECT * FROM bans WHERE event_id = $1 AND user_id = $2', [
-      eventId,
-      userId,
-    ]);
+    const { rows } = await this.pool.query<BanRow>({
+      name: 'lc_get_ban',
+      text: 'SELECT * FROM bans WHERE event_id = $1 AND user_id = $2',
+      values: [eventId, userId],
+    });
     return rows[0] ? banFromRow(rows[0]) : null;
   }
 
