@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { Gauge } from 'prom-client';
 import { type Authenticator, createAuthenticator } from './auth/auth.js';
 import type { Config } from './config/config.js';
 import { createEngines, type Engines } from './engines/index.js';
@@ -89,6 +90,15 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
 
   let hub: Hub | undefined;
   const metrics = new Metrics(() => hub?.counts() ?? { ws: 0, sse: 0, poll: 0 });
+  new Gauge({
+    name: 'lc_engine_background',
+    help: 'Background work of the Redis engines so far (messages, errors, resyncs), by engine and counter',
+    labelNames: ['counter'],
+    registers: [metrics.registry],
+    collect() {
+      for (const [counter, n] of Object.entries(built.counters())) this.set({ counter }, n);
+    },
+  });
   const committer = new GroupCommitter(store, {
     windowMs: config.commitWindowMs,
     maxBatch: 500,

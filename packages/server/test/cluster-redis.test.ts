@@ -51,6 +51,9 @@ test('restart Redis mid-stream: nothing acknowledged is lost, viewers catch up',
 
     await redis.start();
     await waitFor(async () => (await fetch(`${urls[1]}/ready`)).ok, '/ready after Redis is back', 15_000);
+    const metrics = await (await fetch(`${urls[1]}/metrics`)).text();
+    const resyncs = /lc_engine_background\{counter="bus_resyncs"\} (\d+)/.exec(metrics);
+    assert.ok(Number(resyncs?.[1]) >= 1, 'the node counted its resync');
     for (let i = 40; i < 60; i++) await post(i);
     assert.equal(acked, 60);
 

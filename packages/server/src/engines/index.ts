@@ -51,6 +51,8 @@ export interface EngineOptions {
 export interface BuiltEngines extends Engines {
   /** Which implementations run, for the start-up log. */
   readonly kinds: { store: 'sqlite' | 'postgres'; shared: 'memory' | 'redis' };
+  /** Background work of the networked engines (e.g. `bus_resyncs`, `bus_errors`), for /metrics. */
+  counters(): Record<string, number>;
   /** Closes the engines, then the connections they were built on. */
   close(): Promise<void>;
 }
@@ -68,6 +70,14 @@ export async function createEngines(config: EngineConfig, opts: EngineOptions = 
     store,
     ...shared,
     kinds: { store: config.databaseUrl ? 'postgres' : 'sqlite', shared: config.redisUrl ? 'redis' : 'memory' },
+    counters() {
+      const out: Record<string, number> = {};
+      for (const [engine, value] of Object.entries(shared)) {
+        const counters = (value as { counters?: Record<string, number> }).counters;
+        if (counters) for (const [name, n] of Object.entries(counters)) out[`${engine}_${name}`] = n;
+      }
+      return out;
+    },
     async close() {
       // Engines first (they may still talk to their connections), then the connections.
       for (const close of closers.reverse()) {
