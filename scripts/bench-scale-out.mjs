@@ -10,7 +10,7 @@
 // Nodes are pinned with `taskset -c <--node-cpus>` (default 0) when taskset exists. Redis and
 // PostgreSQL are the machine's (REDIS_URL, DATABASE_URL; a fresh schema per run).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,16 @@ async function freePort() {
   const { port } = server.address();
   server.close();
   return port;
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux). */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -155,8 +165,10 @@ async function main() {
     await sleep(500);
 
     // Posters: one post every 1/RATE s, round-robin over the nodes.
+    const cpuBefore = children.reduce((sum, c) => sum + cpuSeconds(c.pid), 0);
     let sent = 0;
     let failed = 0;
+    const acks = [];
     const inflight = new Set();
     const started = performance.now();
     const total = RATE * SECONDS;
@@ -165,9 +177,11 @@ async function main() {
       const wait = due - performance.now();
       if (wait > 1) await sleep(wait);
       const node = sent % NODES;
-      const text = `${performance.now().toFixed(3)} ${node}`;
+      const sentAt = performance.now();
+      const text = `${sentAt.toFixed(3)} ${node}`;
       const p = json(`${urls[node]}/v1/events/${event.id}/comments`, 'POST', { text, clientId: `b${sent}` }, tok.token)
         .then((r) => {
+          acks.push(performance.now() - sentAt);
           if (r.status !== 201) failed++;
         })
         .catch(() => failed++)
@@ -180,9 +194,17 @@ async function main() {
     const deadline = performance.now() + 10_000;
     while (delivered < expected && performance.now() < deadline) await sleep(50);
     const elapsed = (lastAt - started) / 1000;
+    const cpuUsed = children.reduce((sum, c) => sum + cpuSeconds(c.pid), 0) - cpuBefore;
     for (const ws of sockets) ws.terminate();
+    // Group commits of node 0: how long one takes and how many posts it carries.
+    const metrics = await (await fetch(`${urls[0]}/metrics`)).text();
+    const metric = (name) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(metrics)?.[1]);
+    const commits = metric('lc_store_commit_seconds_count');
+    const commitMs = (metric('lc_store_commit_seconds_sum') * 1000) / commits;
+    const commitItems = metric('lc_store_commit_items_sum') / commits;
 
     latencies.sort((a, b) => a - b);
+    acks.sort((a, b) => a - b);
     crossLatencies.sort((a, b) => a - b);
     const fmt = (x) => x.toFixed(1);
     const report = {
@@ -196,11 +218,16 @@ async function main() {
       delivered,
       expected,
       deliveredPerSecond: Math.round(delivered / elapsed),
+      // All nodes together: a load-independent cost figure, less noisy than latency on a shared machine.
+      nodeCpuSeconds: Number(cpuUsed.toFixed(2)),
+      nodeCpuMicrosPerDelivery: Number(((cpuUsed * 1e6) / Math.max(1, delivered)).toFixed(1)),
       latencyMs: {
         p50: fmt(percentile(latencies, 50)),
         p99: fmt(percentile(latencies, 99)),
         max: fmt(latencies.at(-1) ?? 0),
       },
+      node0Commits: { count: commits, avgMs: Number(commitMs.toFixed(2)), avgItems: Number(commitItems.toFixed(1)) },
+      ackMs: { p50: fmt(percentile(acks, 50)), p99: fmt(percentile(acks, 99)) },
       crossNodeLatencyMs:
         NODES > 1 ? { p50: fmt(percentile(crossLatencies, 50)), p99: fmt(percentile(crossLatencies, 99)) } : null,
     };
