@@ -47,25 +47,34 @@ const WORD_RE = /[\p{L}\p{N}_']+|[^\s\p{L}\p{N}_']/gu;
  * `mentiontoken`, all lower case.
  */
 export function preprocess(raw: string): string {
-  let text = raw.replace(/\uFEFF/g, '');
-  text = text.replace(/<a\s[^>]*href="([^"]*)"[^>]*>/gi, ' $1 ').replace(/<[^>]{1,200}>/g, ' ');
-  text = text.replace(/&(#x?[0-9a-f]+|[a-z]+);/gi, (whole, name: string) => {
+  let text = raw.includes('\uFEFF') ? raw.replace(/\uFEFF/g, '') : raw;
+  // Each rewrite runs only when its trigger character is there: most comments have none.
+  if (text.includes('<')) {
+    text = text.replace(/<a\s[^>]*href="([^"]*)"[^>]*>/gi, ' $1 ').replace(/<[^>]{1,200}>/g, ' ');
+  }
+  if (text.includes('&')) text = decodeEntities(text);
+  text = text.toLowerCase();
+  if (text.includes('.')) text = text.replace(URL_RE, urlToken);
+  if (text.includes('@')) text = text.replace(/@[\p{L}\p{N}_]+/gu, ' mentiontoken ');
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x?[0-9a-f]+|[a-z]+);/gi, (whole, name: string) => {
     if (name[0] === '#') {
       const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
       return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : ' ';
     }
     return ENTITY[name.toLowerCase()] ?? whole;
   });
-  text = text.toLowerCase();
-  text = text.replace(URL_RE, (url) => {
-    const host = url
-      .replace(/^https?:\/\//, '')
-      .replace(/^www\./, '')
-      .split(/[/?#]/)[0];
-    return ` urltoken ${host ?? ''} `;
-  });
-  text = text.replace(/@[\p{L}\p{N}_]+/gu, ' mentiontoken ');
-  return text.replace(/\s+/g, ' ').trim();
+}
+
+function urlToken(url: string): string {
+  const host = url
+    .replace(/^https?:\/\//, '')
+    .replace(/^www\./, '')
+    .split(/[/?#]/)[0];
+  return ` urltoken ${host ?? ''} `;
 }
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -90,13 +99,29 @@ function mix(h: number): number {
   return h >>> 0;
 }
 
+/** Term counts by bucket of one text, before weighting: parallel arrays. */
+export interface Counts {
+  buckets: number[];
+  counts: number[];
+}
+
+/** A zeroed scratch array per bucket count, reused between texts (counting is synchronous). */
+const scratch = new Map<number, Float32Array>();
+
 /** Raw term counts by bucket for one text (before weighting). */
-export function countFeatures(raw: string, cfg: FeatureConfig): Map<number, number> {
+export function countFeatures(raw: string, cfg: FeatureConfig): Counts {
   const mask = (1 << cfg.bits) - 1;
-  const counts = new Map<number, number>();
+  let dense = scratch.get(cfg.bits);
+  if (!dense) {
+    dense = new Float32Array(1 << cfg.bits);
+    scratch.set(cfg.bits, dense);
+  }
+  const acc = dense;
+  const buckets: number[] = [];
   const add = (h: number, by = 1) => {
     const b = mix(h) & mask;
-    counts.set(b, (counts.get(b) ?? 0) + by);
+    if (acc[b] === 0) buckets.push(b);
+    acc[b] = acc[b]! + by;
   };
   const text = preprocess(raw);
   const words = text.match(WORD_RE) ?? [];
@@ -121,7 +146,9 @@ export function countFeatures(raw: string, cfg: FeatureConfig): Map<number, numb
     }
   }
   if (cfg.cues) addCues(raw, text, words, add);
-  return counts;
+  const counts = buckets.map((b) => acc[b]!);
+  for (const b of buckets) acc[b] = 0;
+  return { buckets, counts };
 }
 
 /** A few whole-text cues that n-grams see badly. */
@@ -136,21 +163,21 @@ function addCues(raw: string, text: string, words: string[], add: (h: number, by
 }
 
 /** Turns counts into the weighted, unit-length vector a model reads. */
-export function weigh(counts: Map<number, number>, idf: Float32Array | null): SparseVector {
-  const index = new Uint32Array(counts.size);
-  const value = new Float32Array(counts.size);
-  let i = 0;
+export function weigh(c: Counts, idf: Float32Array | null): SparseVector {
+  const n = c.buckets.length;
+  const index = new Uint32Array(n);
+  const value = new Float32Array(n);
   let norm = 0;
-  for (const [b, c] of counts) {
-    const v = (1 + Math.log(c)) * (idf ? idf[b]! : 1);
+  for (let i = 0; i < n; i++) {
+    const b = c.buckets[i]!;
+    const v = (1 + Math.log(c.counts[i]!)) * (idf ? idf[b]! : 1);
     index[i] = b;
     value[i] = v;
     norm += v * v;
-    i++;
   }
   if (norm > 0) {
     const s = 1 / Math.sqrt(norm);
-    for (let k = 0; k < value.length; k++) value[k] = value[k]! * s;
+    for (let k = 0; k < n; k++) value[k] = value[k]! * s;
   }
   return { index, value };
 }

@@ -54,7 +54,7 @@ export function train(examples: TrainExample[], options: Partial<TrainOptions> =
   let idf: Float32Array | null = null;
   if (opts.idf) {
     const df = new Uint32Array(dim);
-    for (const c of counts) for (const b of c.keys()) df[b]!++;
+    for (const c of counts) for (const b of c.buckets) df[b]!++;
     idf = new Float32Array(dim);
     const n = examples.length;
     for (let b = 0; b < dim; b++) idf[b] = Math.log((1 + n) / (1 + df[b]!)) + 1;
