@@ -145,14 +145,10 @@ export class Channel {
   /** Sends the viewer count to every seat that takes it. */
   pushPresence(viewers: number): void {
     this.viewersPushed = viewers;
-    let ws: Buffer | null = null;
-    let sse: Buffer | null = null;
+    const frames = { ws: presenceFrame('ws', viewers), sse: presenceFrame('sse', viewers), poll: null };
     for (const seat of this.seats) {
-      if (!seat.live) continue;
-      const { format } = seat.sub;
-      if (format === 'poll') continue;
-      const frame = format === 'ws' ? (ws ??= presenceFrame('ws', viewers)) : (sse ??= presenceFrame('sse', viewers));
-      if (frame) this.write(seat, frame);
+      const frame = frames[seat.sub.format];
+      if (seat.live && frame) this.write(seat, frame);
     }
   }
 
