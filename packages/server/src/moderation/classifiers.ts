@@ -45,6 +45,45 @@ export function loadClassifiers(dir: string, logger?: ModerationLogger): Classif
   return { spam: load('spam'), toxicity: load('toxicity') };
 }
 
+/**
+ * Class priors of a live chat, for the scores the pipeline compares with thresholds. The models
+ * are trained with balanced class weights on data that is half spam (YouTube) or mostly abusive
+ * (Davidson), so a text they know nothing about gets 0.5 spam or 0.67 toxicity. Live chat is
+ * mostly fine: the probabilities are re-weighted by these priors (Bayes' rule, prior shift), so
+ * "what a goal!!" scores low while "check out my channel" still scores near 1. The evaluation
+ * tables use the raw argmax (same priors as the data), not these.
+ */
+export const SERVING_PRIORS: Record<string, Record<string, number>> = {
+  spam: { '0': 0.9, '1': 0.1 },
+  toxicity: { hate: 0.05, offensive: 0.15, neither: 0.8 },
+};
+
+/** The class priors a model learnt: uniform when trained balanced, else the class shares. */
+function trainingPriors(model: LinearModel): Record<string, number> {
+  const options = model.meta.options as { balanced?: boolean } | undefined;
+  const counts = model.meta.classCounts as Record<string, number> | undefined;
+  const out: Record<string, number> = {};
+  const total = counts ? Object.values(counts).reduce((a, b) => a + b, 0) : 0;
+  for (const l of model.labels)
+    out[l] = options?.balanced !== false || !counts || total === 0 ? 1 / model.labels.length : (counts[l] ?? 0) / total;
+  return out;
+}
+
+/** Probabilities re-weighted from the training priors to `priors` (labels without a prior keep theirs). */
+export function shiftPriors(model: LinearModel, p: Record<string, number>, priors: Record<string, number> | undefined) {
+  if (!priors) return p;
+  const from = trainingPriors(model);
+  const out: Record<string, number> = {};
+  let sum = 0;
+  for (const [l, v] of Object.entries(p)) {
+    const to = priors[l];
+    out[l] = to === undefined || !from[l] ? v : (v * to) / from[l]!;
+    sum += out[l]!;
+  }
+  for (const l of Object.keys(out)) out[l] = out[l]! / sum;
+  return out;
+}
+
 /** Counts of a text for both models, counted once when their features are the same. */
 export function sharedCounts(c: Classifiers, text: string): { spam?: Counts; toxicity?: Counts } {
   const spam = c.spam?.count(text);
@@ -54,15 +93,19 @@ export function sharedCounts(c: Classifiers, text: string): { spam?: Counts; tox
 }
 
 /** Probability of the positive class of a binary model (`spam`, `1`, or the last label). */
-export function spamScore(model: LinearModel, text: string | Counts): number {
-  const p = model.predict(text);
+export function spamScore(model: LinearModel, text: string | Counts, priors = SERVING_PRIORS.spam): number {
+  const p = shiftPriors(model, model.predict(text), priors);
   for (const name of ['spam', '1', 'reject']) if (name in p) return p[name]!;
   return p[model.labels[model.labels.length - 1]!]!;
 }
 
 /** Toxicity = 1 - P(neither) for the three-class model, with P(hate) beside it. */
-export function toxicityScores(model: LinearModel, text: string | Counts): { toxicity: number; hate?: number } {
-  const p = model.predict(text);
+export function toxicityScores(
+  model: LinearModel,
+  text: string | Counts,
+  priors = SERVING_PRIORS.toxicity,
+): { toxicity: number; hate?: number } {
+  const p = shiftPriors(model, model.predict(text), priors);
   if ('neither' in p) {
     const out: { toxicity: number; hate?: number } = { toxicity: 1 - p.neither! };
     if ('hate' in p) out.hate = p.hate!;

@@ -13,7 +13,7 @@ export const HEURISTIC_LIMITS = {
   /** The same character this many times in a row. */
   repeatRun: 12,
   /** This many emoji, and most of the comment. */
-  emoji: 10,
+  emoji: 16,
   mentions: 5,
 } as const;
 

@@ -11,7 +11,7 @@ import { decide } from './decision.js';
 import type { ExampleLog } from './examples.js';
 import { checkHeuristics } from './heuristics.js';
 import { checkLanguage } from './language.js';
-import { checkLinks } from './links.js';
+import { checkLinks, stripLinks } from './links.js';
 import type { LabeledExample, ModerationInput, ModerationResult, Moderator } from './moderator.js';
 import { resolvePolicy, type StageResult } from './policy.js';
 import { checkProfanity } from './profanity.js';
@@ -56,7 +56,7 @@ export class PipelineModerator implements Moderator {
 
     const profanity = checkProfanity(text, policy.profanity);
     stages.push(profanity, checkLinks(text, policy), checkHeuristics(text), checkLanguage(text, policy.languages));
-    const counts = sharedCounts(this.classifiers, text);
+    const counts = sharedCounts(this.classifiers, stripLinks(text));
     if (this.classifiers.spam && counts.spam) scores.spam = spamScore(this.classifiers.spam, counts.spam);
     if (this.classifiers.toxicity && counts.toxicity)
       Object.assign(scores, toxicityScores(this.classifiers.toxicity, counts.toxicity));

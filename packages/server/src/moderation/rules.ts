@@ -25,7 +25,7 @@ const LEET: Record<string, string> = {
 };
 
 /** What may sit between the letters of an evasion: spaces and punctuation, no letters or digits. */
-const GAP = "[\\s._\\-~·,'\"/\\\\:;]*";
+const GAP = '[\\s._\\-~·,\'"/\\\\:;]*';
 /** Endings that keep a word the same word ("idiots", "idiotic" does not count). */
 const SUFFIX = '(?:s|es|ed|er|ers|ing)?';
 

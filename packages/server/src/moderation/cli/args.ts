@@ -73,7 +73,8 @@ export function labelMap(spec: string | undefined): Map<string, string> {
 /** Reads labelled CSV files as training examples. */
 export function examplesFromCsv(files: string[], textColumn: string, labelColumn: string, map: Map<string, string>) {
   return files.flatMap((f) =>
-    readLabeledCsv(f, textColumn, labelColumn).map((r): TrainExample => ({ text: r.text, label: map.get(r.label) ?? r.label })),
+    readLabeledCsv(f, textColumn, labelColumn).map(
+      (r): TrainExample => ({ text: r.text, label: map.get(r.label) ?? r.label }),
+    ),
   );
 }
-

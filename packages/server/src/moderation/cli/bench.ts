@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { MemoryRecentSet } from '../../engines/recent-set.memory.js';
 /**
  * `npm run bench:moderation`: the pipeline's added latency per comment, over the texts of both
  * datasets (YouTube and Davidson), with the shipped models and every in-memory stage on
@@ -6,7 +7,6 @@
  * repetition checks on an in-memory RecentSet). Prints p50, p99 and max in milliseconds.
  */
 import { DEFAULT_SETTINGS } from '../../events/settings.js';
-import { MemoryRecentSet } from '../../engines/recent-set.memory.js';
 import { readDavidson, readYoutube, YOUTUBE_VIDEOS } from '../eval/datasets.js';
 import { createModerator } from '../index.js';
 import type { ModerationInput } from '../moderator.js';
@@ -26,7 +26,10 @@ function quantile(sorted: number[], q: number): number {
 
 async function main(): Promise<void> {
   const texts = [...YOUTUBE_VIDEOS.flatMap((v) => readYoutube(v)), ...readDavidson()].map((r) =>
-    r.text.normalize('NFC').replace(/[\u0000-\u001f\u007f]/g, ' ').trim(),
+    r.text
+      .normalize('NFC')
+      .replace(/[\u0000-\u001f\u007f]/g, ' ')
+      .trim(),
   );
   const moderator = createModerator({ dataDir: '/tmp/livecomments-bench', recent: new MemoryRecentSet() });
   const input = (text: string, i: number): ModerationInput => ({

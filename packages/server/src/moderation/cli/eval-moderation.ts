@@ -6,10 +6,10 @@
  * (trained on the training part only) on the authors' held-out 10% (`--train` retrains it first).
  */
 import { join } from 'node:path';
-import { DEFAULT_MODEL_DIR, MODEL_FILES } from '../classifiers.js';
 import { LinearModel } from '../classifier/model.js';
 import { PRESETS } from '../classifier/presets.js';
 import { train } from '../classifier/train.js';
+import { DEFAULT_MODEL_DIR, MODEL_FILES } from '../classifiers.js';
 import { MODEL_LABELS } from '../eval/base-data.js';
 import { davidsonSplit, readDavidson, readYoutube, YOUTUBE_VIDEOS, youtubeSplit } from '../eval/datasets.js';
 import { binaryScores, multiScores } from '../eval/metrics.js';
@@ -33,8 +33,12 @@ const DAVIDSON_ANCHORS: Record<string, { precision: number; recall: number; f1: 
 
 /** Per-video MCC of the spam preset; returns the MCCs in video order. */
 export function youtubeTable(print: (line: string) => void = console.log): number[] {
-  print('YouTube Spam Collection, per video, TubeSpam split (per class: first 70% train, rest test), one configuration');
-  print('| video | test spam/ham | accuracy | precision | recall | F1 | MCC | anchor: best of 12 MCC | anchor: logistic MCC |');
+  print(
+    'YouTube Spam Collection, per video, TubeSpam split (per class: first 70% train, rest test), one configuration',
+  );
+  print(
+    '| video | test spam/ham | accuracy | precision | recall | F1 | MCC | anchor: best of 12 MCC | anchor: logistic MCC |',
+  );
   print('|---|---|---:|---:|---:|---:|---:|---:|---:|');
   const mccs: number[] = [];
   for (const video of YOUTUBE_VIDEOS) {
@@ -70,12 +74,16 @@ export function davidsonTable(model: LinearModel, print: (line: string) => void 
     labels,
   );
   print('');
-  print(`Davidson et al. hate / offensive / neither, held-out 10% (train_test_split random_state=42: ${test.length} tweets)`);
+  print(
+    `Davidson et al. hate / offensive / neither, held-out 10% (train_test_split random_state=42: ${test.length} tweets)`,
+  );
   print('| class | precision | recall | F1 | support | anchor P / R / F1 |');
   print('|---|---:|---:|---:|---:|---:|');
   for (const c of s.classes) {
     const a = DAVIDSON_ANCHORS[c.label]!;
-    print(`| ${c.label} | ${fmt(c.precision)} | ${fmt(c.recall)} | **${fmt(c.f1)}** | ${c.support} | ${a.precision} / ${a.recall} / ${a.f1} |`);
+    print(
+      `| ${c.label} | ${fmt(c.precision)} | ${fmt(c.recall)} | **${fmt(c.f1)}** | ${c.support} | ${a.precision} / ${a.recall} / ${a.f1} |`,
+    );
   }
   print(`| **macro F1** | | | **${fmt(s.macroF1)}** | | 0.77 (derived) |`);
   print(`| weighted F1 | | | ${fmt(s.weightedF1)} | | 0.90 |`);
@@ -84,7 +92,10 @@ export function davidsonTable(model: LinearModel, print: (line: string) => void 
 }
 
 function main(): void {
-  const { values } = parse({ train: { type: 'boolean' }, model: { type: 'string' } }, 'usage: npm run eval:moderation [-- --train | --model toxicity.json]');
+  const { values } = parse(
+    { train: { type: 'boolean' }, model: { type: 'string' } },
+    'usage: npm run eval:moderation [-- --train | --model toxicity.json]',
+  );
   youtubeTable();
   let model: LinearModel;
   if (values.train) {
@@ -93,7 +104,8 @@ function main(): void {
       tr.map((r) => ({ text: r.text, label: r.label })),
       { ...PRESETS.toxicity, labels: MODEL_LABELS.toxicity },
     );
-  } else model = LinearModel.load((values.model as string | undefined) ?? join(DEFAULT_MODEL_DIR, MODEL_FILES.toxicity));
+  } else
+    model = LinearModel.load((values.model as string | undefined) ?? join(DEFAULT_MODEL_DIR, MODEL_FILES.toxicity));
   davidsonTable(model);
 }
 

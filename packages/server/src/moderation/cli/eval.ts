@@ -38,13 +38,17 @@ function main(): void {
     const positive = (values.positive as string | undefined) ?? model.labels[1]!;
     const s = binaryScores(truth, predicted, positive);
     console.log(`positive class: ${positive}   TP ${s.tp}  FP ${s.fp}  TN ${s.tn}  FN ${s.fn}`);
-    console.log(`accuracy ${fmt(s.accuracy)}  precision ${fmt(s.precision)}  recall ${fmt(s.recall)}  F1 ${fmt(s.f1)}  MCC ${fmt(s.mcc)}`);
+    console.log(
+      `accuracy ${fmt(s.accuracy)}  precision ${fmt(s.precision)}  recall ${fmt(s.recall)}  F1 ${fmt(s.f1)}  MCC ${fmt(s.mcc)}`,
+    );
     return;
   }
   const s = multiScores(truth, predicted, model.labels);
   console.log('class        precision  recall  F1     support');
   for (const c of s.classes)
-    console.log(`${c.label.padEnd(12)} ${fmt(c.precision).padStart(9)}  ${fmt(c.recall).padStart(6)}  ${fmt(c.f1)}  ${c.support}`);
+    console.log(
+      `${c.label.padEnd(12)} ${fmt(c.precision).padStart(9)}  ${fmt(c.recall).padStart(6)}  ${fmt(c.f1)}  ${c.support}`,
+    );
   console.log(`macro F1 ${fmt(s.macroF1)}  weighted F1 ${fmt(s.weightedF1)}  accuracy ${fmt(s.accuracy)}`);
 }
 

@@ -6,8 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { DEFAULT_MODEL_DIR, MODEL_FILES } from '../classifiers.js';
 import { train } from '../classifier/train.js';
+import { DEFAULT_MODEL_DIR, MODEL_FILES } from '../classifiers.js';
 import { MODEL_LABELS, type ModelName, retrainExamples } from '../eval/base-data.js';
 import { examplesPath } from '../examples.js';
 import { fail, parse, TRAIN_OPTIONS } from './args.js';
@@ -16,7 +16,10 @@ import { trainOptionsFrom } from './train-options.js';
 const USAGE = 'usage: npm run retrain -- --model spam|toxicity [--data-dir ./data] [--out path] [training options]';
 
 function main(): void {
-  const { values } = parse({ ...TRAIN_OPTIONS, model: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' } }, USAGE);
+  const { values } = parse(
+    { ...TRAIN_OPTIONS, model: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' } },
+    USAGE,
+  );
   if (values.help) return void console.log(USAGE);
   const model = values.model as ModelName | undefined;
   if (model !== 'spam' && model !== 'toxicity') fail(USAGE);

@@ -7,8 +7,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { DEFAULT_MODEL_DIR, MODEL_FILES } from '../classifiers.js';
 import { type TrainExample, train } from '../classifier/train.js';
+import { DEFAULT_MODEL_DIR, MODEL_FILES } from '../classifiers.js';
 import { baseExamples, MODEL_LABELS, type ModelName } from '../eval/base-data.js';
 import { examplesFromCsv, fail, labelMap, parse, TRAIN_OPTIONS } from './args.js';
 import { trainOptionsFrom } from './train-options.js';
@@ -19,7 +19,13 @@ options: --c N  --bits N  --word-ngrams 1,2  --char-ngrams 2,5  --char-wb  --idf
 
 function main(): void {
   const { values, positionals } = parse(
-    { ...TRAIN_OPTIONS, 'text-column': { type: 'string' }, 'label-column': { type: 'string' }, 'label-map': { type: 'string' }, out: { type: 'string' } },
+    {
+      ...TRAIN_OPTIONS,
+      'text-column': { type: 'string' },
+      'label-column': { type: 'string' },
+      'label-map': { type: 'string' },
+      out: { type: 'string' },
+    },
     USAGE,
   );
   if (values.help) return void console.log(USAGE);
@@ -35,13 +41,19 @@ function main(): void {
     examples = baseExamples(preset);
     options.labels = MODEL_LABELS[preset];
   } else fail(USAGE);
-  const out = values.out ? resolve(values.out as string) : preset ? join(DEFAULT_MODEL_DIR, MODEL_FILES[preset]) : fail(`--out is required\n\n${USAGE}`);
+  const out = values.out
+    ? resolve(values.out as string)
+    : preset
+      ? join(DEFAULT_MODEL_DIR, MODEL_FILES[preset])
+      : fail(`--out is required\n\n${USAGE}`);
   const started = Date.now();
   const model = train(examples, options);
   model.meta.source = positionals.length > 0 ? positionals : `preset ${preset}: base data`;
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(model.toJSON())}\n`);
-  console.log(`trained on ${examples.length} examples (${model.labels.join(', ')}) in ${((Date.now() - started) / 1000).toFixed(1)} s -> ${out}`);
+  console.log(
+    `trained on ${examples.length} examples (${model.labels.join(', ')}) in ${((Date.now() - started) / 1000).toFixed(1)} s -> ${out}`,
+  );
 }
 
 main();

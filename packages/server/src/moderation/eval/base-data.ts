@@ -13,12 +13,16 @@ export type ModelName = 'spam' | 'toxicity';
 
 /** The base data of a model, from the shared datasets. */
 export function baseExamples(model: ModelName): TrainExample[] {
-  if (model === 'spam') return YOUTUBE_VIDEOS.flatMap((v) => readYoutube(v)).map((r) => ({ text: r.text, label: r.label }));
+  if (model === 'spam')
+    return YOUTUBE_VIDEOS.flatMap((v) => readYoutube(v)).map((r) => ({ text: r.text, label: r.label }));
   return davidsonSplit(readDavidson()).train.map((r) => ({ text: r.text, label: r.label }));
 }
 
 /** Class order of each model. */
-export const MODEL_LABELS: Record<ModelName, string[]> = { spam: ['0', '1'], toxicity: ['hate', 'offensive', 'neither'] };
+export const MODEL_LABELS: Record<ModelName, string[]> = {
+  spam: ['0', '1'],
+  toxicity: ['hate', 'offensive', 'neither'],
+};
 
 /**
  * A moderator's decision as a training example of `model`, or null when it says nothing about
@@ -42,4 +46,3 @@ export function retrainExamples(model: ModelName, dataDir: string, base = baseEx
     .filter((e): e is TrainExample => e !== null);
   return { examples: [...base, ...learned], learned: learned.length };
 }
-
