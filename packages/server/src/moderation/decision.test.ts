@@ -19,7 +19,12 @@ test('scores against thresholds: block above *Block, hold above *Hold', () => {
 });
 
 test('the strictest stage wins, reasons add up; new authors meet stricter spam thresholds', () => {
-  const d = decide([{ verdict: 'hold', reasons: ['link'] }, { reasons: ['profanity_masked'] }], { spam: 0.85 }, t, false);
+  const d = decide(
+    [{ verdict: 'hold', reasons: ['link'] }, { reasons: ['profanity_masked'] }],
+    { spam: 0.85 },
+    t,
+    false,
+  );
   assert.deepEqual(d, { verdict: 'block', reasons: ['link', 'profanity_masked', 'spam'] });
   const edge = t.spamHold - NEW_AUTHOR_SPAM_MARGIN / 2;
   assert.equal(decide([], { spam: edge }, t, false).verdict, 'approve');

@@ -56,7 +56,12 @@ test('a missing model is skipped with a warning; the rules still run', async () 
     });
     assert.equal(warnings.length, 2);
     const { DEFAULT_SETTINGS } = await import('../events/settings.js');
-    const input = { eventId: 'e', user: { id: 'u', name: 'u' }, now: 1, settings: { ...DEFAULT_SETTINGS, blockedTerms: ['worm'] } };
+    const input = {
+      eventId: 'e',
+      user: { id: 'u', name: 'u' },
+      now: 1,
+      settings: { ...DEFAULT_SETTINGS, blockedTerms: ['worm'] },
+    };
     const r = await moderator.check({ ...input, text: 'you w0rm' });
     assert.equal(r.verdict, 'block');
     assert.equal((await moderator.check({ ...input, text: 'hello' })).scores.spam, undefined);

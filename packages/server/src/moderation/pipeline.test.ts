@@ -29,15 +29,28 @@ test('spam is blocked by the classifier, a blocked term blocks, profanity is mas
   const spam = await moderator.check(input('subscribe to my channel please, check out my new video'));
   assert.equal(spam.verdict, 'block');
   assert.ok(spam.reasons.includes('spam'));
-  const term = await moderator.check(input('you m0r0n', { settings: { ...DEFAULT_SETTINGS, blockedTerms: ['moron'] } }));
+  const term = await moderator.check(
+    input('you m0r0n', { settings: { ...DEFAULT_SETTINGS, blockedTerms: ['moron'] } }),
+  );
   assert.deepEqual([term.verdict, term.reasons], ['block', ['blocked_term']]);
   const shadow = await moderator.check(
     input('you m0r0n', {
-      settings: { ...DEFAULT_SETTINGS, blockedTerms: ['moron'], moderation: { ...DEFAULT_SETTINGS.moderation, shadow: true } },
+      settings: {
+        ...DEFAULT_SETTINGS,
+        blockedTerms: ['moron'],
+        moderation: { ...DEFAULT_SETTINGS.moderation, shadow: true },
+      },
     }),
   );
   assert.equal(shadow.shadow, true);
-  const masked = await moderator.check(input('that was shit', { settings: { ...DEFAULT_SETTINGS, moderation: { ...DEFAULT_SETTINGS.moderation, toxicityBlock: 1, toxicityHold: 1 } } }));
+  const masked = await moderator.check(
+    input('that was shit', {
+      settings: {
+        ...DEFAULT_SETTINGS,
+        moderation: { ...DEFAULT_SETTINGS.moderation, toxicityBlock: 1, toxicityHold: 1 },
+      },
+    }),
+  );
   assert.equal(masked.verdict, 'approve');
   assert.ok(masked.reasons.includes('profanity_masked'));
   assert.ok(!masked.text.includes('shit'));

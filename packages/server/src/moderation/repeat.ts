@@ -2,7 +2,7 @@
  * Repetition checks over a `RecentSet` (so they hold across a cluster): the same author posting
  * the same text again within a window, and unique-chat mode, which refuses a text anybody posted
  * recently. Texts are compared after folding (case, accents, look-alikes), without punctuation
- * or spaces and with stretched letters shortened, so "LOL!!" repeats "lol".
+ * or spaces and with runs of a letter shortened to one, so "LOL!!" repeats "lol".
  */
 import { createHash } from 'node:crypto';
 import type { RecentSet } from '../engines/recent-set.js';
@@ -13,7 +13,7 @@ import type { Policy, StageResult } from './policy.js';
 export function repeatKey(text: string): string {
   const core = fold(text)
     .replace(/[^\p{L}\p{N}\p{Extended_Pictographic}]/gu, '')
-    .replace(/(.)\1{2,}/gsu, '$1$1');
+    .replace(/(.)\1+/gsu, '$1');
   return createHash('sha1')
     .update(core || text)
     .digest('base64url')

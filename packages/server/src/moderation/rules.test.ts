@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_SETTINGS } from '../events/settings.js';
 import { MemoryRecentSet } from '../engines/recent-set.memory.js';
+import { DEFAULT_SETTINGS } from '../events/settings.js';
 import { fold } from './fold.js';
 import { checkHeuristics } from './heuristics.js';
 import { checkLanguage } from './language.js';
@@ -40,7 +40,15 @@ describe('blocked terms', () => {
   });
 
   test('let innocent look-alikes through', () => {
-    for (const text of ['Scunthorpe United', 'assess the pass', 'classic', 'idiotically long', 'free of money worries', 'as soon as possible', 'a s k']) {
+    for (const text of [
+      'Scunthorpe United',
+      'assess the pass',
+      'classic',
+      'idiotically long',
+      'free of money worries',
+      'as soon as possible',
+      'a s k',
+    ]) {
       assert.ok(!blocked(text), `should pass: ${text}`);
     }
   });
@@ -86,8 +94,14 @@ describe('links', () => {
     assert.equal(checkLinks(text, policy({ linkPolicy: 'hold' })).verdict, 'hold');
     assert.equal(checkLinks(text, policy({ linkPolicy: 'block' })).verdict, 'block');
     assert.equal(checkLinks(text, policy({ linkPolicy: 'block', allowedDomains: ['youtube.com'] })).verdict, undefined);
-    assert.equal(checkLinks('m.youtube.com/x', policy({ linkPolicy: 'block', allowedDomains: ['youtube.com'] })).verdict, undefined);
-    assert.equal(checkLinks('notyoutube.com/x', policy({ linkPolicy: 'block', allowedDomains: ['youtube.com'] })).verdict, 'block');
+    assert.equal(
+      checkLinks('m.youtube.com/x', policy({ linkPolicy: 'block', allowedDomains: ['youtube.com'] })).verdict,
+      undefined,
+    );
+    assert.equal(
+      checkLinks('notyoutube.com/x', policy({ linkPolicy: 'block', allowedDomains: ['youtube.com'] })).verdict,
+      'block',
+    );
     assert.equal(checkLinks(text, policy({ linksAllowed: false })).verdict, 'hold', 'linksAllowed false holds');
   });
 });
@@ -98,7 +112,7 @@ describe('heuristics', () => {
     assert.deepEqual(checkHeuristics('GOAL!!!').reasons, []);
     assert.deepEqual(checkHeuristics('nooooooooooooooooo').reasons, ['repeated_chars']);
     assert.deepEqual(checkHeuristics('noooooo').reasons, []);
-    assert.deepEqual(checkHeuristics('😀'.repeat(20)).reasons, ['emoji_flood']);
+    assert.deepEqual(checkHeuristics('😀😂🎉🔥'.repeat(5)).reasons, ['emoji_flood']);
     assert.deepEqual(checkHeuristics('nice 😀😀😀').reasons, []);
     assert.deepEqual(checkHeuristics('@ann @bob @cid @dan @eve look').reasons, ['mention_flood']);
     assert.equal(checkHeuristics('@ann look').verdict, undefined);

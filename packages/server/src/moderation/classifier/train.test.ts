@@ -38,5 +38,12 @@ test('training is deterministic and refuses a single class', () => {
   const a = train(examples, PRESETS.spam).predict('free gifts');
   const b = train(examples, PRESETS.spam).predict('free gifts');
   assert.deepEqual(a, b);
-  assert.throws(() => train(examples.filter((e) => e.label === 'spam'), PRESETS.spam), /two classes/);
+  assert.throws(
+    () =>
+      train(
+        examples.filter((e) => e.label === 'spam'),
+        PRESETS.spam,
+      ),
+    /two classes/,
+  );
 });
