@@ -86,7 +86,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     recent: built.recent,
     ...options.engines,
   };
-  const { store, bus, presence, limiter } = engines;
+  const { store, bus, presence, limiter, recent } = engines;
 
   let hub: Hub | undefined;
   const metrics = new Metrics(() => hub?.counts() ?? { ws: 0, sse: 0, poll: 0 });
