@@ -1,0 +1,479 @@
+import type { BanEntry, Comment, CommentEntry, DeleteEntry, Entry, ErrorBody, LiveEvent } from '@livecomments/protocol';
+import { ApiError, type ApiOptions, LiveCommentsApi } from './api.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import { Emitter } from './emitter.js';
+import { recallTransport, rememberTransport } from './remember.js';
+import { Sequencer } from './sequencer.js';
+import { openLongPoll } from './transports/long-poll.js';
+import { openSse } from './transports/sse.js';
+import type {
+  Transport,
+  TransportEnd,
+  TransportFactory,
+  TransportName,
+  WebSocketConstructor,
+} from './transports/types.js';
+import { openWebSocket } from './transports/websocket.js';
+
+/** Where the connection stands. */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+/** Options of `connect`. */
+export interface ConnectOptions extends ApiOptions {
+  /** `auto` (default) tries WebSocket, then SSE, then long polling, and remembers what worked. */
+  transport?: 'auto' | TransportName;
+  /** Resume after this seq (entries you already have); default: load `history` recent entries. */
+  after?: number;
+  /** How many recent log entries to load on start and after a reset (default 50; 0: only new ones). */
+  history?: number;
+  /** WebSocket constructor; default `globalThis.WebSocket` (pass the `ws` package on Node 20). */
+  WebSocket?: WebSocketConstructor;
+  /** Reconnect delays (default 1 s doubling to 30 s, with jitter). */
+  backoff?: Partial<BackoffOptions>;
+  /** Give up opening a transport after this long (default 10 s). */
+  connectTimeoutMs?: number;
+  /** A stream silent this long is dead (default 45 s; the server beats at least every 15 s). */
+  idleTimeoutMs?: number;
+  /** How long the server may hold a long poll (default 25 s). */
+  pollTimeoutMs?: number;
+  /** Remember the transport that worked, in localStorage when there is one (default true). */
+  remember?: boolean;
+  /** How many times a post is retried after a network failure (default 4). */
+  postRetries?: number;
+}
+
+/** A comment shown at once while the server has not answered. */
+export interface PendingPost {
+  clientId: string;
+  text: string;
+  parentId?: string;
+  createdAt: number;
+}
+
+/** The server's answer to a post. */
+export type PostResult =
+  | { status: 'published' | 'held'; comment: Comment }
+  | { status: 'refused'; code: string; error: ErrorBody; retryAfterMs?: number };
+
+/** Handlers by event name (`client.on(name, handler)`). */
+export interface LiveCommentsEvents {
+  /** A published comment, in log order. */
+  comment: (comment: Comment, entry: CommentEntry) => void;
+  /** A comment was deleted: remove it. */
+  delete: (commentId: string, entry: DeleteEntry) => void;
+  /** A user was banned: hide their comments. `until` null is permanent. */
+  ban: (ban: { userId: string; until: number | null }, entry: BanEntry) => void;
+  /** The event's state or settings (at start, then on every change). */
+  event: (event: LiveEvent) => void;
+  /** How many are watching. */
+  presence: (viewers: number) => void;
+  /** Every log entry, in order, before its typed handler. */
+  entry: (entry: Entry) => void;
+  /** Connection state and the transport in use (null while not live). */
+  state: (state: ConnectionState, transport: TransportName | null) => void;
+  /** The log could not be resumed: clear what you show; recent history follows. */
+  reset: (lastSeq: number) => void;
+  /** A post was sent: show it as pending. */
+  pending: (post: PendingPost) => void;
+  /** A post was answered: confirm it (published, held) or withdraw it (refused). */
+  settled: (post: PendingPost, result: PostResult) => void;
+  /** A problem that stops the connection for good (`not_found`, `banned`). */
+  error: (error: ErrorBody) => void;
+}
+
+const FACTORIES: Record<TransportName, TransportFactory> = { ws: openWebSocket, sse: openSse, poll: openLongPoll };
+const ORDER: readonly TransportName[] = ['ws', 'sse', 'poll'];
+/** A connection that stays up this long resets the backoff. */
+const STABLE_MS = 5000;
+
+/**
+ * A live connection to one event's comments: loads recent history, then streams the log over
+ * the best transport that works, reconnecting and resuming from the last seq; every entry
+ * reaches the handlers once and in order.
+ */
+export class LiveComments extends Emitter<LiveCommentsEvents> {
+  readonly eventId: string;
+  /** REST calls with the same server and token. */
+  readonly api: LiveCommentsApi;
+  /** Where the connection stands. */
+  state: ConnectionState = 'connecting';
+  /** The transport in use while live. */
+  transport: TransportName | null = null;
+  /** The event as last seen. */
+  event: LiveEvent | null = null;
+  /** Viewers as last reported. */
+  viewers = 0;
+
+  readonly #options: ConnectOptions;
+  readonly #candidates: TransportName[];
+  readonly #backoff: Backoff;
+  readonly #abort = new AbortController();
+  #index = 0;
+  #seq: Sequencer | null = null;
+  #current: Transport | null = null;
+  #generation = 0;
+  #everLive = false;
+  #closed = false;
+  #offline = false;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #stableTimer: ReturnType<typeof setTimeout> | undefined;
+  #gapTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(eventId: string, options: ConnectOptions = {}) {
+    super();
+    this.eventId = eventId;
+    this.#options = options;
+    this.api = new LiveCommentsApi(options);
+    this.#backoff = new Backoff(options.backoff);
+    const mode = options.transport ?? 'auto';
+    if (mode === 'auto') {
+      const known = options.remember === false ? undefined : recallTransport(this.api.baseUrl);
+      this.#candidates = known ? [known, ...ORDER.filter((t) => t !== known)] : [...ORDER];
+    } else {
+      this.#candidates = [mode];
+    }
+    this.#watchNetwork(true);
+    // Start after the caller has had the chance to add handlers.
+    queueMicrotask(() => this.#start());
+  }
+
+  /** The seq of the last entry delivered (the resume point). */
+  get lastSeq(): number {
+    return this.#seq?.cursor ?? this.#options.after ?? 0;
+  }
+
+  /** Posts a comment: `pending` at once, then `settled`; retried safely after network failures. */
+  async post(text: string, options: { parentId?: string; clientId?: string } = {}): Promise<PostResult> {
+    const pending: PendingPost = { clientId: options.clientId ?? makeClientId(), text, createdAt: Date.now() };
+    if (options.parentId) pending.parentId = options.parentId;
+    this.emit('pending', pending);
+    const result = await this.#send(pending);
+    this.emit('settled', pending, result);
+    return result;
+  }
+
+  /** Closes the connection, stops every timer and request, and drops all handlers. */
+  close(): void {
+    if (this.#closed) return;
+    this.#stop();
+    this.#closed = true;
+    this.#abort.abort();
+    this.#watchNetwork(false);
+    this.#setState('offline', null);
+    this.removeAllHandlers();
+  }
+
+  // -- start, history, reset -------------------------------------------------------------------
+
+  /** Loads the event and recent history, then opens a transport; retries with backoff. */
+  async #start(): Promise<void> {
+    if (this.#closed || this.#offline) return;
+    try {
+      const event = await this.api.getEvent(this.eventId, { signal: this.#abort.signal });
+      if (this.#closed) return;
+      this.#applyEvent(event);
+      this.#setViewers(event.viewers);
+      if (this.#options.after !== undefined) this.#seq = new Sequencer(this.#options.after, this.#deliver);
+      else await this.#loadHistory(event.lastSeq);
+      this.#open();
+    } catch (err) {
+      if (this.#closed) return;
+      if (err instanceof ApiError && err.status === 404) return this.#fail(err.body);
+      this.#retry(() => this.#start());
+    }
+  }
+
+  /** Delivers up to `history` entries before `lastSeq + 1`, oldest first, and moves the cursor to `lastSeq`. */
+  async #loadHistory(lastSeq: number): Promise<void> {
+    const limit = this.#options.history ?? 50;
+    this.#seq ??= new Sequencer(lastSeq, this.#deliver);
+    const seq = this.#seq;
+    seq.clear();
+    if (limit > 0 && lastSeq > 0) {
+      const page = await this.api.listEntries(
+        this.eventId,
+        { before: lastSeq + 1, limit },
+        { signal: this.#abort.signal },
+      );
+      if (this.#closed) return;
+      const items = [...page.items].filter((e) => e.seq <= lastSeq).sort((a, b) => a.seq - b.seq);
+      seq.jump((items[0]?.seq ?? lastSeq + 1) - 1);
+      for (const entry of items) {
+        if (entry.seq <= seq.cursor) continue;
+        seq.cursor = entry.seq;
+        this.#deliver(entry);
+      }
+    }
+    seq.jump(lastSeq);
+  }
+
+  /** The server cannot resume us: tell the app, reload recent history, go on from the log's end. */
+  async #reset(lastSeq: number): Promise<void> {
+    this.#dropTransport();
+    this.emit('reset', lastSeq);
+    try {
+      await this.#loadHistory(lastSeq);
+    } catch {
+      this.#seq?.jump(lastSeq);
+    }
+    if (!this.#closed && !this.#offline) this.#open();
+  }
+
+  // -- transports --------------------------------------------------------------------------------
+
+  /** Opens the current candidate transport. */
+  async #open(): Promise<void> {
+    this.#dropTransport();
+    if (this.#closed || this.#offline) return;
+    const generation = this.#generation;
+    const name = this.#candidates[this.#index] ?? 'ws';
+    const token = await this.api.token().catch(() => undefined);
+    if (this.#closed || generation !== this.#generation) return;
+    /** Runs `fn` only while this transport is the current one. */
+    const live =
+      <A extends unknown[]>(fn: (...args: A) => void) =>
+      (...args: A) => {
+        if (!this.#closed && generation === this.#generation) fn(...args);
+      };
+    this.#current = FACTORIES[name]({
+      baseUrl: this.api.baseUrl,
+      eventId: this.eventId,
+      cursor: () => this.lastSeq,
+      token,
+      fetch: (input, init) => (this.#options.fetch ?? globalThis.fetch).call(globalThis, input, init),
+      WebSocket: this.#options.WebSocket,
+      connectTimeoutMs: this.#options.connectTimeoutMs ?? 10_000,
+      idleTimeoutMs: this.#options.idleTimeoutMs ?? 45_000,
+      pollTimeoutMs: this.#options.pollTimeoutMs ?? 25_000,
+      handlers: {
+        onOpen: live(() => this.#opened(name)),
+        onEntries: live((items: Entry[]) => this.#push(items)),
+        onPresence: live((viewers: number) => this.#setViewers(viewers)),
+        onReset: live((lastSeq: number) => void this.#reset(lastSeq)),
+        onEnd: live((end: TransportEnd) => void this.#ended(end)),
+      },
+    });
+  }
+
+  /** A transport connected: we are live on it. */
+  #opened(name: TransportName): void {
+    this.#everLive = true;
+    if (this.#options.transport === undefined || this.#options.transport === 'auto') {
+      if (this.#options.remember !== false) rememberTransport(this.api.baseUrl, name);
+    }
+    clearTimeout(this.#stableTimer);
+    this.#stableTimer = setTimeout(() => this.#backoff.reset(), STABLE_MS);
+    this.#setState('live', name);
+  }
+
+  /** A transport ended: resume on it, fall back to the next one, or give up for good. */
+  async #ended(end: TransportEnd): Promise<void> {
+    this.#current = null;
+    this.#generation++;
+    clearTimeout(this.#stableTimer);
+    if (end.fatal) return this.#fail(end.fatal);
+    if (!end.opened && this.#index < this.#candidates.length - 1 && (end.refused || (await this.#reachable()))) {
+      // The server is there but this transport does not get through: try the next one now.
+      if (this.#closed || this.#offline) return;
+      this.#index++;
+      this.#open();
+      return;
+    }
+    if (!end.opened) this.#index = 0;
+    this.#retry(() => this.#open());
+  }
+
+  /** Whether the server answers plain HTTP (so a failed transport was refused, not the server down). */
+  async #reachable(): Promise<boolean> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), 5000);
+    try {
+      await this.api.getEvent(this.eventId, { signal: abort.signal });
+      return true;
+    } catch (err) {
+      return err instanceof ApiError && err.status > 0;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Waits the next backoff delay, then runs `again`. */
+  #retry(again: () => void): void {
+    if (this.#closed || this.#offline) return;
+    this.#setState(this.#everLive ? 'reconnecting' : 'connecting', null);
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(again, this.#backoff.next());
+  }
+
+  /** Closes the current transport without hearing from it again. */
+  #dropTransport(): void {
+    this.#generation++;
+    clearTimeout(this.#stableTimer);
+    this.#current?.close();
+    this.#current = null;
+  }
+
+  /** Stops everything that runs: transport and timers. */
+  #stop(): void {
+    this.#dropTransport();
+    clearTimeout(this.#retryTimer);
+    clearTimeout(this.#gapTimer);
+    this.#gapTimer = undefined;
+  }
+
+  /** Goes offline for good with `error`. */
+  #fail(error: ErrorBody): void {
+    this.#stop();
+    this.#setState('offline', null);
+    this.emit('error', error);
+  }
+
+  // -- entries -----------------------------------------------------------------------------------
+
+  /** Takes entries from a transport; fills gaps from the store. */
+  #push(items: Entry[]): void {
+    const seq = this.#seq;
+    if (!seq) return;
+    if (!seq.push(items)) {
+      void this.#reset(Math.max(...items.map((e) => e.seq)));
+      return;
+    }
+    if (seq.waiting > 0 && !this.#gapTimer) this.#gapTimer = setTimeout(() => void this.#fillGap(), 250);
+  }
+
+  /** Fetches the entries missing before the ones that wait. */
+  async #fillGap(): Promise<void> {
+    const seq = this.#seq;
+    try {
+      if (!seq || seq.waiting === 0 || this.#closed) return;
+      const page = await this.api.listEntries(
+        this.eventId,
+        { after: seq.cursor, limit: 500 },
+        { signal: this.#abort.signal },
+      );
+      if (page.reset) {
+        this.#gapTimer = undefined;
+        return void this.#reset(page.lastSeq);
+      }
+      seq.push(page.items);
+    } catch {
+      // Try again below.
+    }
+    this.#gapTimer = undefined;
+    if (seq && seq.waiting > 0 && !this.#closed) this.#gapTimer = setTimeout(() => void this.#fillGap(), 1000);
+  }
+
+  /** Hands one entry, in order, to the handlers. */
+  #deliver = (entry: Entry): void => {
+    this.emit('entry', entry);
+    switch (entry.type) {
+      case 'comment':
+        this.emit('comment', entry.comment, entry);
+        break;
+      case 'delete':
+        this.emit('delete', entry.commentId, entry);
+        break;
+      case 'ban':
+        this.emit('ban', { userId: entry.userId, until: entry.until }, entry);
+        break;
+      case 'event':
+        this.#applyEvent(entry.event);
+        break;
+    }
+  };
+
+  #applyEvent(event: LiveEvent): void {
+    this.event = event;
+    this.emit('event', event);
+  }
+
+  #setViewers(viewers: number): void {
+    if (typeof viewers !== 'number') return;
+    this.viewers = viewers;
+    this.emit('presence', viewers);
+  }
+
+  #setState(state: ConnectionState, transport: TransportName | null): void {
+    if (state === this.state && transport === this.transport) return;
+    this.state = state;
+    this.transport = transport;
+    this.emit('state', state, transport);
+  }
+
+  // -- posting -----------------------------------------------------------------------------------
+
+  /** Posts with retries: the same `clientId` makes a retry return the first result, never a copy. */
+  async #send(post: PendingPost): Promise<PostResult> {
+    const backoff = new Backoff({ initialMs: 500, maxMs: 4000 });
+    const retries = this.#options.postRetries ?? 4;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const body: { text: string; clientId: string; parentId?: string } = {
+          text: post.text,
+          clientId: post.clientId,
+        };
+        if (post.parentId) body.parentId = post.parentId;
+        const answer = await this.api.postComment(this.eventId, body);
+        return { status: answer.status, comment: answer.comment };
+      } catch (err) {
+        const error =
+          err instanceof ApiError
+            ? err
+            : new ApiError(0, { code: 'network', message: String((err as Error)?.message) });
+        if (error.transient && attempt < retries && !this.#closed) {
+          await sleep(Math.max(backoff.next(), error.retryAfterMs ?? 0));
+          continue;
+        }
+        const refused: PostResult = { status: 'refused', code: error.code, error: error.body };
+        if (error.retryAfterMs !== undefined) refused.retryAfterMs = error.retryAfterMs;
+        return refused;
+      }
+    }
+  }
+
+  // -- browser network events --------------------------------------------------------------------
+
+  /** Follows the browser's online/offline events, where there are any. */
+  #watchNetwork(on: boolean): void {
+    const target = globalThis as {
+      addEventListener?: typeof addEventListener;
+      removeEventListener?: typeof removeEventListener;
+    };
+    if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function') return;
+    const method = on ? target.addEventListener : target.removeEventListener;
+    method.call(globalThis, 'online', this.#onOnline);
+    method.call(globalThis, 'offline', this.#onOffline);
+  }
+
+  #onOffline = (): void => {
+    this.#offline = true;
+    this.#stop();
+    this.#setState('offline', null);
+  };
+
+  #onOnline = (): void => {
+    if (!this.#offline || this.#closed) return;
+    this.#offline = false;
+    this.#backoff.reset();
+    this.#index = 0;
+    this.#setState(this.#everLive ? 'reconnecting' : 'connecting', null);
+    if (this.#seq) this.#open();
+    else this.#start();
+  };
+}
+
+/** Opens a live connection to an event's comments. */
+export function connect(eventId: string, options: ConnectOptions = {}): LiveComments {
+  return new LiveComments(eventId, options);
+}
+
+/** A random id for a post (works where `crypto.randomUUID` does not, e.g. plain-http LAN pages). */
+export function makeClientId(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
