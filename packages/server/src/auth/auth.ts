@@ -1,0 +1,101 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROLES, type Role } from '@livecomments/protocol';
+import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { errors } from '../util/errors.js';
+
+/** Who is calling, from a verified token. */
+export interface Principal {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+/** Options of the authenticator. */
+export interface AuthOptions {
+  jwtSecret?: string;
+  jwksUrl?: string;
+  /** Issue development tokens (`POST /v1/dev/tokens`). */
+  devTokens: boolean;
+  /** Where the development secret is kept between restarts. */
+  dataDir: string;
+}
+
+/** Verifies bearer tokens and, in development, issues them. */
+export interface Authenticator {
+  /** The principal of a token; throws `unauthenticated` for a missing, expired or forged one. */
+  verify(token: string): Promise<Principal>;
+  /** Whether `issue` works. */
+  readonly canIssue: boolean;
+  /** Signs a development token. */
+  issue(name: string, role: Role): Promise<{ token: string; user: { id: string; name: string } }>;
+}
+
+const DEV_TOKEN_TTL = '7d';
+
+/** Builds the authenticator: HS256 with a secret, a JWKS URL, or a development secret. */
+export function createAuthenticator(options: AuthOptions): Authenticator {
+  const secret = options.jwtSecret
+    ? new TextEncoder().encode(options.jwtSecret)
+    : options.jwksUrl
+      ? null
+      : devSecret(options.dataDir);
+  const jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : null;
+  const canIssue = options.devTokens && secret !== null;
+
+  async function verify(token: string): Promise<Principal> {
+    let payload: JWTPayload;
+    try {
+      if (jwks) payload = (await jwtVerify(token, jwks, { algorithms: ['RS256', 'ES256'] })).payload;
+      else payload = (await jwtVerify(token, secret!, { algorithms: ['HS256'] })).payload;
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw errors.unauthenticated('the token has expired');
+      throw errors.unauthenticated('the token is not valid');
+    }
+    return toPrincipal(payload);
+  }
+
+  async function issue(name: string, role: Role) {
+    if (!canIssue) throw errors.forbidden('development tokens are turned off');
+    const id = `u_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    const token = await new SignJWT({ name, role })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(id)
+      .setIssuedAt()
+      .setExpirationTime(DEV_TOKEN_TTL)
+      .sign(secret!);
+    return { token, user: { id, name } };
+  }
+
+  return { verify, issue, canIssue };
+}
+
+function toPrincipal(payload: JWTPayload): Principal {
+  const { sub } = payload;
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) {
+    throw errors.unauthenticated('the token has no subject');
+  }
+  const rawName = payload.name;
+  const name = typeof rawName === 'string' && rawName.trim() ? rawName.trim().slice(0, 64) : sub;
+  const rawRole = payload.role ?? 'viewer';
+  if (typeof rawRole !== 'string' || !(ROLES as readonly string[]).includes(rawRole)) {
+    throw errors.unauthenticated('the token has an unknown role');
+  }
+  return { id: sub, name, role: rawRole as Role };
+}
+
+/** A random secret kept in the data folder, so development tokens survive restarts. */
+function devSecret(dataDir: string): Uint8Array {
+  const path = join(dataDir, 'dev-secret');
+  if (!existsSync(path)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+  }
+  return new TextEncoder().encode(readFileSync(path, 'utf8').trim());
+}
+
+/** Whether a principal may moderate an event (owner, moderator, admin). */
+export function canModerate(principal: Principal, ownerId: string): boolean {
+  return principal.role === 'moderator' || principal.role === 'admin' || principal.id === ownerId;
+}

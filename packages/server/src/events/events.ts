@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { Entry, EventStatus, LiveEvent } from '@livecomments/protocol';
+import { canModerate, type Principal } from '../auth/auth.js';
+import type { Presence } from '../engines/presence.js';
+import type { EventRecord, Store } from '../engines/store.js';
+import type { LogWriter } from '../ingest/log-writer.js';
+import { errors } from '../util/errors.js';
+import { DEFAULT_SETTINGS, mergeSettings, type SettingsPatch } from './settings.js';
+
+/** How long a cached event is trusted before it is read again (other nodes may change it). */
+const CACHE_MS = 1_000;
+
+/**
+ * The live event lifecycle: create, read (cached briefly, for the write path), change settings,
+ * end. Changes go through the log as `event` entries, so viewers see them in order.
+ */
+export class Events {
+  private readonly cache = new Map<string, { record: EventRecord; at: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly writer: LogWriter,
+    private readonly presence: Presence,
+  ) {}
+
+  async create(owner: Principal, title: string, settings: SettingsPatch | undefined): Promise<EventRecord> {
+    const record: EventRecord = {
+      id: `ev_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
+      title,
+      status: 'live',
+      ownerId: owner.id,
+      createdAt: Date.now(),
+      lastSeq: 0,
+      settings: mergeSettings(DEFAULT_SETTINGS, settings),
+    };
+    await this.store.createEvent(record);
+    this.cache.set(record.id, { record, at: Date.now() });
+    return record;
+  }
+
+  /** The event, from a cache at most a second old; throws `not_found`. */
+  async get(id: string): Promise<EventRecord> {
+    const hit = this.cache.get(id);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.record;
+    const record = await this.store.getEvent(id);
+    if (!record) {
+      this.cache.delete(id);
+      throw errors.notFound('event');
+    }
+    this.cache.set(id, { record, at: Date.now() });
+    if (this.cache.size > 10_000) this.sweep();
+    return record;
+  }
+
+  /** The event read fresh from the store (its `lastSeq` is current). */
+  async fresh(id: string): Promise<EventRecord> {
+    this.cache.delete(id);
+    return this.get(id);
+  }
+
+  /** The public shape, with the viewer count. */
+  async toWire(record: EventRecord): Promise<LiveEvent> {
+    const viewers = await this.presence.count(record.id).catch(() => 0);
+    return { ...record, viewers };
+  }
+
+  async list(status: EventStatus | undefined, limit: number): Promise<EventRecord[]> {
+    return this.store.listEvents(status ? { status, limit } : { limit });
+  }
+
+  async update(
+    actor: Principal,
+    id: string,
+    patch: { title?: string; settings?: SettingsPatch },
+  ): Promise<EventRecord> {
+    const current = await this.fresh(id);
+    if (!canModerate(actor, current.ownerId))
+      throw errors.forbidden('only the owner or a moderator may change the event');
+    const next: EventRecord = {
+      ...current,
+      title: patch.title ?? current.title,
+      settings: mergeSettings(current.settings, patch.settings),
+    };
+    return this.write(next);
+  }
+
+  async end(actor: Principal, id: string): Promise<EventRecord> {
+    const current = await this.fresh(id);
+    if (!canModerate(actor, current.ownerId)) throw errors.forbidden('only the owner or a moderator may end the event');
+    if (current.status === 'ended') return current;
+    return this.write({ ...current, status: 'ended', endedAt: Date.now() });
+  }
+
+  /** Keeps the cache in step with `event` entries (also those made on other nodes). */
+  noteEntry(eventId: string, entry: Entry): void {
+    if (entry.type !== 'event') return;
+    const { viewers: _viewers, ...record } = entry.event;
+    this.cache.set(eventId, { record, at: Date.now() });
+  }
+
+  private async write(next: EventRecord): Promise<EventRecord> {
+    const viewers = await this.presence.count(next.id).catch(() => 0);
+    const result = await this.writer.append({
+      eventId: next.id,
+      entry: { type: 'event', event: { ...next, viewers } },
+    });
+    if (!('entry' in result) || result.entry.type !== 'event') throw new Error('event entry not appended');
+    const { viewers: _v, ...record } = result.entry.event;
+    this.cache.set(next.id, { record, at: Date.now() });
+    return record;
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [id, hit] of this.cache) if (now - hit.at >= CACHE_MS) this.cache.delete(id);
+  }
+}

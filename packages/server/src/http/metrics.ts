@@ -1,0 +1,77 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The node's Prometheus metrics, in a registry of its own (several nodes can share a process). */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly comments = new Counter({
+    name: 'lc_comments_total',
+    help: 'Comments posted, by outcome (published, held, or the refusal code)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  readonly batches = new Counter({
+    name: 'lc_delivery_batches_total',
+    help: 'Batches flushed by the hub',
+    registers: [this.registry],
+  });
+  readonly frames = new Counter({
+    name: 'lc_delivery_frames_total',
+    help: 'Frames written to subscribers',
+    registers: [this.registry],
+  });
+  readonly entries = new Counter({
+    name: 'lc_delivery_entries_total',
+    help: 'Entries delivered to subscribers (entries x subscribers)',
+    registers: [this.registry],
+  });
+  readonly bytes = new Counter({
+    name: 'lc_delivery_encoded_bytes_total',
+    help: 'Bytes encoded for delivery (once per batch and wire format)',
+    registers: [this.registry],
+  });
+  readonly flush = new Histogram({
+    name: 'lc_flush_seconds',
+    help: 'Time to write one batch to every subscriber of an event',
+    buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [this.registry],
+  });
+  readonly commit = new Histogram({
+    name: 'lc_store_commit_seconds',
+    help: 'Time of one group commit to the store',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly commitSize = new Histogram({
+    name: 'lc_store_commit_items',
+    help: 'Entries per group commit',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+    registers: [this.registry],
+  });
+  readonly slow = new Counter({
+    name: 'lc_slow_cutoffs_total',
+    help: 'Subscribers cut off because their socket did not drain',
+    registers: [this.registry],
+  });
+  readonly errors = new Counter({
+    name: 'lc_background_errors_total',
+    help: 'Failures in background work, by place',
+    labelNames: ['where'],
+    registers: [this.registry],
+  });
+
+  constructor(connections: () => { ws: number; sse: number; poll: number }) {
+    new Gauge({
+      name: 'lc_connections',
+      help: 'Open subscriber connections, by transport',
+      labelNames: ['transport'],
+      registers: [this.registry],
+      collect() {
+        const counts = connections();
+        this.set({ transport: 'websocket' }, counts.ws);
+        this.set({ transport: 'sse' }, counts.sse);
+        this.set({ transport: 'long_poll' }, counts.poll);
+      },
+    });
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,105 @@
+// Request shapes, declared once and validated at the edge (docs/API.md).
+import { type Static, Type as T } from '@sinclair/typebox';
+
+const Seq = T.String({ pattern: '^[0-9]{1,15}$' });
+const Id = T.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' });
+
+export const EventParams = T.Object({ eventId: Id });
+export const CommentParams = T.Object({ eventId: Id, commentId: Id });
+export const UserParams = T.Object({ eventId: Id, userId: T.String({ minLength: 1, maxLength: 200 }) });
+
+export const Thresholds = T.Object(
+  {
+    spamBlock: T.Number({ minimum: 0, maximum: 1 }),
+    spamHold: T.Number({ minimum: 0, maximum: 1 }),
+    toxicityBlock: T.Number({ minimum: 0, maximum: 1 }),
+    toxicityHold: T.Number({ minimum: 0, maximum: 1 }),
+    shadow: T.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+export const SettingsPatch = T.Object(
+  {
+    slowModeMs: T.Integer({ minimum: 0, maximum: 3_600_000 }),
+    maxCommentChars: T.Integer({ minimum: 1, maximum: 2000 }),
+    uniqueChat: T.Boolean(),
+    blockedTerms: T.Array(T.String({ minLength: 1, maxLength: 100 }), { maxItems: 1000 }),
+    linksAllowed: T.Boolean(),
+    rateLimitPerMinute: T.Integer({ minimum: 0, maximum: 100_000 }),
+    moderation: T.Partial(Thresholds),
+  },
+  { additionalProperties: true },
+);
+
+export const CreateEventBody = T.Object(
+  {
+    title: T.String({ minLength: 1, maxLength: 200 }),
+    settings: T.Optional(T.Partial(SettingsPatch)),
+  },
+  { additionalProperties: false },
+);
+export type CreateEventBody = Static<typeof CreateEventBody>;
+
+export const PatchEventBody = T.Object(
+  {
+    title: T.Optional(T.String({ minLength: 1, maxLength: 200 })),
+    settings: T.Optional(T.Partial(SettingsPatch)),
+  },
+  { additionalProperties: false },
+);
+export type PatchEventBody = Static<typeof PatchEventBody>;
+
+export const ListEventsQuery = T.Object({
+  status: T.Optional(T.Union([T.Literal('live'), T.Literal('ended')])),
+  limit: T.Optional(Seq),
+});
+
+export const PostCommentBody = T.Object(
+  {
+    text: T.String({ maxLength: 20_000 }),
+    clientId: T.Optional(T.String({ minLength: 1, maxLength: 128 })),
+    parentId: T.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+export type PostCommentBody = Static<typeof PostCommentBody>;
+
+export const ListCommentsQuery = T.Object({
+  after: T.Optional(Seq),
+  before: T.Optional(Seq),
+  limit: T.Optional(Seq),
+});
+
+export const ReviewBody = T.Object(
+  {
+    action: T.Union([T.Literal('approve'), T.Literal('reject')]),
+    reason: T.Optional(T.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export const BanBody = T.Object(
+  {
+    userId: T.String({ minLength: 1, maxLength: 200 }),
+    durationMs: T.Optional(T.Integer({ minimum: 1, maximum: 10 * 365 * 86_400_000 })),
+    reason: T.Optional(T.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export const DevTokenBody = T.Object(
+  {
+    name: T.String({ minLength: 1, maxLength: 64 }),
+    role: T.Optional(T.Union([T.Literal('viewer'), T.Literal('moderator'), T.Literal('admin'), T.Literal('service')])),
+  },
+  { additionalProperties: false },
+);
+
+export const LimitQuery = T.Object({ limit: T.Optional(Seq) });
+
+/** A numeric query value within bounds, or the default. */
+export function intParam(value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  return Math.min(Number(value), max);
+}

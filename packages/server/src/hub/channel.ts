@@ -1,0 +1,301 @@
+import type { Entry } from '@livecomments/protocol';
+import { Batch, presenceFrame, resetFrame } from './frames.js';
+import type { CloseReason, Subscriber } from './subscriber.js';
+
+/** A subscriber with where it stands in the event's log. */
+export interface Seat {
+  readonly sub: Subscriber;
+  /** The last seq written to this subscriber. */
+  lastSeq: number;
+  /** False while it is catching up from history; the flush skips it then. */
+  live: boolean;
+  closed: boolean;
+}
+
+/** An entry with its JSON text, made once when it enters the channel. */
+interface Item {
+  seq: number;
+  json: string;
+  entry: Entry;
+}
+
+/** What a channel needs from the hub around it. */
+export interface ChannelContext {
+  readAfter(eventId: string, after: number, limit: number): Promise<Entry[]>;
+  /** The store's head of the event's log, or null when the event is unknown. */
+  storeLastSeq(eventId: string): Promise<number | null>;
+  flushMs: number;
+  ringSize: number;
+  maxCatchUp: number;
+  maxBufferedBytes: number;
+  onFlush(seconds: number, batch: Batch, frames: number): void;
+  onSlow(): void;
+  onEntry(eventId: string, entry: Entry): void;
+  onError(error: unknown, what: string): void;
+}
+
+const READ_PAGE = 500;
+
+/**
+ * One event's fan-out in this node: the recent entries (a ring), the seats, and the pending
+ * entries of the next flush. Entries come in from the bus in any order and with gaps; the
+ * channel accepts them strictly in seq order, filling gaps from the store.
+ */
+export class Channel {
+  /** The highest seq accepted (every seq up to it is in order). */
+  lastSeq = 0;
+  readonly seats = new Set<Seat>();
+  /** When the last seat left, for lingering. */
+  emptySince = Date.now();
+  viewersPushed = -1;
+
+  private initialised = false;
+  private ring: Item[] = [];
+  private pending: Item[] = [];
+  private readonly future = new Map<number, Entry>();
+  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  private filling = false;
+  private refill = false;
+
+  constructor(
+    readonly eventId: string,
+    private readonly ctx: ChannelContext,
+  ) {}
+
+  /** Sets the starting point once the bus subscription is in place. */
+  init(lastSeq: number): void {
+    this.lastSeq = lastSeq;
+    this.initialised = true;
+    this.drainFuture();
+    if (this.future.size > 0) void this.fill();
+  }
+
+  /** New entries from the bus: accepted in order, duplicates dropped, gaps filled. */
+  receive(entries: readonly Entry[]): void {
+    for (const entry of entries) {
+      if (entry.seq > this.lastSeq || !this.initialised) this.future.set(entry.seq, entry);
+    }
+    if (!this.initialised) return;
+    this.drainFuture();
+    if (this.future.size > 0) void this.fill();
+  }
+
+  /** Reads from the store whatever is missing after `lastSeq` (a gap, or a bus that lost messages). */
+  async fill(): Promise<void> {
+    if (this.filling) {
+      this.refill = true;
+      return;
+    }
+    this.filling = true;
+    try {
+      do {
+        this.refill = false;
+        for (;;) {
+          const entries = await this.ctx.readAfter(this.eventId, this.lastSeq, READ_PAGE);
+          for (const entry of entries) this.future.set(entry.seq, entry);
+          const before = this.lastSeq;
+          this.drainFuture();
+          if (entries.length < READ_PAGE || this.lastSeq === before) break;
+        }
+      } while (this.refill);
+    } catch (error) {
+      this.ctx.onError(error, 'gap fill');
+    } finally {
+      this.filling = false;
+    }
+  }
+
+  /**
+   * Seats a subscriber after `after` (undefined: from now on). Catches it up from the ring or the
+   * store, or sends a reset when that cannot be served, then it follows live.
+   */
+  async attach(sub: Subscriber, after: number | undefined): Promise<Seat> {
+    const seat: Seat = { sub, lastSeq: this.lastSeq, live: false, closed: false };
+    this.seats.add(seat);
+    if (after === undefined || after === this.lastSeq) {
+      seat.live = true;
+      return seat;
+    }
+    if (after > this.lastSeq) {
+      const head = await this.ctx.storeLastSeq(this.eventId);
+      if (head !== null && after <= head) {
+        // Another node has seen more than this one: follow on from `after` once we catch up.
+        seat.lastSeq = after;
+        seat.live = true;
+        void this.fill();
+      } else {
+        this.reset(seat, 'the resume point is ahead of the log');
+      }
+      return seat;
+    }
+    if (this.lastSeq - after > this.ctx.maxCatchUp) {
+      this.reset(seat, 'the resume point is too far back');
+      return seat;
+    }
+    seat.lastSeq = after;
+    await this.catchUp(seat);
+    return seat;
+  }
+
+  detach(seat: Seat): void {
+    seat.closed = true;
+    if (this.seats.delete(seat) && this.seats.size === 0) this.emptySince = Date.now();
+  }
+
+  /** Sends the viewer count to every seat that takes it. */
+  pushPresence(viewers: number): void {
+    this.viewersPushed = viewers;
+    let ws: Buffer | null = null;
+    let sse: Buffer | null = null;
+    for (const seat of this.seats) {
+      if (!seat.live) continue;
+      const { format } = seat.sub;
+      if (format === 'poll') continue;
+      const frame = format === 'ws' ? (ws ??= presenceFrame('ws', viewers)) : (sse ??= presenceFrame('sse', viewers));
+      if (frame) this.write(seat, frame);
+    }
+  }
+
+  /** Writes what is pending now (used at shutdown). */
+  flushNow(): void {
+    if (this.timer) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+      this.timer = null;
+    }
+    this.flush();
+  }
+
+  /** Closes every seat. */
+  closeAll(reason: CloseReason): void {
+    for (const seat of [...this.seats]) {
+      this.detach(seat);
+      seat.sub.close(reason);
+    }
+  }
+
+  private reset(seat: Seat, reason: string): void {
+    seat.lastSeq = this.lastSeq;
+    seat.live = true;
+    this.write(seat, resetFrame(seat.sub.format, this.lastSeq, reason));
+  }
+
+  private async catchUp(seat: Seat): Promise<void> {
+    try {
+      // From the store until the ring covers the rest; the ring grows meanwhile, so re-check.
+      while (!seat.closed && seat.lastSeq + 1 < this.ringStart()) {
+        const want = Math.min(READ_PAGE, this.ringStart() - 1 - seat.lastSeq);
+        const entries = await this.ctx.readAfter(this.eventId, seat.lastSeq, want);
+        if (entries.length === 0 || seat.closed) break;
+        const jsons = entries.map((e) => JSON.stringify(e));
+        const last = entries[entries.length - 1]!.seq;
+        const batch = new Batch(jsons, entries[0]!.seq, last);
+        seat.lastSeq = last;
+        if (!this.write(seat, batch.frame(seat.sub.format))) return;
+      }
+      if (seat.closed) return;
+      const rest = this.ring.filter((item) => item.seq > seat.lastSeq);
+      seat.live = true;
+      if (rest.length > 0) {
+        const last = rest[rest.length - 1]!.seq;
+        const batch = new Batch(
+          rest.map((i) => i.json),
+          rest[0]!.seq,
+          last,
+        );
+        seat.lastSeq = last;
+        this.write(seat, batch.frame(seat.sub.format));
+      }
+    } catch (error) {
+      this.ctx.onError(error, 'catch-up');
+      this.detach(seat);
+      seat.sub.close('gone');
+    }
+  }
+
+  /** The first seq the ring holds (or the next seq when it is empty). */
+  private ringStart(): number {
+    return this.ring[0]?.seq ?? this.lastSeq + 1;
+  }
+
+  private drainFuture(): void {
+    for (;;) {
+      const next = this.future.get(this.lastSeq + 1);
+      if (!next) break;
+      this.future.delete(next.seq);
+      this.accept(next);
+    }
+    for (const seq of this.future.keys()) if (seq <= this.lastSeq) this.future.delete(seq);
+  }
+
+  private accept(entry: Entry): void {
+    this.lastSeq = entry.seq;
+    const item: Item = { seq: entry.seq, json: JSON.stringify(entry), entry };
+    this.ring.push(item);
+    if (this.ring.length > this.ctx.ringSize * 2) this.ring = this.ring.slice(-this.ctx.ringSize);
+    this.pending.push(item);
+    this.ctx.onEntry(this.eventId, entry);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    const run = () => {
+      this.timer = null;
+      this.flush();
+    };
+    this.timer = this.ctx.flushMs > 0 ? setTimeout(run, this.ctx.flushMs) : setImmediate(run);
+  }
+
+  private flush(): void {
+    const items = this.pending;
+    if (items.length === 0) return;
+    this.pending = [];
+    const started = process.hrtime.bigint();
+    const first = items[0]!.seq;
+    const last = items[items.length - 1]!.seq;
+    const batch = new Batch(
+      items.map((i) => i.json),
+      first,
+      last,
+    );
+    let frames = 0;
+    for (const seat of this.seats) {
+      if (!seat.live || seat.lastSeq >= last) continue;
+      let frame: Buffer;
+      if (seat.lastSeq === first - 1) {
+        frame = batch.frame(seat.sub.format);
+      } else {
+        // Joined mid-batch (or ahead of this node): only what it lacks.
+        const rest = items.filter((i) => i.seq > seat.lastSeq);
+        if (rest.length === 0 || rest[0]!.seq !== seat.lastSeq + 1) continue;
+        frame = new Batch(
+          rest.map((i) => i.json),
+          rest[0]!.seq,
+          last,
+        ).frame(seat.sub.format);
+      }
+      seat.lastSeq = last;
+      this.write(seat, frame);
+      frames++;
+    }
+    this.ctx.onFlush(Number(process.hrtime.bigint() - started) / 1e9, batch, frames);
+  }
+
+  /** Writes to a seat; cuts it off when its buffer passes the bound. False when it is gone. */
+  private write(seat: Seat, frame: Buffer): boolean {
+    if (seat.closed) return false;
+    const open = seat.sub.write(frame);
+    if (!open) {
+      this.detach(seat);
+      return false;
+    }
+    if (seat.sub.buffered() > this.ctx.maxBufferedBytes) {
+      this.ctx.onSlow();
+      this.detach(seat);
+      seat.sub.close('slow');
+      return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,177 @@
+import type { Entry } from '@livecomments/protocol';
+import type { Bus } from '../engines/bus.js';
+import type { Presence } from '../engines/presence.js';
+import type { Store } from '../engines/store.js';
+import { Channel, type ChannelContext, type Seat } from './channel.js';
+import type { Batch } from './frames.js';
+import type { CloseReason, Subscriber } from './subscriber.js';
+
+/** Options of the hub (see Config for their meaning). */
+export interface HubOptions {
+  flushMs: number;
+  ringSize: number;
+  maxCatchUp: number;
+  maxBufferedBytes: number;
+  presenceMs: number;
+  /** How long an event without viewers keeps its channel (and bus subscription). */
+  lingerMs?: number;
+}
+
+/** What the hub reports, for metrics and logs. */
+export interface HubObserver {
+  flushed(seconds: number, batch: Batch, frames: number): void;
+  slowCutoff(): void;
+  error(error: unknown, what: string): void;
+  /** Every entry accepted in order (the events module watches `event` entries). */
+  entry(eventId: string, entry: Entry): void;
+}
+
+/** A subscription handle: `leave()` when the connection ends. */
+export interface Membership {
+  leave(): void;
+}
+
+/**
+ * The fan-out of this node: one channel per event with viewers here. It takes new entries from
+ * the bus, and seats subscribers of every transport.
+ */
+export class Hub {
+  private readonly channels = new Map<string, Channel>();
+  private readonly starting = new Map<string, Promise<Channel>>();
+  /** Long-poll viewers seen lately, by event: key -> expiry time. */
+  private readonly pollers = new Map<string, Map<string, number>>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly ctx: ChannelContext;
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: Bus,
+    private readonly presence: Presence,
+    private readonly options: HubOptions,
+    private readonly observer: HubObserver,
+  ) {
+    this.ctx = {
+      readAfter: (eventId, after, limit) => store.readAfter(eventId, after, limit),
+      storeLastSeq: async (eventId) => (await store.getEvent(eventId))?.lastSeq ?? null,
+      flushMs: options.flushMs,
+      ringSize: options.ringSize,
+      maxCatchUp: options.maxCatchUp,
+      maxBufferedBytes: options.maxBufferedBytes,
+      onFlush: (s, b, f) => observer.flushed(s, b, f),
+      onSlow: () => observer.slowCutoff(),
+      onEntry: (e, entry) => observer.entry(e, entry),
+      onError: (error, what) => observer.error(error, what),
+    };
+    bus.listen({
+      entries: (eventId, entries) => this.channels.get(eventId)?.receive(entries),
+      resync: () => {
+        for (const channel of this.channels.values()) void channel.fill();
+      },
+    });
+    this.timer = setInterval(() => void this.tick(), options.presenceMs);
+    this.timer.unref();
+  }
+
+  /** Seats a subscriber on an event after `after` (undefined: only new entries). */
+  async join(eventId: string, sub: Subscriber, after: number | undefined): Promise<Membership> {
+    const channel = await this.channel(eventId);
+    const seat: Seat = await channel.attach(sub, after);
+    return { leave: () => channel.detach(seat) };
+  }
+
+  /** Counts a long-poll viewer as present for a while after each poll. */
+  notePoller(eventId: string, key: string, forMs: number): void {
+    let seen = this.pollers.get(eventId);
+    if (!seen) {
+      seen = new Map();
+      this.pollers.set(eventId, seen);
+    }
+    seen.set(key, Date.now() + forMs);
+  }
+
+  /** This node's viewers of an event (all transports). */
+  localViewers(eventId: string): number {
+    const channel = this.channels.get(eventId);
+    let n = 0;
+    if (channel) for (const seat of channel.seats) if (seat.sub.format !== 'poll') n++;
+    return n + (this.pollers.get(eventId)?.size ?? 0);
+  }
+
+  /** The newest seq this node has accepted for an event, if it follows it. */
+  lastSeq(eventId: string): number | undefined {
+    return this.channels.get(eventId)?.lastSeq;
+  }
+
+  /** Number of subscribers over all channels, by format. */
+  counts(): { ws: number; sse: number; poll: number } {
+    const counts = { ws: 0, sse: 0, poll: 0 };
+    for (const channel of this.channels.values()) for (const seat of channel.seats) counts[seat.sub.format]++;
+    return counts;
+  }
+
+  /** Flushes what is pending and closes every subscriber (shutdown). */
+  async close(reason: CloseReason = 'shutdown'): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    for (const channel of this.channels.values()) {
+      channel.flushNow();
+      channel.closeAll(reason);
+    }
+    this.channels.clear();
+  }
+
+  private async channel(eventId: string): Promise<Channel> {
+    const existing = this.channels.get(eventId);
+    if (existing) return existing;
+    let starting = this.starting.get(eventId);
+    if (!starting) {
+      starting = this.open(eventId);
+      this.starting.set(eventId, starting);
+      starting.finally(() => this.starting.delete(eventId)).catch(() => {});
+    }
+    return starting;
+  }
+
+  /** Subscribes to the bus first, then reads the head, so no entry slips between the two. */
+  private async open(eventId: string): Promise<Channel> {
+    const channel = new Channel(eventId, this.ctx);
+    this.channels.set(eventId, channel);
+    try {
+      await this.bus.subscribe(eventId);
+      const event = await this.store.getEvent(eventId);
+      channel.init(event?.lastSeq ?? 0);
+      return channel;
+    } catch (error) {
+      this.channels.delete(eventId);
+      throw error;
+    }
+  }
+
+  /** Presence pushes and idle channel clean-up, every `presenceMs`. */
+  private async tick(): Promise<void> {
+    if (this.closed) return;
+    const now = Date.now();
+    for (const [eventId, seen] of this.pollers) {
+      for (const [key, until] of seen) if (until <= now) seen.delete(key);
+      if (seen.size === 0) this.pollers.delete(eventId);
+    }
+    const linger = this.options.lingerMs ?? 10_000;
+    for (const [eventId, channel] of this.channels) {
+      const local = this.localViewers(eventId);
+      try {
+        if (local === 0 && channel.seats.size === 0 && now - channel.emptySince > linger) {
+          this.channels.delete(eventId);
+          await this.presence.report(eventId, 0);
+          await this.bus.unsubscribe(eventId);
+          continue;
+        }
+        await this.presence.report(eventId, local);
+        const viewers = await this.presence.count(eventId);
+        if (viewers !== channel.viewersPushed) channel.pushPresence(viewers);
+      } catch (error) {
+        this.observer.error(error, 'presence');
+      }
+    }
+  }
+}

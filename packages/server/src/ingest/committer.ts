@@ -1,0 +1,96 @@
+import type { AppendItem, AppendResult, Store } from '../engines/store.js';
+
+/** Options of the group committer. */
+export interface CommitterOptions {
+  /** How long to gather appends before a commit; 0 commits on the next turn of the event loop. */
+  windowMs: number;
+  /** Most items in one transaction. */
+  maxBatch: number;
+  /** Called with each commit's duration in seconds and size (for metrics). */
+  onCommit?: (seconds: number, items: number) => void;
+}
+
+interface Waiting {
+  item: AppendItem;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit over any store: appends that arrive within one short window (or while the previous
+ * commit runs) go into one `store.append` transaction. Each promise resolves once its batch is
+ * durable, so a comment is acknowledged only after its commit.
+ */
+export class GroupCommitter {
+  private queue: Waiting[] = [];
+  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  private committing = false;
+  private idle: (() => void)[] = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: CommitterOptions,
+  ) {}
+
+  /** Appends one entry; resolves with its seq'd entry (or the earlier comment of a retry). */
+  append(item: AppendItem): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Appends several entries in order, in the same batch. */
+  appendMany(items: AppendItem[]): Promise<AppendResult[]> {
+    return Promise.all(items.map((item) => this.append(item)));
+  }
+
+  /** Resolves when everything queued so far is committed (for shutdown). */
+  drain(): Promise<void> {
+    if (this.queue.length === 0 && !this.committing) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private schedule(): void {
+    if (this.timer || this.committing) return;
+    const run = () => {
+      this.timer = null;
+      void this.commit();
+    };
+    this.timer = this.options.windowMs > 0 ? setTimeout(run, this.options.windowMs) : setImmediate(run);
+  }
+
+  private async commit(): Promise<void> {
+    const batch = this.queue.splice(0, this.options.maxBatch);
+    if (batch.length === 0) return this.settle();
+    this.committing = true;
+    const started = process.hrtime.bigint();
+    try {
+      const results = await this.store.append(batch.map((w) => w.item));
+      this.options.onCommit?.(Number(process.hrtime.bigint() - started) / 1e9, batch.length);
+      batch.forEach((w, i) => {
+        w.resolve(results[i]!);
+      });
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+    } finally {
+      this.committing = false;
+    }
+    if (this.queue.length > 0) {
+      // Whatever arrived during the commit is already a batch: commit it without waiting.
+      this.timer = setImmediate(() => {
+        this.timer = null;
+        void this.commit();
+      });
+    } else {
+      this.settle();
+    }
+  }
+
+  private settle(): void {
+    if (this.queue.length > 0 || this.committing) return;
+    const waiting = this.idle;
+    this.idle = [];
+    for (const resolve of waiting) resolve();
+  }
+}

@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import type { Comment, PostStatus } from '@livecomments/protocol';
+import type { Principal } from '../auth/auth.js';
+import type { RateLimiter } from '../engines/rate-limiter.js';
+import type { Store, StoredComment } from '../engines/store.js';
+import type { Events } from '../events/events.js';
+import type { Moderator } from '../moderation/moderator.js';
+import { errors } from '../util/errors.js';
+import type { LogWriter } from './log-writer.js';
+import { charCount, normaliseText } from './normalise.js';
+
+/** A post as any transport hands it in. */
+export interface PostInput {
+  text: unknown;
+  clientId?: unknown;
+  parentId?: unknown;
+}
+
+/** The answer to a post: published (201) or held for review (202). */
+export interface PostResult {
+  status: PostStatus;
+  comment: Comment;
+}
+
+/** Burst on top of the per-minute rate: a few quick comments are fine, a flood is not. */
+const RATE_BURST = 5;
+const MAX_CLIENT_ID = 128;
+
+/** Outcomes counted in metrics: `published`, `held`, or the refusal's code / reason. */
+export type Outcome = 'published' | 'held' | 'shadowed' | 'duplicate' | string;
+
+/**
+ * The write path of a comment, the same for REST and WebSocket posts: validate and normalise,
+ * make retries idempotent, check bans, rate limit and slow mode, moderate, then append to the
+ * log (durable before the answer) and publish.
+ */
+export class Ingest {
+  /** Posts in progress by idempotency key, so a retry racing the first gets the same answer. */
+  private readonly inFlight = new Map<string, Promise<PostResult>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly events: Events,
+    private readonly writer: LogWriter,
+    private readonly limiter: RateLimiter,
+    private readonly moderator: Moderator,
+    private readonly onOutcome: (outcome: Outcome) => void = () => {},
+  ) {}
+
+  async post(author: Principal, eventId: string, input: PostInput): Promise<PostResult> {
+    try {
+      const result = await this.admit(author, eventId, input);
+      return result;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      this.onOutcome(typeof code === 'string' ? code : 'error');
+      throw error;
+    }
+  }
+
+  private async admit(author: Principal, eventId: string, input: PostInput): Promise<PostResult> {
+    if (typeof input.text !== 'string') throw errors.invalid('text must be a string');
+    if (input.clientId !== undefined && !validKey(input.clientId)) {
+      throw errors.invalid(`clientId must be a string of 1 to ${MAX_CLIENT_ID} characters`);
+    }
+    if (input.parentId !== undefined && (typeof input.parentId !== 'string' || input.parentId.length > 64)) {
+      throw errors.invalid('parentId must be a comment id');
+    }
+    const event = await this.events.get(eventId);
+    if (event.status === 'ended') throw errors.ended();
+    const text = normaliseText(input.text);
+    if (text.length === 0) throw errors.invalid('the comment is empty');
+    const max = event.settings.maxCommentChars;
+    if (charCount(text) > max) throw errors.invalid(`the comment is longer than ${max} characters`, { maxChars: max });
+
+    const clientId = input.clientId as string | undefined;
+    if (clientId === undefined) return this.accept(author, eventId, text, input.parentId as string | undefined);
+    const key = `${eventId}\u0000${author.id}\u0000${clientId}`;
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const attempt = this.retryOrAccept(author, eventId, text, input.parentId as string | undefined, clientId);
+    this.inFlight.set(key, attempt);
+    try {
+      return await attempt;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  private async retryOrAccept(
+    author: Principal,
+    eventId: string,
+    text: string,
+    parentId: string | undefined,
+    clientId: string,
+  ): Promise<PostResult> {
+    const prior = await this.store.findByClientId(eventId, author.id, clientId);
+    if (prior) {
+      this.onOutcome('duplicate');
+      return fromStored(prior);
+    }
+    return this.accept(author, eventId, text, parentId, clientId);
+  }
+
+  private async accept(
+    author: Principal,
+    eventId: string,
+    text: string,
+    parentId: string | undefined,
+    clientId?: string,
+  ): Promise<PostResult> {
+    const now = Date.now();
+    const ban = await this.store.getBan(eventId, author.id);
+    if (ban && (ban.until === null || ban.until > now)) throw errors.banned(ban.until);
+    const event = await this.events.get(eventId);
+    if (parentId !== undefined) {
+      const parent = await this.store.getComment(eventId, parentId);
+      if (!parent || parent.status !== 'published') throw errors.invalid('parentId is not a comment of this event');
+    }
+
+    let finalText = text;
+    let verdict: 'approve' | 'hold' | 'block' = 'approve';
+    let reasons: string[] = [];
+    let scores: Record<string, number> = {};
+    if (author.role !== 'service') {
+      await this.limit(author, eventId, event.settings.rateLimitPerMinute, event.settings.slowModeMs);
+      const result = await this.moderator.check({ eventId, user: author, text, settings: event.settings, now });
+      ({ verdict, reasons, scores } = result);
+      finalText = result.text;
+    }
+
+    const comment: Comment = {
+      id: `c_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
+      eventId,
+      seq: 0,
+      user: { id: author.id, name: author.name },
+      text: finalText,
+      createdAt: now,
+    };
+    if (parentId !== undefined) comment.parentId = parentId;
+
+    if (verdict === 'block') {
+      await this.record(eventId, 'block', comment, reasons, scores);
+      if (event.settings.moderation.shadow) {
+        // Shown to its author alone: the answer looks published, nothing enters the log.
+        this.onOutcome('shadowed');
+        return { status: 'published', comment: { ...comment, seq: event.lastSeq } };
+      }
+      throw errors.rejected(reasons);
+    }
+    if (verdict === 'hold') {
+      const held: StoredComment = { comment: { ...comment, seq: null }, status: 'held', reasons, scores };
+      if (clientId !== undefined) held.clientId = clientId;
+      const stored = await this.store.holdComment(held);
+      await this.record(eventId, 'hold', comment, reasons, scores);
+      this.onOutcome('held');
+      return fromStored(stored);
+    }
+
+    const item =
+      clientId === undefined
+        ? { eventId, entry: { type: 'comment' as const, comment } }
+        : { eventId, entry: { type: 'comment' as const, comment }, clientId };
+    const appended = await this.writer.append(item);
+    if ('existing' in appended) {
+      this.onOutcome('duplicate');
+      return fromStored(appended.existing);
+    }
+    if (appended.entry.type !== 'comment') throw new Error('comment entry expected');
+    this.onOutcome('published');
+    return { status: 'published', comment: appended.entry.comment };
+  }
+
+  /** Per-user rate limit, then slow mode; a refusal says when to try again. */
+  private async limit(author: Principal, eventId: string, perMinute: number, slowModeMs: number): Promise<void> {
+    if (perMinute > 0) {
+      const decision = await this.limiter.take(`rate:${eventId}:${author.id}`, {
+        intervalMs: 60_000 / perMinute,
+        burst: RATE_BURST,
+      });
+      if (!decision.ok) throw errors.rateLimited(decision.retryAfterMs);
+    }
+    if (slowModeMs > 0) {
+      const decision = await this.limiter.take(`slow:${eventId}:${author.id}`, { intervalMs: slowModeMs, burst: 1 });
+      if (!decision.ok) throw errors.slowMode(decision.retryAfterMs);
+    }
+  }
+
+  private async record(
+    eventId: string,
+    action: 'hold' | 'block',
+    comment: Comment,
+    reasons: string[],
+    scores: Record<string, number>,
+  ): Promise<void> {
+    await this.store.addModAction({
+      eventId,
+      action,
+      actorId: 'system',
+      at: comment.createdAt,
+      targetId: comment.id,
+      reason: reasons.join(', '),
+      text: comment.text,
+      details: { userId: comment.user.id, scores },
+    });
+  }
+}
+
+function validKey(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_CLIENT_ID;
+}
+
+/** The answer a retried post gets: what the first attempt made. */
+export function fromStored(stored: StoredComment): PostResult {
+  if (stored.status === 'rejected') throw errors.rejected(stored.reasons ?? ['rejected by a moderator']);
+  const comment: Comment = { ...stored.comment, seq: stored.comment.seq ?? 0 };
+  return { status: stored.status === 'held' ? 'held' : 'published', comment };
+}

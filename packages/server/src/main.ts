@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Starts a node from the environment (docs/API.md "Configuration") and stops it on SIGTERM.
+import { ConfigError, loadConfig } from './config/config.js';
+import { createNode } from './node.js';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`livecomments: configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const node = await createNode(config);
+  const { logger } = node.services;
+  logger.info(
+    { url: node.url, dataDir: config.dataDir, devTokens: config.devTokens },
+    `livecomments listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${node.port}`,
+  );
+
+  let stopping = false;
+  async function stop(signal: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await node.close();
+    logger.info('stopped');
+    process.exit(0);
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`livecomments: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

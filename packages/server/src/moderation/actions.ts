@@ -1,0 +1,128 @@
+import type { Comment } from '@livecomments/protocol';
+import { canModerate, type Principal } from '../auth/auth.js';
+import type { Ban, ModAction, Store, StoredComment } from '../engines/store.js';
+import type { Events } from '../events/events.js';
+import type { LogWriter } from '../ingest/log-writer.js';
+import { errors } from '../util/errors.js';
+import type { Moderator } from './moderator.js';
+
+/**
+ * What moderators do: the review queue (approve appends the comment to the log with a fresh seq;
+ * reject publishes nothing), deletions, bans. Every action is kept in the moderation log.
+ */
+export class ModerationActions {
+  constructor(
+    private readonly store: Store,
+    private readonly events: Events,
+    private readonly writer: LogWriter,
+    private readonly moderator: Moderator,
+  ) {}
+
+  async listHeld(actor: Principal, eventId: string, limit: number): Promise<StoredComment[]> {
+    await this.authorise(actor, eventId);
+    return this.store.listHeld(eventId, limit);
+  }
+
+  /** Approves or rejects a held comment; approving returns it with its new seq. */
+  async review(
+    actor: Principal,
+    eventId: string,
+    commentId: string,
+    action: 'approve' | 'reject',
+    reason?: string,
+  ): Promise<Comment | null> {
+    await this.authorise(actor, eventId);
+    const held = await this.store.getComment(eventId, commentId);
+    if (!held) throw errors.notFound('comment');
+    if (held.status !== 'held') throw errors.conflict(`the comment is ${held.status}, not held`);
+    let published: Comment | null = null;
+    if (action === 'approve') {
+      const comment: Comment = { ...held.comment, seq: 0 };
+      const result = await this.writer.append({ eventId, entry: { type: 'comment', comment } });
+      if ('existing' in result) throw errors.conflict('the comment was already reviewed');
+      if (result.entry.type === 'comment') published = result.entry.comment;
+    } else if (!(await this.store.rejectHeld(eventId, commentId))) {
+      throw errors.conflict('the comment was already reviewed');
+    }
+    await this.log(actor, eventId, action, commentId, reason, held.comment.text, { userId: held.comment.user.id });
+    await this.moderator.learn({ eventId, text: held.comment.text, label: action, at: Date.now() });
+    return published;
+  }
+
+  /** Deletes a published comment (its author, the owner, a moderator or an admin). */
+  async deleteComment(actor: Principal, eventId: string, commentId: string): Promise<void> {
+    const event = await this.events.get(eventId);
+    const stored = await this.store.getComment(eventId, commentId);
+    if (!stored || stored.status === 'rejected') throw errors.notFound('comment');
+    const isAuthor = stored.comment.user.id === actor.id;
+    if (!isAuthor && !canModerate(actor, event.ownerId)) throw errors.forbidden('you may not delete this comment');
+    if (stored.status === 'deleted') return;
+    if (stored.status === 'held') {
+      await this.store.rejectHeld(eventId, commentId);
+    } else {
+      await this.writer.append({ eventId, entry: { type: 'delete', commentId } });
+    }
+    if (!isAuthor) await this.log(actor, eventId, 'delete', commentId, undefined, stored.comment.text);
+  }
+
+  async ban(actor: Principal, eventId: string, userId: string, durationMs?: number, reason?: string): Promise<Ban> {
+    await this.authorise(actor, eventId);
+    const now = Date.now();
+    const ban: Ban = {
+      eventId,
+      userId,
+      until: durationMs === undefined ? null : now + durationMs,
+      by: actor.id,
+      createdAt: now,
+    };
+    if (reason !== undefined) ban.reason = reason;
+    await this.store.putBan(ban);
+    await this.writer.append({ eventId, entry: { type: 'ban', userId, until: ban.until } });
+    await this.log(actor, eventId, 'ban', userId, reason, undefined, { until: ban.until });
+    return ban;
+  }
+
+  async unban(actor: Principal, eventId: string, userId: string): Promise<void> {
+    await this.authorise(actor, eventId);
+    if (!(await this.store.removeBan(eventId, userId))) throw errors.notFound('ban');
+    await this.log(actor, eventId, 'unban', userId);
+  }
+
+  /** Bans still in force. */
+  async listBans(actor: Principal, eventId: string): Promise<Ban[]> {
+    await this.authorise(actor, eventId);
+    const now = Date.now();
+    return (await this.store.listBans(eventId)).filter((b) => b.until === null || b.until > now);
+  }
+
+  async listLog(actor: Principal, eventId: string, limit: number): Promise<ModAction[]> {
+    await this.authorise(actor, eventId);
+    return this.store.listModActions(eventId, limit);
+  }
+
+  /** Records a settings change or an end by a moderator. */
+  async note(actor: Principal, eventId: string, action: 'settings' | 'end', details?: Record<string, unknown>) {
+    await this.log(actor, eventId, action, eventId, undefined, undefined, details);
+  }
+
+  private async authorise(actor: Principal, eventId: string): Promise<void> {
+    const event = await this.events.get(eventId);
+    if (!canModerate(actor, event.ownerId)) throw errors.forbidden('only the owner or a moderator may do this');
+  }
+
+  private async log(
+    actor: Principal,
+    eventId: string,
+    action: ModAction['action'],
+    targetId: string,
+    reason?: string,
+    text?: string,
+    details?: Record<string, unknown>,
+  ): Promise<void> {
+    const entry: ModAction = { eventId, action, actorId: actor.id, at: Date.now(), targetId };
+    if (reason !== undefined) entry.reason = reason;
+    if (text !== undefined) entry.text = text;
+    if (details !== undefined) entry.details = details;
+    await this.store.addModAction(entry);
+  }
+}
