@@ -24,4 +24,4 @@ await build({
   logLevel: 'warning',
 });
 for (const name of ['index.html', 'event.html', 'mod.html']) cpSync(join(here, 'static', name), join(out, name));
-cpSync(join(here, 'static', 'styles.css'), join(out, 'assets', 'styles.css'));
+for (const name of ['styles.css', 'icon.svg']) cpSync(join(here, 'static', name), join(out, 'assets', name));

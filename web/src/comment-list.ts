@@ -55,7 +55,7 @@ export class CommentList {
     li.dataset.user = comment.user.id;
     li.dataset.seq = String(comment.seq);
     const actions = this.#o.actions?.(comment);
-    if (actions) li.querySelector('.body')?.append(actions);
+    if (actions) li.querySelector('.meta')?.append(actions);
     this.#o.list.insertBefore(li, this.#o.list.querySelector('.pending, .held'));
     this.#empty.remove();
     this.#trim(stick);

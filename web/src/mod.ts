@@ -112,7 +112,7 @@ function commentActions(comment: Comment): Node {
     h(
       'button',
       {
-        class: 'btn small danger',
+        class: 'btn tiny danger',
         type: 'button',
         onclick: () => act(() => api.deleteComment(eventId, comment.id), 'Comment deleted'),
       },
@@ -121,7 +121,8 @@ function commentActions(comment: Comment): Node {
     h(
       'button',
       {
-        class: 'btn small',
+        class: 'btn tiny',
+        title: 'Time out for 5 minutes',
         type: 'button',
         onclick: () =>
           act(
@@ -129,12 +130,12 @@ function commentActions(comment: Comment): Node {
             `${who} timed out for 5 minutes`,
           ),
       },
-      'Time out 5 min',
+      'Time out',
     ),
     h(
       'button',
       {
-        class: 'btn small danger',
+        class: 'btn tiny danger',
         type: 'button',
         'aria-label': `Ban ${who}`,
         onclick: () =>

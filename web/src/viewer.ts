@@ -3,7 +3,7 @@ import { connect, type PendingPost, type PostResult, type TransportName } from '
 import type { ErrorBody, LiveEvent } from '@livecomments/protocol';
 import { CommentList } from './comment-list.js';
 import { Composer } from './composer.js';
-import { byId, plural } from './dom.js';
+import { byId } from './dom.js';
 import { type Identity, loadIdentity } from './identity.js';
 import { eventIdFromPath, showConnection, transportFromQuery } from './page.js';
 
@@ -35,7 +35,7 @@ client.on('ban', onBan);
 client.on('reset', () => list.clear());
 client.on('event', onEvent);
 client.on('presence', (n) => {
-  byId('viewers').textContent = `${plural(n, 'viewer')} watching`;
+  byId('viewers').textContent = `${n.toLocaleString()} watching`;
 });
 client.on('state', (state, transport: TransportName | null) => showConnection(byId('conn'), state, transport));
 client.on('pending', (post: PendingPost) => {
