@@ -76,7 +76,9 @@ function openConsole(): void {
     actions: (comment) => commentActions(comment),
     emptyText: 'Comments appear here as they are published.',
   });
-  const queue = new ReviewQueue(byId('queue'), api, eventId, toast);
+  const queue = new ReviewQueue(byId('queue'), api, eventId, toast, (n) => {
+    byId('c-held').textContent = String(n);
+  });
   const counters = new Counters();
 
   client.on('comment', (comment) => {
@@ -94,7 +96,7 @@ function openConsole(): void {
   wireSettings(client);
 
   const refresh = async () => {
-    byId('c-held').textContent = String(await queue.refresh());
+    await queue.refresh();
     counters.render();
     await counters.loadRefusals();
   };
@@ -228,7 +230,7 @@ class Counters {
     const since = Date.now() - 60_000;
     this.#times = this.#times.filter((t) => t >= since);
     byId('c-rate').textContent = String(this.#times.length);
-    byId('c-total').textContent = `${this.#total.toLocaleString()} shown`;
+    byId('c-total').textContent = `${this.#total.toLocaleString()} in all`;
   }
 
   async loadRefusals(): Promise<void> {

@@ -15,6 +15,7 @@ export class ReviewQueue {
     private readonly api: LiveCommentsApi,
     private readonly eventId: string,
     private readonly toast: (message: string) => void,
+    private readonly onCount: (held: number) => void = () => {},
   ) {
     document.addEventListener('keydown', this.#onKey);
   }
@@ -47,6 +48,7 @@ export class ReviewQueue {
   }
 
   #render(): void {
+    this.onCount(this.#items.length);
     this.#selected = Math.min(this.#selected, Math.max(0, this.#items.length - 1));
     const hadFocus = this.el.contains(document.activeElement);
     this.el.replaceChildren(
