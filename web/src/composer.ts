@@ -75,6 +75,14 @@ export class Composer {
     this.#refresh();
   }
 
+  /** The server no longer accepts the stored sign-in: forget it and offer the join form. */
+  signedOut(): void {
+    forgetIdentity();
+    this.#o.onIdentity(undefined);
+    this.#showForms();
+    this.#notice.show('warn', 'Your sign-in has expired. Please join again.');
+  }
+
   /** Closes the post box for good with `reason`. */
   disable(reason: string): void {
     this.#closedReason = reason;
@@ -104,10 +112,7 @@ export class Composer {
         this.banned(typeof result.error.until === 'number' ? result.error.until : null);
         break;
       case 'unauthenticated':
-        forgetIdentity();
-        this.#o.onIdentity(undefined);
-        this.#showForms();
-        this.#notice.show('warn', 'Your sign-in expired. Please join again.');
+        this.signedOut();
         break;
       case 'event_ended':
         this.disable(REFUSED.event_ended ?? '');

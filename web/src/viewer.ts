@@ -46,6 +46,9 @@ client.on('settled', (post: PendingPost, result: PostResult) => {
   composer.settled(post, result);
 });
 client.on('error', onFatal);
+client.on('tokenRejected', () => {
+  if (identity) composer.signedOut();
+});
 
 /** Shows the event's title, status and settings. */
 function onEvent(event: LiveEvent): void {

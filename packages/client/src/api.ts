@@ -115,7 +115,10 @@ export class LiveCommentsApi {
     return resolveToken(this.#token);
   }
 
-  /** Sends one request; resolves with the parsed JSON body (undefined for 204), throws ApiError. */
+  /**
+   * Sends one request; resolves with the parsed JSON body (undefined for 204), throws ApiError.
+   * An `authorization` header in `init.headers` replaces the token (an empty one sends none).
+   */
   async request<T>(
     method: string,
     path: string,
@@ -123,8 +126,11 @@ export class LiveCommentsApi {
     init: { signal?: AbortSignal; headers?: Record<string, string> } = {},
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
-    const token = await this.token();
-    if (token) headers.authorization = `Bearer ${token}`;
+    if (headers.authorization === '') delete headers.authorization;
+    else if (!('authorization' in headers)) {
+      const token = await this.token();
+      if (token) headers.authorization = `Bearer ${token}`;
+    }
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {

@@ -1,5 +1,5 @@
 import type { BanEntry, Comment, CommentEntry, DeleteEntry, Entry, ErrorBody, LiveEvent } from '@livecomments/protocol';
-import { ApiError, type ApiOptions, LiveCommentsApi } from './api.js';
+import { ApiError, type ApiOptions, enc, LiveCommentsApi } from './api.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { recallTransport, rememberTransport } from './remember.js';
@@ -79,12 +79,19 @@ export interface LiveCommentsEvents {
   settled: (post: PendingPost, result: PostResult) => void;
   /** A problem that stops the connection for good (`not_found`, `banned`). */
   error: (error: ErrorBody) => void;
+  /**
+   * The server refused the token (expired, or from another server): reading goes on without it;
+   * posting needs a new one (the token source is asked again on each reconnect and post).
+   */
+  tokenRejected: (error: ErrorBody) => void;
 }
 
 const FACTORIES: Record<TransportName, TransportFactory> = { ws: openWebSocket, sse: openSse, poll: openLongPoll };
 const ORDER: readonly TransportName[] = ['ws', 'sse', 'poll'];
 /** A connection that stays up this long resets the backoff. */
 const STABLE_MS = 5000;
+/** How often the viewer count is read while on long polling. */
+const POLL_PRESENCE_MS = 15_000;
 
 /**
  * A live connection to one event's comments: loads recent history, then streams the log over
@@ -115,9 +122,14 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   #everLive = false;
   #closed = false;
   #offline = false;
+  /** A token the server refused: streams go on without it. */
+  #rejectedToken: string | undefined;
+  /** The token the current transport was opened with. */
+  #streamToken: string | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #stableTimer: ReturnType<typeof setTimeout> | undefined;
   #gapTimer: ReturnType<typeof setTimeout> | undefined;
+  #presenceTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(eventId: string, options: ConnectOptions = {}) {
     super();
@@ -227,8 +239,9 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     if (this.#closed || this.#offline) return;
     const generation = this.#generation;
     const name = this.#candidates[this.#index] ?? 'ws';
-    const token = await this.api.token().catch(() => undefined);
+    const token = await this.#readToken();
     if (this.#closed || generation !== this.#generation) return;
+    this.#streamToken = token;
     /** Runs `fn` only while this transport is the current one. */
     const live =
       <A extends unknown[]>(fn: (...args: A) => void) =>
@@ -263,6 +276,8 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     }
     clearTimeout(this.#stableTimer);
     this.#stableTimer = setTimeout(() => this.#backoff.reset(), STABLE_MS);
+    // Long polls carry no presence: ask now and then.
+    if (name === 'poll') this.#presenceTimer = setInterval(() => void this.#refreshViewers(), POLL_PRESENCE_MS);
     this.#setState('live', name);
   }
 
@@ -271,30 +286,63 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     this.#current = null;
     this.#generation++;
     clearTimeout(this.#stableTimer);
+    clearInterval(this.#presenceTimer);
     if (end.fatal) return this.#fail(end.fatal);
-    if (!end.opened && this.#index < this.#candidates.length - 1 && (end.refused || (await this.#reachable()))) {
-      // The server is there but this transport does not get through: try the next one now.
+    if (!end.opened) {
+      // Refused before it opened: a bad token, a proxy in the way, or the server is down?
+      const why = end.code === 401 ? 'unauthenticated' : end.refused ? 'up' : await this.#probe();
       if (this.#closed || this.#offline) return;
-      this.#index++;
-      this.#open();
-      return;
+      if (why === 'unauthenticated' && this.#streamToken) {
+        this.#rejectToken(this.#streamToken);
+        this.#open();
+        return;
+      }
+      if (why !== 'down' && this.#index < this.#candidates.length - 1) {
+        // The server is there but this transport does not get through: try the next one now.
+        this.#index++;
+        this.#open();
+        return;
+      }
+      this.#index = 0;
     }
-    if (!end.opened) this.#index = 0;
     this.#retry(() => this.#open());
   }
 
-  /** Whether the server answers plain HTTP (so a failed transport was refused, not the server down). */
-  async #reachable(): Promise<boolean> {
+  /**
+   * Asks the server over plain HTTP, with the token the transport used, why a transport failed:
+   * `down` (no answer), `unauthenticated` (the token is refused) or `up` (so the transport itself
+   * was refused on the way).
+   */
+  async #probe(): Promise<'up' | 'down' | 'unauthenticated'> {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), 5000);
+    const headers = { authorization: this.#streamToken ? `Bearer ${this.#streamToken}` : '' };
     try {
-      await this.api.getEvent(this.eventId, { signal: abort.signal });
-      return true;
+      await this.api.request(
+        'GET',
+        `/v1/events/${enc(this.eventId)}/poll?timeoutMs=0&after=${this.lastSeq}`,
+        undefined,
+        { signal: abort.signal, headers },
+      );
+      return 'up';
     } catch (err) {
-      return err instanceof ApiError && err.status > 0;
+      if (!(err instanceof ApiError) || err.status === 0) return 'down';
+      return err.status === 401 ? 'unauthenticated' : 'up';
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** The token for a stream: none once the server refused it (until the source gives a new one). */
+  async #readToken(): Promise<string | undefined> {
+    const token = await this.api.token().catch(() => undefined);
+    return token === this.#rejectedToken ? undefined : token;
+  }
+
+  /** Goes on without a token the server refused, and says so. */
+  #rejectToken(token: string): void {
+    this.#rejectedToken = token;
+    this.emit('tokenRejected', { code: 'unauthenticated', message: 'The server refused the token' });
   }
 
   /** Waits the next backoff delay, then runs `again`. */
@@ -309,6 +357,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   #dropTransport(): void {
     this.#generation++;
     clearTimeout(this.#stableTimer);
+    clearInterval(this.#presenceTimer);
     this.#current?.close();
     this.#current = null;
   }
@@ -385,6 +434,16 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   #applyEvent(event: LiveEvent): void {
     this.event = event;
     this.emit('event', event);
+  }
+
+  /** Reads the viewer count from the event (for transports without presence frames). */
+  async #refreshViewers(): Promise<void> {
+    try {
+      const event = await this.api.getEvent(this.eventId, { signal: this.#abort.signal });
+      if (!this.#closed) this.#setViewers(event.viewers);
+    } catch {
+      // The next round will do.
+    }
   }
 
   #setViewers(viewers: number): void {

@@ -213,6 +213,24 @@ describe('client SDK against the real server', () => {
     }
   });
 
+  for (const transport of ['ws', 'sse', 'poll'] as const) {
+    test(`${transport}: a refused token is dropped for reading and reported`, async () => {
+      const event = await createEvent(server.url, alice);
+      const client = connect(event.id, { baseUrl: server.url, token: 'not-a-token', transport, WebSocket: WS });
+      const rejected: string[] = [];
+      client.on('tokenRejected', (e) => rejected.push(e.code));
+      try {
+        await until(() => client.state === 'live', 5000, 'live without the token');
+        assert.equal(client.transport, transport);
+        assert.deepEqual(rejected, ['unauthenticated']);
+        const result = await client.post('with a bad token');
+        assert.ok(result.status === 'refused' && result.code === 'unauthenticated');
+      } finally {
+        client.close();
+      }
+    });
+  }
+
   test('presence reaches the client; close() stops everything', async () => {
     const event = await createEvent(server.url, alice);
     const client = connect(event.id, { baseUrl: server.url, WebSocket: WS, remember: false });

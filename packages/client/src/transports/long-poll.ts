@@ -11,6 +11,8 @@ import {
 
 /** Extra time the client waits past the server's poll timeout before it calls the poll lost. */
 const GRACE_MS = 10_000;
+/** An empty poll answered faster than this waits this long before the next one. */
+const MIN_EMPTY_POLL_MS = 1000;
 
 /**
  * The long-polling transport: `GET /v1/events/:id/poll?after=SEQ&timeoutMs=N` in a loop, each
@@ -63,8 +65,14 @@ export function openLongPoll(ctx: TransportContext): Transport {
   /** Polls until closed or broken. */
   async function run(): Promise<void> {
     while (!ended) {
+      const started = Date.now();
       const page = await poll(opened ? ctx.pollTimeoutMs : 0);
       if (ended || !page) return;
+      if (opened && page.items.length === 0 && !page.reset && Date.now() - started < MIN_EMPTY_POLL_MS) {
+        // An empty answer at once means something in the path does not hold polls: do not spin.
+        await new Promise((resolve) => setTimeout(resolve, MIN_EMPTY_POLL_MS));
+        if (ended) return;
+      }
       if (!opened) {
         opened = true;
         h.onOpen();

@@ -11,6 +11,8 @@ const FATAL_CLOSE: Record<number, ErrorBody> = {
   [CloseCode.NOT_FOUND]: { code: 'not_found', message: 'No such event' },
 };
 
+function ignore(): void {}
+
 /** The WebSocket transport: `GET /v1/events/:id/ws?after=SEQ[&token=...]`. */
 export function openWebSocket(ctx: TransportContext): Transport {
   const Ctor = ctx.WebSocket ?? (globalThis as { WebSocket?: TransportContext['WebSocket'] }).WebSocket;
@@ -31,7 +33,8 @@ export function openWebSocket(ctx: TransportContext): Transport {
     clearTimeout(connectTimer);
     clearInterval(pingTimer);
     if (socket) {
-      socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
+      // No-ops rather than null: the `ws` package throws an 'error' that has no listener.
+      socket.onopen = socket.onmessage = socket.onerror = socket.onclose = ignore;
       try {
         socket.close(1000);
       } catch {
@@ -79,8 +82,8 @@ export function openWebSocket(ctx: TransportContext): Transport {
     finish({ opened, code: ev.code, reason: ev.reason, fatal: FATAL_CLOSE[ev.code] });
   };
 
-  // An error is always followed by a close; nothing to do here.
-  ws.onerror = null;
+  // An error is always followed by a close, which reports it.
+  ws.onerror = ignore;
 
   /** Hands one server frame to the client. */
   function dispatch(frame: ServerFrame): void {
