@@ -85,6 +85,51 @@ describe('web pages in Chromium', () => {
     }
   });
 
+  test('scrolled up: the list stays put and counts new comments on a button', async () => {
+    const event = await createEvent(server.url, alice, 'Busy chat');
+    // A trusted publisher: no per-user rate limit for the warm-up burst.
+    const bot = await signUp(server.url, 'Stage bot', 'service');
+    const post = (text: string) =>
+      api(server.url, bot, 'POST', `/v1/events/${event.id}/comments`, { text, clientId: text });
+    for (let i = 1; i <= 20; i++) await post(`warm-up comment number ${i}`);
+    const b = await openPage(browser, `${server.url}/e/${event.id}`, bob, { width: 900, height: 600 });
+    try {
+      await b.page.locator('#comments .text', { hasText: 'warm-up comment number 20' }).waitFor();
+      await b.page.locator('#comments').evaluate((el) => el.scrollTo({ top: 0 }));
+      for (let i = 1; i <= 3; i++) await post(`while reading ${i}`);
+      await b.page.locator('#newer', { hasText: '3 new comments' }).waitFor();
+      assert.equal(
+        await b.page.locator('#comments').evaluate((el) => el.scrollTop),
+        0,
+        'the reader stays where they are',
+      );
+      await shot(b.page, 'new-comments-button');
+      await b.page.click('#newer');
+      await b.page.locator('#newer').waitFor({ state: 'hidden' });
+      await b.page.waitForFunction(() => {
+        const el = document.getElementById('comments')!;
+        return el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+      });
+    } finally {
+      await b.context.close();
+    }
+  });
+
+  test('a sign-in the server no longer knows: the page reads on and offers to join again', async () => {
+    const event = await createEvent(server.url, alice, 'Old tokens');
+    await api(server.url, alice, 'POST', `/v1/events/${event.id}/comments`, { text: 'still readable', clientId: 'r1' });
+    const stale = { token: 'stale.token.value', user: { id: 'u_gone', name: 'Ghost' } };
+    const p = await openPage(browser, `${server.url}/e/${event.id}`, stale);
+    try {
+      await p.page.locator('#conn[data-state="live"]').waitFor();
+      await p.page.locator('#comments .text', { hasText: 'still readable' }).waitFor();
+      await p.page.locator('#join').waitFor();
+      await p.page.locator('#notice', { hasText: 'join again' }).waitFor();
+    } finally {
+      await p.context.close();
+    }
+  });
+
   test('a <script> / <img onerror> payload is shown as text and nothing runs', async () => {
     const event = await createEvent(server.url, alice, 'Safety check');
     const url = `${server.url}/e/${event.id}`;
