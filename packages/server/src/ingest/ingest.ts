@@ -115,7 +115,7 @@ export class Ingest {
     const event = await this.events.get(eventId);
     if (parentId !== undefined) {
       const parent = await this.store.getComment(eventId, parentId);
-      if (!parent || parent.status !== 'published') throw errors.invalid('parentId is not a comment of this event');
+      if (parent?.status !== 'published') throw errors.invalid('parentId is not a comment of this event');
     }
 
     let finalText = text;

@@ -11,7 +11,7 @@ export class BasicModerator implements Moderator {
     const reasons: string[] = [];
     for (const term of input.settings.blockedTerms) {
       const t = term.toLowerCase();
-      if (t && new RegExp(`(^|[^\\p{L}\\p{N}])${escape(t)}($|[^\\p{L}\\p{N}])`, 'u').test(lower)) {
+      if (t && new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(t)}($|[^\\p{L}\\p{N}])`, 'u').test(lower)) {
         reasons.push('blocked_term');
         break;
       }
@@ -28,6 +28,6 @@ export class BasicModerator implements Moderator {
   async close(): Promise<void> {}
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { AppendItem } from '../engines/store.js';
+import { SqliteStore } from '../engines/store.sqlite.js';
+import { DEFAULT_SETTINGS } from '../events/settings.js';
+import { GroupCommitter } from './committer.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lc-commit-'));
+let store: SqliteStore;
+const calls: number[] = [];
+
+before(async () => {
+  store = new SqliteStore(join(dir, 'db.sqlite'));
+  await store.migrate();
+  const append = store.append.bind(store);
+  store.append = async (items: AppendItem[]) => {
+    calls.push(items.length);
+    return append(items);
+  };
+  for (const id of ['a', 'b']) {
+    await store.createEvent({
+      id,
+      title: id,
+      status: 'live',
+      ownerId: 'u',
+      createdAt: 1,
+      lastSeq: 0,
+      settings: DEFAULT_SETTINGS,
+    });
+  }
+});
+after(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const comment = (eventId: string, n: number): AppendItem => ({
+  eventId,
+  entry: {
+    type: 'comment',
+    comment: { id: `c${eventId}${n}`, eventId, seq: 0, user: { id: 'u', name: 'u' }, text: `t${n}`, createdAt: n },
+  },
+});
+
+test('appends arriving together share one transaction and get gapless seqs per event', async () => {
+  calls.length = 0;
+  const committer = new GroupCommitter(store, { windowMs: 5, maxBatch: 500 });
+  const results = await Promise.all([
+    ...Array.from({ length: 40 }, (_, i) => committer.append(comment('a', i))),
+    ...Array.from({ length: 10 }, (_, i) => committer.append(comment('b', i))),
+  ]);
+  assert.deepEqual(calls, [50], 'one store.append for the whole burst');
+  const seqOf = (r: (typeof results)[number]) => ('entry' in r ? r.entry.seq : -1);
+  assert.deepEqual(
+    results.slice(0, 40).map(seqOf),
+    Array.from({ length: 40 }, (_, i) => i + 1),
+  );
+  assert.deepEqual(
+    results.slice(40).map(seqOf),
+    Array.from({ length: 10 }, (_, i) => i + 1),
+  );
+  assert.equal((await store.getEvent('a'))!.lastSeq, 40);
+});
+
+test('a batch is capped; what arrives during a commit goes in the next one', async () => {
+  calls.length = 0;
+  const committer = new GroupCommitter(store, { windowMs: 0, maxBatch: 8 });
+  await Promise.all(Array.from({ length: 20 }, (_, i) => committer.append(comment('b', 100 + i))));
+  assert.deepEqual(calls, [8, 8, 4]);
+  await committer.drain();
+});
+
+test('a failing commit rejects its waiters and the committer goes on', async () => {
+  const committer = new GroupCommitter(store, { windowMs: 0, maxBatch: 10 });
+  await assert.rejects(committer.append(comment('missing', 1)), /unknown event/);
+  const ok = await committer.append(comment('a', 999));
+  assert.ok('entry' in ok && ok.entry.seq === 41);
+});

@@ -1,0 +1,137 @@
+// The server as a process: configuration errors, graceful SIGTERM, restart on the same data folder.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { CloseCode } from '@livecomments/protocol';
+import { api, createEvent, devToken, post, range, seqs, tempDir, WsViewer, waitFor } from './support.js';
+
+const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+
+/** A free TCP port on loopback. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Starts main.js and waits until it answers /health. */
+async function launch(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, LC_LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/health`)).ok) return { child, base };
+    } catch {}
+    if (Date.now() > until) throw new Error('server did not start');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+/** Runs main.js to its exit, returning the exit code and stderr. */
+function runToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  return exited(child).then((code) => ({ code, stderr }));
+}
+
+describe('server process', () => {
+  const dataDir = tempDir();
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  test('a malformed or unknown setting stops the start with a clear message', async () => {
+    const bad = await runToExit({ PORT: 'eighty', LC_DATA_DIR: dataDir });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /PORT must be a whole number/);
+    const unknown = await runToExit({ LC_FLUSH_MSS: '5', LC_DATA_DIR: dataDir });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown setting LC_FLUSH_MSS/);
+    const redis = await runToExit({ REDIS_URL: 'http://x', LC_DATA_DIR: dataDir });
+    assert.equal(redis.code, 2);
+    assert.match(redis.stderr, /REDIS_URL must use redis:/);
+  });
+
+  test('posts racing a SIGTERM: every acknowledged comment is there after the restart', async () => {
+    const dir = tempDir();
+    try {
+      const first = await launch({ LC_DATA_DIR: dir });
+      const bot = await devToken(first.base, 'bot', 'service');
+      const eventId = await createEvent(first.base, bot.token);
+      const attempts = range(1, 60).map((i) => post(first.base, bot.token, eventId, `p${i}`).catch(() => null));
+      await new Promise((r) => setTimeout(r, 5));
+      first.child.kill('SIGTERM');
+      const answers = await Promise.all(attempts);
+      assert.equal(await exited(first.child), 0);
+      const acked = answers.filter((a) => a?.status === 201).map((a) => a!.body.comment.text);
+      for (const a of answers) if (a) assert.ok([201, 503].includes(a.status), `status ${a.status}`);
+      const second = await launch({ LC_DATA_DIR: dir });
+      try {
+        const stored = await api(second.base, 'GET', `/v1/events/${eventId}/comments?after=0&limit=1000`);
+        const texts = new Set(stored.body.items.map((e: { comment: { text: string } }) => e.comment.text));
+        for (const text of acked) assert.ok(texts.has(text), `acknowledged ${text} is stored`);
+        assert.deepEqual(seqs(stored.body.items), range(1, stored.body.items.length), 'gapless');
+      } finally {
+        second.child.kill('SIGTERM');
+        await exited(second.child);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('SIGTERM closes WebSockets with 1012; a restart keeps history and continues seq', async () => {
+    const first = await launch({ LC_DATA_DIR: dataDir });
+    const owner = await devToken(first.base, 'owner');
+    const eventId = await createEvent(first.base, owner.token);
+    for (let i = 1; i <= 3; i++) assert.equal((await post(first.base, owner.token, eventId, `c${i}`)).status, 201);
+    const viewer = await WsViewer.open(first.base, eventId, 'after=0');
+    await waitFor(() => viewer.entries.length === 3);
+    first.child.kill('SIGTERM');
+    assert.equal(await exited(first.child), 0, 'a clean exit');
+    await waitFor(() => viewer.closeCode !== null);
+    assert.equal(viewer.closeCode, CloseCode.RESTART);
+
+    const second = await launch({ LC_DATA_DIR: dataDir });
+    try {
+      const again = await post(second.base, owner.token, eventId, 'after restart');
+      assert.equal(again.status, 201, 'the development token survives the restart');
+      assert.equal(again.body.comment.seq, 4);
+      const resumed = await WsViewer.open(second.base, eventId, `after=${viewer.entries.at(-1)!.seq}`);
+      await waitFor(() => resumed.entries.length === 1);
+      assert.deepEqual(seqs([...viewer.entries, ...resumed.entries]), range(1, 4));
+      const history = await api(second.base, 'GET', `/v1/events/${eventId}/comments?after=0`);
+      assert.deepEqual(
+        history.body.items.map((e: { comment: { text: string } }) => e.comment.text),
+        ['c1', 'c2', 'c3', 'after restart'],
+      );
+      await resumed.close();
+    } finally {
+      second.child.kill('SIGTERM');
+      await exited(second.child);
+    }
+  });
+});
