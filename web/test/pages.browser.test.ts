@@ -232,7 +232,7 @@ describe('web pages in Chromium', () => {
     }
   });
 
-  test('moderator flow: held comment in the console, approve publishes, ban removes', async () => {
+  test('moderator flow: held comment in the console, approve publishes, blocked terms, slow mode, delete, ban', async () => {
     const event = await createEvent(server.url, alice, 'Moderated talk');
     const carol = await signUp(server.url, 'Carol');
     const url = `${server.url}/e/${event.id}`;
@@ -268,6 +268,38 @@ describe('web pages in Chromium', () => {
       await poster.page.locator('#comments li.held').waitFor({ state: 'detached' });
       await card.waitFor({ state: 'detached' });
       await shot(viewer.page, 'mod-approved-viewer');
+
+      // Blocked terms edited in the console: such a comment is refused, and counted by reason.
+      await mod.page.fill('#terms', 'spoiler\nbadword');
+      await mod.page.click('#save-terms');
+      await mod.page.locator('#toast', { hasText: 'Saved 2 blocked term' }).waitFor();
+      await poster.page.fill('#text', 'huge spoiler ahead');
+      await poster.page.press('#text', 'Enter');
+      await poster.page.locator('#notice', { hasText: 'not published' }).waitFor();
+      assert.equal(await poster.page.locator('#text').inputValue(), 'huge spoiler ahead', 'the text is given back');
+      await mod.page.locator('#c-reasons', { hasText: 'blocked term 1' }).waitFor({ timeout: 8000 });
+      assert.equal(await mod.page.locator('#c-refused').textContent(), '1');
+
+      // Slow mode from the console: the viewer sees a countdown and cannot send meanwhile.
+      await mod.page.selectOption('#slow-ms', '30000');
+      await mod.page.click('#slow');
+      await mod.page.locator('#toast', { hasText: 'Slow mode on' }).waitFor();
+      await poster.page.locator('#slow-badge', { hasText: '30 s' }).waitFor();
+      await poster.page.fill('#text', 'Slow and steady');
+      await poster.page.press('#text', 'Enter');
+      await viewer.page.locator('#comments .text', { hasText: 'Slow and steady' }).waitFor();
+      await poster.page.locator('#notice', { hasText: /post again in \d+ s/ }).waitFor();
+      await poster.page.fill('#text', 'Too soon');
+      assert.equal(await poster.page.locator('#send').isDisabled(), true);
+      await shot(poster.page, 'viewer-slow-mode');
+
+      // Delete one comment: it leaves every screen.
+      await mod.page
+        .locator('#comments li.comment', { hasText: 'Slow and steady' })
+        .getByRole('button', { name: 'Delete' })
+        .click();
+      await viewer.page.locator('#comments .text', { hasText: 'Slow and steady' }).waitFor({ state: 'detached' });
+      await poster.page.locator('#comments .text', { hasText: 'Slow and steady' }).waitFor({ state: 'detached' });
 
       // Ban the author from the live list: their comments leave every screen.
       await mod.page
