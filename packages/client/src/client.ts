@@ -1,90 +1,15 @@
-import type { BanEntry, Comment, CommentEntry, DeleteEntry, Entry, ErrorBody, LiveEvent } from '@livecomments/protocol';
-import { ApiError, type ApiOptions, enc, LiveCommentsApi } from './api.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import type { Entry, ErrorBody, LiveEvent } from '@livecomments/protocol';
+import { ApiError, enc, LiveCommentsApi } from './api.js';
+import { Backoff } from './backoff.js';
 import { Emitter } from './emitter.js';
+import { makeClientId, sendPost } from './post.js';
 import { recallTransport, rememberTransport } from './remember.js';
 import { Sequencer } from './sequencer.js';
 import { openLongPoll } from './transports/long-poll.js';
 import { openSse } from './transports/sse.js';
-import type {
-  Transport,
-  TransportEnd,
-  TransportFactory,
-  TransportName,
-  WebSocketConstructor,
-} from './transports/types.js';
+import type { Transport, TransportEnd, TransportFactory, TransportName } from './transports/types.js';
 import { openWebSocket } from './transports/websocket.js';
-
-/** Where the connection stands. */
-export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
-
-/** Options of `connect`. */
-export interface ConnectOptions extends ApiOptions {
-  /** `auto` (default) tries WebSocket, then SSE, then long polling, and remembers what worked. */
-  transport?: 'auto' | TransportName;
-  /** Resume after this seq (entries you already have); default: load `history` recent entries. */
-  after?: number;
-  /** How many recent log entries to load on start and after a reset (default 50; 0: only new ones). */
-  history?: number;
-  /** WebSocket constructor; default `globalThis.WebSocket` (pass the `ws` package on Node 20). */
-  WebSocket?: WebSocketConstructor;
-  /** Reconnect delays (default 1 s doubling to 30 s, with jitter). */
-  backoff?: Partial<BackoffOptions>;
-  /** Give up opening a transport after this long (default 10 s). */
-  connectTimeoutMs?: number;
-  /** A stream silent this long is dead (default 45 s; the server beats at least every 15 s). */
-  idleTimeoutMs?: number;
-  /** How long the server may hold a long poll (default 25 s). */
-  pollTimeoutMs?: number;
-  /** Remember the transport that worked, in localStorage when there is one (default true). */
-  remember?: boolean;
-  /** How many times a post is retried after a network failure (default 4). */
-  postRetries?: number;
-}
-
-/** A comment shown at once while the server has not answered. */
-export interface PendingPost {
-  clientId: string;
-  text: string;
-  parentId?: string;
-  createdAt: number;
-}
-
-/** The server's answer to a post. */
-export type PostResult =
-  | { status: 'published' | 'held'; comment: Comment }
-  | { status: 'refused'; code: string; error: ErrorBody; retryAfterMs?: number };
-
-/** Handlers by event name (`client.on(name, handler)`). */
-export interface LiveCommentsEvents {
-  /** A published comment, in log order. */
-  comment: (comment: Comment, entry: CommentEntry) => void;
-  /** A comment was deleted: remove it. */
-  delete: (commentId: string, entry: DeleteEntry) => void;
-  /** A user was banned: hide their comments. `until` null is permanent. */
-  ban: (ban: { userId: string; until: number | null }, entry: BanEntry) => void;
-  /** The event's state or settings (at start, then on every change). */
-  event: (event: LiveEvent) => void;
-  /** How many are watching. */
-  presence: (viewers: number) => void;
-  /** Every log entry, in order, before its typed handler. */
-  entry: (entry: Entry) => void;
-  /** Connection state and the transport in use (null while not live). */
-  state: (state: ConnectionState, transport: TransportName | null) => void;
-  /** The log could not be resumed: clear what you show; recent history follows. */
-  reset: (lastSeq: number) => void;
-  /** A post was sent: show it as pending. */
-  pending: (post: PendingPost) => void;
-  /** A post was answered: confirm it (published, held) or withdraw it (refused). */
-  settled: (post: PendingPost, result: PostResult) => void;
-  /** A problem that stops the connection for good (`not_found`, `banned`). */
-  error: (error: ErrorBody) => void;
-  /**
-   * The server refused the token (expired, or from another server): reading goes on without it;
-   * posting needs a new one (the token source is asked again on each reconnect and post).
-   */
-  tokenRejected: (error: ErrorBody) => void;
-}
+import type { ConnectionState, ConnectOptions, LiveCommentsEvents, PendingPost, PostResult } from './types.js';
 
 const FACTORIES: Record<TransportName, TransportFactory> = { ws: openWebSocket, sse: openSse, poll: openLongPoll };
 const ORDER: readonly TransportName[] = ['ws', 'sse', 'poll'];
@@ -159,7 +84,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     const pending: PendingPost = { clientId: options.clientId ?? makeClientId(), text, createdAt: Date.now() };
     if (options.parentId) pending.parentId = options.parentId;
     this.emit('pending', pending);
-    const result = await this.#send(pending);
+    const result = await sendPost(this.api, this.eventId, pending, this.#options.postRetries ?? 4, () => this.#closed);
     this.emit('settled', pending, result);
     return result;
   }
@@ -459,37 +384,6 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     this.emit('state', state, transport);
   }
 
-  // -- posting -----------------------------------------------------------------------------------
-
-  /** Posts with retries: the same `clientId` makes a retry return the first result, never a copy. */
-  async #send(post: PendingPost): Promise<PostResult> {
-    const backoff = new Backoff({ initialMs: 500, maxMs: 4000 });
-    const retries = this.#options.postRetries ?? 4;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const body: { text: string; clientId: string; parentId?: string } = {
-          text: post.text,
-          clientId: post.clientId,
-        };
-        if (post.parentId) body.parentId = post.parentId;
-        const answer = await this.api.postComment(this.eventId, body);
-        return { status: answer.status, comment: answer.comment };
-      } catch (err) {
-        const error =
-          err instanceof ApiError
-            ? err
-            : new ApiError(0, { code: 'network', message: String((err as Error)?.message) });
-        if (error.transient && attempt < retries && !this.#closed) {
-          await sleep(Math.max(backoff.next(), error.retryAfterMs ?? 0));
-          continue;
-        }
-        const refused: PostResult = { status: 'refused', code: error.code, error: error.body };
-        if (error.retryAfterMs !== undefined) refused.retryAfterMs = error.retryAfterMs;
-        return refused;
-      }
-    }
-  }
-
   // -- browser network events --------------------------------------------------------------------
 
   /** Follows the browser's online/offline events, where there are any. */
@@ -524,15 +418,4 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
 /** Opens a live connection to an event's comments. */
 export function connect(eventId: string, options: ConnectOptions = {}): LiveComments {
   return new LiveComments(eventId, options);
-}
-
-/** A random id for a post (works where `crypto.randomUUID` does not, e.g. plain-http LAN pages). */
-export function makeClientId(): string {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

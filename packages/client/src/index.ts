@@ -6,4 +6,6 @@
 export * from './api.js';
 export * from './backoff.js';
 export * from './client.js';
+export { makeClientId } from './post.js';
 export type { TransportName, WebSocketConstructor, WebSocketLike } from './transports/types.js';
+export type * from './types.js';
