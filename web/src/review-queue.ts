@@ -56,6 +56,10 @@ export class ReviewQueue {
         ? [h('div', { class: 'chat-empty' }, 'Nothing to review. Held comments show up here.')]
         : this.#items.map((item, i) => this.#card(item, i === this.#selected))),
     );
+    // Screen readers follow the selection through the listbox's active descendant.
+    const selected = this.#items[this.#selected];
+    if (selected) this.el.setAttribute('aria-activedescendant', `held-${selected.comment.id}`);
+    else this.el.removeAttribute('aria-activedescendant');
     if (hadFocus) this.el.focus();
   }
 
@@ -64,7 +68,7 @@ export class ReviewQueue {
     const scores = Object.entries(item.scores ?? {}).filter(([, v]) => typeof v === 'number' && v > 0);
     return h(
       'div',
-      { class: 'held-card', role: 'option', 'aria-selected': String(selected), 'data-id': c.id },
+      { class: 'held-card', id: `held-${c.id}`, role: 'option', 'aria-selected': String(selected), 'data-id': c.id },
       h('div', { class: 'who' }, h('strong', {}, c.user.name), ` · ${ago(c.createdAt)}`),
       h('p', { class: 'text' }, c.text),
       h(
@@ -96,16 +100,17 @@ export class ReviewQueue {
     const target = ev.target as HTMLElement | null;
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    // Keys act while the queue (or nothing in particular) has focus, so a key meant for another
+    // control never approves or rejects by accident.
+    if (target && !this.el.contains(target) && target !== document.body) return;
     const item = this.#items[this.#selected];
     switch (ev.key.toLowerCase()) {
       case 'j':
       case 'arrowdown':
-        if (!this.el.contains(target) && target !== document.body) return;
         this.#selected = Math.min(this.#items.length - 1, this.#selected + 1);
         break;
       case 'k':
       case 'arrowup':
-        if (!this.el.contains(target) && target !== document.body) return;
         this.#selected = Math.max(0, this.#selected - 1);
         break;
       case 'a':
