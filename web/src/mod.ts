@@ -48,6 +48,7 @@ async function canModerate(): Promise<boolean> {
 /** Asks for a name and gets a moderator's development token. */
 function showGate(): void {
   byId('gate').hidden = false;
+  byId('conn').hidden = true;
   byId('console').hidden = true;
   const input = byId<HTMLInputElement>('gate-name');
   input.value = lastName();
@@ -69,6 +70,7 @@ function showGate(): void {
 /** Shows the console and goes live. */
 function openConsole(): void {
   byId('console').hidden = false;
+  byId('conn').hidden = false;
   const client = connect(eventId, { token: () => identity?.token, history: 100, transport: transportFromQuery() });
   const list = new CommentList({
     list: byId('comments'),
