@@ -25,7 +25,7 @@ import { GroupCommitter } from './ingest/committer.js';
 import { Ingest } from './ingest/ingest.js';
 import { LogWriter } from './ingest/log-writer.js';
 import { ModerationActions } from './moderation/actions.js';
-import { BasicModerator } from './moderation/basic.js';
+import { createModerator } from './moderation/index.js';
 import type { Moderator } from './moderation/moderator.js';
 import { ConnectionLimiter } from './transports/connections.js';
 import { attachWebSocket } from './transports/websocket.js';
@@ -118,7 +118,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     logger.error({ err: error }, 'publishing to the bus failed');
   });
   const events = new Events(store, writer, presence);
-  const moderator = options.moderator ?? new BasicModerator();
+  const moderator = options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger });
   const ingest = new Ingest(store, events, writer, limiter, moderator, (outcome) => metrics.comments.inc({ outcome }));
   const actions = new ModerationActions(store, events, writer, moderator);
   hub = new Hub(store, bus, presence, config, {
