@@ -105,6 +105,10 @@ function openConsole(): void {
   void refresh();
   setInterval(refresh, COUNTERS_EVERY_MS);
   window.addEventListener('pagehide', () => client.close());
+  // Coming back through the back/forward cache: the connection was closed on the way out.
+  window.addEventListener('pageshow', (ev) => {
+    if (ev.persisted) location.reload();
+  });
 }
 
 /** Delete / time out / ban buttons under a comment. */

@@ -89,3 +89,7 @@ function showModLink(event: LiveEvent | null): void {
 }
 
 window.addEventListener('pagehide', () => client.close());
+// Coming back through the back/forward cache: the connection was closed on the way out.
+window.addEventListener('pageshow', (ev) => {
+  if (ev.persisted) location.reload();
+});

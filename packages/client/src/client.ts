@@ -55,6 +55,9 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   #stableTimer: ReturnType<typeof setTimeout> | undefined;
   #gapTimer: ReturnType<typeof setTimeout> | undefined;
   #presenceTimer: ReturnType<typeof setInterval> | undefined;
+  /** Set while a reset reloads history; `#resets` counts them. */
+  #resetting = false;
+  #resets = 0;
 
   constructor(eventId: string, options: ConnectOptions = {}) {
     super();
@@ -146,12 +149,18 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
 
   /** The server cannot resume us: tell the app, reload recent history, go on from the log's end. */
   async #reset(lastSeq: number): Promise<void> {
-    this.#dropTransport();
+    if (this.#resetting) return;
+    // Nothing else may deliver while history reloads: stop the transport, retries and gap fills.
+    this.#resetting = true;
+    this.#resets++;
+    this.#stop();
     this.emit('reset', lastSeq);
     try {
       await this.#loadHistory(lastSeq);
     } catch {
       this.#seq?.jump(lastSeq);
+    } finally {
+      this.#resetting = false;
     }
     if (!this.#closed && !this.#offline) this.#open();
   }
@@ -161,7 +170,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   /** Opens the current candidate transport. */
   async #open(): Promise<void> {
     this.#dropTransport();
-    if (this.#closed || this.#offline) return;
+    if (this.#closed || this.#offline || this.#resetting) return;
     const generation = this.#generation;
     const name = this.#candidates[this.#index] ?? 'ws';
     const token = await this.#readToken();
@@ -318,6 +327,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   /** Fetches the entries missing before the ones that wait. */
   async #fillGap(): Promise<void> {
     const seq = this.#seq;
+    const resets = this.#resets;
     try {
       if (!seq || seq.waiting === 0 || this.#closed) return;
       const page = await this.api.listEntries(
@@ -325,6 +335,8 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
         { after: seq.cursor, limit: 500 },
         { signal: this.#abort.signal },
       );
+      // A reset since the request started owns the cursor now.
+      if (this.#resetting || resets !== this.#resets) return;
       if (page.reset) {
         this.#gapTimer = undefined;
         return void this.#reset(page.lastSeq);

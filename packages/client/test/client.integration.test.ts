@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Comment } from '@livecomments/protocol';
+import type { Comment, Entry } from '@livecomments/protocol';
 import WebSocket from 'ws';
 import {
   type ConnectionState,
@@ -164,6 +164,48 @@ describe('client SDK against the real server', () => {
     } finally {
       a.close();
       b.close();
+    }
+  });
+
+  test('duplicates, reordering and a gap on the wire: the app still sees 1, 2, 3, 4 once', async () => {
+    const event = await createEvent(server.url, alice);
+    for (const text of ['one', 'two', 'three', 'four']) await postComment(server.url, alice, event.id, text);
+    const page = (await (await fetch(`${server.url}/v1/events/${event.id}/comments?after=0`)).json()) as {
+      items: Entry[];
+    };
+    const [e1, e2, , e4] = page.items;
+    /** A socket that misbehaves: reorders, repeats, and never sends entry 3. */
+    class Messy {
+      readyState = 0;
+      onopen: ((ev: unknown) => void) | null = null;
+      onmessage: ((ev: { data: unknown }) => void) | null = null;
+      onerror = null;
+      onclose = null;
+      constructor() {
+        setTimeout(() => {
+          this.readyState = 1;
+          this.onopen?.({});
+          for (const items of [[e2], [e1], [e1, e2], [e4]]) {
+            this.onmessage?.({ data: JSON.stringify({ type: 'entries', items }) });
+          }
+        }, 10);
+      }
+      send(): void {}
+      close(): void {}
+    }
+    const client = connect(event.id, {
+      baseUrl: server.url,
+      after: 0,
+      transport: 'ws',
+      WebSocket: Messy as unknown as WebSocketConstructor,
+    });
+    const seen = watch(client);
+    try {
+      await until(() => seen.texts.length === 4, 5000, 'the gap filled from the store');
+      assert.deepEqual(seen.texts, ['one', 'two', 'three', 'four']);
+      assert.deepEqual(seen.seqs, [1, 2, 3, 4]);
+    } finally {
+      client.close();
     }
   });
 
