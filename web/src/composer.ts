@@ -39,6 +39,7 @@ export class Composer {
   #slowModeMs = 0;
   #cooldownUntil = 0;
   #blockedUntil = 0;
+  #unblockTimer: ReturnType<typeof setTimeout> | undefined;
   #closedReason: string | undefined;
 
   constructor(options: ComposerOptions) {
@@ -66,12 +67,16 @@ export class Composer {
   /** Shows that the user is banned (`until` null: for good) and blocks posting. */
   banned(until: number | null): void {
     this.#blockedUntil = until ?? Number.POSITIVE_INFINITY;
-    if (until === null) this.#notice.show('bad', 'You have been banned from this chat.');
-    else
-      this.#notice.show('bad', `You are timed out until ${clock(until)}.`, until - Date.now(), () => {
+    clearTimeout(this.#unblockTimer);
+    if (until === null) {
+      this.#notice.show('bad', 'You have been banned from this chat.');
+    } else {
+      this.#notice.show('bad', `You are timed out until ${clock(until)}.`, until - Date.now());
+      this.#unblockTimer = setTimeout(() => {
         this.#blockedUntil = 0;
         this.#refresh();
-      });
+      }, until - Date.now());
+    }
     this.#refresh();
   }
 

@@ -11,13 +11,21 @@ export class Notice {
 
   constructor(private readonly el: HTMLElement) {}
 
-  /** Shows a message; a function message is a countdown, updated each second until it ends. */
+  /**
+   * Shows a message, for `countdownMs` when given (then `onDone` runs); a function message is a
+   * countdown, updated each second until it ends.
+   */
   show(tone: Tone, message: string | ((seconds: number) => string), countdownMs?: number, onDone?: () => void): void {
     this.clear();
     this.el.dataset.tone = tone;
     if (typeof message === 'string') {
       this.el.textContent = message;
-      if (countdownMs) this.#hideTimer = setTimeout(() => this.clear(), countdownMs);
+      if (countdownMs) {
+        this.#hideTimer = setTimeout(() => {
+          this.clear();
+          onDone?.();
+        }, countdownMs);
+      }
       return;
     }
     const end = Date.now() + (countdownMs ?? 0);
