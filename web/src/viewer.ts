@@ -68,7 +68,8 @@ function onEvent(event: LiveEvent): void {
 /** Hides a banned user's comments; tells the user when it is them. */
 function onBan(ban: { userId: string; until: number | null }): void {
   list.removeUser(ban.userId);
-  if (ban.userId === identity?.user.id) composer.banned(ban.until);
+  const inForce = ban.until === null || ban.until > Date.now();
+  if (ban.userId === identity?.user.id && inForce) composer.banned(ban.until);
 }
 
 /** The connection cannot go on (event gone, user banned). */
