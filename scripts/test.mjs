@@ -6,13 +6,17 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['packages', 'bench'].flatMap((dir) => {
-  try {
-    return readdirSync(dir).map((name) => join(dir, name, 'dist'));
-  } catch {
-    return [];
-  }
-});
+const roots = [
+  ...['packages', 'bench'].flatMap((dir) => {
+    try {
+      return readdirSync(dir).map((name) => join(dir, name, 'dist'));
+    } catch {
+      return [];
+    }
+  }),
+  // The web pages' browser tests.
+  join('web', 'dist', 'test'),
+];
 
 /** Test files under `dir`, depth first, sorted for a stable order. */
 function findTests(dir) {
