@@ -80,6 +80,15 @@ export class Composer {
     this.#refresh();
   }
 
+  /** A ban or time-out of the user was lifted: posting works again. */
+  unbanned(): void {
+    if (this.#blockedUntil === 0) return;
+    this.#blockedUntil = 0;
+    clearTimeout(this.#unblockTimer);
+    this.#notice.clear();
+    this.#refresh();
+  }
+
   /** The server no longer accepts the stored sign-in: forget it and offer the join form. */
   signedOut(): void {
     forgetIdentity();

@@ -67,9 +67,12 @@ function onEvent(event: LiveEvent): void {
 
 /** Hides a banned user's comments; tells the user when it is them. */
 function onBan(ban: { userId: string; until: number | null }): void {
-  list.removeUser(ban.userId);
+  // A ban whose end has passed is a lift (unbans are logged as a ban ending now).
   const inForce = ban.until === null || ban.until > Date.now();
-  if (ban.userId === identity?.user.id && inForce) composer.banned(ban.until);
+  if (inForce) list.removeUser(ban.userId);
+  if (ban.userId !== identity?.user.id) return;
+  if (inForce) composer.banned(ban.until);
+  else composer.unbanned();
 }
 
 /** The connection cannot go on (event gone, user banned). */
