@@ -14,7 +14,10 @@ const roots = [
       return [];
     }
   })(),
+  // The bench workspace is one package, not a folder of packages.
   join('bench', 'dist'),
+  // The web pages' browser tests.
+  join('web', 'dist', 'test'),
 ];
 
 /** Test files under `dir`, depth first, sorted for a stable order. */

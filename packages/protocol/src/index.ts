@@ -45,7 +45,23 @@ export interface EventSettings {
   rateLimitPerMinute: number;
   /** Moderation thresholds, scores in 0..1. */
   moderation: ModerationThresholds;
+  /** What to do with profanity (the server's default: `mask`). */
+  profanity?: ProfanityPolicy;
+  /** What to do with links; when absent, `linksAllowed` decides (true: allow, false: hold). */
+  linkPolicy?: LinkPolicy;
+  /** Hosts whose links are always fine (subdomains included), e.g. `["youtube.com"]`. */
+  allowedDomains?: string[];
+  /** Languages allowed (ISO 639-3 codes such as `eng`, `spa`); empty or absent: any. */
+  languages?: string[];
+  /** How long the same author may not repeat the same text, in ms (the server's default: 30 s). */
+  repeatWindowMs?: number;
 }
+
+/** Per-event handling of profanity: let it through, mask it with symbols, hold for review, block. */
+export type ProfanityPolicy = 'allow' | 'mask' | 'hold' | 'block';
+
+/** Per-event handling of comments with links (allow-listed domains are always fine). */
+export type LinkPolicy = 'allow' | 'hold' | 'block';
 
 /** Scores above `block*` block a comment, above `hold*` hold it for review. */
 export interface ModerationThresholds {

@@ -75,6 +75,34 @@ describe('server process', () => {
     assert.match(redis.stderr, /REDIS_URL must use redis:/);
   });
 
+  test('posts racing a SIGTERM: every acknowledged comment is there after the restart', async () => {
+    const dir = tempDir();
+    try {
+      const first = await launch({ LC_DATA_DIR: dir });
+      const bot = await devToken(first.base, 'bot', 'service');
+      const eventId = await createEvent(first.base, bot.token);
+      const attempts = range(1, 60).map((i) => post(first.base, bot.token, eventId, `p${i}`).catch(() => null));
+      await new Promise((r) => setTimeout(r, 5));
+      first.child.kill('SIGTERM');
+      const answers = await Promise.all(attempts);
+      assert.equal(await exited(first.child), 0);
+      const acked = answers.filter((a) => a?.status === 201).map((a) => a!.body.comment.text);
+      for (const a of answers) if (a) assert.ok([201, 503].includes(a.status), `status ${a.status}`);
+      const second = await launch({ LC_DATA_DIR: dir });
+      try {
+        const stored = await api(second.base, 'GET', `/v1/events/${eventId}/comments?after=0&limit=1000`);
+        const texts = new Set(stored.body.items.map((e: { comment: { text: string } }) => e.comment.text));
+        for (const text of acked) assert.ok(texts.has(text), `acknowledged ${text} is stored`);
+        assert.deepEqual(seqs(stored.body.items), range(1, stored.body.items.length), 'gapless');
+      } finally {
+        second.child.kill('SIGTERM');
+        await exited(second.child);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('SIGTERM closes WebSockets with 1012; a restart keeps history and continues seq', async () => {
     const first = await launch({ LC_DATA_DIR: dataDir });
     const owner = await devToken(first.base, 'owner');

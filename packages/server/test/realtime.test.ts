@@ -164,6 +164,20 @@ describe('real time', () => {
     assert.deepEqual(empty.body, { items: [], lastSeq: 7 });
   });
 
+  test('a deleted comment shows no text to viewers who catch up later', async () => {
+    const eventId = await createEvent(base, owner.token);
+    const live = await WsViewer.open(base, eventId);
+    const posted = await post(base, bot.token, eventId, 'regrettable');
+    await api(base, 'DELETE', `/v1/events/${eventId}/comments/${posted.body.comment.id}`, { token: owner.token });
+    await waitFor(() => live.entries.length === 2);
+    const late = await WsViewer.open(base, eventId, 'after=0');
+    await waitFor(() => late.entries.length === 2);
+    assert.equal(late.entries[0]!.type === 'comment' && late.entries[0]!.comment.text, '');
+    assert.deepEqual(late.entries[1], { seq: 2, type: 'delete', commentId: posted.body.comment.id });
+    await live.close();
+    await late.close();
+  });
+
   test('a resume point that cannot be served gets an explicit reset', async () => {
     const eventId = await createEvent(base, owner.token);
     await postMany(eventId, 60);

@@ -207,6 +207,9 @@ export class SqliteStore implements Store {
             if (old.type === 'comment') old.comment.text = '';
             q.updateLog.run(JSON.stringify(old), eventId, row.seq);
           }
+        } else if (full.type === 'ban') {
+          // Keeps a ban recorded with putBan (reason, author) and only updates its end.
+          q.recordBan.run(eventId, full.userId, full.until, Date.now());
         } else if (full.type === 'event') {
           full.event = { ...full.event, lastSeq: seq };
           const e = full.event;
@@ -351,6 +354,9 @@ export class SqliteStore implements Store {
       listBans: db.prepare('SELECT * FROM bans WHERE event_id = ? ORDER BY created_at DESC'),
       putBan: db.prepare(
         'INSERT OR REPLACE INTO bans (event_id, user_id, until, reason, by_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      recordBan: db.prepare(
+        "INSERT INTO bans (event_id, user_id, until, reason, by_id, created_at) VALUES (?, ?, ?, NULL, '', ?) ON CONFLICT (event_id, user_id) DO UPDATE SET until = excluded.until",
       ),
       removeBan: db.prepare('DELETE FROM bans WHERE event_id = ? AND user_id = ?'),
       addModAction: db.prepare(

@@ -28,6 +28,11 @@ export const SettingsPatch = T.Object(
     linksAllowed: T.Boolean(),
     rateLimitPerMinute: T.Integer({ minimum: 0, maximum: 100_000 }),
     moderation: T.Partial(Thresholds),
+    profanity: T.Union([T.Literal('allow'), T.Literal('mask'), T.Literal('hold'), T.Literal('block')]),
+    linkPolicy: T.Union([T.Literal('allow'), T.Literal('hold'), T.Literal('block')]),
+    allowedDomains: T.Array(T.String({ minLength: 1, maxLength: 253 }), { maxItems: 200 }),
+    languages: T.Array(T.String({ minLength: 2, maxLength: 8 }), { maxItems: 50 }),
+    repeatWindowMs: T.Integer({ minimum: 0, maximum: 86_400_000 }),
   },
   { additionalProperties: true },
 );

@@ -236,8 +236,21 @@ export class Channel {
     this.ring.push(item);
     if (this.ring.length > this.ctx.ringSize * 2) this.ring = this.ring.slice(-this.ctx.ringSize);
     this.pending.push(item);
+    if (entry.type === 'delete') this.blank(entry.commentId);
     this.ctx.onEntry(this.eventId, entry);
     this.schedule();
+  }
+
+  /** A deleted comment's text leaves the ring too, so a later catch-up does not show it. */
+  private blank(commentId: string): void {
+    for (let i = this.ring.length - 1; i >= 0; i--) {
+      const item = this.ring[i]!;
+      if (item.entry.type === 'comment' && item.entry.comment.id === commentId) {
+        const entry: Entry = { ...item.entry, comment: { ...item.entry.comment, text: '' } };
+        this.ring[i] = { seq: item.seq, json: JSON.stringify(entry), entry };
+        return;
+      }
+    }
   }
 
   /**

@@ -3,7 +3,7 @@ import type { Bus } from '../engines/bus.js';
 import type { Presence } from '../engines/presence.js';
 import type { Store } from '../engines/store.js';
 import { Channel, type ChannelContext, type Seat } from './channel.js';
-import type { Batch } from './frames.js';
+import { type Batch, presenceFrame } from './frames.js';
 import type { CloseReason, Subscriber } from './subscriber.js';
 
 /** Options of the hub (see Config for their meaning). */
@@ -79,6 +79,10 @@ export class Hub {
   async join(eventId: string, sub: Subscriber, after: number | undefined): Promise<Membership> {
     const channel = await this.channel(eventId);
     const seat: Seat = await channel.attach(sub, after);
+    if (channel.viewersPushed >= 0 && !seat.closed) {
+      const frame = presenceFrame(sub.format, channel.viewersPushed);
+      if (frame) sub.write(frame);
+    }
     return { leave: () => channel.detach(seat) };
   }
 

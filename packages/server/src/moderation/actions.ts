@@ -4,7 +4,7 @@ import type { Ban, ModAction, Store, StoredComment } from '../engines/store.js';
 import type { Events } from '../events/events.js';
 import type { LogWriter } from '../ingest/log-writer.js';
 import { errors } from '../util/errors.js';
-import type { Moderator } from './moderator.js';
+import type { LabeledExample, Moderator } from './moderator.js';
 
 /**
  * What moderators do: the review queue (approve appends the comment to the log with a fresh seq;
@@ -45,7 +45,9 @@ export class ModerationActions {
       throw errors.conflict('the comment was already reviewed');
     }
     await this.log(actor, eventId, action, commentId, reason, held.comment.text, { userId: held.comment.user.id });
-    await this.moderator.learn({ eventId, text: held.comment.text, label: action, at: Date.now() });
+    const example: LabeledExample = { eventId, text: held.comment.text, label: action, at: Date.now() };
+    if (held.reasons) example.reasons = held.reasons;
+    await this.moderator.learn(example);
     return published;
   }
 
@@ -84,7 +86,12 @@ export class ModerationActions {
 
   async unban(actor: Principal, eventId: string, userId: string): Promise<void> {
     await this.authorise(actor, eventId);
-    if (!(await this.store.removeBan(eventId, userId))) throw errors.notFound('ban');
+    const ban = await this.store.getBan(eventId, userId);
+    const now = Date.now();
+    if (!ban || (ban.until !== null && ban.until <= now)) throw errors.notFound('ban');
+    // Viewers learn of the lift as a ban that ends now, so a client replaying history ends unbanned.
+    await this.writer.append({ eventId, entry: { type: 'ban', userId, until: now } });
+    await this.store.removeBan(eventId, userId);
     await this.log(actor, eventId, 'unban', userId);
   }
 

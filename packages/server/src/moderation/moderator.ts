@@ -21,6 +21,8 @@ export interface ModerationResult {
   reasons: string[];
   /** Scores in 0..1 by name, e.g. `spam`, `toxicity`. */
   scores: Record<string, number>;
+  /** Set on a block when the event's shadow option is on: show it to its author only. */
+  shadow?: boolean;
 }
 
 /** A moderator's decision on a held comment, kept as a labeled example for retraining. */
@@ -30,6 +32,8 @@ export interface LabeledExample {
   /** `approve` = acceptable comment, `reject` = unacceptable. */
   label: 'approve' | 'reject';
   at: number;
+  /** Why the pipeline held it (e.g. `spam`, `toxicity`): tells retraining which model it teaches. */
+  reasons?: string[];
 }
 
 /**

@@ -1,0 +1,183 @@
+/**
+ * Text to a sparse feature vector by the hashing trick: word n-grams and character n-grams are
+ * hashed (FNV-1a) into a fixed number of buckets, so a model is a plain array of weights and
+ * featurising needs no vocabulary. Counts are made sublinear (1 + ln tf), optionally weighted by
+ * an IDF vector learnt at training time, and the vector is scaled to unit length.
+ */
+
+/** How a text becomes features. Stored in the model file so training and serving agree. */
+export interface FeatureConfig {
+  /** log2 of the number of hash buckets. */
+  bits: number;
+  /** Word n-gram orders, e.g. [1, 2]. */
+  wordNgrams: number[];
+  /** Smallest and largest character n-gram, 0 for none. */
+  charMin: number;
+  charMax: number;
+  /** Character n-grams only inside words (padded with spaces), as scikit-learn's `char_wb`. */
+  charWordBounded: boolean;
+  /** Add a few dense cues (links, length, digits, caps share) as extra features. */
+  cues: boolean;
+}
+
+/** A sensible default for short comments. */
+export const DEFAULT_FEATURES: FeatureConfig = {
+  bits: 18,
+  wordNgrams: [1, 2],
+  charMin: 2,
+  charMax: 5,
+  charWordBounded: false,
+  cues: true,
+};
+
+/** A sparse vector: bucket indices and their values (same length, indices distinct). */
+export interface SparseVector {
+  index: Uint32Array;
+  value: Float32Array;
+}
+
+const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+const URL_RE =
+  /\b(?:https?:\/\/|www\.)[^\s<>"']+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|biz|ly|me|tv|co|io|us|uk|de|ru|gl|be|to|tk)\b(?:\/[^\s<>"']*)?/giu;
+const WORD_RE = /[\p{L}\p{N}_']+|[^\s\p{L}\p{N}_']/gu;
+
+/**
+ * Cleans raw text the way comments and tweets need: HTML entities and tags out (the `href` of a
+ * link is kept), byte-order marks out, links folded to a `urltoken` plus their host, mentions to
+ * `mentiontoken`, all lower case.
+ */
+export function preprocess(raw: string): string {
+  let text = raw.includes('\uFEFF') ? raw.replace(/\uFEFF/g, '') : raw;
+  // Each rewrite runs only when its trigger character is there: most comments have none.
+  if (text.includes('<')) {
+    text = text.replace(/<a\s[^>]*href="([^"]*)"[^>]*>/gi, ' $1 ').replace(/<[^>]{1,200}>/g, ' ');
+  }
+  if (text.includes('&')) text = decodeEntities(text);
+  text = text.toLowerCase();
+  if (text.includes('.')) text = text.replace(URL_RE, urlToken);
+  if (text.includes('@')) text = text.replace(/@[\p{L}\p{N}_]+/gu, ' mentiontoken ');
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x?[0-9a-f]+|[a-z]+);/gi, (whole, name: string) => {
+    if (name[0] === '#') {
+      const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+      return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : ' ';
+    }
+    return ENTITY[name.toLowerCase()] ?? whole;
+  });
+}
+
+function urlToken(url: string): string {
+  const host = url
+    .replace(/^https?:\/\//, '')
+    .replace(/^www\./, '')
+    .split(/[/?#]/)[0];
+  return ` urltoken ${host ?? ''} `;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a over a string's UTF-16 code units, continuing from `h`. */
+function fnv(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, FNV_PRIME);
+  }
+  return h >>> 0;
+}
+
+/** Final mixing so that close hashes spread over the buckets (murmur3 fmix32). */
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Term counts by bucket of one text, before weighting: parallel arrays. */
+export interface Counts {
+  buckets: number[];
+  counts: number[];
+}
+
+/** A zeroed scratch array per bucket count, reused between texts (counting is synchronous). */
+const scratch = new Map<number, Float32Array>();
+
+/** Raw term counts by bucket for one text (before weighting). */
+export function countFeatures(raw: string, cfg: FeatureConfig): Counts {
+  const mask = (1 << cfg.bits) - 1;
+  let dense = scratch.get(cfg.bits);
+  if (!dense) {
+    dense = new Float32Array(1 << cfg.bits);
+    scratch.set(cfg.bits, dense);
+  }
+  const acc = dense;
+  const buckets: number[] = [];
+  const add = (h: number, by = 1) => {
+    const b = mix(h) & mask;
+    if (acc[b] === 0) buckets.push(b);
+    acc[b] = acc[b]! + by;
+  };
+  const text = preprocess(raw);
+  const words = text.match(WORD_RE) ?? [];
+  for (const n of cfg.wordNgrams) {
+    const seed = fnv(FNV_OFFSET, `w${n}`);
+    for (let i = 0; i + n <= words.length; i++) {
+      let h = seed;
+      for (let j = 0; j < n; j++) h = fnv(fnv(h, words[i + j]!), ' ');
+      add(h);
+    }
+  }
+  if (cfg.charMax > 0) {
+    const units = cfg.charWordBounded ? words.filter((w) => w.length > 1).map((w) => ` ${w} `) : [` ${text} `];
+    for (const unit of units) {
+      for (let i = 0; i < unit.length; i++) {
+        let h = FNV_OFFSET;
+        for (let n = 1; n <= cfg.charMax && i + n <= unit.length; n++) {
+          h = Math.imul(h ^ unit.charCodeAt(i + n - 1), FNV_PRIME) >>> 0;
+          if (n >= cfg.charMin) add(h ^ (n * 0x9e3779b1));
+        }
+      }
+    }
+  }
+  if (cfg.cues) addCues(raw, text, words, add);
+  const counts = buckets.map((b) => acc[b]!);
+  for (const b of buckets) acc[b] = 0;
+  return { buckets, counts };
+}
+
+/** A few whole-text cues that n-grams see badly. */
+function addCues(raw: string, text: string, words: string[], add: (h: number, by?: number) => void): void {
+  const cue = (name: string, by = 1) => add(fnv(FNV_OFFSET, `cue:${name}`), by);
+  if (text.includes('urltoken')) cue('url');
+  const letters = raw.replace(/[^\p{L}]/gu, '');
+  const upper = raw.replace(/[^\p{Lu}]/gu, '');
+  if (letters.length >= 8 && upper.length / letters.length > 0.6) cue('caps');
+  cue(`len:${Math.min(8, Math.floor(Math.log2(1 + words.length)))}`);
+  if (/\d{4,}/.test(text)) cue('digits');
+}
+
+/** Turns counts into the weighted, unit-length vector a model reads. */
+export function weigh(c: Counts, idf: Float32Array | null): SparseVector {
+  const n = c.buckets.length;
+  const index = new Uint32Array(n);
+  const value = new Float32Array(n);
+  let norm = 0;
+  for (let i = 0; i < n; i++) {
+    const b = c.buckets[i]!;
+    const v = (1 + Math.log(c.counts[i]!)) * (idf ? idf[b]! : 1);
+    index[i] = b;
+    value[i] = v;
+    norm += v * v;
+  }
+  if (norm > 0) {
+    const s = 1 / Math.sqrt(norm);
+    for (let k = 0; k < n; k++) value[k] = value[k]! * s;
+  }
+  return { index, value };
+}

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { examplesFromCsv } from '../cli/args.js';
+import { repoRoot } from '../eval/datasets.js';
+import { LinearModel } from './model.js';
+import { PRESETS } from './presets.js';
+import { train } from './train.js';
+
+const FIXTURE = join(repoRoot(), 'packages/server/test/fixtures/moderation/tiny-spam.csv');
+
+test('a model trained on a small fixture scores what it should, and survives a save and load', () => {
+  const examples = examplesFromCsv([FIXTURE], 'text', 'label', new Map());
+  assert.equal(examples.length, 16);
+  const model = train(examples, { ...PRESETS.spam, labels: ['ham', 'spam'] });
+  for (const text of ['subscribe to my channel for free money', 'click my profile, free gifts']) {
+    assert.equal(model.classify(text), 'spam', text);
+    assert.ok(model.predict(text).spam! > 0.5);
+  }
+  for (const text of ['what a great match', 'i love this song']) assert.equal(model.classify(text), 'ham', text);
+
+  const dir = mkdtempSync(join(tmpdir(), 'lc-model-'));
+  try {
+    const path = join(dir, 'model.json');
+    writeFileSync(path, JSON.stringify(model.toJSON()));
+    const loaded = LinearModel.load(path);
+    const text = 'free money on my channel';
+    assert.ok(Math.abs(loaded.predict(text).spam! - model.predict(text).spam!) < 1e-3, 'quantised weights keep scores');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('training is deterministic and refuses a single class', () => {
+  const examples = examplesFromCsv([FIXTURE], 'text', 'label', new Map());
+  const a = train(examples, PRESETS.spam).predict('free gifts');
+  const b = train(examples, PRESETS.spam).predict('free gifts');
+  assert.deepEqual(a, b);
+  assert.throws(
+    () =>
+      train(
+        examples.filter((e) => e.label === 'spam'),
+        PRESETS.spam,
+      ),
+    /two classes/,
+  );
+});

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+/**
+ * `npm run retrain -- --model spam|toxicity [--data-dir ./data] [--out path]`: trains a shipped
+ * model again on its base data plus the moderators' decisions the server has stored
+ * (`<data-dir>/moderation/examples.jsonl`), so the filter learns from use.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { train } from '../classifier/train.js';
+import { DEFAULT_MODEL_DIR, MODEL_FILES } from '../classifiers.js';
+import { MODEL_LABELS, type ModelName, retrainExamples } from '../eval/base-data.js';
+import { examplesPath } from '../examples.js';
+import { fail, parse, TRAIN_OPTIONS } from './args.js';
+import { trainOptionsFrom } from './train-options.js';
+
+const USAGE = 'usage: npm run retrain -- --model spam|toxicity [--data-dir ./data] [--out path] [training options]';
+
+function main(): void {
+  const { values } = parse(
+    { ...TRAIN_OPTIONS, model: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' } },
+    USAGE,
+  );
+  if (values.help) return void console.log(USAGE);
+  const model = values.model as ModelName | undefined;
+  if (model !== 'spam' && model !== 'toxicity') fail(USAGE);
+  const dataDir = resolve((values['data-dir'] as string | undefined) ?? process.env.LC_DATA_DIR ?? './data');
+  const options = trainOptionsFrom({ preset: model, ...values });
+  options.labels = MODEL_LABELS[model];
+  const { examples, learned } = retrainExamples(model, dataDir);
+  const out = resolve((values.out as string | undefined) ?? join(DEFAULT_MODEL_DIR, MODEL_FILES[model]));
+  const trained = train(examples, options);
+  trained.meta.source = `preset ${model}: base data + ${learned} learned examples from ${examplesPath(dataDir)}`;
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(trained.toJSON())}\n`);
+  console.log(`retrained ${model} on ${examples.length} examples (${learned} learned) -> ${out}`);
+}
+
+main();

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { MemoryRecentSet } from '../engines/recent-set.memory.js';
+import { retrainExamples } from './eval/base-data.js';
+import { examplesPath } from './examples.js';
+import { createModerator } from './index.js';
+
+test('learn() appends labeled examples that retraining picks up', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lc-learn-'));
+  try {
+    const moderator = createModerator({ dataDir, recent: new MemoryRecentSet(), modelPath: join(dataDir, 'none') });
+    await moderator.learn({ eventId: 'e', text: 'buy followers cheap', label: 'reject', at: 1, reasons: ['spam'] });
+    await moderator.learn({ eventId: 'e', text: 'what a save', label: 'approve', at: 2, reasons: ['toxicity'] });
+    await moderator.learn({ eventId: 'e', text: 'you absolute worm', label: 'reject', at: 3, reasons: ['toxicity'] });
+    await moderator.close();
+    const lines = readFileSync(examplesPath(dataDir), 'utf8').trim().split('\n');
+    assert.equal(lines.length, 3);
+    assert.deepEqual(JSON.parse(lines[0]!).label, 'reject');
+
+    const base = [{ text: 'base', label: '0' }];
+    const spam = retrainExamples('spam', dataDir, base);
+    assert.equal(spam.learned, 2, 'a rejection for toxicity alone teaches the spam model nothing');
+    assert.deepEqual(
+      spam.examples.map((e) => [e.text, e.label]),
+      [
+        ['base', '0'],
+        ['buy followers cheap', '1'],
+        ['what a save', '0'],
+      ],
+    );
+    const toxicity = retrainExamples('toxicity', dataDir, []);
+    assert.deepEqual(
+      toxicity.examples.map((e) => [e.text, e.label]),
+      [
+        ['what a save', 'neither'],
+        ['you absolute worm', 'offensive'],
+      ],
+    );
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a missing model is skipped with a warning; the rules still run', async () => {
+  const warnings: string[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), 'lc-nomodel-'));
+  try {
+    const moderator = createModerator({
+      dataDir,
+      recent: new MemoryRecentSet(),
+      modelPath: join(dataDir, 'none'),
+      logger: { warn: (_o, msg) => warnings.push(msg ?? '') },
+    });
+    assert.equal(warnings.length, 2);
+    const { DEFAULT_SETTINGS } = await import('../events/settings.js');
+    const input = {
+      eventId: 'e',
+      user: { id: 'u', name: 'u' },
+      now: 1,
+      settings: { ...DEFAULT_SETTINGS, blockedTerms: ['worm'] },
+    };
+    const r = await moderator.check({ ...input, text: 'you w0rm' });
+    assert.equal(r.verdict, 'block');
+    assert.equal((await moderator.check({ ...input, text: 'hello' })).scores.spam, undefined);
+    await moderator.close();
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

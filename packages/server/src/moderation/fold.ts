@@ -1,0 +1,66 @@
+/**
+ * Folds text so that evasions of a term look like the term: case, accents and other diacritics,
+ * compatibility forms (fullwidth, circled, math letters), invisible characters, and Cyrillic or
+ * Greek look-alikes of Latin letters. Leetspeak and inserted separators are handled by the term
+ * patterns in `rules.ts`, since digits must stay digits elsewhere.
+ */
+
+/** Cyrillic and Greek letters that render like Latin ones (after lower-casing). */
+const LOOKALIKES: Record<string, string> = {
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  ɡ: 'g',
+  һ: 'h',
+  ӏ: 'l',
+  ԛ: 'q',
+  ԝ: 'w',
+  ь: 'b',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ω: 'w',
+  ł: 'l',
+  ø: 'o',
+  đ: 'd',
+  ı: 'i',
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+};
+
+const INVISIBLE = /[\p{Cf}\p{Mn}\p{Me}]/gu;
+const LOOKALIKE_RE = new RegExp(`[${Object.keys(LOOKALIKES).join('')}]`, 'gu');
+
+/** Case-folded, accent-free, look-alike-free text; same letters as a reader sees. */
+export function fold(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(INVISIBLE, '')
+    .toLowerCase()
+    .replace(LOOKALIKE_RE, (c) => LOOKALIKES[c] ?? c);
+}

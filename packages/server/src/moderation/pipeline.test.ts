@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MemoryRecentSet } from '../engines/recent-set.memory.js';
+import { DEFAULT_SETTINGS } from '../events/settings.js';
+import { createModerator } from './index.js';
+import type { ModerationInput } from './moderator.js';
+
+// The committed models, as the server loads them.
+const moderator = createModerator({ dataDir: '/tmp/lc-pipeline-test', recent: new MemoryRecentSet() });
+let n = 0;
+const input = (text: string, over: Partial<ModerationInput> = {}): ModerationInput => ({
+  eventId: 'e',
+  user: { id: `u${n++}`, name: 'u' },
+  text,
+  settings: DEFAULT_SETTINGS,
+  now: 1_000_000 + n,
+  ...over,
+});
+
+test('ordinary chat is approved with scores recorded', async () => {
+  for (const text of ['what a goal!!', 'great talk, thanks', 'who is watching in 2024?', 'hello from Lisbon', 'lol']) {
+    const r = await moderator.check(input(text));
+    assert.equal(r.verdict, 'approve', `${text}: ${JSON.stringify(r)}`);
+    assert.ok(r.scores.spam !== undefined && r.scores.toxicity !== undefined);
+  }
+});
+
+test('spam is blocked by the classifier, a blocked term blocks, profanity is masked by default', async () => {
+  const spam = await moderator.check(input('subscribe to my channel please, check out my new video'));
+  assert.equal(spam.verdict, 'block');
+  assert.ok(spam.reasons.includes('spam'));
+  const term = await moderator.check(
+    input('you m0r0n', { settings: { ...DEFAULT_SETTINGS, blockedTerms: ['moron'] } }),
+  );
+  assert.deepEqual([term.verdict, term.reasons], ['block', ['blocked_term']]);
+  const shadow = await moderator.check(
+    input('you m0r0n', {
+      settings: {
+        ...DEFAULT_SETTINGS,
+        blockedTerms: ['moron'],
+        moderation: { ...DEFAULT_SETTINGS.moderation, shadow: true },
+      },
+    }),
+  );
+  assert.equal(shadow.shadow, true);
+  const masked = await moderator.check(
+    input('that was shit', {
+      settings: {
+        ...DEFAULT_SETTINGS,
+        moderation: { ...DEFAULT_SETTINGS.moderation, toxicityBlock: 1, toxicityHold: 1 },
+      },
+    }),
+  );
+  assert.equal(masked.verdict, 'approve');
+  assert.ok(masked.reasons.includes('profanity_masked'));
+  assert.ok(!masked.text.includes('shit'));
+});
+
+test('the same author repeating is blocked; context holds an author after repeated flags', async () => {
+  const user = { id: 'repeater', name: 'r' };
+  assert.equal((await moderator.check(input('see you all later', { user }))).verdict, 'approve');
+  assert.deepEqual((await moderator.check(input('See you all later!', { user }))).reasons, ['repeat']);
+  const flagged = { id: 'flagged', name: 'f' };
+  const settings = { ...DEFAULT_SETTINGS, linkPolicy: 'hold' as const };
+  for (let i = 0; i < 3; i++) await moderator.check(input(`look at site${i}.com`, { user: flagged, settings }));
+  const next = await moderator.check(input('an innocent remark', { user: flagged, settings }));
+  assert.equal(next.verdict, 'hold');
+  assert.ok(next.reasons.includes('recent_flags'));
+});

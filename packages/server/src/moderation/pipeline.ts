@@ -1,0 +1,78 @@
+/**
+ * The staged moderation pipeline: rules (blocked terms, profanity, links, heuristics, language),
+ * classifiers (spam, toxicity), the author's context, then the decision; repetition checks run
+ * last so that a comment refused for another reason is not remembered as posted. Every stage is
+ * synchronous and in memory except the repetition checks (a `RecentSet`, shared in a cluster).
+ */
+import type { RecentSet } from '../engines/recent-set.js';
+import { type Classifiers, sharedCounts, spamScore, toxicityScores } from './classifiers.js';
+import { AuthorHistory, checkContext } from './context.js';
+import { decide } from './decision.js';
+import type { ExampleLog } from './examples.js';
+import { checkHeuristics } from './heuristics.js';
+import { checkLanguage } from './language.js';
+import { checkLinks, stripLinks } from './links.js';
+import type { LabeledExample, ModerationInput, ModerationResult, Moderator } from './moderator.js';
+import { resolvePolicy, type StageResult } from './policy.js';
+import { checkProfanity } from './profanity.js';
+import { checkRepeats } from './repeat.js';
+import { checkBlockedTerms } from './rules.js';
+
+/** The full pipeline behind the `Moderator` contract. */
+export class PipelineModerator implements Moderator {
+  private readonly history = new AuthorHistory();
+
+  constructor(
+    private readonly classifiers: Classifiers,
+    private readonly recent: RecentSet,
+    private readonly examples: ExampleLog,
+  ) {}
+
+  async check(input: ModerationInput): Promise<ModerationResult> {
+    const result = this.checkSync(input);
+    if (result.verdict !== 'block') {
+      const repeats = await checkRepeats(
+        this.recent,
+        { eventId: input.eventId, userId: input.user.id, text: input.text },
+        resolvePolicy(input.settings),
+      );
+      if (repeats.verdict) {
+        result.verdict = repeats.verdict;
+        result.reasons.push(...repeats.reasons);
+      }
+    }
+    if (result.verdict === 'block' && input.settings.moderation.shadow) result.shadow = true;
+    this.history.record(input.eventId, input.user.id, input.now, result.verdict);
+    return result;
+  }
+
+  /** Every stage but the repetition checks (also what the bench measures). */
+  checkSync(input: ModerationInput): ModerationResult {
+    const policy = resolvePolicy(input.settings);
+    const { text } = input;
+    const scores: Record<string, number> = {};
+    const stages: StageResult[] = [checkBlockedTerms(text, input.settings.blockedTerms)];
+    if (stages[0]!.verdict === 'block') return { verdict: 'block', text, reasons: stages[0]!.reasons, scores };
+
+    const profanity = checkProfanity(text, policy.profanity);
+    stages.push(profanity, checkLinks(text, policy), checkHeuristics(text), checkLanguage(text, policy.languages));
+    const counts = sharedCounts(this.classifiers, stripLinks(text));
+    if (this.classifiers.spam && counts.spam) scores.spam = spamScore(this.classifiers.spam, counts.spam);
+    if (this.classifiers.toxicity && counts.toxicity)
+      Object.assign(scores, toxicityScores(this.classifiers.toxicity, counts.toxicity));
+    const ctx = this.history.lookup(input.eventId, input.user.id, input.now);
+    stages.push(checkContext(ctx));
+    for (const s of stages) Object.assign(scores, s.scores);
+
+    const { verdict, reasons } = decide(stages, scores, input.settings.moderation, ctx.newAuthor);
+    return { verdict, text: profanity.text ?? text, reasons, scores };
+  }
+
+  async learn(example: LabeledExample): Promise<void> {
+    await this.examples.append(example);
+  }
+
+  async close(): Promise<void> {
+    await this.examples.flush();
+  }
+}

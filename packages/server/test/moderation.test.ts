@@ -1,0 +1,153 @@
+// The moderation pipeline through the real server over real sockets: thresholds and shadow mode
+// on REST and WebSocket posts, the review flow, and the moderation log.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { api, createEvent, devToken, post, startNode, type TestNode, WsViewer } from './support.js';
+
+const SPAM = 'subscribe to my channel please, check out my new video';
+
+describe('moderation end to end', () => {
+  let node: TestNode;
+  let base: string;
+  let alice: { token: string; id: string };
+  let bob: { token: string; id: string };
+  let mod: { token: string; id: string };
+
+  before(async () => {
+    node = await startNode();
+    base = node.url;
+    alice = await devToken(base, 'alice');
+    bob = await devToken(base, 'bob');
+    mod = await devToken(base, 'mia', 'moderator');
+  });
+  after(() => node.stop());
+
+  test('REST: spam is refused with 422 rejected, ordinary chat is published', async () => {
+    const eventId = await createEvent(base, alice.token);
+    const ok = await post(base, bob.token, eventId, 'what a goal!!');
+    assert.equal(ok.status, 201);
+    const spam = await post(base, bob.token, eventId, SPAM);
+    assert.equal(spam.status, 422);
+    assert.equal(spam.body.error.code, 'rejected');
+    const log = await api(base, 'GET', `/v1/events/${eventId}/comments?after=0`);
+    assert.deepEqual(
+      log.body.items.map((e: any) => e.comment.text),
+      ['what a goal!!'],
+    );
+  });
+
+  test('thresholds are per event: a lower toxicity hold threshold holds, a higher one lets through', async () => {
+    const strict = await createEvent(base, alice.token, { moderation: { toxicityHold: 0.3, toxicityBlock: 0.99 } });
+    const text = 'you are an idiot';
+    const held = await post(base, bob.token, strict, text);
+    assert.equal(held.status, 202);
+    assert.equal(held.body.status, 'held');
+    const lax = await createEvent(base, alice.token, { moderation: { toxicityHold: 0.99, toxicityBlock: 0.995 } });
+    assert.equal((await post(base, bob.token, lax, text)).status, 201);
+    const patched = await api(base, 'PATCH', `/v1/events/${lax}`, {
+      token: alice.token,
+      body: { settings: { moderation: { toxicityHold: 0.3 }, profanity: 'block', linkPolicy: 'block' } },
+    });
+    assert.equal(patched.status, 200);
+    assert.equal(patched.body.settings.profanity, 'block');
+    assert.equal((await post(base, bob.token, lax, 'you are such an idiot')).status, 202);
+    assert.equal((await post(base, bob.token, lax, 'read https://example.org/x')).status, 422, 'link policy block');
+  });
+
+  test('shadow mode: the author is told "published", viewers see nothing (REST and WebSocket)', async () => {
+    const eventId = await createEvent(base, alice.token, { moderation: { shadow: true } });
+    const viewer = await WsViewer.open(base, eventId, 'after=0');
+    const author = await WsViewer.open(base, eventId, `after=0&token=${bob.token}`);
+    try {
+      const rest = await post(base, bob.token, eventId, SPAM);
+      assert.equal(rest.status, 201);
+      assert.equal(rest.body.status, 'published');
+      author.send({ type: 'comment', text: `${SPAM} now`, clientId: 'ws-1' });
+      const ack = await author.next((f) => f.type === 'ack' && f.clientId === 'ws-1');
+      assert.equal(ack.status, 'published');
+      const fine = await post(base, alice.token, eventId, 'hello everyone');
+      assert.equal(fine.status, 201);
+      await viewer.next((f) => f.type === 'entries');
+      assert.deepEqual(
+        viewer.entries.map((e: any) => e.comment?.text),
+        ['hello everyone'],
+        'only the ordinary comment reached viewers',
+      );
+      const log = await api(base, 'GET', `/v1/events/${eventId}/moderation-log`, { token: alice.token });
+      assert.equal(log.body.items.filter((a: any) => a.action === 'block').length, 2);
+    } finally {
+      await viewer.close();
+      await author.close();
+    }
+  });
+
+  test('WebSocket: a refused post gets an error frame with the rejected code', async () => {
+    const eventId = await createEvent(base, alice.token);
+    const author = await WsViewer.open(base, eventId, `token=${bob.token}`);
+    try {
+      author.send({ type: 'comment', text: SPAM, clientId: 'ws-2' });
+      const frame = await author.next((f) => f.type === 'error' && f.clientId === 'ws-2');
+      assert.equal(frame.error.code, 'rejected');
+    } finally {
+      await author.close();
+    }
+  });
+
+  test('review: held -> approve reaches viewers with a fresh seq; reject publishes nothing; all logged', async () => {
+    const eventId = await createEvent(base, alice.token, { linkPolicy: 'hold' });
+    const viewer = await WsViewer.open(base, eventId, 'after=0');
+    try {
+      const held = await post(base, bob.token, eventId, 'slides at https://example.org/talk');
+      assert.equal(held.status, 202);
+      const held2 = await post(base, bob.token, eventId, 'and at https://example.net/more');
+      assert.equal(held2.status, 202);
+      await post(base, alice.token, eventId, 'welcome all');
+      const queue = await api(base, 'GET', `/v1/events/${eventId}/review`, { token: mod.token });
+      assert.equal(queue.status, 200);
+      assert.equal(queue.body.items.length, 2);
+      assert.ok(queue.body.items[0].reasons.includes('link'));
+      assert.equal(typeof queue.body.items[0].scores.spam, 'number');
+
+      const approved = await api(base, 'POST', `/v1/events/${eventId}/review/${held.body.comment.id}`, {
+        token: mod.token,
+        body: { action: 'approve' },
+      });
+      assert.equal(approved.status, 200);
+      assert.equal(approved.body.comment.seq, 2, 'the next seq after "welcome all"');
+      await viewer.next(() => viewer.entries.length >= 2);
+      assert.deepEqual(
+        viewer.entries.map((e: any) => [e.seq, e.comment.text]),
+        [
+          [1, 'welcome all'],
+          [2, 'slides at https://example.org/talk'],
+        ],
+      );
+      const rejected = await api(base, 'POST', `/v1/events/${eventId}/review/${held2.body.comment.id}`, {
+        token: mod.token,
+        body: { action: 'reject', reason: 'off topic' },
+      });
+      assert.equal(rejected.status, 200);
+      await post(base, alice.token, eventId, 'next question');
+      await viewer.next(() => viewer.entries.length >= 3);
+      assert.deepEqual(
+        viewer.entries.map((e: any) => e.comment.text),
+        ['welcome all', 'slides at https://example.org/talk', 'next question'],
+        'the rejected comment never reached viewers',
+      );
+      const log = await api(base, 'GET', `/v1/events/${eventId}/moderation-log`, { token: mod.token });
+      const actions = log.body.items.map((a: any) => [a.action, a.actorId, a.targetId]);
+      for (const expected of [
+        ['hold', 'system', held.body.comment.id],
+        ['approve', mod.id, held.body.comment.id],
+        ['reject', mod.id, held2.body.comment.id],
+      ]) {
+        assert.ok(
+          actions.some((a: string[]) => a.join() === expected.join()),
+          `${expected} in ${JSON.stringify(actions)}`,
+        );
+      }
+    } finally {
+      await viewer.close();
+    }
+  });
+});
