@@ -1,28 +1,68 @@
-// Runs the Store contract against SQLite, in a file of a fresh temporary folder.
+// Runs the Store contract against SQLite, in a file of a fresh temporary folder: with writes on
+// the writer thread (the default) and inline. Then what the writer thread adds: a dead thread
+// fails its callers at once and the next write starts a new one.
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import { storeContract } from './store.case.test.js';
-import { SqliteStore } from './store.sqlite.js';
+import { SqliteStore, type SqliteStoreOptions } from './store.sqlite.js';
 
-storeContract(
-  'sqlite',
-  async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lc-store-'));
-    const opened: SqliteStore[] = [];
-    return {
-      async open() {
-        const store = new SqliteStore(join(dir, 'test.db'));
-        opened.push(store);
-        // Statements are prepared by migrate; the schema is already there after the first.
-        await store.migrate();
-        return store;
+for (const writer of ['thread', 'inline'] as const) {
+  storeContract(
+    `sqlite (${writer} writer)`,
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'lc-store-'));
+      const opened: SqliteStore[] = [];
+      const options: SqliteStoreOptions = { writer };
+      return {
+        async open() {
+          const store = new SqliteStore(join(dir, 'test.db'), options);
+          opened.push(store);
+          // Statements are prepared by migrate; the schema is already there after the first.
+          await store.migrate();
+          return store;
+        },
+        async destroy() {
+          for (const s of opened) await s.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+    { concurrentInstances: true },
+  );
+}
+
+test('a writer thread that dies fails its pending writes, and the next write starts a new one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lc-store-'));
+  const store = new SqliteStore(join(dir, 'test.db'));
+  try {
+    await store.migrate();
+    const event = { id: 'e', title: 't', status: 'live' as const, ownerId: 'o', createdAt: 1, lastSeq: 0 };
+    await store.createEvent({ ...event, settings: {} as never });
+    const thread = (store as unknown as { writer: { worker: Worker } }).writer.worker;
+    const comment = (id: string) => ({
+      eventId: 'e',
+      entry: {
+        type: 'comment' as const,
+        comment: { id, eventId: 'e', seq: 0, user: { id: 'u', name: 'u' }, text: id, createdAt: 1 },
       },
-      async destroy() {
-        for (const s of opened) await s.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
-  { concurrentInstances: true },
-);
+    });
+    const pending = store.append([comment('a')]);
+    await thread.terminate();
+    await assert.rejects(pending, /writer thread stopped/);
+    const [r] = await store.append([comment('b')]);
+    assert.ok(r && 'entry' in r, 'a new thread takes the next write');
+    const log = await store.readAfter('e', 0, 10);
+    assert.deepEqual(
+      log.map((e) => e.seq),
+      log.map((_, i) => i + 1),
+      'still gapless',
+    );
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,143 +1,78 @@
 // The SQLite store: the embedded default, one file in the data folder, for a single node.
-import type { Entry, EventSettings, EventStatus } from '@livecomments/protocol';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type { Entry, EventStatus } from '@livecomments/protocol';
 import Database from 'better-sqlite3';
-import type {
-  AppendItem,
-  AppendResult,
-  Ban,
-  CommentStatus,
-  EventRecord,
-  ModAction,
-  Store,
-  StoredComment,
-} from './store.js';
-
-/** Schema versions in order; each runs once, in one transaction. */
-const MIGRATIONS: string[] = [
-  `CREATE TABLE events (
-     id TEXT PRIMARY KEY, title TEXT NOT NULL, status TEXT NOT NULL, owner_id TEXT NOT NULL,
-     created_at INTEGER NOT NULL, ended_at INTEGER, last_seq INTEGER NOT NULL DEFAULT 0,
-     settings TEXT NOT NULL);
-   CREATE INDEX events_by_status ON events (status, created_at DESC);
-   CREATE TABLE log (
-     event_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL,
-     comment_id TEXT, PRIMARY KEY (event_id, seq)) WITHOUT ROWID;
-   CREATE TABLE comments (
-     event_id TEXT NOT NULL, id TEXT NOT NULL, user_id TEXT NOT NULL, user_name TEXT NOT NULL,
-     text TEXT NOT NULL, created_at INTEGER NOT NULL, parent_id TEXT, seq INTEGER,
-     status TEXT NOT NULL, client_id TEXT, scores TEXT, reasons TEXT,
-     PRIMARY KEY (event_id, id));
-   CREATE UNIQUE INDEX comments_by_client ON comments (event_id, user_id, client_id)
-     WHERE client_id IS NOT NULL;
-   CREATE INDEX comments_by_status ON comments (event_id, status, created_at);
-   CREATE TABLE bans (
-     event_id TEXT NOT NULL, user_id TEXT NOT NULL, until INTEGER, reason TEXT,
-     by_id TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (event_id, user_id));
-   CREATE TABLE mod_actions (
-     id INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, action TEXT NOT NULL,
-     actor_id TEXT NOT NULL, at INTEGER NOT NULL, target_id TEXT, reason TEXT, text TEXT,
-     details TEXT);
-   CREATE INDEX mod_actions_by_event ON mod_actions (event_id, id DESC);`,
-];
-
-interface EventRow {
-  id: string;
-  title: string;
-  status: EventStatus;
-  owner_id: string;
-  created_at: number;
-  ended_at: number | null;
-  last_seq: number;
-  settings: string;
-}
-
-interface CommentRow {
-  event_id: string;
-  id: string;
-  user_id: string;
-  user_name: string;
-  text: string;
-  created_at: number;
-  parent_id: string | null;
-  seq: number | null;
-  status: CommentStatus;
-  client_id: string | null;
-  scores: string | null;
-  reasons: string | null;
-}
-
-interface BanRow {
-  event_id: string;
-  user_id: string;
-  until: number | null;
-  reason: string | null;
-  by_id: string;
-  created_at: number;
-}
-
-interface ModActionRow {
-  event_id: string;
-  action: ModAction['action'];
-  actor_id: string;
-  at: number;
-  target_id: string | null;
-  reason: string | null;
-  text: string | null;
-  details: string | null;
-}
+import type { AppendItem, AppendResult, Ban, EventRecord, ModAction, Store, StoredComment } from './store.js';
+import {
+  type BanRow,
+  type CommentRow,
+  type EventRow,
+  type ModActionRow,
+  toBan,
+  toEvent,
+  toModAction,
+  toStored,
+  withSeq,
+} from './store.sqlite.rows.js';
+import type { WriteReply, WriteRequest, WriterData } from './store.sqlite.worker.js';
+import { type AppendOutcome, SqliteWriter, type WriteOp } from './store.sqlite.writer.js';
 
 /** Options of the SQLite store. */
 export interface SqliteStoreOptions {
   /** `synchronous` pragma: FULL (default) makes every commit durable before it returns. */
   synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * Where writes run: `thread` (default) in a writer thread that owns the write connection, so
+   * commits and their fsync do not block the event loop; `inline` on the caller's thread.
+   */
+  writer?: 'thread' | 'inline';
+}
+
+/** Runs write operations somewhere: on a writer thread, or inline. */
+interface WriteRunner {
+  run(op: WriteOp, args: unknown[]): Promise<unknown>;
+  close(): Promise<void>;
 }
 
 /**
- * A store in one SQLite file (WAL mode). better-sqlite3 is synchronous, so each call runs to its
- * end before another starts: `append` takes the next seqs and writes the batch in one transaction.
+ * A store in one SQLite file (WAL mode). Writes go to one write connection (by default on its
+ * own thread), which runs each `append` batch as one transaction and returns its seqs; reads run
+ * on a second connection on the caller's thread, which WAL lets read beside the writer. A write's
+ * promise resolves after its commit, so a read that follows it sees it.
  */
 export class SqliteStore implements Store {
-  private readonly db: Database.Database;
+  private readonly writer: WriteRunner;
+  private db: Database.Database | null = null;
   private stmt: ReturnType<SqliteStore['prepare']> | null = null;
 
-  constructor(path: string, options: SqliteStoreOptions = {}) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('foreign_keys = OFF');
+  constructor(
+    private readonly path: string,
+    options: SqliteStoreOptions = {},
+  ) {
+    const synchronous = options.synchronous ?? 'FULL';
+    this.writer =
+      options.writer === 'inline' ? new InlineWriter(path, synchronous) : new WriterThread({ path, synchronous });
   }
 
   async migrate(): Promise<void> {
-    this.db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null };
-    const current = row.v ?? 0;
-    for (let v = current; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(v + 1);
-      })();
+    await this.writer.run('migrate', []);
+    if (!this.db) {
+      this.db = new Database(this.path);
+      this.db.pragma('busy_timeout = 5000');
+      // This connection only reads: every write goes through the writer.
+      this.db.pragma('query_only = ON');
     }
-    this.stmt = this.prepare();
+    this.stmt ??= this.prepare(this.db);
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.q.ping.get();
   }
 
   async createEvent(event: EventRecord): Promise<void> {
-    this.q.insertEvent.run(
-      event.id,
-      event.title,
-      event.status,
-      event.ownerId,
-      event.createdAt,
-      event.endedAt ?? null,
-      event.lastSeq,
-      JSON.stringify(event.settings),
-    );
+    await this.writer.run('createEvent', [event]);
   }
-
   async getEvent(id: string): Promise<EventRecord | null> {
     const row = this.q.getEvent.get(id) as EventRow | undefined;
     return row ? toEvent(row) : null;
@@ -151,75 +86,11 @@ export class SqliteStore implements Store {
   }
 
   async append(items: AppendItem[]): Promise<AppendResult[]> {
-    return this.appendTx(items);
+    const outcomes = (await this.writer.run('append', [items])) as AppendOutcome[];
+    return outcomes.map(
+      (o, n): AppendResult => (typeof o === 'number' ? { entry: withSeq(items[n]!.entry, o) } : { existing: o }),
+    );
   }
-
-  private readonly appendTx = (items: AppendItem[]): AppendResult[] => this.db.transaction(this.appendAll)(items);
-
-  /** Runs inside the transaction: each item gets its event's next seq unless it is a retry. */
-  private readonly appendAll = (items: AppendItem[]): AppendResult[] => {
-    const q = this.q;
-    return items.map((item): AppendResult => {
-      const { eventId, entry } = item;
-      if (entry.type === 'comment' && item.clientId !== undefined) {
-        const prior = q.findByClientId.get(eventId, entry.comment.user.id, item.clientId) as CommentRow | undefined;
-        if (prior && prior.id !== entry.comment.id) return { existing: toStored(prior) };
-      }
-      let held = false;
-      if (entry.type === 'comment') {
-        // Appending a comment twice (say, two moderators approving it at once) is a no-op.
-        const same = q.getComment.get(eventId, entry.comment.id) as CommentRow | undefined;
-        if (same && same.status !== 'held') return { existing: toStored(same) };
-        held = same !== undefined;
-      }
-      const head = q.nextSeq.get(eventId) as { last_seq: number } | undefined;
-      if (!head) throw new Error(`append to unknown event ${eventId}`);
-      const seq = head.last_seq;
-      const full = { seq, ...entry } as Entry;
-      if (full.type === 'comment') {
-        full.comment = { ...full.comment, seq };
-        const c = full.comment;
-        // Only an approved held comment has a row already; a new one skips the update.
-        const changed = held ? q.publishHeld.run(seq, c.text, eventId, c.id).changes : 0;
-        if (changed === 0) {
-          q.insertComment.run(
-            eventId,
-            c.id,
-            c.user.id,
-            c.user.name,
-            c.text,
-            c.createdAt,
-            c.parentId ?? null,
-            seq,
-            'published',
-            item.clientId ?? null,
-            null,
-            null,
-          );
-        }
-        q.insertLog.run(eventId, seq, full.type, JSON.stringify(full), c.id);
-      } else {
-        if (full.type === 'delete') {
-          q.deleteComment.run(eventId, full.commentId);
-          const row = q.logOfComment.get(eventId, full.commentId) as { seq: number; data: string } | undefined;
-          if (row) {
-            const old = JSON.parse(row.data) as Entry;
-            if (old.type === 'comment') old.comment.text = '';
-            q.updateLog.run(JSON.stringify(old), eventId, row.seq);
-          }
-        } else if (full.type === 'ban') {
-          // Keeps a ban recorded with putBan (reason, author) and only updates its end.
-          q.recordBan.run(eventId, full.userId, full.until, Date.now());
-        } else if (full.type === 'event') {
-          full.event = { ...full.event, lastSeq: seq };
-          const e = full.event;
-          q.updateEvent.run(e.title, e.status, e.endedAt ?? null, JSON.stringify(e.settings), eventId);
-        }
-        q.insertLog.run(eventId, seq, full.type, JSON.stringify(full), null);
-      }
-      return { entry: full };
-    });
-  };
 
   async readAfter(eventId: string, after: number, limit: number): Promise<Entry[]> {
     return (this.q.readAfter.all(eventId, after, limit) as { data: string }[]).map((r) => JSON.parse(r.data) as Entry);
@@ -242,28 +113,7 @@ export class SqliteStore implements Store {
   }
 
   async holdComment(held: StoredComment): Promise<StoredComment> {
-    const c = held.comment;
-    return this.db.transaction((): StoredComment => {
-      if (held.clientId !== undefined) {
-        const prior = this.q.findByClientId.get(c.eventId, c.user.id, held.clientId) as CommentRow | undefined;
-        if (prior) return toStored(prior);
-      }
-      this.q.insertComment.run(
-        c.eventId,
-        c.id,
-        c.user.id,
-        c.user.name,
-        c.text,
-        c.createdAt,
-        c.parentId ?? null,
-        null,
-        'held',
-        held.clientId ?? null,
-        held.scores ? JSON.stringify(held.scores) : null,
-        held.reasons ? JSON.stringify(held.reasons) : null,
-      );
-      return { ...held, status: 'held', comment: { ...c, seq: null } };
-    })();
+    return (await this.writer.run('holdComment', [held])) as StoredComment;
   }
 
   async listHeld(eventId: string, limit: number): Promise<StoredComment[]> {
@@ -271,7 +121,7 @@ export class SqliteStore implements Store {
   }
 
   async rejectHeld(eventId: string, commentId: string): Promise<boolean> {
-    return this.q.rejectHeld.run(eventId, commentId).changes > 0;
+    return (await this.writer.run('rejectHeld', [eventId, commentId])) as boolean;
   }
 
   async getBan(eventId: string, userId: string): Promise<Ban | null> {
@@ -284,24 +134,15 @@ export class SqliteStore implements Store {
   }
 
   async putBan(ban: Ban): Promise<void> {
-    this.q.putBan.run(ban.eventId, ban.userId, ban.until, ban.reason ?? null, ban.by, ban.createdAt);
+    await this.writer.run('putBan', [ban]);
   }
 
   async removeBan(eventId: string, userId: string): Promise<boolean> {
-    return this.q.removeBan.run(eventId, userId).changes > 0;
+    return (await this.writer.run('removeBan', [eventId, userId])) as boolean;
   }
 
   async addModAction(a: ModAction): Promise<void> {
-    this.q.addModAction.run(
-      a.eventId,
-      a.action,
-      a.actorId,
-      a.at,
-      a.targetId ?? null,
-      a.reason ?? null,
-      a.text ?? null,
-      a.details ? JSON.stringify(a.details) : null,
-    );
+    await this.writer.run('addModAction', [a]);
   }
 
   async listModActions(eventId: string, limit: number): Promise<ModAction[]> {
@@ -309,7 +150,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    await this.writer.close();
+    if (this.db?.open) this.db.close();
   }
 
   private get q(): ReturnType<SqliteStore['prepare']> {
@@ -317,106 +159,113 @@ export class SqliteStore implements Store {
     return this.stmt;
   }
 
-  private prepare() {
-    const db = this.db;
+  private prepare(db: Database.Database) {
     return {
-      insertEvent: db.prepare(
-        'INSERT INTO events (id, title, status, owner_id, created_at, ended_at, last_seq, settings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
+      ping: db.prepare('SELECT 1'),
       getEvent: db.prepare('SELECT * FROM events WHERE id = ?'),
       listEvents: db.prepare('SELECT * FROM events ORDER BY created_at DESC LIMIT ?'),
       listEventsByStatus: db.prepare('SELECT * FROM events WHERE status = ? ORDER BY created_at DESC LIMIT ?'),
-      nextSeq: db.prepare('UPDATE events SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'),
-      updateEvent: db.prepare('UPDATE events SET title = ?, status = ?, ended_at = ?, settings = ? WHERE id = ?'),
-      insertLog: db.prepare('INSERT INTO log (event_id, seq, type, data, comment_id) VALUES (?, ?, ?, ?, ?)'),
-      updateLog: db.prepare('UPDATE log SET data = ? WHERE event_id = ? AND seq = ?'),
-      logOfComment: db.prepare(
-        "SELECT l.seq, l.data FROM comments c JOIN log l ON l.event_id = c.event_id AND l.seq = c.seq WHERE c.event_id = ? AND c.id = ? AND l.type = 'comment'",
-      ),
       readAfter: db.prepare('SELECT data FROM log WHERE event_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?'),
       readBefore: db.prepare('SELECT data FROM log WHERE event_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
-      insertComment: db.prepare(
-        'INSERT INTO comments (event_id, id, user_id, user_name, text, created_at, parent_id, seq, status, client_id, scores, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      publishHeld: db.prepare(
-        "UPDATE comments SET seq = ?, status = 'published', text = ? WHERE event_id = ? AND id = ? AND status = 'held'",
-      ),
-      deleteComment: db.prepare("UPDATE comments SET status = 'deleted', text = '' WHERE event_id = ? AND id = ?"),
       getComment: db.prepare('SELECT * FROM comments WHERE event_id = ? AND id = ?'),
       findByClientId: db.prepare('SELECT * FROM comments WHERE event_id = ? AND user_id = ? AND client_id = ?'),
       listHeld: db.prepare(
         "SELECT * FROM comments WHERE event_id = ? AND status = 'held' ORDER BY created_at ASC, id ASC LIMIT ?",
       ),
-      rejectHeld: db.prepare(
-        "UPDATE comments SET status = 'rejected' WHERE event_id = ? AND id = ? AND status = 'held'",
-      ),
       getBan: db.prepare('SELECT * FROM bans WHERE event_id = ? AND user_id = ?'),
       listBans: db.prepare('SELECT * FROM bans WHERE event_id = ? ORDER BY created_at DESC'),
-      putBan: db.prepare(
-        'INSERT OR REPLACE INTO bans (event_id, user_id, until, reason, by_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
-      recordBan: db.prepare(
-        "INSERT INTO bans (event_id, user_id, until, reason, by_id, created_at) VALUES (?, ?, ?, NULL, '', ?) ON CONFLICT (event_id, user_id) DO UPDATE SET until = excluded.until",
-      ),
-      removeBan: db.prepare('DELETE FROM bans WHERE event_id = ? AND user_id = ?'),
-      addModAction: db.prepare(
-        'INSERT INTO mod_actions (event_id, action, actor_id, at, target_id, reason, text, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
       listModActions: db.prepare('SELECT * FROM mod_actions WHERE event_id = ? ORDER BY id DESC LIMIT ?'),
     };
   }
 }
 
-function toEvent(row: EventRow): EventRecord {
-  const event: EventRecord = {
-    id: row.id,
-    title: row.title,
-    status: row.status,
-    ownerId: row.owner_id,
-    createdAt: row.created_at,
-    lastSeq: row.last_seq,
-    settings: JSON.parse(row.settings) as EventSettings,
-  };
-  if (row.ended_at !== null) event.endedAt = row.ended_at;
-  return event;
+/** Writes on the caller's thread (each call blocks it until its commit). */
+class InlineWriter implements WriteRunner {
+  private readonly writer: SqliteWriter;
+
+  constructor(path: string, synchronous: 'FULL' | 'NORMAL') {
+    this.writer = new SqliteWriter(path, synchronous);
+  }
+
+  async run(op: WriteOp, args: unknown[]): Promise<unknown> {
+    return (this.writer[op] as (...a: unknown[]) => unknown).apply(this.writer, args);
+  }
+
+  async close(): Promise<void> {
+    this.writer.close();
+  }
 }
 
-function toStored(row: CommentRow): StoredComment {
-  const stored: StoredComment = {
-    comment: {
-      id: row.id,
-      eventId: row.event_id,
-      seq: row.seq,
-      user: { id: row.user_id, name: row.user_name },
-      text: row.text,
-      createdAt: row.created_at,
-    },
-    status: row.status,
-  };
-  if (row.parent_id !== null) stored.comment.parentId = row.parent_id;
-  if (row.client_id !== null) stored.clientId = row.client_id;
-  if (row.scores !== null) stored.scores = JSON.parse(row.scores) as Record<string, number>;
-  if (row.reasons !== null) stored.reasons = JSON.parse(row.reasons) as string[];
-  return stored;
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
 }
 
-function toBan(row: BanRow): Ban {
-  const ban: Ban = {
-    eventId: row.event_id,
-    userId: row.user_id,
-    until: row.until,
-    by: row.by_id,
-    createdAt: row.created_at,
-  };
-  if (row.reason !== null) ban.reason = row.reason;
-  return ban;
-}
+/**
+ * The writer thread, seen from the store. Requests are answered in order. A thread that dies
+ * fails what it had in hand at once (callers answer `unavailable`, they never hang) and the next
+ * write starts a new one. The thread holds the process open only while it has work.
+ */
+class WriterThread implements WriteRunner {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
 
-function toModAction(row: ModActionRow): ModAction {
-  const action: ModAction = { eventId: row.event_id, action: row.action, actorId: row.actor_id, at: row.at };
-  if (row.target_id !== null) action.targetId = row.target_id;
-  if (row.reason !== null) action.reason = row.reason;
-  if (row.text !== null) action.text = row.text;
-  if (row.details !== null) action.details = JSON.parse(row.details) as Record<string, unknown>;
-  return action;
+  constructor(private readonly data: WriterData) {}
+
+  run(op: WriteOp, args: unknown[]): Promise<unknown> {
+    if (this.closed) return Promise.reject(new Error('the SQLite store is closed'));
+    const worker = this.worker ?? this.start();
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      if (this.pending.size === 0) worker.ref();
+      this.pending.set(id, { resolve, reject });
+      const request: WriteRequest = { id, op, args };
+      worker.postMessage(request);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    if (!worker) return;
+    worker.ref();
+    const exited = once(worker, 'exit');
+    worker.postMessage('close');
+    await exited;
+  }
+
+  private start(): Worker {
+    const worker = new Worker(new URL('./store.sqlite.worker.js', import.meta.url), { workerData: this.data });
+    worker.unref();
+    worker.on('message', (reply: WriteReply) => this.answered(worker, reply));
+    worker.on('error', (error: Error) => this.stopped(worker, error.message));
+    worker.on('exit', (code: number) => this.stopped(worker, `exit code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private answered(worker: Worker, reply: WriteReply): void {
+    const waiting = this.pending.get(reply.id);
+    if (!waiting) return;
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) worker.unref();
+    if ('error' in reply) {
+      const error = new Error(reply.error.message) as Error & { code?: string };
+      if (reply.error.code !== undefined) error.code = reply.error.code;
+      waiting.reject(error);
+    } else {
+      waiting.resolve(reply.value);
+    }
+  }
+
+  private stopped(worker: Worker, why: string): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    const failure = new Error(`the SQLite writer thread stopped (${why})`);
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const w of waiting) w.reject(failure);
+  }
 }

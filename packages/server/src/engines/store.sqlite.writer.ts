@@ -1,0 +1,268 @@
+// The SQLite store's write side: the one connection that writes, owned by the writer thread
+// (store.sqlite.worker.ts) or, inline, by the store itself.
+import Database from 'better-sqlite3';
+import type { AppendItem, Ban, EventRecord, ModAction, StoredComment } from './store.js';
+import { type CommentRow, MIGRATIONS, toStored, withSeq } from './store.sqlite.rows.js';
+
+/** What one appended item came to: its seq, or the comment an earlier post already made. */
+export type AppendOutcome = number | StoredComment;
+
+/** The write operations, by name, as the store sends them to the writer. */
+export type WriteOp =
+  | 'migrate'
+  | 'createEvent'
+  | 'append'
+  | 'holdComment'
+  | 'rejectHeld'
+  | 'putBan'
+  | 'removeBan'
+  | 'addModAction';
+
+/** The seq counter of one event during a batch: read once, written back once. */
+interface Head {
+  seq: number;
+  start: number;
+}
+
+/**
+ * Runs every write of the SQLite store on one connection. `append` runs a whole batch in one
+ * IMMEDIATE transaction (the write lock is taken up front, so instances on other threads or
+ * processes queue on `busy_timeout` instead of failing on a stale snapshot) and returns seqs only.
+ */
+export class SqliteWriter {
+  private readonly db: Database.Database;
+  private stmt: ReturnType<SqliteWriter['prepare']> | null = null;
+  private readonly appendTx: (items: AppendItem[]) => AppendOutcome[];
+
+  constructor(path: string, synchronous: 'FULL' | 'NORMAL' = 'FULL') {
+    this.db = new Database(path);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${synchronous}`);
+    this.db.pragma('foreign_keys = OFF');
+    this.appendTx = this.db.transaction((items: AppendItem[]) => this.appendAll(items)).immediate;
+  }
+
+  migrate(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null };
+    for (let v = row.v ?? 0; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(v + 1);
+      })();
+    }
+    this.stmt = this.prepare();
+  }
+
+  createEvent(event: EventRecord): void {
+    this.q.insertEvent.run(
+      event.id,
+      event.title,
+      event.status,
+      event.ownerId,
+      event.createdAt,
+      event.endedAt ?? null,
+      event.lastSeq,
+      JSON.stringify(event.settings),
+    );
+  }
+
+  append(items: AppendItem[]): AppendOutcome[] {
+    return this.appendTx(items);
+  }
+
+  holdComment(held: StoredComment): StoredComment {
+    const c = held.comment;
+    return this.db.transaction((): StoredComment => {
+      if (held.clientId !== undefined) {
+        const prior = this.q.findByClientId.get(c.eventId, c.user.id, held.clientId) as CommentRow | undefined;
+        if (prior) return toStored(prior);
+      }
+      this.q.insertComment.run(
+        c.eventId,
+        c.id,
+        c.user.id,
+        c.user.name,
+        c.text,
+        c.createdAt,
+        c.parentId ?? null,
+        null,
+        'held',
+        held.clientId ?? null,
+        held.scores ? JSON.stringify(held.scores) : null,
+        held.reasons ? JSON.stringify(held.reasons) : null,
+      );
+      return { ...held, status: 'held', comment: { ...c, seq: null } };
+    })();
+  }
+
+  rejectHeld(eventId: string, commentId: string): boolean {
+    return this.q.rejectHeld.run(eventId, commentId).changes > 0;
+  }
+
+  putBan(ban: Ban): void {
+    this.q.putBan.run(ban.eventId, ban.userId, ban.until, ban.reason ?? null, ban.by, ban.createdAt);
+  }
+
+  removeBan(eventId: string, userId: string): boolean {
+    return this.q.removeBan.run(eventId, userId).changes > 0;
+  }
+
+  addModAction(a: ModAction): void {
+    this.q.addModAction.run(
+      a.eventId,
+      a.action,
+      a.actorId,
+      a.at,
+      a.targetId ?? null,
+      a.reason ?? null,
+      a.text ?? null,
+      a.details ? JSON.stringify(a.details) : null,
+    );
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /**
+   * Inside the transaction. Each event's `last_seq` is read once and written once per batch; a
+   * new comment costs two inserts. The comment insert ignores a conflict on the comment's id:
+   * only then (an approval of a held comment, or a repeat) is the existing row read, so the seq
+   * is taken only by what is really appended and the log stays gapless.
+   */
+  private appendAll(items: AppendItem[]): AppendOutcome[] {
+    const q = this.q;
+    const heads = new Map<string, Head>();
+    /** Comments made by this batch, by retry key, for a repeat of the key inside the batch. */
+    let byKey: Map<string, StoredComment> | null = null;
+    const out: AppendOutcome[] = new Array(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      const { eventId, entry } = item;
+      let head = heads.get(eventId);
+      if (!head) {
+        const row = q.lastSeq.get(eventId) as { last_seq: number } | undefined;
+        if (!row) throw new Error(`append to unknown event ${eventId}`);
+        head = { seq: row.last_seq, start: row.last_seq };
+        heads.set(eventId, head);
+      }
+      const seq = head.seq + 1;
+      if (entry.type === 'comment') {
+        const c = entry.comment;
+        const key = item.clientId === undefined ? null : `${eventId}\u0000${c.user.id}\u0000${item.clientId}`;
+        if (key !== null) {
+          const mine = byKey?.get(key);
+          if (mine) {
+            out[i] = mine;
+            continue;
+          }
+          const prior = q.findByClientId.get(eventId, c.user.id, item.clientId) as CommentRow | undefined;
+          if (prior && prior.id !== c.id) {
+            out[i] = toStored(prior);
+            continue;
+          }
+        }
+        const inserted = q.insertComment.run(
+          eventId,
+          c.id,
+          c.user.id,
+          c.user.name,
+          c.text,
+          c.createdAt,
+          c.parentId ?? null,
+          seq,
+          'published',
+          item.clientId ?? null,
+          null,
+          null,
+        ).changes;
+        if (inserted === 0) {
+          // The id is taken: a held comment being approved is published; anything else (say, two
+          // moderators approving at once) is a no-op that answers with the comment.
+          const same = q.getComment.get(eventId, c.id) as CommentRow | undefined;
+          if (!same) throw new Error(`comment ${c.id} could not be stored`);
+          if (same.status !== 'held') {
+            out[i] = toStored(same);
+            continue;
+          }
+          q.publishHeld.run(seq, c.text, eventId, c.id);
+        }
+        const full = withSeq(entry, seq);
+        q.insertLog.run(eventId, seq, 'comment', JSON.stringify(full), c.id);
+        if (key !== null) {
+          byKey ??= new Map();
+          const stored: StoredComment = { comment: { ...c, seq }, status: 'published', clientId: item.clientId! };
+          byKey.set(key, stored);
+        }
+      } else {
+        const full = withSeq(entry, seq);
+        if (full.type === 'delete') {
+          q.deleteComment.run(eventId, full.commentId);
+          const row = q.logOfComment.get(eventId, full.commentId) as { seq: number; data: string } | undefined;
+          if (row) {
+            const old = JSON.parse(row.data) as { type: string; comment?: { text: string } };
+            if (old.comment) old.comment.text = '';
+            q.updateLog.run(JSON.stringify(old), eventId, row.seq);
+          }
+        } else if (full.type === 'ban') {
+          // Keeps a ban recorded with putBan (reason, author) and only updates its end.
+          q.recordBan.run(eventId, full.userId, full.until, Date.now());
+        } else if (full.type === 'event') {
+          const e = full.event;
+          q.updateEvent.run(e.title, e.status, e.endedAt ?? null, JSON.stringify(e.settings), eventId);
+        }
+        q.insertLog.run(eventId, seq, full.type, JSON.stringify(full), null);
+      }
+      head.seq = seq;
+      out[i] = seq;
+    }
+    for (const [eventId, head] of heads) if (head.seq !== head.start) q.setLastSeq.run(head.seq, eventId);
+    return out;
+  }
+
+  private get q(): ReturnType<SqliteWriter['prepare']> {
+    this.stmt ??= this.prepare();
+    return this.stmt;
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      insertEvent: db.prepare(
+        'INSERT INTO events (id, title, status, owner_id, created_at, ended_at, last_seq, settings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      lastSeq: db.prepare('SELECT last_seq FROM events WHERE id = ?'),
+      setLastSeq: db.prepare('UPDATE events SET last_seq = ? WHERE id = ?'),
+      updateEvent: db.prepare('UPDATE events SET title = ?, status = ?, ended_at = ?, settings = ? WHERE id = ?'),
+      insertLog: db.prepare('INSERT INTO log (event_id, seq, type, data, comment_id) VALUES (?, ?, ?, ?, ?)'),
+      updateLog: db.prepare('UPDATE log SET data = ? WHERE event_id = ? AND seq = ?'),
+      logOfComment: db.prepare(
+        "SELECT l.seq, l.data FROM comments c JOIN log l ON l.event_id = c.event_id AND l.seq = c.seq WHERE c.event_id = ? AND c.id = ? AND l.type = 'comment'",
+      ),
+      insertComment: db.prepare(
+        'INSERT INTO comments (event_id, id, user_id, user_name, text, created_at, parent_id, seq, status, client_id, scores, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, id) DO NOTHING',
+      ),
+      publishHeld: db.prepare(
+        "UPDATE comments SET seq = ?, status = 'published', text = ? WHERE event_id = ? AND id = ? AND status = 'held'",
+      ),
+      deleteComment: db.prepare("UPDATE comments SET status = 'deleted', text = '' WHERE event_id = ? AND id = ?"),
+      getComment: db.prepare('SELECT * FROM comments WHERE event_id = ? AND id = ?'),
+      findByClientId: db.prepare('SELECT * FROM comments WHERE event_id = ? AND user_id = ? AND client_id = ?'),
+      rejectHeld: db.prepare(
+        "UPDATE comments SET status = 'rejected' WHERE event_id = ? AND id = ? AND status = 'held'",
+      ),
+      putBan: db.prepare(
+        'INSERT OR REPLACE INTO bans (event_id, user_id, until, reason, by_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      recordBan: db.prepare(
+        "INSERT INTO bans (event_id, user_id, until, reason, by_id, created_at) VALUES (?, ?, ?, NULL, '', ?) ON CONFLICT (event_id, user_id) DO UPDATE SET until = excluded.until",
+      ),
+      removeBan: db.prepare('DELETE FROM bans WHERE event_id = ? AND user_id = ?'),
+      addModAction: db.prepare(
+        'INSERT INTO mod_actions (event_id, action, actor_id, at, target_id, reason, text, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+    };
+  }
+}
