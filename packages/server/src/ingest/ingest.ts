@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Comment, PostStatus } from '@livecomments/protocol';
 import type { Principal } from '../auth/auth.js';
 import type { RateLimiter } from '../engines/rate-limiter.js';
@@ -6,6 +5,7 @@ import type { Store, StoredComment } from '../engines/store.js';
 import type { Events } from '../events/events.js';
 import type { Moderator } from '../moderation/moderator.js';
 import { errors } from '../util/errors.js';
+import { newCommentId } from './comment-id.js';
 import type { LogWriter } from './log-writer.js';
 import { charCount, normaliseText } from './normalise.js';
 
@@ -130,7 +130,7 @@ export class Ingest {
     }
 
     const comment: Comment = {
-      id: `c_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
+      id: newCommentId(now),
       eventId,
       seq: 0,
       user: { id: author.id, name: author.name },
