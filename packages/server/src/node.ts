@@ -102,6 +102,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   const committer = new GroupCommitter(store, {
     windowMs: config.commitWindowMs,
     maxBatch: 500,
+    maxInFlight: store.appendsInFlight ?? 1,
     onCommit(seconds, items) {
       metrics.commit.observe(seconds);
       metrics.commitSize.observe(items);

@@ -66,3 +66,38 @@ test('a writer thread that dies fails its pending writes, and the next write sta
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('appends queued at the writer thread share a commit; a failing batch fails alone', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lc-store-'));
+  const store = new SqliteStore(join(dir, 'test.db'));
+  try {
+    await store.migrate();
+    const event = { id: 'e', title: 't', status: 'live' as const, ownerId: 'o', createdAt: 1, lastSeq: 0 };
+    await store.createEvent({ ...event, settings: {} as never });
+    const comment = (eventId: string, id: string) => ({
+      eventId,
+      entry: {
+        type: 'comment' as const,
+        comment: { id, eventId, seq: 0, user: { id: 'u', name: 'u' }, text: id, createdAt: 1 },
+      },
+    });
+    const calls = [
+      store.append([comment('e', 'a'), comment('e', 'b')]),
+      store.append([comment('e', 'c'), comment('missing', 'x')]),
+      store.append([comment('e', 'd')]),
+    ];
+    const [first, failed, third] = await Promise.allSettled(calls);
+    assert.equal(failed?.status, 'rejected');
+    assert.ok(first?.status === 'fulfilled' && third?.status === 'fulfilled');
+    const seqs = [...first.value, ...third.value].map((r) => ('entry' in r ? r.entry.seq : 0));
+    assert.deepEqual(seqs, [1, 2, 3], 'the failed batch took no seq');
+    const log = await store.readAfter('e', 0, 10);
+    assert.deepEqual(
+      log.map((e) => (e.type === 'comment' ? e.comment.id : '')),
+      ['a', 'b', 'd'],
+    );
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -42,6 +42,8 @@ interface WriteRunner {
  * promise resolves after its commit, so a read that follows it sees it.
  */
 export class SqliteStore implements Store {
+  /** The writer thread commits in order and merges appends that queue up while it commits. */
+  readonly appendsInFlight: number;
   private readonly writer: WriteRunner;
   private db: Database.Database | null = null;
   private stmt: ReturnType<SqliteStore['prepare']> | null = null;
@@ -51,8 +53,9 @@ export class SqliteStore implements Store {
     options: SqliteStoreOptions = {},
   ) {
     const synchronous = options.synchronous ?? 'FULL';
-    this.writer =
-      options.writer === 'inline' ? new InlineWriter(path, synchronous) : new WriterThread({ path, synchronous });
+    const inline = options.writer === 'inline';
+    this.writer = inline ? new InlineWriter(path, synchronous) : new WriterThread({ path, synchronous });
+    this.appendsInFlight = inline ? 1 : 4;
   }
 
   async migrate(): Promise<void> {
@@ -221,7 +224,7 @@ class WriterThread implements WriteRunner {
       const id = this.nextId++;
       if (this.pending.size === 0) worker.ref();
       this.pending.set(id, { resolve, reject });
-      const request: WriteRequest = { id, op, args };
+      const request: WriteRequest = { id, op, args: JSON.stringify(args) };
       worker.postMessage(request);
     });
   }
@@ -239,7 +242,9 @@ class WriterThread implements WriteRunner {
   private start(): Worker {
     const worker = new Worker(new URL('./store.sqlite.worker.js', import.meta.url), { workerData: this.data });
     worker.unref();
-    worker.on('message', (reply: WriteReply) => this.answered(worker, reply));
+    worker.on('message', (replies: WriteReply[]) => {
+      for (const reply of replies) this.answered(worker, reply);
+    });
     worker.on('error', (error: Error) => this.stopped(worker, error.message));
     worker.on('exit', (code: number) => this.stopped(worker, `exit code ${code}`));
     this.worker = worker;

@@ -33,6 +33,7 @@ export class SqliteWriter {
   private readonly db: Database.Database;
   private stmt: ReturnType<SqliteWriter['prepare']> | null = null;
   private readonly appendTx: (items: AppendItem[]) => AppendOutcome[];
+  private readonly groupTx: (batches: AppendItem[][]) => (AppendOutcome[] | Error)[];
 
   constructor(path: string, synchronous: 'FULL' | 'NORMAL' = 'FULL') {
     this.db = new Database(path);
@@ -41,6 +42,16 @@ export class SqliteWriter {
     this.db.pragma(`synchronous = ${synchronous}`);
     this.db.pragma('foreign_keys = OFF');
     this.appendTx = this.db.transaction((items: AppendItem[]) => this.appendAll(items)).immediate;
+    this.groupTx = this.db.transaction((batches: AppendItem[][]) =>
+      // Inside a transaction, better-sqlite3 runs appendTx as a savepoint.
+      batches.map((items) => {
+        try {
+          return this.appendTx(items);
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    ).immediate;
   }
 
   migrate(): void {
@@ -70,6 +81,15 @@ export class SqliteWriter {
 
   append(items: AppendItem[]): AppendOutcome[] {
     return this.appendTx(items);
+  }
+
+  /**
+   * Several append batches in one transaction (one commit), each in its own savepoint: a batch
+   * that fails (say, naming an unknown event) is rolled back alone and answered with its error.
+   */
+  appendGroups(batches: AppendItem[][]): (AppendOutcome[] | Error)[] {
+    if (batches.length === 1) return [this.appendTx(batches[0]!)];
+    return this.groupTx(batches);
   }
 
   holdComment(held: StoredComment): StoredComment {

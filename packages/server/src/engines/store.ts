@@ -69,6 +69,11 @@ export interface ModAction {
  * processes to one event never share or skip a `seq`.
  */
 export interface Store {
+  /**
+   * How many `append` calls may be in flight at once: a store that commits appends in the order
+   * they were made (and merges those that queue up) takes more than one; absent means one.
+   */
+  readonly appendsInFlight?: number;
   /** Creates or upgrades the schema. Idempotent. */
   migrate(): Promise<void>;
   /** Throws when the store cannot be reached. */

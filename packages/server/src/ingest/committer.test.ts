@@ -79,3 +79,16 @@ test('a failing commit rejects its waiters and the committer goes on', async () 
   const ok = await committer.append(comment('a', 999));
   assert.ok('entry' in ok && ok.entry.seq === 41);
 });
+
+test('with several commits in flight, batches go on without waiting and keep their order', async () => {
+  calls.length = 0;
+  const committer = new GroupCommitter(store, { windowMs: 0, maxBatch: 4, maxInFlight: 3 });
+  const before = (await store.getEvent('b'))!.lastSeq;
+  const results = await Promise.all(Array.from({ length: 10 }, (_, i) => committer.append(comment('b', 200 + i))));
+  assert.deepEqual(calls, [4, 4, 2]);
+  assert.deepEqual(
+    results.map((r) => ('entry' in r ? r.entry.seq : -1)),
+    Array.from({ length: 10 }, (_, i) => before + i + 1),
+  );
+  await committer.drain();
+});

@@ -6,6 +6,12 @@ export interface CommitterOptions {
   windowMs: number;
   /** Most items in one transaction. */
   maxBatch: number;
+  /**
+   * Commits that may be in flight at once (default 1). More suits a store that commits its
+   * appends in the order they were made and merges those that queue up (the SQLite writer
+   * thread): the next batch is handed over while the previous one commits.
+   */
+  maxInFlight?: number;
   /** Called with each commit's duration in seconds and size (for metrics). */
   onCommit?: (seconds: number, items: number) => void;
 }
@@ -18,19 +24,23 @@ interface Waiting {
 
 /**
  * Group commit over any store: appends that arrive within one short window (or while the previous
- * commit runs) go into one `store.append` transaction. Each promise resolves once its batch is
+ * commit runs) go into one `store.append` transaction; with `maxInFlight` above 1 the store may
+ * merge batches that queue up in it into one commit. Each promise resolves once its batch is
  * durable, so a comment is acknowledged only after its commit.
  */
 export class GroupCommitter {
   private queue: Waiting[] = [];
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
-  private committing = false;
+  private inFlight = 0;
+  private readonly maxInFlight: number;
   private idle: (() => void)[] = [];
 
   constructor(
     private readonly store: Store,
     private readonly options: CommitterOptions,
-  ) {}
+  ) {
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
+  }
 
   /** Appends one entry; resolves with its seq'd entry (or the earlier comment of a retry). */
   append(item: AppendItem): Promise<AppendResult> {
@@ -47,12 +57,12 @@ export class GroupCommitter {
 
   /** Resolves when everything queued so far is committed (for shutdown). */
   drain(): Promise<void> {
-    if (this.queue.length === 0 && !this.committing) return Promise.resolve();
+    if (this.queue.length === 0 && this.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
   private schedule(): void {
-    if (this.timer || this.committing) return;
+    if (this.timer || this.inFlight >= this.maxInFlight) return;
     const run = () => {
       this.timer = null;
       void this.commit();
@@ -63,7 +73,9 @@ export class GroupCommitter {
   private async commit(): Promise<void> {
     const batch = this.queue.splice(0, this.options.maxBatch);
     if (batch.length === 0) return this.settle();
-    this.committing = true;
+    this.inFlight++;
+    // A backlog larger than one batch goes on at once when the store takes several in flight.
+    if (this.queue.length > 0) this.schedule();
     const started = process.hrtime.bigint();
     try {
       const results = await this.store.append(batch.map((w) => w.item));
@@ -74,9 +86,9 @@ export class GroupCommitter {
     } catch (error) {
       for (const w of batch) w.reject(error);
     } finally {
-      this.committing = false;
+      this.inFlight--;
     }
-    if (this.queue.length > 0) {
+    if (this.queue.length > 0 && !this.timer) {
       // Whatever arrived during the commit is already a batch: commit it without waiting.
       this.timer = setImmediate(() => {
         this.timer = null;
@@ -88,7 +100,7 @@ export class GroupCommitter {
   }
 
   private settle(): void {
-    if (this.queue.length > 0 || this.committing) return;
+    if (this.queue.length > 0 || this.inFlight > 0) return;
     const waiting = this.idle;
     this.idle = [];
     for (const resolve of waiting) resolve();
