@@ -12,6 +12,7 @@ import { Events } from './events/events.js';
 import { buildApp, clientIp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { Hub } from './hub/hub.js';
+import { BanCache } from './ingest/bans.js';
 import { GroupCommitter } from './ingest/committer.js';
 import { Ingest } from './ingest/ingest.js';
 import { LogWriter } from './ingest/log-writer.js';
@@ -108,13 +109,21 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
       metrics.commitSize.observe(items);
     },
   });
-  const writer = new LogWriter(committer, bus, function publishFailed(error) {
-    metrics.errors.inc({ where: 'publish' });
-    logger.error({ err: error }, 'publishing to the bus failed');
-  });
+  const bans = new BanCache(store);
+  const writer = new LogWriter(
+    committer,
+    bus,
+    function publishFailed(error) {
+      metrics.errors.inc({ where: 'publish' });
+      logger.error({ err: error }, 'publishing to the bus failed');
+    },
+    (eventId, entry) => bans.note(eventId, entry),
+  );
   const events = new Events(store, writer, presence);
   const moderator = options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger });
-  const ingest = new Ingest(store, events, writer, limiter, moderator, (outcome) => metrics.comments.inc({ outcome }));
+  const ingest = new Ingest(store, events, writer, limiter, moderator, bans, (outcome) =>
+    metrics.comments.inc({ outcome }),
+  );
   const actions = new ModerationActions(store, events, writer, moderator);
   hub = new Hub(store, bus, presence, config, {
     flushed(seconds, batch, frames) {
@@ -129,7 +138,10 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
       metrics.errors.inc({ where });
       logger.error({ err: error, where }, 'hub background failure');
     },
-    entry: (eventId, entry) => events.noteEntry(eventId, entry),
+    entry(eventId, entry) {
+      events.noteEntry(eventId, entry);
+      bans.note(eventId, entry);
+    },
   });
 
   const auth = createAuthenticator({

@@ -5,6 +5,7 @@ import type { Store, StoredComment } from '../engines/store.js';
 import type { Events } from '../events/events.js';
 import type { Moderator } from '../moderation/moderator.js';
 import { errors } from '../util/errors.js';
+import type { BanCache } from './bans.js';
 import { newCommentId } from './comment-id.js';
 import type { LogWriter } from './log-writer.js';
 import { charCount, normaliseText } from './normalise.js';
@@ -44,6 +45,7 @@ export class Ingest {
     private readonly writer: LogWriter,
     private readonly limiter: RateLimiter,
     private readonly moderator: Moderator,
+    private readonly bans: BanCache,
     private readonly onOutcome: (outcome: Outcome) => void = () => {},
   ) {}
 
@@ -110,8 +112,8 @@ export class Ingest {
     clientId?: string,
   ): Promise<PostResult> {
     const now = Date.now();
-    const ban = await this.store.getBan(eventId, author.id);
-    if (ban && (ban.until === null || ban.until > now)) throw errors.banned(ban.until);
+    const banned = await this.bans.until(eventId, author.id, now);
+    if (banned !== undefined) throw errors.banned(banned);
     const event = await this.events.get(eventId);
     if (parentId !== undefined) {
       const parent = await this.store.getComment(eventId, parentId);

@@ -15,12 +15,17 @@ export class LogWriter {
     private readonly committer: GroupCommitter,
     private readonly bus: Bus,
     private readonly onPublishError: (error: unknown) => void,
+    /** Called with each entry as soon as it is committed, before its appender hears of it. */
+    private readonly onCommitted: (eventId: string, entry: Entry) => void = () => {},
   ) {}
 
   /** Resolves once the entry is durable; its publication follows at once. */
   async append(item: AppendItem): Promise<AppendResult> {
     const result = await this.committer.append(item);
-    if ('entry' in result) this.publish(item.eventId, result.entry);
+    if ('entry' in result) {
+      this.onCommitted(item.eventId, result.entry);
+      this.publish(item.eventId, result.entry);
+    }
     return result;
   }
 
