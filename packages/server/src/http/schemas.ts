@@ -70,6 +70,26 @@ export const PostCommentBody = T.Object(
 );
 export type PostCommentBody = Static<typeof PostCommentBody>;
 
+/** A comment as answers carry it (protocol `Comment`). */
+export const CommentReply = T.Object({
+  id: T.String(),
+  eventId: T.String(),
+  seq: T.Integer(),
+  user: T.Object({ id: T.String(), name: T.String() }),
+  text: T.String(),
+  createdAt: T.Number(),
+  parentId: T.Optional(T.String()),
+});
+
+/**
+ * The answer to a post (201 published, 202 held). Declared so fastify serialises it with a
+ * compiled serialiser instead of JSON.stringify.
+ */
+export const PostCommentReply = T.Object({
+  status: T.String(),
+  comment: CommentReply,
+});
+
 export const ListCommentsQuery = T.Object({
   after: T.Optional(Seq),
   before: T.Optional(Seq),

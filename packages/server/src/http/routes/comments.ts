@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../node.js';
 import { errors } from '../../util/errors.js';
 import { requirePrincipal } from '../principal.js';
-import { CommentParams, EventParams, intParam, ListCommentsQuery, PostCommentBody } from '../schemas.js';
+import {
+  CommentParams,
+  EventParams,
+  intParam,
+  ListCommentsQuery,
+  PostCommentBody,
+  PostCommentReply,
+} from '../schemas.js';
 
 /** Largest comment request body: a comment is at most a few KiB even in the widest script. */
 export const COMMENT_BODY_LIMIT = 16 * 1024;
@@ -11,7 +18,14 @@ export const COMMENT_BODY_LIMIT = 16 * 1024;
 export function commentRoutes(app: FastifyInstance, s: Services): void {
   app.post(
     '/v1/events/:eventId/comments',
-    { bodyLimit: COMMENT_BODY_LIMIT, schema: { params: EventParams, body: PostCommentBody } },
+    {
+      bodyLimit: COMMENT_BODY_LIMIT,
+      schema: {
+        params: EventParams,
+        body: PostCommentBody,
+        response: { 201: PostCommentReply, 202: PostCommentReply },
+      },
+    },
     async function postComment(request, reply) {
       s.guard.assertOpen();
       const author = await requirePrincipal(s.auth, request.raw);
