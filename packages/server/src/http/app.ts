@@ -29,8 +29,10 @@ export function buildApp(s: Services): FastifyInstance {
   });
   registerJsonParser(app);
   registerErrorHandling(app, () => s.metrics.errors.inc({ where: 'http' }));
-  app.addHook('onSend', async function noStore(_request, reply) {
+  // A callback hook, not an async one: it runs on every answer, and a promise each adds up.
+  app.addHook('onSend', function noStore(_request, reply, payload, done) {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    done(null, payload);
   });
   opsRoutes(app, s);
   devRoutes(app, s);
