@@ -38,6 +38,12 @@ export class Events {
     return record;
   }
 
+  /** The event if the cache holds it fresh, without a promise (the write path's fast case). */
+  cached(id: string): EventRecord | undefined {
+    const hit = this.cache.get(id);
+    return hit && Date.now() - hit.at < CACHE_MS ? hit.record : undefined;
+  }
+
   /** The event, from a cache at most a second old; throws `not_found`. */
   async get(id: string): Promise<EventRecord> {
     const hit = this.cache.get(id);

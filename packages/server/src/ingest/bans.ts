@@ -4,6 +4,9 @@ import type { Store } from '../engines/store.js';
 /** How long an event's bans are trusted before they are read again (other nodes may ban). */
 const FRESH_MS = 1_000;
 
+/** When a ban ends (null: never); undefined: not banned. */
+type Until = number | null | undefined;
+
 /** One event's active bans: user id -> end (null: permanent). */
 interface EventBans {
   bans: Map<string, number | null>;
@@ -29,13 +32,14 @@ export class BanCache {
     private readonly freshMs = FRESH_MS,
   ) {}
 
-  /** When the user's ban on the event ends (null: never), or undefined when not banned now. */
-  async until(eventId: string, userId: string, now = Date.now()): Promise<number | null | undefined> {
-    let state = this.events.get(eventId);
-    if (!state || now - state.at >= this.freshMs) state = await this.load(eventId, state);
-    const until = state.bans.get(userId);
-    if (until === undefined || (until !== null && until <= now)) return undefined;
-    return until;
+  /**
+   * When the user's ban on the event ends (null: never), or undefined when not banned now. A
+   * promise only when the event's bans must be read first: the usual post takes none.
+   */
+  until(eventId: string, userId: string, now = Date.now()): Until | Promise<Until> {
+    const state = this.events.get(eventId);
+    if (state && now - state.at < this.freshMs) return activeUntil(state, userId, now);
+    return this.load(eventId, state).then((loaded) => activeUntil(loaded, userId, now));
   }
 
   /** Follows a log entry: a `ban` entry bans (or, ending now or earlier, lifts a ban). */
@@ -79,4 +83,9 @@ export class BanCache {
     const now = Date.now();
     for (const [id, state] of this.events) if (!state.loading && now - state.at >= this.freshMs) this.events.delete(id);
   }
+}
+
+function activeUntil(state: EventBans, userId: string, now: number): Until {
+  const until = state.bans.get(userId);
+  return until === undefined || (until !== null && until <= now) ? undefined : until;
 }

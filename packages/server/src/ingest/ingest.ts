@@ -68,7 +68,7 @@ export class Ingest {
     if (input.parentId !== undefined && (typeof input.parentId !== 'string' || input.parentId.length > 64)) {
       throw errors.invalid('parentId must be a comment id');
     }
-    const event = await this.events.get(eventId);
+    const event = this.events.cached(eventId) ?? (await this.events.get(eventId));
     if (event.status === 'ended') throw errors.ended();
     const text = normaliseText(input.text);
     if (text.length === 0) throw errors.invalid('the comment is empty');
@@ -112,9 +112,10 @@ export class Ingest {
     clientId?: string,
   ): Promise<PostResult> {
     const now = Date.now();
-    const banned = await this.bans.until(eventId, author.id, now);
+    const check = this.bans.until(eventId, author.id, now);
+    const banned = check instanceof Promise ? await check : check;
     if (banned !== undefined) throw errors.banned(banned);
-    const event = await this.events.get(eventId);
+    const event = this.events.cached(eventId) ?? (await this.events.get(eventId));
     if (parentId !== undefined) {
       const parent = await this.store.getComment(eventId, parentId);
       if (parent?.status !== 'published') throw errors.invalid('parentId is not a comment of this event');
