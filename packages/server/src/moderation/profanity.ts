@@ -12,6 +12,7 @@ import {
   TextCensor,
 } from 'obscenity';
 import type { StageResult } from './policy.js';
+import { mayBeProfane } from './profanity-screen.js';
 
 // Built once: compiling the dataset's patterns costs milliseconds.
 const matcher = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
@@ -28,6 +29,7 @@ export interface ProfanityMatch {
 
 /** The profanity of a text, in text order (empty for most comments). */
 export function findProfanity(text: string): ProfanityMatch[] {
+  if (!mayBeProfane(text)) return [];
   return matcher.getAllMatches(text, true).map((payload) => ({
     start: payload.startIndex,
     end: payload.endIndex + 1,
