@@ -17,7 +17,7 @@ import {
 
 type PatternNode = ParsedPattern['nodes'][number];
 
-const SPECIAL = new Set([...'[.*+?^${}()|\\]'].map((c) => c.codePointAt(0)!));
+const SPECIAL = new Set([...'[.*+?^(){}|\\]', '$'].map((c) => c.codePointAt(0)!));
 
 /** A pattern node as regular-expression source, as `obscenity` compiles it. */
 function nodeSource(node: PatternNode): string {
