@@ -105,25 +105,44 @@ export interface Counts {
   counts: number[];
 }
 
-/** A zeroed scratch array per bucket count, reused between texts (counting is synchronous). */
-const scratch = new Map<number, Float32Array>();
+/**
+ * Open-addressing table from a bucket to its place in the output, reused between texts (counting
+ * is synchronous). A comment has a few hundred features: a table of a few thousand slots stays
+ * in cache, where a 2^bits array made each feature a cache miss. Keys are bucket + 1 (0: empty).
+ */
+let slotKey = new Int32Array(4096);
+let slotPos = new Int32Array(4096);
 
 /** Raw term counts by bucket for one text (before weighting). */
 export function countFeatures(raw: string, cfg: FeatureConfig): Counts {
   const mask = (1 << cfg.bits) - 1;
-  let dense = scratch.get(cfg.bits);
-  if (!dense) {
-    dense = new Float32Array(1 << cfg.bits);
-    scratch.set(cfg.bits, dense);
-  }
-  const acc = dense;
   const buckets: number[] = [];
+  const counts: number[] = [];
+  const used: number[] = [];
+  const text = preprocess(raw);
+  // At most this many distinct features: keep the table at most half full.
+  const most = (2 * text.length + 2) * (cfg.wordNgrams.length + Math.max(0, cfg.charMax - cfg.charMin + 1)) + 16;
+  if (slotKey.length < 2 * most) {
+    let size = slotKey.length;
+    while (size < 2 * most) size *= 2;
+    slotKey = new Int32Array(size);
+    slotPos = new Int32Array(size);
+  }
+  const keys = slotKey;
+  const pos = slotPos;
+  const slotMask = keys.length - 1;
   const add = (h: number, by = 1) => {
     const b = mix(h) & mask;
-    if (acc[b] === 0) buckets.push(b);
-    acc[b] = acc[b]! + by;
+    let s = b & slotMask;
+    while (keys[s] !== 0 && keys[s] !== b + 1) s = (s + 1) & slotMask;
+    if (keys[s] === 0) {
+      keys[s] = b + 1;
+      pos[s] = buckets.length;
+      used.push(s);
+      buckets.push(b);
+      counts.push(by);
+    } else counts[pos[s]!]! += by;
   };
-  const text = preprocess(raw);
   const words = text.match(WORD_RE) ?? [];
   for (const n of cfg.wordNgrams) {
     const seed = fnv(FNV_OFFSET, `w${n}`);
@@ -146,8 +165,7 @@ export function countFeatures(raw: string, cfg: FeatureConfig): Counts {
     }
   }
   if (cfg.cues) addCues(raw, text, words, add);
-  const counts = buckets.map((b) => acc[b]!);
-  for (const b of buckets) acc[b] = 0;
+  for (const s of used) keys[s] = 0;
   return { buckets, counts };
 }
 
