@@ -4,7 +4,8 @@
  * same transformers (look-alikes, leetspeak, lower case, collapsed repeats; stateless ones cached
  * per character) and tests ONE regular expression, the union of the dataset's patterns. It is
  * exact in one direction: when it says no, the matcher would find nothing (the allow-list only
- * removes matches), so most comments skip the matcher. `profanity-screen.test.ts` checks this.
+ * removes matches), so most comments skip the matcher, and the others are matched against the
+ * few terms that can be there. `profanity-screen.test.ts` checks this.
  */
 import {
   englishDataset,
@@ -37,13 +38,12 @@ function patternSource(p: ParsedPattern): string {
   return `(?:${p.requireWordBoundaryAtStart ? '\\b' : ''}${p.nodes.map(nodeSource).join('')}${p.requireWordBoundaryAtEnd ? '\\b' : ''})`;
 }
 
-const ANY_PATTERN = new RegExp(
-  englishDataset
-    .build()
-    .blacklistedTerms.map((t) => patternSource(t.pattern))
-    .join('|'),
-  's',
-);
+/** The dataset's terms, each with its pattern compiled alone. */
+export const TERMS = englishDataset.build().blacklistedTerms.map((term) => ({
+  term,
+  regExp: new RegExp(patternSource(term.pattern), 's'),
+}));
+const ANY_PATTERN = new RegExp(TERMS.map((t) => t.regExp.source).join('|'), 's');
 
 const transformers: readonly TransformerContainer[] = englishRecommendedBlacklistMatcherTransformers;
 /** The stateless transformers come first, so their combined effect can be cached per character. */
@@ -81,7 +81,18 @@ function simpleCached(c: number): number | undefined {
 
 /** False when the `obscenity` English matcher certainly finds no profanity in `text`. */
 export function mayBeProfane(text: string): boolean {
-  if (!usable) return true;
+  return candidateTerms(text) !== NONE;
+}
+
+const NONE: readonly number[] = [];
+const ALL: readonly number[] = TERMS.map((t) => t.term.id);
+
+/**
+ * The ids of the dataset terms the matcher may find in `text` (before its allow-list): none
+ * for most comments, all when the screen cannot tell.
+ */
+export function candidateTerms(text: string): readonly number[] {
+  if (!usable) return ALL;
   for (const s of stateful) s.reset();
   let out = '';
   for (let i = 0; i < text.length; i++) {
@@ -97,5 +108,6 @@ export function mayBeProfane(text: string): boolean {
     for (let k = 0; t !== undefined && k < stateful.length; k++) t = stateful[k]!.transform(t);
     if (t !== undefined) out += String.fromCodePoint(t);
   }
-  return ANY_PATTERN.test(out);
+  if (!ANY_PATTERN.test(out)) return NONE;
+  return TERMS.filter((t) => t.regExp.test(out)).map((t) => t.term.id);
 }

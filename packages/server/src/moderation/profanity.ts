@@ -12,10 +12,30 @@ import {
   TextCensor,
 } from 'obscenity';
 import type { StageResult } from './policy.js';
-import { mayBeProfane } from './profanity-screen.js';
+import { candidateTerms, TERMS } from './profanity-screen.js';
 
+const dataset = englishDataset.build();
 // Built once: compiling the dataset's patterns costs milliseconds.
-const matcher = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
+const matcher = new RegExpMatcher({ ...dataset, ...englishRecommendedTransformers });
+/** Matchers for the few terms a text may hold (by their ids), built on first use. */
+const narrowed = new Map<string, RegExpMatcher>();
+
+function matcherFor(ids: readonly number[]): RegExpMatcher {
+  if (ids.length === TERMS.length) return matcher;
+  const key = ids.join(',');
+  let m = narrowed.get(key);
+  if (!m) {
+    if (narrowed.size >= 1000) narrowed.clear();
+    const wanted = new Set(ids);
+    m = new RegExpMatcher({
+      ...dataset,
+      blacklistedTerms: dataset.blacklistedTerms.filter((t) => wanted.has(t.id)),
+      ...englishRecommendedTransformers,
+    });
+    narrowed.set(key, m);
+  }
+  return m;
+}
 const censor = new TextCensor();
 
 /** One profane word found in a text: where (end exclusive) and which dataset word it is. */
@@ -29,13 +49,16 @@ export interface ProfanityMatch {
 
 /** The profanity of a text, in text order (empty for most comments). */
 export function findProfanity(text: string): ProfanityMatch[] {
-  if (!mayBeProfane(text)) return [];
-  return matcher.getAllMatches(text, true).map((payload) => ({
-    start: payload.startIndex,
-    end: payload.endIndex + 1,
-    word: englishDataset.getPayloadWithPhraseMetadata(payload).phraseMetadata?.originalWord ?? '',
-    payload,
-  }));
+  const ids = candidateTerms(text);
+  if (ids.length === 0) return [];
+  return matcherFor(ids)
+    .getAllMatches(text, true)
+    .map((payload) => ({
+      start: payload.startIndex,
+      end: payload.endIndex + 1,
+      word: englishDataset.getPayloadWithPhraseMetadata(payload).phraseMetadata?.originalWord ?? '',
+      payload,
+    }));
 }
 
 /** Applies the profanity policy to a text (pass `matches` when they are already known). */
