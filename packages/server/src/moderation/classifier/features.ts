@@ -18,6 +18,12 @@ export interface FeatureConfig {
   charWordBounded: boolean;
   /** Add a few dense cues (links, length, digits, caps share) as extra features. */
   cues: boolean;
+  /**
+   * Scale the word n-grams and the rest (character n-grams, cues) to unit length each, then the
+   * whole, as stacking a word and a character vectorizer does; otherwise the many character
+   * n-grams of a text drown its few words. Absent: one scale for all.
+   */
+  blockNorm?: boolean;
 }
 
 /** A sensible default for short comments. */
@@ -103,6 +109,8 @@ function mix(h: number): number {
 export interface Counts {
   buckets: number[];
   counts: number[];
+  /** How many of `buckets` (from the start) came from word n-grams. */
+  wordFeatures?: number;
 }
 
 /**
@@ -152,6 +160,7 @@ export function countFeatures(raw: string, cfg: FeatureConfig): Counts {
       add(h);
     }
   }
+  const wordFeatures = buckets.length;
   if (cfg.charMax > 0) {
     const units = cfg.charWordBounded ? words.filter((w) => w.length > 1).map((w) => ` ${w} `) : [` ${text} `];
     for (const unit of units) {
@@ -166,7 +175,7 @@ export function countFeatures(raw: string, cfg: FeatureConfig): Counts {
   }
   if (cfg.cues) addCues(raw, text, words, add);
   for (const s of used) keys[s] = 0;
-  return { buckets, counts };
+  return { buckets, counts, wordFeatures };
 }
 
 /** A few whole-text cues that n-grams see badly. */
@@ -180,22 +189,30 @@ function addCues(raw: string, text: string, words: string[], add: (h: number, by
   if (/\d{4,}/.test(text)) cue('digits');
 }
 
-/** Turns counts into the weighted, unit-length vector a model reads. */
-export function weigh(c: Counts, idf: Float32Array | null): SparseVector {
+/** Turns counts into the weighted, unit-length vector a model reads (`blockNorm`: see `FeatureConfig`). */
+export function weigh(c: Counts, idf: Float32Array | null, blockNorm = false): SparseVector {
   const n = c.buckets.length;
   const index = new Uint32Array(n);
   const value = new Float32Array(n);
-  let norm = 0;
   for (let i = 0; i < n; i++) {
     const b = c.buckets[i]!;
-    const v = (1 + Math.log(c.counts[i]!)) * (idf ? idf[b]! : 1);
     index[i] = b;
-    value[i] = v;
-    norm += v * v;
+    value[i] = (1 + Math.log(c.counts[i]!)) * (idf ? idf[b]! : 1);
   }
-  if (norm > 0) {
-    const s = 1 / Math.sqrt(norm);
-    for (let k = 0; k < n; k++) value[k] = value[k]! * s;
-  }
+  if (blockNorm && c.wordFeatures !== undefined) {
+    const blocks = [scaleToUnit(value, 0, c.wordFeatures), scaleToUnit(value, c.wordFeatures, n)];
+    const nonEmpty = blocks.filter(Boolean).length;
+    if (nonEmpty > 1) for (let k = 0; k < n; k++) value[k] = value[k]! * Math.SQRT1_2;
+  } else scaleToUnit(value, 0, n);
   return { index, value };
+}
+
+/** Scales `value[from..to)` to unit length; false when it is empty or all zero. */
+function scaleToUnit(value: Float32Array, from: number, to: number): boolean {
+  let norm = 0;
+  for (let k = from; k < to; k++) norm += value[k]! * value[k]!;
+  if (norm === 0) return false;
+  const s = 1 / Math.sqrt(norm);
+  for (let k = from; k < to; k++) value[k] = value[k]! * s;
+  return true;
 }
