@@ -111,21 +111,33 @@ export class LinearModel {
    * intermediate vector (the serving path; the same numbers up to rounding).
    */
   probabilitiesOfCounts(counts: Counts): number[] {
-    if (this.features.blockNorm) return this.probabilitiesOf(weigh(counts, this.idf, true));
     const k = this.labels.length;
-    const z = new Array<number>(k).fill(0);
+    // Scores and squared norms of the word block (before `split`) and the rest, scaled at the end.
+    const split = this.features.blockNorm ? (counts.wordFeatures ?? 0) : 0;
+    const zWords = new Array<number>(k).fill(0);
+    const zRest = new Array<number>(k).fill(0);
     const w = this.byBucket;
     const idf = this.idf;
-    let norm = 0;
+    let nWords = 0;
+    let nRest = 0;
     for (let i = 0; i < counts.buckets.length; i++) {
       const b = counts.buckets[i]!;
       const v = (1 + Math.log(counts.counts[i]!)) * (idf ? idf[b]! : 1);
-      norm += v * v;
+      const z = i < split ? zWords : zRest;
+      if (i < split) nWords += v * v;
+      else nRest += v * v;
       const off = b * k;
       for (let c = 0; c < k; c++) z[c] = z[c]! + w[off + c]! * v;
     }
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let c = 0; c < k; c++) z[c] = z[c]! * scale + this.bias[c]!;
+    let sWords = 0;
+    let sRest = 0;
+    if (this.features.blockNorm) {
+      const both = nWords > 0 && nRest > 0 ? Math.SQRT1_2 : 1;
+      sWords = nWords > 0 ? both / Math.sqrt(nWords) : 0;
+      sRest = nRest > 0 ? both / Math.sqrt(nRest) : 0;
+    } else sRest = nRest > 0 ? 1 / Math.sqrt(nRest) : 0;
+    const z = new Array<number>(k);
+    for (let c = 0; c < k; c++) z[c] = zWords[c]! * sWords + zRest[c]! * sRest + this.bias[c]!;
     return softmax(z);
   }
 
