@@ -107,8 +107,8 @@ function mix(h: number): number {
 
 /** Term counts by bucket of one text, before weighting: parallel arrays. */
 export interface Counts {
-  buckets: number[];
-  counts: number[];
+  buckets: Uint32Array;
+  counts: Float64Array;
   /** How many of `buckets` (from the start) came from word n-grams. */
   wordFeatures?: number;
 }
@@ -120,13 +120,13 @@ export interface Counts {
  */
 let slotKey = new Int32Array(4096);
 let slotPos = new Int32Array(4096);
+/** Scratch output, copied out at exact size: growing plain arrays made most of the garbage. */
+let outBuckets = new Uint32Array(2048);
+let outCounts = new Float64Array(2048);
 
 /** Raw term counts by bucket for one text (before weighting). */
 export function countFeatures(raw: string, cfg: FeatureConfig): Counts {
   const mask = (1 << cfg.bits) - 1;
-  const buckets: number[] = [];
-  const counts: number[] = [];
-  const used: number[] = [];
   const text = preprocess(raw);
   // At most this many distinct features: keep the table at most half full.
   const most = (2 * text.length + 2) * (cfg.wordNgrams.length + Math.max(0, cfg.charMax - cfg.charMin + 1)) + 16;
@@ -135,9 +135,14 @@ export function countFeatures(raw: string, cfg: FeatureConfig): Counts {
     while (size < 2 * most) size *= 2;
     slotKey = new Int32Array(size);
     slotPos = new Int32Array(size);
+    outBuckets = new Uint32Array(size / 2);
+    outCounts = new Float64Array(size / 2);
   }
   const keys = slotKey;
   const pos = slotPos;
+  const buckets = outBuckets;
+  const counts = outCounts;
+  let n = 0;
   const slotMask = keys.length - 1;
   const add = (h: number, by = 1) => {
     const b = mix(h) & mask;
@@ -145,10 +150,9 @@ export function countFeatures(raw: string, cfg: FeatureConfig): Counts {
     while (keys[s] !== 0 && keys[s] !== b + 1) s = (s + 1) & slotMask;
     if (keys[s] === 0) {
       keys[s] = b + 1;
-      pos[s] = buckets.length;
-      used.push(s);
-      buckets.push(b);
-      counts.push(by);
+      pos[s] = n;
+      buckets[n] = b;
+      counts[n++] = by;
     } else counts[pos[s]!]! += by;
   };
   const words = text.match(WORD_RE) ?? [];
@@ -160,7 +164,7 @@ export function countFeatures(raw: string, cfg: FeatureConfig): Counts {
       add(h);
     }
   }
-  const wordFeatures = buckets.length;
+  const wordFeatures = n;
   if (cfg.charMax > 0) {
     const units = cfg.charWordBounded ? words.filter((w) => w.length > 1).map((w) => ` ${w} `) : [` ${text} `];
     for (const unit of units) {
@@ -174,8 +178,14 @@ export function countFeatures(raw: string, cfg: FeatureConfig): Counts {
     }
   }
   if (cfg.cues) addCues(raw, text, words, add);
-  for (const s of used) keys[s] = 0;
-  return { buckets, counts, wordFeatures };
+  // Empty the table by probing for each bucket again (cheaper than remembering slots).
+  for (let i = 0; i < n; i++) {
+    const b = buckets[i]!;
+    let s = b & slotMask;
+    while (keys[s] !== b + 1) s = (s + 1) & slotMask;
+    keys[s] = 0;
+  }
+  return { buckets: buckets.slice(0, n), counts: counts.slice(0, n), wordFeatures };
 }
 
 /** A few whole-text cues that n-grams see badly. */
