@@ -6,13 +6,19 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['packages', 'bench'].flatMap((dir) => {
-  try {
-    return readdirSync(dir).map((name) => join(dir, name, 'dist'));
-  } catch {
-    return [];
-  }
-});
+const roots = [
+  ...(() => {
+    try {
+      return readdirSync('packages').map((name) => join('packages', name, 'dist'));
+    } catch {
+      return [];
+    }
+  })(),
+  // The bench workspace is one package, not a folder of packages.
+  join('bench', 'dist'),
+  // The web pages' browser tests.
+  join('web', 'dist', 'test'),
+];
 
 /** Test files under `dir`, depth first, sorted for a stable order. */
 function findTests(dir) {

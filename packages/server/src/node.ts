@@ -2,21 +2,12 @@
 import { mkdirSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { Gauge } from 'prom-client';
 import { type Authenticator, createAuthenticator } from './auth/auth.js';
 import type { Config } from './config/config.js';
-import type { Bus } from './engines/bus.js';
-import { MemoryBus } from './engines/bus.memory.js';
-import type { Presence } from './engines/presence.js';
-import { MemoryPresence } from './engines/presence.memory.js';
-import type { RateLimiter } from './engines/rate-limiter.js';
-import { MemoryRateLimiter } from './engines/rate-limiter.memory.js';
-import type { RecentSet } from './engines/recent-set.js';
-import { MemoryRecentSet } from './engines/recent-set.memory.js';
-import type { Store } from './engines/store.js';
-import { SqliteStore } from './engines/store.sqlite.js';
+import { createEngines, type Engines } from './engines/index.js';
 import { Events } from './events/events.js';
 import { buildApp, clientIp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
@@ -31,14 +22,7 @@ import { ConnectionLimiter } from './transports/connections.js';
 import { attachWebSocket } from './transports/websocket.js';
 import { errors } from './util/errors.js';
 
-/** The engines a node runs on; memory/SQLite by default. */
-export interface Engines {
-  store: Store;
-  bus: Bus;
-  presence: Presence;
-  limiter: RateLimiter;
-  recent: RecentSet;
-}
+export type { Engines } from './engines/index.js';
 
 /** Refuses new work once shutdown has begun. */
 export class ShutdownGuard {
@@ -84,27 +68,37 @@ export interface NodeOptions {
 
 /** Builds the embedded engines: SQLite in the data folder and in-process everything else. */
 export async function createEmbeddedEngines(config: Config): Promise<Engines> {
-  mkdirSync(config.dataDir, { recursive: true });
-  const store = new SqliteStore(join(config.dataDir, 'livecomments.db'));
-  await store.migrate();
-  return {
-    store,
-    bus: new MemoryBus(),
-    presence: new MemoryPresence(),
-    limiter: new MemoryRateLimiter(),
-    recent: new MemoryRecentSet(),
-  };
+  return createEngines({ dataDir: config.dataDir });
 }
 
 /** Builds, wires and starts a node listening on `config.port` (0 for any free port). */
 export async function createNode(config: Config, options: NodeOptions = {}): Promise<LiveNode> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   mkdirSync(config.dataDir, { recursive: true });
-  const engines = { ...(await createEmbeddedEngines(config)), ...options.engines };
+  // Embedded by default, Redis/PostgreSQL when REDIS_URL/DATABASE_URL are set (engines/index.ts).
+  const built = await createEngines(config, { log: logger });
+  logger.info({ engines: built.kinds }, 'engines ready');
+  const engines: Engines = {
+    store: built.store,
+    bus: built.bus,
+    presence: built.presence,
+    limiter: built.limiter,
+    recent: built.recent,
+    ...options.engines,
+  };
   const { store, bus, presence, limiter, recent } = engines;
 
   let hub: Hub | undefined;
   const metrics = new Metrics(() => hub?.counts() ?? { ws: 0, sse: 0, poll: 0 });
+  new Gauge({
+    name: 'lc_engine_background',
+    help: 'Background work of the Redis engines so far (messages, errors, resyncs), by engine and counter',
+    labelNames: ['counter'],
+    registers: [metrics.registry],
+    collect() {
+      for (const [counter, n] of Object.entries(built.counters())) this.set({ counter }, n);
+    },
+  });
   const committer = new GroupCommitter(store, {
     windowMs: config.commitWindowMs,
     maxBatch: 500,
@@ -173,9 +167,11 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     ws.close();
     await app.close();
     await moderator.close();
-    for (const engine of [bus, presence, limiter, recent, store]) {
+    // Engines passed in options are closed here; the built ones with their connections.
+    for (const engine of Object.values(options.engines ?? {})) {
       await engine.close().catch((error) => logger.error({ err: error }, 'closing an engine failed'));
     }
+    await built.close();
   }
 
   return {

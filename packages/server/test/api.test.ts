@@ -239,8 +239,11 @@ describe('REST API', () => {
     const entries = await api(base, 'GET', `/v1/events/${eventId}/comments?after=0`);
     assert.deepEqual(
       entries.body.items.map((e: { type: string }) => e.type),
-      ['comment', 'comment', 'ban', 'comment'],
+      ['comment', 'comment', 'ban', 'ban', 'comment'],
     );
+    const lift = entries.body.items[3];
+    assert.equal(lift.userId, bob.id);
+    assert.ok(lift.until !== null && lift.until <= Date.now(), 'an unban is a ban that ends now');
   });
 
   test('blocked terms refuse with 422 rejected and store nothing', async () => {

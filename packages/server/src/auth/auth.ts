@@ -12,6 +12,10 @@ export interface Principal {
   role: Role;
 }
 
+/** How long, and how many, verified tokens are remembered. */
+const VERIFIED_MS = 60_000;
+const VERIFIED_MAX = 10_000;
+
 /** Options of the authenticator. */
 export interface AuthOptions {
   jwtSecret?: string;
@@ -44,7 +48,21 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
   const jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : null;
   const canIssue = options.devTokens && secret !== null;
 
+  // Verified tokens, for a short while: a poster sends the same token with every post, and a
+  // signature check (webcrypto, a key import each time) costs more than the rest of the post.
+  const verified = new Map<string, { principal: Principal; until: number }>();
+
   async function verify(token: string): Promise<Principal> {
+    const now = Date.now();
+    const known = verified.get(token);
+    if (known && known.until > now) return known.principal;
+    const { principal, exp } = await verifyAfresh(token);
+    if (verified.size >= VERIFIED_MAX) verified.clear();
+    verified.set(token, { principal, until: Math.min(now + VERIFIED_MS, exp === undefined ? Infinity : exp * 1000) });
+    return principal;
+  }
+
+  async function verifyAfresh(token: string): Promise<{ principal: Principal; exp: number | undefined }> {
     let payload: JWTPayload;
     try {
       if (jwks) payload = (await jwtVerify(token, jwks, { algorithms: ['RS256', 'ES256'] })).payload;
@@ -53,7 +71,7 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
       if (error instanceof joseErrors.JWTExpired) throw errors.unauthenticated('the token has expired');
       throw errors.unauthenticated('the token is not valid');
     }
-    return toPrincipal(payload);
+    return { principal: toPrincipal(payload), exp: payload.exp };
   }
 
   async function issue(name: string, role: Role) {

@@ -11,8 +11,10 @@ export interface Config {
   /** Whether `POST /v1/dev/tokens` works; on unless a secret or JWKS URL is set. */
   devTokens: boolean;
   logLevel: string;
-  /** How long the hub gathers new entries into one frame. */
+  /** The shortest flush window of a busy event: the hub gathers new entries at least this long. */
   flushMs: number;
+  /** The longest flush window: under load the window grows with the time flushes take, up to this. */
+  maxFlushMs: number;
   /** How long the store gathers appends into one transaction. */
   commitWindowMs: number;
   /** A subscriber whose unsent bytes pass this is cut off (it resumes). */
@@ -39,6 +41,7 @@ export const DEFAULTS: Config = {
   devTokens: true,
   logLevel: 'info',
   flushMs: 5,
+  maxFlushMs: 40,
   commitWindowMs: 2,
   maxBufferedBytes: 1024 * 1024,
   maxConnectionsPerIp: 1000,
@@ -90,6 +93,9 @@ const READERS: Record<string, (value: string, config: Config) => void> = {
   },
   LC_FLUSH_MS: (v, c) => {
     c.flushMs = integer('LC_FLUSH_MS', v, 0, 1000);
+  },
+  LC_MAX_FLUSH_MS: (v, c) => {
+    c.maxFlushMs = integer('LC_MAX_FLUSH_MS', v, 0, 1000);
   },
   LC_COMMIT_WINDOW_MS: (v, c) => {
     c.commitWindowMs = integer('LC_COMMIT_WINDOW_MS', v, 0, 1000);

@@ -165,10 +165,12 @@ export class SqliteStore implements Store {
         const prior = q.findByClientId.get(eventId, entry.comment.user.id, item.clientId) as CommentRow | undefined;
         if (prior && prior.id !== entry.comment.id) return { existing: toStored(prior) };
       }
+      let held = false;
       if (entry.type === 'comment') {
         // Appending a comment twice (say, two moderators approving it at once) is a no-op.
         const same = q.getComment.get(eventId, entry.comment.id) as CommentRow | undefined;
         if (same && same.status !== 'held') return { existing: toStored(same) };
+        held = same !== undefined;
       }
       const head = q.nextSeq.get(eventId) as { last_seq: number } | undefined;
       if (!head) throw new Error(`append to unknown event ${eventId}`);
@@ -177,7 +179,8 @@ export class SqliteStore implements Store {
       if (full.type === 'comment') {
         full.comment = { ...full.comment, seq };
         const c = full.comment;
-        const changed = q.publishHeld.run(seq, c.text, eventId, c.id).changes;
+        // Only an approved held comment has a row already; a new one skips the update.
+        const changed = held ? q.publishHeld.run(seq, c.text, eventId, c.id).changes : 0;
         if (changed === 0) {
           q.insertComment.run(
             eventId,
@@ -204,6 +207,9 @@ export class SqliteStore implements Store {
             if (old.type === 'comment') old.comment.text = '';
             q.updateLog.run(JSON.stringify(old), eventId, row.seq);
           }
+        } else if (full.type === 'ban') {
+          // Keeps a ban recorded with putBan (reason, author) and only updates its end.
+          q.recordBan.run(eventId, full.userId, full.until, Date.now());
         } else if (full.type === 'event') {
           full.event = { ...full.event, lastSeq: seq };
           const e = full.event;
@@ -348,6 +354,9 @@ export class SqliteStore implements Store {
       listBans: db.prepare('SELECT * FROM bans WHERE event_id = ? ORDER BY created_at DESC'),
       putBan: db.prepare(
         'INSERT OR REPLACE INTO bans (event_id, user_id, until, reason, by_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      recordBan: db.prepare(
+        "INSERT INTO bans (event_id, user_id, until, reason, by_id, created_at) VALUES (?, ?, ?, NULL, '', ?) ON CONFLICT (event_id, user_id) DO UPDATE SET until = excluded.until",
       ),
       removeBan: db.prepare('DELETE FROM bans WHERE event_id = ? AND user_id = ?'),
       addModAction: db.prepare(

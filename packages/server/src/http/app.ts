@@ -5,6 +5,7 @@ import { longPollRoutes } from '../transports/long-poll.js';
 import { sseRoutes } from '../transports/sse.js';
 import { registerErrorHandling } from './errors.js';
 import { registerJsonParser } from './json.js';
+import { pageRoutes } from './pages.js';
 import { commentRoutes } from './routes/comments.js';
 import { devRoutes } from './routes/dev.js';
 import { eventRoutes } from './routes/events.js';
@@ -38,6 +39,7 @@ export function buildApp(s: Services): FastifyInstance {
   moderationRoutes(app, s);
   sseRoutes(app, s);
   longPollRoutes(app, s);
+  pageRoutes(app, s);
   return app;
 }
 

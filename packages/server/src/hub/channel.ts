@@ -24,7 +24,10 @@ export interface ChannelContext {
   readAfter(eventId: string, after: number, limit: number): Promise<Entry[]>;
   /** The store's head of the event's log, or null when the event is unknown. */
   storeLastSeq(eventId: string): Promise<number | null>;
+  /** The shortest flush window: a busy channel gathers entries at least this long. */
   flushMs: number;
+  /** The longest flush window, however long flushes take. */
+  maxFlushMs: number;
   ringSize: number;
   maxCatchUp: number;
   maxBufferedBytes: number;
@@ -54,6 +57,9 @@ export class Channel {
   private pending: Item[] = [];
   private readonly future = new Map<number, Entry>();
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  /** When the last flush ended and how long it took (ms, monotonic): the next window adapts to it. */
+  private lastFlushEnd = -Infinity;
+  private lastFlushCost = 0;
   private filling = false;
   private refill = false;
 
@@ -247,14 +253,24 @@ export class Channel {
     }
   }
 
+  /**
+   * Adaptive batching. A quiet channel flushes on the next turn of the event loop (entries of one
+   * group commit still go out together). A busy one waits until a window has passed since its
+   * last flush ended; the window is as long as that flush took (between `flushMs` and
+   * `maxFlushMs`), so writing never takes more than about half the time, and under load the
+   * frames grow instead of the number of writes: a write costs about the same whatever its size.
+   */
   private schedule(): void {
     if (this.timer) return;
-    const run = () => {
-      this.timer = null;
-      this.flush();
-    };
-    this.timer = this.ctx.flushMs > 0 ? setTimeout(run, this.ctx.flushMs) : setImmediate(run);
+    const window = Math.min(this.ctx.maxFlushMs, Math.max(this.ctx.flushMs, this.lastFlushCost));
+    const wait = this.lastFlushEnd + window - performance.now();
+    this.timer = wait >= 1 ? setTimeout(this.runFlush, wait) : setImmediate(this.runFlush);
   }
+
+  private readonly runFlush = (): void => {
+    this.timer = null;
+    this.flush();
+  };
 
   private flush(): void {
     const items = this.pending;
@@ -288,7 +304,10 @@ export class Channel {
       this.write(seat, frame);
       frames++;
     }
-    this.ctx.onFlush(Number(process.hrtime.bigint() - started) / 1e9, batch, frames);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.lastFlushCost = seconds * 1000;
+    this.lastFlushEnd = performance.now();
+    this.ctx.onFlush(seconds, batch, frames);
   }
 
   /** Writes to a seat; cuts it off when its buffer passes the bound. False when it is gone. */

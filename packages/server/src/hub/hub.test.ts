@@ -80,7 +80,7 @@ before(async () => {
     store,
     bus,
     new MemoryPresence(),
-    { flushMs: 5, ringSize: 64, maxCatchUp: 10_000, maxBufferedBytes: 1 << 20, presenceMs: 1000 },
+    { flushMs: 5, maxFlushMs: 40, ringSize: 64, maxCatchUp: 10_000, maxBufferedBytes: 1 << 20, presenceMs: 1000 },
     { flushed: () => batches++, slowCutoff() {}, error() {}, entry() {} },
   );
 });

@@ -3,12 +3,13 @@ import type { Bus } from '../engines/bus.js';
 import type { Presence } from '../engines/presence.js';
 import type { Store } from '../engines/store.js';
 import { Channel, type ChannelContext, type Seat } from './channel.js';
-import type { Batch } from './frames.js';
+import { type Batch, presenceFrame } from './frames.js';
 import type { CloseReason, Subscriber } from './subscriber.js';
 
 /** Options of the hub (see Config for their meaning). */
 export interface HubOptions {
   flushMs: number;
+  maxFlushMs: number;
   ringSize: number;
   maxCatchUp: number;
   maxBufferedBytes: number;
@@ -55,6 +56,7 @@ export class Hub {
       readAfter: (eventId, after, limit) => store.readAfter(eventId, after, limit),
       storeLastSeq: async (eventId) => (await store.getEvent(eventId))?.lastSeq ?? null,
       flushMs: options.flushMs,
+      maxFlushMs: Math.max(options.flushMs, options.maxFlushMs),
       ringSize: options.ringSize,
       maxCatchUp: options.maxCatchUp,
       maxBufferedBytes: options.maxBufferedBytes,
@@ -77,6 +79,10 @@ export class Hub {
   async join(eventId: string, sub: Subscriber, after: number | undefined): Promise<Membership> {
     const channel = await this.channel(eventId);
     const seat: Seat = await channel.attach(sub, after);
+    if (channel.viewersPushed >= 0 && !seat.closed) {
+      const frame = presenceFrame(sub.format, channel.viewersPushed);
+      if (frame) sub.write(frame);
+    }
     return { leave: () => channel.detach(seat) };
   }
 

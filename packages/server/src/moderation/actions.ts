@@ -86,7 +86,12 @@ export class ModerationActions {
 
   async unban(actor: Principal, eventId: string, userId: string): Promise<void> {
     await this.authorise(actor, eventId);
-    if (!(await this.store.removeBan(eventId, userId))) throw errors.notFound('ban');
+    const ban = await this.store.getBan(eventId, userId);
+    const now = Date.now();
+    if (!ban || (ban.until !== null && ban.until <= now)) throw errors.notFound('ban');
+    // Viewers learn of the lift as a ban that ends now, so a client replaying history ends unbanned.
+    await this.writer.append({ eventId, entry: { type: 'ban', userId, until: now } });
+    await this.store.removeBan(eventId, userId);
     await this.log(actor, eventId, 'unban', userId);
   }
 

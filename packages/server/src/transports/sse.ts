@@ -1,7 +1,13 @@
-// Server-Sent Events: a thin adapter from an HTTP response onto a hub Subscriber.
+// Server-Sent Events: a thin adapter from an HTTP connection onto a hub Subscriber.
+//
+// Once the request is checked, the connection is taken over: the answer's head is written on the
+// socket by hand, without chunked encoding (the body ends when the connection does, RFC 9112
+// section 6.3), so a hub frame goes out as the very bytes every other viewer gets, in one write.
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { optionalPrincipal, queryOf } from '../http/principal.js';
 import { EventParams, ListCommentsQuery } from '../http/schemas.js';
+import type { Membership } from '../hub/hub.js';
 import type { CloseReason, Subscriber } from '../hub/subscriber.js';
 import type { Services } from '../node.js';
 import { errors } from '../util/errors.js';
@@ -10,9 +16,75 @@ import { resumePoint } from './resume.js';
 /** The reconnect delay suggested to EventSource clients. */
 const RETRY_MS = 2000;
 const HEARTBEAT = Buffer.from(':\n\n');
+const HEAD = Buffer.from(
+  'HTTP/1.1 200 OK\r\n' +
+    'Content-Type: text/event-stream; charset=utf-8\r\n' +
+    'Cache-Control: no-cache, no-transform\r\n' +
+    'X-Accel-Buffering: no\r\n' +
+    'Connection: close\r\n\r\n' +
+    `retry: ${RETRY_MS}\n\n`,
+);
+
+/** One SSE viewer; the socket is its only resource (no timers or closures of its own). */
+class SseConnection implements Subscriber {
+  readonly format = 'sse' as const;
+  ended = false;
+  private membership: Membership | null = null;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly s: Services,
+    private readonly ip: string,
+    private readonly open: Set<SseConnection>,
+  ) {}
+
+  write(frame: Buffer): boolean {
+    if (this.ended) return false;
+    this.socket.write(frame);
+    return true;
+  }
+
+  buffered(): number {
+    return this.socket.writableLength;
+  }
+
+  close(_reason: CloseReason): void {
+    if (!this.ended) this.socket.end();
+  }
+
+  seated(membership: Membership): void {
+    if (this.ended) membership.leave();
+    else this.membership = membership;
+  }
+
+  /** The connection is gone (the 'close' listener runs with the socket as `this`). */
+  gone(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.open.delete(this);
+    this.membership?.leave();
+    this.membership = null;
+    this.s.connections.release(this.ip);
+  }
+}
+
+const CONNECTION = Symbol('livecomments.sse');
+type SseSocket = Socket & { [CONNECTION]?: SseConnection };
+
+function onSocketClose(this: SseSocket): void {
+  this[CONNECTION]?.gone();
+}
 
 /** `GET /v1/events/:eventId/stream?after=SEQ` (the Last-Event-ID header wins over `after`). */
 export function sseRoutes(app: FastifyInstance, s: Services): void {
+  const open = new Set<SseConnection>();
+  // One heartbeat for every connection, rather than a timer each.
+  const heartbeat = setInterval(function sseHeartbeat() {
+    for (const conn of open) conn.write(HEARTBEAT);
+  }, s.config.sseHeartbeatMs);
+  heartbeat.unref();
+  app.addHook('onClose', async () => clearInterval(heartbeat));
+
   app.get(
     '/v1/events/:eventId/stream',
     { schema: { params: EventParams, querystring: ListCommentsQuery } },
@@ -31,44 +103,19 @@ export function sseRoutes(app: FastifyInstance, s: Services): void {
       if (!s.connections.acquire(ip)) throw errors.rateLimited(5_000);
 
       reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      res.write(`retry: ${RETRY_MS}\n\n`);
-      let ended = false;
-      const sub: Subscriber = {
-        format: 'sse',
-        write(frame) {
-          if (ended) return false;
-          res.write(frame);
-          return true;
-        },
-        buffered: () => res.writableLength + (res.socket?.writableLength ?? 0),
-        close(_reason: CloseReason) {
-          if (!ended) res.end();
-        },
-      };
-      const heartbeat = setInterval(function sseHeartbeat() {
-        if (!ended) res.write(HEARTBEAT);
-      }, s.config.sseHeartbeatMs);
-      let leave = () => {};
-      res.on('close', function sseClosed() {
-        ended = true;
-        clearInterval(heartbeat);
-        leave();
-        s.connections.release(ip);
-      });
+      const socket = request.raw.socket as SseSocket;
+      const conn = new SseConnection(socket, s, ip, open);
+      socket[CONNECTION] = conn;
+      socket.setTimeout(0);
+      socket.on('close', onSocketClose);
+      if (socket.destroyed) return conn.gone();
+      socket.write(HEAD);
+      open.add(conn);
       try {
-        const membership = await s.hub.join(eventId, sub, after);
-        if (ended) membership.leave();
-        else leave = membership.leave;
+        conn.seated(await s.hub.join(eventId, conn, after));
       } catch (error) {
         request.log.warn({ err: error }, 'sse join failed');
-        res.end();
+        socket.end();
       }
     },
   );

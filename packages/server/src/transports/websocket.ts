@@ -1,19 +1,25 @@
 // WebSocket: a thin adapter from a `ws` socket onto a hub Subscriber, plus comment posting.
 import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type ClientFrame, CloseCode } from '@livecomments/protocol';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Principal } from '../auth/auth.js';
 import { optionalPrincipal, queryOf } from '../http/principal.js';
+import type { Membership } from '../hub/hub.js';
 import type { CloseReason, Subscriber } from '../hub/subscriber.js';
 import type { Services } from '../node.js';
 import { AppError, errors } from '../util/errors.js';
 import { resumePoint } from './resume.js';
+import { textFrame } from './ws-frame.js';
 
 /** Largest client frame (docs: max WebSocket message size). */
 export const MAX_FRAME_BYTES = 4 * 1024;
 const PATH = /^\/v1\/events\/([A-Za-z0-9_.:-]{1,64})\/ws$/;
-/** Client frames per second a connection may send (with a burst); beyond, frames are refused. */
+/**
+ * Client frames per second a connection may send (with a burst); beyond, frames are refused.
+ * Trusted publishers (the `service` role) are not limited, like their REST posts.
+ */
 const FRAMES_PER_SECOND = 20;
 const FRAME_BURST = 40;
 /** Refused frames after which the connection is closed as abusive. */
@@ -25,8 +31,121 @@ const CLOSE_FOR: Record<CloseReason, number> = {
   gone: 1011,
 };
 
-interface Alive {
-  alive: boolean;
+/** Where a socket keeps its connection: shared named handlers find it there, no closures per socket. */
+const CONNECTION = Symbol('livecomments.connection');
+
+type Peer = WebSocket & { [CONNECTION]?: WsConnection };
+
+/**
+ * One viewer (and maybe poster) over WebSocket, as a hub Subscriber. Hub frames are written
+ * pre-framed straight to the socket (see ws-frame.ts); everything else goes through ws.
+ */
+class WsConnection implements Subscriber {
+  readonly format = 'ws' as const;
+  alive = true;
+  closed = false;
+  private membership: Membership | null = null;
+  private readonly socket: Socket;
+  private tokens = FRAME_BURST;
+  private refill = Date.now();
+  private refused = 0;
+
+  constructor(
+    readonly ws: WebSocket,
+    private readonly s: Services,
+    private readonly eventId: string,
+    private readonly principal: Principal | null,
+    private readonly ip: string,
+  ) {
+    // ws keeps its socket private; writing to it directly is safe here because the sender
+    // never queues (no permessage-deflate), so frames cannot interleave.
+    this.socket = (ws as unknown as { _socket: Socket })._socket;
+  }
+
+  write(frame: Buffer): boolean {
+    if (this.ws.readyState !== WebSocket.OPEN) return false;
+    this.socket.write(textFrame(frame));
+    return true;
+  }
+
+  buffered(): number {
+    return this.socket.writableLength;
+  }
+
+  close(reason: CloseReason): void {
+    this.ws.close(CLOSE_FOR[reason], reason);
+    if (reason === 'slow') setTimeout(terminate, 1000, this.ws).unref();
+  }
+
+  seated(membership: Membership): void {
+    if (this.closed) membership.leave();
+    else this.membership = membership;
+  }
+
+  ended(): void {
+    this.closed = true;
+    this.membership?.leave();
+    this.membership = null;
+    this.s.connections.release(this.ip);
+  }
+
+  /** A client frame: rate limited (except for trusted publishers), then a comment or a ping. */
+  received(data: RawData, isBinary: boolean): void {
+    if (this.principal?.role !== 'service') {
+      const now = Date.now();
+      this.tokens = Math.min(FRAME_BURST, this.tokens + ((now - this.refill) / 1000) * FRAMES_PER_SECOND);
+      this.refill = now;
+      if (this.tokens < 1) {
+        if (++this.refused > MAX_REFUSED) this.ws.close(CloseCode.POLICY, 'flood');
+        else this.send({ type: 'error', error: errors.rateLimited(1000).toBody().error });
+        return;
+      }
+      this.tokens--;
+    }
+    const frame = parseFrame(data, isBinary);
+    if (frame instanceof AppError) this.send({ type: 'error', error: frame.toBody().error });
+    else if (frame.type === 'ping') this.send({ type: 'pong' });
+    else void this.postComment(frame);
+  }
+
+  private send(frame: unknown): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
+  private async postComment(frame: Extract<ClientFrame, { type: 'comment' }>): Promise<void> {
+    const clientId = typeof frame.clientId === 'string' ? frame.clientId : undefined;
+    try {
+      this.s.guard.assertOpen();
+      if (!this.principal) throw errors.unauthenticated('posting needs a token: connect with ?token=');
+      const result = await this.s.ingest.post(this.principal, this.eventId, frame);
+      this.send({ type: 'ack', clientId, status: result.status, comment: result.comment });
+    } catch (error) {
+      const failure = error instanceof AppError ? error : errors.unavailable();
+      this.send({ type: 'error', ...(clientId === undefined ? {} : { clientId }), error: failure.toBody().error });
+    }
+  }
+}
+
+// Shared listeners: `this` is the socket (EventEmitter calls listeners with the emitter).
+function onPong(this: Peer): void {
+  const conn = this[CONNECTION];
+  if (conn) conn.alive = true;
+}
+
+function onError(this: Peer): void {
+  this.terminate();
+}
+
+function onClose(this: Peer): void {
+  this[CONNECTION]?.ended();
+}
+
+function onMessage(this: Peer, data: RawData, isBinary: boolean): void {
+  this[CONNECTION]?.received(data, isBinary);
+}
+
+function terminate(ws: WebSocket): void {
+  ws.terminate();
 }
 
 /** Serves `GET /v1/events/:eventId/ws` on the node's HTTP server; returns a closer. */
@@ -64,85 +183,27 @@ export function attachWebSocket(server: Server, s: Services): { close(): void } 
     after: number | undefined,
     ip: string,
   ): void {
-    (ws as WebSocket & Alive).alive = true;
-    let leave = () => {};
-    let closed = false;
-    let tokens = FRAME_BURST;
-    let refill = Date.now();
-    let refused = 0;
-
-    const sub: Subscriber = {
-      format: 'ws',
-      write(frame) {
-        if (ws.readyState !== WebSocket.OPEN) return false;
-        ws.send(frame, { binary: false });
-        return true;
-      },
-      buffered: () => ws.bufferedAmount,
-      close(reason) {
-        ws.close(CLOSE_FOR[reason], reason);
-        if (reason === 'slow') setTimeout(() => ws.terminate(), 1000).unref();
-      },
-    };
-
-    const send = (frame: unknown) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
-    };
-
-    ws.on('pong', function onPong() {
-      (ws as WebSocket & Alive).alive = true;
-    });
-    ws.on('error', () => ws.terminate());
-    ws.on('close', function onClose() {
-      closed = true;
-      leave();
-      s.connections.release(ip);
-    });
-    ws.on('message', function onMessage(data: RawData, isBinary: boolean) {
-      const now = Date.now();
-      tokens = Math.min(FRAME_BURST, tokens + ((now - refill) / 1000) * FRAMES_PER_SECOND);
-      refill = now;
-      if (tokens < 1) {
-        if (++refused > MAX_REFUSED) return ws.close(CloseCode.POLICY, 'flood');
-        return send({ type: 'error', error: errors.rateLimited(1000).toBody().error });
-      }
-      tokens--;
-      const frame = parseFrame(data, isBinary);
-      if (frame instanceof AppError) return send({ type: 'error', error: frame.toBody().error });
-      if (frame.type === 'ping') return send({ type: 'pong' });
-      void postComment(frame);
-    });
-
-    async function postComment(frame: Extract<ClientFrame, { type: 'comment' }>): Promise<void> {
-      const clientId = typeof frame.clientId === 'string' ? frame.clientId : undefined;
-      try {
-        s.guard.assertOpen();
-        if (!principal) throw errors.unauthenticated('posting needs a token: connect with ?token=');
-        const result = await s.ingest.post(principal, eventId, frame);
-        send({ type: 'ack', clientId, status: result.status, comment: result.comment });
-      } catch (error) {
-        const failure = error instanceof AppError ? error : errors.unavailable();
-        send({ type: 'error', ...(clientId === undefined ? {} : { clientId }), error: failure.toBody().error });
-      }
-    }
-
-    s.hub.join(eventId, sub, after).then(
-      (membership) => {
-        if (closed) membership.leave();
-        else leave = membership.leave;
-      },
+    const conn = new WsConnection(ws, s, eventId, principal, ip);
+    (ws as Peer)[CONNECTION] = conn;
+    ws.on('pong', onPong);
+    ws.on('error', onError);
+    ws.on('close', onClose);
+    ws.on('message', onMessage);
+    s.hub.join(eventId, conn, after).then(
+      (membership) => conn.seated(membership),
       () => ws.close(1011, 'unavailable'),
     );
   }
 
   const pinger = setInterval(function pingAll() {
     for (const ws of wss.clients) {
-      const peer = ws as WebSocket & Alive;
-      if (!peer.alive) {
+      const conn = (ws as Peer)[CONNECTION];
+      if (!conn) continue;
+      if (!conn.alive) {
         ws.terminate();
         continue;
       }
-      peer.alive = false;
+      conn.alive = false;
       ws.ping();
     }
   }, s.config.wsPingMs);

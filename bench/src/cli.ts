@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// `npm run bench -- [options]`: see USAGE in options.ts and BENCHMARKS.md.
+import { spawnSync } from 'node:child_process';
+import { runFanout, runSweep } from './fanout.js';
+import { runIdle } from './idle.js';
+import { runIngest } from './ingest.js';
+import { type Options, parseOptions, USAGE } from './options.js';
+import { loadAverage } from './proc.js';
+import { type Second, writeResult } from './report.js';
+import { existingServer, hasTaskset, type ServerUnderTest, startServer } from './server.js';
+
+async function main(): Promise<void> {
+  let o: Options;
+  try {
+    o = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (o.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  // The load generator pins itself (and so its child processes) to its CPUs, away from the server.
+  if (o.loadCpus !== '' && !process.env.LIVECOMMENTS_BENCH_PINNED && hasTaskset()) {
+    const child = spawnSync(
+      'taskset',
+      ['-c', o.loadCpus, process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, LIVECOMMENTS_BENCH_PINNED: '1' },
+      },
+    );
+    process.exit(child.status ?? 1);
+  }
+  process.stderr.write(`loadavg ${loadAverage()}\n`);
+  const kind = o.idle > 0 ? 'idle' : o.ingest ? 'ingest' : o.sweep ? 'sweep' : 'fanout';
+  const name = o.name || `${stamp()}-${kind}-${o.transport}-${o.viewers}v-${o.events}e-${o.rate}r`;
+  const config = {
+    kind,
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`,
+    node: process.version,
+    transport: o.transport,
+    viewers: o.viewers,
+    events: o.events,
+    rate: o.rate,
+    post: o.post,
+    duration: o.duration,
+    warmup: o.warmup,
+    size: o.size,
+    serverCpus: o.serverCpus,
+    loadCpus: o.loadCpus,
+    env: o.env,
+  };
+
+  let output: { result: Record<string, unknown>; timeline?: Second[] };
+  if (o.ingest) {
+    output = await runIngest(o);
+  } else {
+    const server: ServerUnderTest = o.url
+      ? existingServer(o.url, o.pid)
+      : await startServer({ cpus: o.serverCpus, env: o.env, nodeArgs: o.nodeArgs });
+    try {
+      if (o.idle > 0) output = await runIdle(server, o);
+      else if (o.sweep) output = await runSweep(server, o);
+      else output = await runFanout(server, o);
+    } finally {
+      await server.stop();
+    }
+  }
+  const result = { title: name, ...config, ...output.result };
+  const paths = writeResult(name, result, output.timeline ?? []);
+  const { timeline: _t, stages: _s, ...brief } = result as Record<string, unknown>;
+  process.stdout.write(`${JSON.stringify(brief, null, 2)}\n`);
+  process.stderr.write(`written: ${paths.join(', ')}\n`);
+  // Child processes may hold sockets a little longer; the run is over.
+  setTimeout(() => process.exit(0), 200).unref();
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,211 @@
+// Command-line options of `npm run bench -- ...`.
+
+/** Every option with its default. */
+export interface Options {
+  url: string;
+  pid: number | null;
+  transport: 'ws' | 'sse' | 'poll' | 'mix';
+  viewers: number;
+  events: number;
+  rate: number;
+  post: 'http' | 'ws';
+  duration: number;
+  warmup: number;
+  size: number;
+  workers: number;
+  posterConnections: number;
+  depth: number;
+  serverCpus: string;
+  loadCpus: string;
+  env: Record<string, string>;
+  nodeArgs: string[];
+  sweep: boolean;
+  maxRate: number;
+  step: number;
+  targetP99: number;
+  idle: number;
+  ingest: boolean;
+  concurrency: number;
+  name: string;
+  quiet: boolean;
+  help: boolean;
+}
+
+export const DEFAULT_OPTIONS: Options = {
+  url: '',
+  pid: null,
+  transport: 'ws',
+  viewers: 1000,
+  events: 1,
+  rate: 100,
+  post: 'http',
+  duration: 20,
+  warmup: 5,
+  size: 100,
+  workers: 2,
+  posterConnections: 4,
+  depth: 64,
+  serverCpus: '0',
+  loadCpus: '1',
+  env: {},
+  nodeArgs: [],
+  sweep: false,
+  maxRate: 100_000,
+  step: 1.25,
+  targetP99: 100,
+  idle: 0,
+  ingest: false,
+  concurrency: 64,
+  name: '',
+  quiet: false,
+  help: false,
+};
+
+export const USAGE = `npm run bench -- [options]
+
+Fan-out (default): N viewers, P comments/s posted, latency/loss/throughput measured.
+  --viewers N          viewers (default 1000)
+  --transport T        ws | sse | poll | mix (default ws)
+  --events E           events the viewers and posts are spread over (default 1: one hot event)
+  --rate P             comments per second posted, over all events (default 100)
+  --post http|ws       how the poster posts (default http)
+  --duration D         measured seconds (default 20), after --warmup W seconds (default 5)
+  --size C             characters per comment (default 100)
+  --sweep              raise the rate (from --rate, x --step 1.25) until p99 > --target-p99 (100 ms)
+                       or loss; reports the highest sustained rate (--max-rate caps it)
+Idle memory:
+  --idle N             open N idle viewers (--transport ws|sse) and report server RSS per connection
+Ingest:
+  --ingest             closed-loop posting for --duration seconds against a bare node:http server,
+                       then this server over HTTP, then over WebSocket (--concurrency in flight, 64)
+Target and machine:
+  --url URL [--pid P]  load a running server (its pid lets the bench read its CPU and RSS)
+  --server-cpus L      CPUs of the server the bench starts (taskset list, default 0; '' no pinning)
+  --load-cpus L        CPUs of the load generator (default 1; '' no pinning)
+  --workers K          viewer processes (default 2)
+  --env K=V            environment of the server the bench starts (repeatable), e.g. --env LC_FLUSH_MS=10
+  --node-args "..."    node flags of that server, e.g. --node-args=--cpu-prof
+  --name NAME          result file name (bench/results/NAME.json, .svg, .html)
+`;
+
+/** Parses argv (without node and the script). */
+export function parseOptions(argv: readonly string[]): Options {
+  const o: Options = { ...DEFAULT_OPTIONS, env: {}, nodeArgs: [] };
+  const args = [...argv];
+  while (args.length > 0) {
+    let arg = args.shift()!;
+    let value: string | undefined;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq > 0) {
+      value = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const take = (): string => {
+      const v = value ?? args.shift();
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    const num = (min: number): number => {
+      const v = Number(take());
+      if (!Number.isFinite(v) || v < min) throw new Error(`${arg} must be a number >= ${min}`);
+      return v;
+    };
+    switch (arg) {
+      case '--url':
+        o.url = take();
+        break;
+      case '--pid':
+        o.pid = num(1);
+        break;
+      case '--transport': {
+        const t = take();
+        if (!['ws', 'sse', 'poll', 'mix'].includes(t)) throw new Error('--transport is ws, sse, poll or mix');
+        o.transport = t as Options['transport'];
+        break;
+      }
+      case '--viewers':
+        o.viewers = num(0);
+        break;
+      case '--events':
+        o.events = num(1);
+        break;
+      case '--rate':
+        o.rate = num(0);
+        break;
+      case '--post': {
+        const p = take();
+        if (p !== 'http' && p !== 'ws') throw new Error('--post is http or ws');
+        o.post = p;
+        break;
+      }
+      case '--duration':
+        o.duration = num(1);
+        break;
+      case '--warmup':
+        o.warmup = num(0);
+        break;
+      case '--size':
+        o.size = num(1);
+        break;
+      case '--workers':
+        o.workers = num(1);
+        break;
+      case '--poster-connections':
+        o.posterConnections = num(1);
+        break;
+      case '--depth':
+        o.depth = num(1);
+        break;
+      case '--server-cpus':
+        o.serverCpus = take();
+        break;
+      case '--load-cpus':
+        o.loadCpus = take();
+        break;
+      case '--env': {
+        const kv = take();
+        const i = kv.indexOf('=');
+        if (i <= 0) throw new Error('--env takes NAME=VALUE');
+        o.env[kv.slice(0, i)] = kv.slice(i + 1);
+        break;
+      }
+      case '--node-args':
+        o.nodeArgs.push(...take().split(/\s+/).filter(Boolean));
+        break;
+      case '--sweep':
+        o.sweep = true;
+        break;
+      case '--max-rate':
+        o.maxRate = num(1);
+        break;
+      case '--step':
+        o.step = num(1.01);
+        break;
+      case '--target-p99':
+        o.targetP99 = num(1);
+        break;
+      case '--idle':
+        o.idle = num(1);
+        break;
+      case '--ingest':
+        o.ingest = true;
+        break;
+      case '--concurrency':
+        o.concurrency = num(1);
+        break;
+      case '--name':
+        o.name = take();
+        break;
+      case '--quiet':
+        o.quiet = true;
+        break;
+      case '--help':
+      case '-h':
+        o.help = true;
+        break;
+      default:
+        throw new Error(`unknown option ${arg} (see --help)`);
+    }
+  }
+  return o;
+}

@@ -1,0 +1,224 @@
+// The poster: a load process that posts stamped comments at a set rate (open loop) over
+// pipelined keep-alive HTTP or WebSocket frames, and measures the acknowledgement latency.
+import { Histogram } from './histogram.js';
+import type { FromPoster, PosterPlan, PosterReport, ToPoster } from './protocol.js';
+import { nowUs, readInt, stampedText } from './scan.js';
+import { type FrameSink, type HttpAnswer, HttpConn, postRequest, type Target, WsClient } from './wire.js';
+
+const ACK = Buffer.from('{"type":"ack"');
+const ERROR = Buffer.from('{"type":"error"');
+const STAMP = Buffer.from('"text":"~T');
+
+/** Whether `buf` has `prefix` at `at` (no search through the rest of a long frame). */
+function startsWith(buf: Buffer, at: number, prefix: Buffer): boolean {
+  if (at + prefix.length > buf.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (buf[at + i] !== prefix[i]) return false;
+  return true;
+}
+
+/** One WebSocket posting connection: counts its acks (the stamp in the echoed text gives the latency). */
+class WsPoster implements FrameSink {
+  client: WsClient;
+  inFlight = 0;
+  isOpen = false;
+  private ready!: () => void;
+  readonly opening = new Promise<void>((r) => {
+    this.ready = r;
+  });
+
+  constructor(
+    target: Target,
+    path: string,
+    private readonly poster: Poster,
+  ) {
+    this.client = new WsClient(target, path, this);
+  }
+
+  frame(buf: Buffer, start: number, end: number): void {
+    if (startsWith(buf, start, ACK)) {
+      this.inFlight--;
+      const at = buf.indexOf(STAMP, start);
+      this.poster.acked(at >= 0 && at < end ? readInt(buf, at + STAMP.length) : Number.NaN);
+    } else if (startsWith(buf, start, ERROR)) {
+      this.inFlight--;
+      this.poster.failed(buf.toString('utf8', start, Math.min(end, start + 200)));
+    }
+  }
+
+  opened(): void {
+    this.isOpen = true;
+    this.ready();
+  }
+
+  closed(why: string): void {
+    this.isOpen = false;
+    this.poster.failed(`ws closed: ${why}`);
+    this.ready();
+  }
+}
+
+/** Posts at the planned rate; counts sent, acked, refused and skipped posts. */
+export class Poster {
+  private readonly hist = new Histogram();
+  private counters = { sent: 0, acked: 0, errors: 0, skipped: 0 };
+  private lastError = '';
+  private cpu = process.cpuUsage();
+  private http: HttpConn[] = [];
+  private ws: WsPoster[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private rate: number;
+  private startedUs = 0;
+  private due = 0;
+  private total = 0;
+
+  constructor(private readonly plan: PosterPlan) {
+    this.rate = plan.rate;
+  }
+
+  async open(): Promise<void> {
+    const target: Target = { host: this.plan.host, port: this.plan.port };
+    if (this.plan.via === 'http') {
+      this.http = Array.from({ length: this.plan.connections }, () => new HttpConn(target));
+      await Promise.all(this.http.map((c) => c.opened()));
+    } else {
+      const id = this.plan.eventIds[0]!;
+      this.ws = Array.from({ length: this.plan.connections }, (_, i) => {
+        const eventId = this.plan.eventIds[i % this.plan.eventIds.length] ?? id;
+        return new WsPoster(target, `/v1/events/${eventId}/ws?token=${this.plan.token}`, this);
+      });
+      await Promise.all(this.ws.map((c) => c.opening));
+    }
+  }
+
+  start(): void {
+    this.startedUs = nowUs();
+    this.due = 0;
+    this.timer = setInterval(() => this.tick(), 1);
+  }
+
+  setRate(rate: number): void {
+    // Restart the schedule so a new rate does not owe the posts of the old one.
+    this.rate = rate;
+    this.startedUs = nowUs();
+    this.due = 0;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private tick(): void {
+    const now = nowUs();
+    let n: number;
+    if (this.rate > 0) {
+      const should = Math.floor(((now - this.startedUs) / 1e6) * this.rate);
+      n = should - this.due;
+      this.due = should;
+    } else {
+      n = 1_000_000; // closed loop: fill every connection to its depth
+    }
+    for (let i = 0; i < n; i++) {
+      if (!this.postOne()) {
+        if (this.rate > 0) this.counters.skipped += n - i;
+        break;
+      }
+    }
+  }
+
+  /** Sends one comment on the least busy connection; false when all are full. */
+  private postOne(): boolean {
+    const k = this.total++;
+    const eventIndex = k % this.plan.eventIds.length;
+    const sent = nowUs();
+    const text = stampedText(sent, this.plan.size, `p${k}`);
+    if (this.plan.via === 'http') {
+      let best: HttpConn | null = null;
+      for (const c of this.http) if (!best || c.inFlight < best.inFlight) best = c;
+      if (!best || best.inFlight >= this.plan.depth) return false;
+      const path = `/v1/events/${this.plan.eventIds[eventIndex]}/comments`;
+      best.send(postRequest(path, this.plan.token, `{"text":"${text}"}`), (answer) => this.answered(answer, sent));
+    } else {
+      let best: WsPoster | null = null;
+      for (const c of this.ws) if (c.isOpen && (!best || c.inFlight < best.inFlight)) best = c;
+      if (!best || best.inFlight >= this.plan.depth) return false;
+      best.inFlight++;
+      best.client.send(`{"type":"comment","text":"${text}"}`);
+    }
+    this.counters.sent++;
+    return true;
+  }
+
+  private answered(answer: HttpAnswer | Error, sent: number): void {
+    if (answer instanceof Error) this.failed(answer.message);
+    else if (answer.status === 201) this.acked(sent);
+    else this.failed(`${answer.status} ${answer.body.toString().slice(0, 200)}`);
+  }
+
+  acked(sentUs: number): void {
+    this.counters.acked++;
+    if (!Number.isNaN(sentUs)) this.hist.record(nowUs() - sentUs);
+    this.refill();
+  }
+
+  failed(why: string): void {
+    this.counters.errors++;
+    this.lastError = why;
+    this.refill();
+  }
+
+  /** Closed loop: every answer lets the next post go at once. */
+  private refill(): void {
+    if (this.rate === 0 && this.timer) this.postOne();
+  }
+
+  report(): PosterReport {
+    const cpu = process.cpuUsage();
+    const report: PosterReport = {
+      type: 'report',
+      ...this.counters,
+      hist: this.hist.toSparse(),
+      max: this.hist.max,
+      cpuMicros: cpu.user + cpu.system - this.cpu.user - this.cpu.system,
+      lastError: this.lastError,
+    };
+    this.cpu = cpu;
+    this.hist.reset();
+    this.counters = { sent: 0, acked: 0, errors: 0, skipped: 0 };
+    return report;
+  }
+
+  close(): void {
+    this.stop();
+    for (const c of this.http) c.close();
+    for (const c of this.ws) c.client.close();
+  }
+}
+
+function main(): void {
+  let poster: Poster | null = null;
+  const send = (message: FromPoster) => process.send?.(message);
+  process.on('message', async (message: ToPoster) => {
+    switch (message.type) {
+      case 'plan':
+        poster = new Poster(message.plan);
+        await poster.open();
+        poster.start();
+        send({ type: 'ready' });
+        break;
+      case 'rate':
+        poster?.setRate(message.rate);
+        break;
+      case 'report':
+        if (poster) send(poster.report());
+        break;
+      case 'stop':
+        poster?.stop();
+        if (poster) send(poster.report());
+        setTimeout(() => process.exit(0), 50);
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+if (process.send) main();

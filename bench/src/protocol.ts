@@ -1,0 +1,92 @@
+// Messages between the bench's main process and its load processes (viewer hosts, the poster).
+
+/** A viewer's transport. */
+export type Transport = 'ws' | 'sse' | 'poll';
+
+/** What a viewer host is asked to open. */
+export interface HostPlan {
+  host: string;
+  port: number;
+  eventIds: string[];
+  /** One per viewer: its event (index into eventIds) and transport. */
+  viewers: { event: number; transport: Transport }[];
+  /** Handshakes in flight at once. */
+  concurrency: number;
+  /** Idle viewers: open only, no accounting needed (memory per connection). */
+  idle: boolean;
+}
+
+/** Counters of a viewer host since its last report. */
+export interface HostReport {
+  type: 'report';
+  open: number;
+  failed: number;
+  closed: number;
+  delivered: number;
+  duplicates: number;
+  gaps: number;
+  disorder: number;
+  frames: number;
+  bytes: number;
+  /** Latency histogram (sparse) of the comments delivered since the last report. */
+  hist: number[];
+  max: number;
+  cpuMicros: number;
+  closeReasons: Record<string, number>;
+}
+
+/** How far a host's viewers are behind the given heads. */
+export interface HostLag {
+  type: 'lag';
+  behind: number;
+  missing: number;
+}
+
+/** Messages to a viewer host. */
+export type ToHost =
+  | { type: 'plan'; plan: HostPlan }
+  | { type: 'report' }
+  | { type: 'lag'; heads: number[] }
+  | { type: 'stop' };
+
+/** Messages from a viewer host. */
+export type FromHost = { type: 'opened'; open: number; failed: number } | HostReport | HostLag;
+
+/** What the poster is asked to do. */
+export interface PosterPlan {
+  host: string;
+  port: number;
+  token: string;
+  eventIds: string[];
+  /** Comments per second in all (0: closed loop, as fast as `depth` allows). */
+  rate: number;
+  size: number;
+  via: 'http' | 'ws';
+  connections: number;
+  /** Requests in flight per connection at most. */
+  depth: number;
+}
+
+/** Counters of the poster since its last report. */
+export interface PosterReport {
+  type: 'report';
+  sent: number;
+  acked: number;
+  errors: number;
+  /** Posts due but not sent because every connection was full: the poster could not keep up. */
+  skipped: number;
+  hist: number[];
+  max: number;
+  cpuMicros: number;
+  lastError: string;
+}
+
+/** Messages to the poster. */
+export type ToPoster =
+  | { type: 'plan'; plan: PosterPlan }
+  | { type: 'rate'; rate: number }
+  | { type: 'report' }
+  | { type: 'stop' };
+
+/** Messages from the poster. */
+export type FromPoster = { type: 'ready' } | PosterReport;

@@ -1,0 +1,198 @@
+// A load process hosting many viewers. It opens them, accounts every delivered comment (latency,
+// duplicates, gaps by seq per viewer) and answers the main process's report requests.
+
+import { Histogram } from './histogram.js';
+import type { FromHost, HostPlan, HostReport, ToHost } from './protocol.js';
+import { FrameCache, nowUs } from './scan.js';
+import { type FrameSink, PollClient, SseClient, type Target, WsClient } from './wire.js';
+
+/** One viewer: where it stands in its event's log. */
+class Viewer implements FrameSink {
+  lastSeq = 0;
+  isOpen = false;
+  client: { close(): void } | null = null;
+
+  constructor(
+    readonly event: number,
+    private readonly host: ViewerHost,
+  ) {}
+
+  frame(buf: Buffer, start: number, end: number): void {
+    this.host.onFrame(this, buf, start, end);
+  }
+
+  opened(): void {
+    if (this.isOpen) return;
+    this.isOpen = true;
+    this.host.onOpen(this);
+  }
+
+  closed(why: string): void {
+    this.host.onClosed(this, why);
+  }
+}
+
+/** The viewers of this process and their counters. */
+export class ViewerHost {
+  readonly viewers: Viewer[] = [];
+  private readonly cache = new FrameCache();
+  private readonly hist = new Histogram();
+  private counters = { delivered: 0, duplicates: 0, gaps: 0, disorder: 0, frames: 0, bytes: 0, closed: 0 };
+  private closeReasons: Record<string, number> = {};
+  private open = 0;
+  private failed = 0;
+  private cpu = process.cpuUsage();
+  private accounting = true;
+  private waitingOpen: (() => void) | null = null;
+  private inFlight = 0;
+
+  constructor(private readonly plan: HostPlan) {
+    this.accounting = !plan.idle;
+  }
+
+  /** Opens every viewer, `concurrency` handshakes at a time. */
+  async openAll(): Promise<{ open: number; failed: number }> {
+    const target: Target = { host: this.plan.host, port: this.plan.port };
+    for (const spec of this.plan.viewers) {
+      while (this.inFlight >= this.plan.concurrency) await new Promise<void>((r) => (this.waitingOpen = r));
+      const viewer = new Viewer(spec.event, this);
+      this.viewers.push(viewer);
+      const id = this.plan.eventIds[spec.event]!;
+      this.inFlight++;
+      if (spec.transport === 'ws') viewer.client = new WsClient(target, `/v1/events/${id}/ws?after=0`, viewer);
+      else if (spec.transport === 'sse')
+        viewer.client = new SseClient(target, `/v1/events/${id}/stream?after=0`, viewer);
+      else
+        viewer.client = new PollClient(
+          target,
+          (after) => `/v1/events/${id}/poll?after=${after}&timeoutMs=25000`,
+          () => viewer.lastSeq,
+          viewer,
+        );
+    }
+    while (this.inFlight > 0) await new Promise<void>((r) => (this.waitingOpen = r));
+    return { open: this.open, failed: this.failed };
+  }
+
+  onOpen(_viewer: Viewer): void {
+    this.open++;
+    this.settled();
+  }
+
+  onClosed(viewer: Viewer, why: string): void {
+    const reason = why.replace(/:\d+$/, '');
+    this.closeReasons[reason] = (this.closeReasons[reason] ?? 0) + 1;
+    if (viewer.isOpen) {
+      this.open--;
+      this.counters.closed++;
+    } else {
+      this.failed++;
+      this.settled();
+    }
+  }
+
+  private settled(): void {
+    this.inFlight--;
+    const wake = this.waitingOpen;
+    this.waitingOpen = null;
+    wake?.();
+  }
+
+  /** Accounts one frame: the hot path of the load generator. */
+  onFrame(viewer: Viewer, buf: Buffer, start: number, end: number): void {
+    const c = this.counters;
+    c.frames++;
+    c.bytes += end - start;
+    if (!this.accounting) return;
+    const info = this.cache.get(viewer.event, buf, start, end);
+    if (!info) return;
+    const last = viewer.lastSeq;
+    if (info.last <= last) {
+      c.duplicates += info.count;
+      return;
+    }
+    let from = info.first;
+    if (from <= last) {
+      c.duplicates += last - from + 1;
+      from = last + 1;
+    } else if (from > last + 1) {
+      c.gaps += from - last - 1;
+    }
+    if (!info.consecutive) c.disorder++;
+    const now = nowUs();
+    const stamps = info.stamps;
+    const base = info.first;
+    const hist = this.hist;
+    for (let seq = from; seq <= info.last; seq++) {
+      const sent = stamps[seq - base]!;
+      if (!Number.isNaN(sent)) hist.record(now - sent);
+    }
+    c.delivered += info.last - from + 1;
+    viewer.lastSeq = info.last;
+  }
+
+  report(): HostReport {
+    const cpu = process.cpuUsage();
+    const report: HostReport = {
+      type: 'report',
+      open: this.open,
+      failed: this.failed,
+      ...this.counters,
+      hist: this.hist.toSparse(),
+      max: this.hist.max,
+      cpuMicros: cpu.user + cpu.system - this.cpu.user - this.cpu.system,
+      closeReasons: this.closeReasons,
+    };
+    this.cpu = cpu;
+    this.hist.reset();
+    this.counters = { delivered: 0, duplicates: 0, gaps: 0, disorder: 0, frames: 0, bytes: 0, closed: 0 };
+    this.closeReasons = {};
+    return report;
+  }
+
+  /** How many viewers have not reached their event's head, and by how many entries in all. */
+  lag(heads: number[]): { behind: number; missing: number } {
+    let behind = 0;
+    let missing = 0;
+    for (const v of this.viewers) {
+      const head = heads[v.event] ?? 0;
+      if (v.lastSeq < head) {
+        behind++;
+        missing += head - v.lastSeq;
+      }
+    }
+    return { behind, missing };
+  }
+
+  stop(): void {
+    for (const v of this.viewers) v.client?.close();
+  }
+}
+
+/** Runs as a child process of the bench: takes a plan, answers reports. */
+function main(): void {
+  let host: ViewerHost | null = null;
+  const send = (message: FromHost) => process.send?.(message);
+  process.on('message', async (message: ToHost) => {
+    switch (message.type) {
+      case 'plan': {
+        host = new ViewerHost(message.plan);
+        const result = await host.openAll();
+        send({ type: 'opened', ...result });
+        break;
+      }
+      case 'report':
+        if (host) send(host.report());
+        break;
+      case 'lag':
+        if (host) send({ type: 'lag', ...host.lag(message.heads) });
+        break;
+      case 'stop':
+        host?.stop();
+        process.exit(0);
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+if (process.send) main();

@@ -1,0 +1,263 @@
+import type {
+  Comment,
+  EntriesPage,
+  ErrorBody,
+  EventSettings,
+  LiveEvent,
+  PostStatus,
+  Role,
+  UserRef,
+} from '@livecomments/protocol';
+
+/** A bearer token, or a function that returns the current one (called before each request). */
+export type TokenSource = string | undefined | (() => string | undefined | Promise<string | undefined>);
+
+/** Where the server is and who is asking. */
+export interface ApiOptions {
+  /** Origin of the server, e.g. `http://localhost:8080`; in a browser the page's own origin by default. */
+  baseUrl?: string;
+  token?: TokenSource;
+  /** A fetch to use instead of the global one. */
+  fetch?: typeof fetch;
+}
+
+/**
+ * An error answer of the server (`code` from the catalogue in `@livecomments/protocol`), or
+ * `code: "network"` with `status: 0` when the request got no answer at all.
+ */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly body: ErrorBody;
+
+  constructor(status: number, body: ErrorBody) {
+    super(body.message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = body.code;
+    this.body = body;
+  }
+
+  /** Milliseconds to wait before trying again, when the server said so. */
+  get retryAfterMs(): number | undefined {
+    return this.body.retryAfterMs;
+  }
+
+  /** True when the request may be retried as is: no answer, or a passing server trouble. */
+  get transient(): boolean {
+    return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504;
+  }
+}
+
+/** A held comment in the review queue, with the scores and reasons that held it. */
+export interface HeldComment {
+  comment: Omit<Comment, 'seq'> & { seq?: number | null };
+  scores?: Record<string, number>;
+  reasons?: string[];
+  [detail: string]: unknown;
+}
+
+/** A ban as the server lists it. */
+export interface BanRecord {
+  userId: string;
+  until: number | null;
+  reason?: string;
+  by?: string;
+  createdAt?: number;
+  [detail: string]: unknown;
+}
+
+/** One line of the moderation log. */
+export interface ModerationLogItem {
+  action: string;
+  actorId: string;
+  at: number;
+  targetId?: string;
+  reason?: string;
+  text?: string;
+  details?: Record<string, unknown>;
+  [detail: string]: unknown;
+}
+
+/** The page's own origin in a browser, undefined elsewhere. */
+function defaultBaseUrl(): string | undefined {
+  return (globalThis as { location?: { origin?: string } }).location?.origin;
+}
+
+/** Resolves a token source to the current token. */
+export async function resolveToken(source: TokenSource): Promise<string | undefined> {
+  return typeof source === 'function' ? await source() : source;
+}
+
+/** Typed calls of the REST API (docs/API.md): events, comments, moderation, dev tokens. */
+export class LiveCommentsApi {
+  readonly baseUrl: string;
+  #token: TokenSource;
+  #fetch: typeof fetch;
+
+  constructor(options: ApiOptions = {}) {
+    const baseUrl = options.baseUrl ?? defaultBaseUrl();
+    if (!baseUrl) throw new TypeError('baseUrl is required outside a browser');
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.#token = options.token;
+    const f = options.fetch ?? globalThis.fetch;
+    // Browsers want fetch called with globalThis as `this`.
+    this.#fetch = (input, init) => f.call(globalThis, input, init);
+  }
+
+  /** Replaces the token used by later calls. */
+  setToken(token: TokenSource): void {
+    this.#token = token;
+  }
+
+  /** The current token, if any. */
+  token(): Promise<string | undefined> {
+    return resolveToken(this.#token);
+  }
+
+  /**
+   * Sends one request; resolves with the parsed JSON body (undefined for 204), throws ApiError.
+   * An `authorization` header in `init.headers` replaces the token (an empty one sends none).
+   */
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    init: { signal?: AbortSignal; headers?: Record<string, string> } = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
+    if (headers.authorization === '') delete headers.authorization;
+    else if (!('authorization' in headers)) {
+      const token = await this.token();
+      if (token) headers.authorization = `Bearer ${token}`;
+    }
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await this.#fetch(this.baseUrl + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: init.signal,
+        cache: 'no-store',
+      });
+    } catch (err) {
+      if (init.signal?.aborted) throw err;
+      throw new ApiError(0, { code: 'network', message: err instanceof Error ? err.message : String(err) });
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text().catch(() => '');
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) throw new ApiError(res.status, errorBody(res, json));
+    return json as T;
+  }
+
+  /** Gets a development token (servers started without a JWT secret only). */
+  devToken(name: string, role: Role = 'viewer'): Promise<{ token: string; user: UserRef }> {
+    return this.request('POST', '/v1/dev/tokens', { name, role });
+  }
+
+  /** Events, newest first; `status` "live" by default. */
+  async listEvents(status: 'live' | 'ended' | 'all' = 'live'): Promise<LiveEvent[]> {
+    const query = status === 'all' ? '' : `?status=${status}`;
+    const page = await this.request<{ items: LiveEvent[] }>('GET', `/v1/events${query}`);
+    return page.items;
+  }
+
+  /** Starts an event owned by the caller. */
+  createEvent(title: string, settings: Partial<EventSettings> = {}): Promise<LiveEvent> {
+    return this.request('POST', '/v1/events', { title, settings });
+  }
+
+  getEvent(eventId: string, init?: { signal?: AbortSignal }): Promise<LiveEvent> {
+    return this.request('GET', `/v1/events/${enc(eventId)}`, undefined, init);
+  }
+
+  /** Changes some settings (owner, moderator, admin). */
+  updateSettings(eventId: string, settings: Partial<EventSettings>): Promise<LiveEvent> {
+    return this.request('PATCH', `/v1/events/${enc(eventId)}`, { settings });
+  }
+
+  endEvent(eventId: string): Promise<LiveEvent> {
+    return this.request('POST', `/v1/events/${enc(eventId)}/end`, {});
+  }
+
+  /** Log entries after `after` (ascending) or before `before` (newest first). */
+  listEntries(
+    eventId: string,
+    query: { after?: number; before?: number; limit?: number },
+    init?: { signal?: AbortSignal },
+  ): Promise<EntriesPage> {
+    const params = new URLSearchParams();
+    if (query.after !== undefined) params.set('after', String(query.after));
+    if (query.before !== undefined) params.set('before', String(query.before));
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    return this.request('GET', `/v1/events/${enc(eventId)}/comments?${params}`, undefined, init);
+  }
+
+  /** Posts once (no retry: see `LiveComments.post` for the retrying, optimistic form). */
+  postComment(
+    eventId: string,
+    post: { text: string; clientId: string; parentId?: string },
+  ): Promise<{ comment: Comment; status: PostStatus }> {
+    return this.request('POST', `/v1/events/${enc(eventId)}/comments`, post);
+  }
+
+  deleteComment(eventId: string, commentId: string): Promise<void> {
+    return this.request('DELETE', `/v1/events/${enc(eventId)}/comments/${enc(commentId)}`);
+  }
+
+  /** Held comments awaiting a moderator. */
+  async reviewQueue(eventId: string): Promise<HeldComment[]> {
+    const page = await this.request<{ items: HeldComment[] }>('GET', `/v1/events/${enc(eventId)}/review`);
+    return page.items;
+  }
+
+  /** Approves (publishes) or rejects a held comment. */
+  review(eventId: string, commentId: string, action: 'approve' | 'reject'): Promise<unknown> {
+    return this.request('POST', `/v1/events/${enc(eventId)}/review/${enc(commentId)}`, { action });
+  }
+
+  /** Bans a user from the event; without `durationMs` for good. */
+  ban(eventId: string, ban: { userId: string; durationMs?: number; reason?: string }): Promise<unknown> {
+    return this.request('POST', `/v1/events/${enc(eventId)}/bans`, ban);
+  }
+
+  unban(eventId: string, userId: string): Promise<void> {
+    return this.request('DELETE', `/v1/events/${enc(eventId)}/bans/${enc(userId)}`);
+  }
+
+  async listBans(eventId: string): Promise<BanRecord[]> {
+    const page = await this.request<{ items: BanRecord[] }>('GET', `/v1/events/${enc(eventId)}/bans`);
+    return page.items;
+  }
+
+  async moderationLog(eventId: string): Promise<ModerationLogItem[]> {
+    const page = await this.request<{ items: ModerationLogItem[] }>('GET', `/v1/events/${enc(eventId)}/moderation-log`);
+    return page.items;
+  }
+}
+
+/** Encodes one path segment. */
+export function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}
+
+/** The error body of an answer, made up from the status when the server sent none. */
+function errorBody(res: Response, json: unknown): ErrorBody {
+  const body = (json as { error?: ErrorBody } | undefined)?.error;
+  const out: ErrorBody =
+    body && typeof body.code === 'string'
+      ? { ...body }
+      : { code: res.status === 404 ? 'not_found' : 'unavailable', message: `HTTP ${res.status}` };
+  if (out.retryAfterMs === undefined) {
+    const header = Number(res.headers.get('retry-after'));
+    if (Number.isFinite(header) && header > 0) out.retryAfterMs = header * 1000;
+  }
+  return out;
+}

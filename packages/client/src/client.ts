@@ -1,0 +1,433 @@
+import type { Entry, ErrorBody, LiveEvent } from '@livecomments/protocol';
+import { ApiError, enc, LiveCommentsApi } from './api.js';
+import { Backoff } from './backoff.js';
+import { Emitter } from './emitter.js';
+import { makeClientId, sendPost } from './post.js';
+import { recallTransport, rememberTransport } from './remember.js';
+import { Sequencer } from './sequencer.js';
+import { openLongPoll } from './transports/long-poll.js';
+import { openSse } from './transports/sse.js';
+import type { Transport, TransportEnd, TransportFactory, TransportName } from './transports/types.js';
+import { openWebSocket } from './transports/websocket.js';
+import type { ConnectionState, ConnectOptions, LiveCommentsEvents, PendingPost, PostResult } from './types.js';
+
+const FACTORIES: Record<TransportName, TransportFactory> = { ws: openWebSocket, sse: openSse, poll: openLongPoll };
+const ORDER: readonly TransportName[] = ['ws', 'sse', 'poll'];
+/** A connection that stays up this long resets the backoff. */
+const STABLE_MS = 5000;
+/** How often the viewer count is read while on long polling. */
+const POLL_PRESENCE_MS = 15_000;
+
+/**
+ * A live connection to one event's comments: loads recent history, then streams the log over
+ * the best transport that works, reconnecting and resuming from the last seq; every entry
+ * reaches the handlers once and in order.
+ */
+export class LiveComments extends Emitter<LiveCommentsEvents> {
+  readonly eventId: string;
+  /** REST calls with the same server and token. */
+  readonly api: LiveCommentsApi;
+  /** Where the connection stands. */
+  state: ConnectionState = 'connecting';
+  /** The transport in use while live. */
+  transport: TransportName | null = null;
+  /** The event as last seen. */
+  event: LiveEvent | null = null;
+  /** Viewers as last reported. */
+  viewers = 0;
+
+  readonly #options: ConnectOptions;
+  readonly #candidates: TransportName[];
+  readonly #backoff: Backoff;
+  readonly #abort = new AbortController();
+  #index = 0;
+  #seq: Sequencer | null = null;
+  #current: Transport | null = null;
+  #generation = 0;
+  #everLive = false;
+  #closed = false;
+  #offline = false;
+  /** A token the server refused: streams go on without it. */
+  #rejectedToken: string | undefined;
+  /** The token the current transport was opened with. */
+  #streamToken: string | undefined;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #stableTimer: ReturnType<typeof setTimeout> | undefined;
+  #gapTimer: ReturnType<typeof setTimeout> | undefined;
+  #presenceTimer: ReturnType<typeof setInterval> | undefined;
+  /** Set while a reset reloads history; `#resets` counts them. */
+  #resetting = false;
+  #resets = 0;
+
+  constructor(eventId: string, options: ConnectOptions = {}) {
+    super();
+    this.eventId = eventId;
+    this.#options = options;
+    this.api = new LiveCommentsApi(options);
+    this.#backoff = new Backoff(options.backoff);
+    const mode = options.transport ?? 'auto';
+    if (mode === 'auto') {
+      const known = options.remember === false ? undefined : recallTransport(this.api.baseUrl);
+      this.#candidates = known ? [known, ...ORDER.filter((t) => t !== known)] : [...ORDER];
+    } else {
+      this.#candidates = [mode];
+    }
+    this.#watchNetwork(true);
+    // Start after the caller has had the chance to add handlers.
+    queueMicrotask(() => this.#start());
+  }
+
+  /** The seq of the last entry delivered (the resume point). */
+  get lastSeq(): number {
+    return this.#seq?.cursor ?? this.#options.after ?? 0;
+  }
+
+  /** Posts a comment: `pending` at once, then `settled`; retried safely after network failures. */
+  async post(text: string, options: { parentId?: string; clientId?: string } = {}): Promise<PostResult> {
+    const pending: PendingPost = { clientId: options.clientId ?? makeClientId(), text, createdAt: Date.now() };
+    if (options.parentId) pending.parentId = options.parentId;
+    this.emit('pending', pending);
+    const result = await sendPost(this.api, this.eventId, pending, this.#options.postRetries ?? 4, () => this.#closed);
+    this.emit('settled', pending, result);
+    return result;
+  }
+
+  /** Closes the connection, stops every timer and request, and drops all handlers. */
+  close(): void {
+    if (this.#closed) return;
+    this.#stop();
+    this.#closed = true;
+    this.#abort.abort();
+    this.#watchNetwork(false);
+    this.#setState('offline', null);
+    this.removeAllHandlers();
+  }
+
+  // -- start, history, reset -------------------------------------------------------------------
+
+  /** Loads the event and recent history, then opens a transport; retries with backoff. */
+  async #start(): Promise<void> {
+    if (this.#closed || this.#offline) return;
+    try {
+      const event = await this.api.getEvent(this.eventId, { signal: this.#abort.signal });
+      if (this.#closed) return;
+      this.#applyEvent(event);
+      this.#setViewers(event.viewers);
+      if (this.#options.after !== undefined) this.#seq = new Sequencer(this.#options.after, this.#deliver);
+      else await this.#loadHistory(event.lastSeq);
+      this.#open();
+    } catch (err) {
+      if (this.#closed) return;
+      if (err instanceof ApiError && err.status === 404) return this.#fail(err.body);
+      this.#retry(() => this.#start());
+    }
+  }
+
+  /** Delivers up to `history` entries before `lastSeq + 1`, oldest first, and moves the cursor to `lastSeq`. */
+  async #loadHistory(lastSeq: number): Promise<void> {
+    const limit = this.#options.history ?? 50;
+    this.#seq ??= new Sequencer(lastSeq, this.#deliver);
+    const seq = this.#seq;
+    seq.clear();
+    if (limit > 0 && lastSeq > 0) {
+      const page = await this.api.listEntries(
+        this.eventId,
+        { before: lastSeq + 1, limit },
+        { signal: this.#abort.signal },
+      );
+      if (this.#closed) return;
+      const items = [...page.items].filter((e) => e.seq <= lastSeq).sort((a, b) => a.seq - b.seq);
+      seq.jump((items[0]?.seq ?? lastSeq + 1) - 1);
+      for (const entry of items) {
+        if (entry.seq <= seq.cursor) continue;
+        seq.cursor = entry.seq;
+        this.#deliver(entry);
+      }
+    }
+    seq.jump(lastSeq);
+  }
+
+  /** The server cannot resume us: tell the app, reload recent history, go on from the log's end. */
+  async #reset(lastSeq: number): Promise<void> {
+    if (this.#resetting) return;
+    // Nothing else may deliver while history reloads: stop the transport, retries and gap fills.
+    this.#resetting = true;
+    this.#resets++;
+    this.#stop();
+    this.emit('reset', lastSeq);
+    try {
+      await this.#loadHistory(lastSeq);
+    } catch {
+      this.#seq?.jump(lastSeq);
+    } finally {
+      this.#resetting = false;
+    }
+    if (!this.#closed && !this.#offline) this.#open();
+  }
+
+  // -- transports --------------------------------------------------------------------------------
+
+  /** Opens the current candidate transport. */
+  async #open(): Promise<void> {
+    this.#dropTransport();
+    if (this.#closed || this.#offline || this.#resetting) return;
+    const generation = this.#generation;
+    const name = this.#candidates[this.#index] ?? 'ws';
+    const token = await this.#readToken();
+    if (this.#closed || generation !== this.#generation) return;
+    this.#streamToken = token;
+    /** Runs `fn` only while this transport is the current one. */
+    const live =
+      <A extends unknown[]>(fn: (...args: A) => void) =>
+      (...args: A) => {
+        if (!this.#closed && generation === this.#generation) fn(...args);
+      };
+    this.#current = FACTORIES[name]({
+      baseUrl: this.api.baseUrl,
+      eventId: this.eventId,
+      cursor: () => this.lastSeq,
+      token,
+      fetch: (input, init) => (this.#options.fetch ?? globalThis.fetch).call(globalThis, input, init),
+      WebSocket: this.#options.WebSocket,
+      connectTimeoutMs: this.#options.connectTimeoutMs ?? 10_000,
+      idleTimeoutMs: this.#options.idleTimeoutMs ?? 45_000,
+      pollTimeoutMs: this.#options.pollTimeoutMs ?? 25_000,
+      handlers: {
+        onOpen: live(() => this.#opened(name)),
+        onEntries: live((items: Entry[]) => this.#push(items)),
+        onPresence: live((viewers: number) => this.#setViewers(viewers)),
+        onReset: live((lastSeq: number) => void this.#reset(lastSeq)),
+        onEnd: live((end: TransportEnd) => void this.#ended(end)),
+      },
+    });
+  }
+
+  /** A transport connected: we are live on it. */
+  #opened(name: TransportName): void {
+    this.#everLive = true;
+    if (this.#options.transport === undefined || this.#options.transport === 'auto') {
+      if (this.#options.remember !== false) rememberTransport(this.api.baseUrl, name);
+    }
+    clearTimeout(this.#stableTimer);
+    this.#stableTimer = setTimeout(() => this.#backoff.reset(), STABLE_MS);
+    // Long polls carry no presence: ask now and then.
+    if (name === 'poll') this.#presenceTimer = setInterval(() => void this.#refreshViewers(), POLL_PRESENCE_MS);
+    this.#setState('live', name);
+  }
+
+  /** A transport ended: resume on it, fall back to the next one, or give up for good. */
+  async #ended(end: TransportEnd): Promise<void> {
+    this.#current = null;
+    this.#generation++;
+    clearTimeout(this.#stableTimer);
+    clearInterval(this.#presenceTimer);
+    if (end.fatal) return this.#fail(end.fatal);
+    if (!end.opened) {
+      // Refused before it opened: a bad token, a proxy in the way, or the server is down?
+      const why = end.code === 401 ? 'unauthenticated' : end.refused ? 'up' : await this.#probe();
+      if (this.#closed || this.#offline) return;
+      if (why === 'unauthenticated' && this.#streamToken) {
+        this.#rejectToken(this.#streamToken);
+        this.#open();
+        return;
+      }
+      if (why !== 'down' && this.#index < this.#candidates.length - 1) {
+        // The server is there but this transport does not get through: try the next one now.
+        this.#index++;
+        this.#open();
+        return;
+      }
+      this.#index = 0;
+    }
+    this.#retry(() => this.#open());
+  }
+
+  /**
+   * Asks the server over plain HTTP, with the token the transport used, why a transport failed:
+   * `down` (no answer), `unauthenticated` (the token is refused) or `up` (so the transport itself
+   * was refused on the way).
+   */
+  async #probe(): Promise<'up' | 'down' | 'unauthenticated'> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), 5000);
+    const headers = { authorization: this.#streamToken ? `Bearer ${this.#streamToken}` : '' };
+    try {
+      await this.api.request(
+        'GET',
+        `/v1/events/${enc(this.eventId)}/poll?timeoutMs=0&after=${this.lastSeq}`,
+        undefined,
+        { signal: abort.signal, headers },
+      );
+      return 'up';
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status === 0) return 'down';
+      return err.status === 401 ? 'unauthenticated' : 'up';
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The token for a stream: none once the server refused it (until the source gives a new one). */
+  async #readToken(): Promise<string | undefined> {
+    const token = await this.api.token().catch(() => undefined);
+    return token === this.#rejectedToken ? undefined : token;
+  }
+
+  /** Goes on without a token the server refused, and says so. */
+  #rejectToken(token: string): void {
+    this.#rejectedToken = token;
+    this.emit('tokenRejected', { code: 'unauthenticated', message: 'The server refused the token' });
+  }
+
+  /** Waits the next backoff delay, then runs `again`. */
+  #retry(again: () => void): void {
+    if (this.#closed || this.#offline) return;
+    this.#setState(this.#everLive ? 'reconnecting' : 'connecting', null);
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(again, this.#backoff.next());
+  }
+
+  /** Closes the current transport without hearing from it again. */
+  #dropTransport(): void {
+    this.#generation++;
+    clearTimeout(this.#stableTimer);
+    clearInterval(this.#presenceTimer);
+    this.#current?.close();
+    this.#current = null;
+  }
+
+  /** Stops everything that runs: transport and timers. */
+  #stop(): void {
+    this.#dropTransport();
+    clearTimeout(this.#retryTimer);
+    clearTimeout(this.#gapTimer);
+    this.#gapTimer = undefined;
+  }
+
+  /** Goes offline for good with `error`. */
+  #fail(error: ErrorBody): void {
+    this.#stop();
+    this.#setState('offline', null);
+    this.emit('error', error);
+  }
+
+  // -- entries -----------------------------------------------------------------------------------
+
+  /** Takes entries from a transport; fills gaps from the store. */
+  #push(items: Entry[]): void {
+    const seq = this.#seq;
+    if (!seq) return;
+    if (!seq.push(items)) {
+      void this.#reset(Math.max(...items.map((e) => e.seq)));
+      return;
+    }
+    if (seq.waiting > 0 && !this.#gapTimer) this.#gapTimer = setTimeout(() => void this.#fillGap(), 250);
+  }
+
+  /** Fetches the entries missing before the ones that wait. */
+  async #fillGap(): Promise<void> {
+    const seq = this.#seq;
+    const resets = this.#resets;
+    try {
+      if (!seq || seq.waiting === 0 || this.#closed) return;
+      const page = await this.api.listEntries(
+        this.eventId,
+        { after: seq.cursor, limit: 500 },
+        { signal: this.#abort.signal },
+      );
+      // A reset since the request started owns the cursor now.
+      if (this.#resetting || resets !== this.#resets) return;
+      if (page.reset) {
+        this.#gapTimer = undefined;
+        return void this.#reset(page.lastSeq);
+      }
+      seq.push(page.items);
+    } catch {
+      // Try again below.
+    }
+    this.#gapTimer = undefined;
+    if (seq && seq.waiting > 0 && !this.#closed) this.#gapTimer = setTimeout(() => void this.#fillGap(), 1000);
+  }
+
+  /** Hands one entry, in order, to the handlers. */
+  #deliver = (entry: Entry): void => {
+    this.emit('entry', entry);
+    switch (entry.type) {
+      case 'comment':
+        this.emit('comment', entry.comment, entry);
+        break;
+      case 'delete':
+        this.emit('delete', entry.commentId, entry);
+        break;
+      case 'ban':
+        this.emit('ban', { userId: entry.userId, until: entry.until }, entry);
+        break;
+      case 'event':
+        this.#applyEvent(entry.event);
+        break;
+    }
+  };
+
+  #applyEvent(event: LiveEvent): void {
+    this.event = event;
+    this.emit('event', event);
+  }
+
+  /** Reads the viewer count from the event (for transports without presence frames). */
+  async #refreshViewers(): Promise<void> {
+    try {
+      const event = await this.api.getEvent(this.eventId, { signal: this.#abort.signal });
+      if (!this.#closed) this.#setViewers(event.viewers);
+    } catch {
+      // The next round will do.
+    }
+  }
+
+  #setViewers(viewers: number): void {
+    if (typeof viewers !== 'number') return;
+    this.viewers = viewers;
+    this.emit('presence', viewers);
+  }
+
+  #setState(state: ConnectionState, transport: TransportName | null): void {
+    if (state === this.state && transport === this.transport) return;
+    this.state = state;
+    this.transport = transport;
+    this.emit('state', state, transport);
+  }
+
+  // -- browser network events --------------------------------------------------------------------
+
+  /** Follows the browser's online/offline events, where there are any. */
+  #watchNetwork(on: boolean): void {
+    const target = globalThis as {
+      addEventListener?: typeof addEventListener;
+      removeEventListener?: typeof removeEventListener;
+    };
+    if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function') return;
+    const method = on ? target.addEventListener : target.removeEventListener;
+    method.call(globalThis, 'online', this.#onOnline);
+    method.call(globalThis, 'offline', this.#onOffline);
+  }
+
+  #onOffline = (): void => {
+    this.#offline = true;
+    this.#stop();
+    this.#setState('offline', null);
+  };
+
+  #onOnline = (): void => {
+    if (!this.#offline || this.#closed) return;
+    this.#offline = false;
+    this.#backoff.reset();
+    this.#index = 0;
+    this.#setState(this.#everLive ? 'reconnecting' : 'connecting', null);
+    if (this.#seq) this.#open();
+    else this.#start();
+  };
+}
+
+/** Opens a live connection to an event's comments. */
+export function connect(eventId: string, options: ConnectOptions = {}): LiveComments {
+  return new LiveComments(eventId, options);
+}

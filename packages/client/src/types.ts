@@ -1,0 +1,75 @@
+import type { BanEntry, Comment, CommentEntry, DeleteEntry, Entry, ErrorBody, LiveEvent } from '@livecomments/protocol';
+import type { ApiOptions } from './api.js';
+import type { BackoffOptions } from './backoff.js';
+import type { TransportName, WebSocketConstructor } from './transports/types.js';
+
+/** Where the connection stands. */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+/** Options of `connect`. */
+export interface ConnectOptions extends ApiOptions {
+  /** `auto` (default) tries WebSocket, then SSE, then long polling, and remembers what worked. */
+  transport?: 'auto' | TransportName;
+  /** Resume after this seq (entries you already have); default: load `history` recent entries. */
+  after?: number;
+  /** How many recent log entries to load on start and after a reset (default 50; 0: only new ones). */
+  history?: number;
+  /** WebSocket constructor; default `globalThis.WebSocket` (pass the `ws` package on Node 20). */
+  WebSocket?: WebSocketConstructor;
+  /** Reconnect delays (default 1 s doubling to 30 s, with jitter). */
+  backoff?: Partial<BackoffOptions>;
+  /** Give up opening a transport after this long (default 10 s). */
+  connectTimeoutMs?: number;
+  /** A stream silent this long is dead (default 45 s; the server beats at least every 15 s). */
+  idleTimeoutMs?: number;
+  /** How long the server may hold a long poll (default 25 s). */
+  pollTimeoutMs?: number;
+  /** Remember the transport that worked, in localStorage when there is one (default true). */
+  remember?: boolean;
+  /** How many times a post is retried after a network failure (default 4). */
+  postRetries?: number;
+}
+
+/** A comment shown at once while the server has not answered. */
+export interface PendingPost {
+  clientId: string;
+  text: string;
+  parentId?: string;
+  createdAt: number;
+}
+
+/** The server's answer to a post. */
+export type PostResult =
+  | { status: 'published' | 'held'; comment: Comment }
+  | { status: 'refused'; code: string; error: ErrorBody; retryAfterMs?: number };
+
+/** Handlers by event name (`client.on(name, handler)`). */
+export interface LiveCommentsEvents {
+  /** A published comment, in log order. */
+  comment: (comment: Comment, entry: CommentEntry) => void;
+  /** A comment was deleted: remove it. */
+  delete: (commentId: string, entry: DeleteEntry) => void;
+  /** A user was banned: hide their comments. `until` null is permanent. */
+  ban: (ban: { userId: string; until: number | null }, entry: BanEntry) => void;
+  /** The event's state or settings (at start, then on every change). */
+  event: (event: LiveEvent) => void;
+  /** How many are watching. */
+  presence: (viewers: number) => void;
+  /** Every log entry, in order, before its typed handler. */
+  entry: (entry: Entry) => void;
+  /** Connection state and the transport in use (null while not live). */
+  state: (state: ConnectionState, transport: TransportName | null) => void;
+  /** The log could not be resumed: clear what you show; recent history follows. */
+  reset: (lastSeq: number) => void;
+  /** A post was sent: show it as pending. */
+  pending: (post: PendingPost) => void;
+  /** A post was answered: confirm it (published, held) or withdraw it (refused). */
+  settled: (post: PendingPost, result: PostResult) => void;
+  /** A problem that stops the connection for good (`not_found`, `banned`). */
+  error: (error: ErrorBody) => void;
+  /**
+   * The server refused the token (expired, or from another server): reading goes on without it;
+   * posting needs a new one (the token source is asked again on each reconnect and post).
+   */
+  tokenRejected: (error: ErrorBody) => void;
+}

@@ -1,0 +1,166 @@
+// Engine selection: the one place that knows which engines run. Embedded (SQLite and in-process
+// engines) by default; PostgreSQL when DATABASE_URL is set, Redis for the bus, presence, rate
+// limits and duplicate detection when REDIS_URL is set. Everything else sees the interfaces only.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { Bus } from './bus.js';
+import { MemoryBus } from './bus.memory.js';
+import { createRedisBus } from './bus.redis.js';
+import { type EngineLog, silentLog } from './engine-log.js';
+import type { Presence } from './presence.js';
+import { MemoryPresence } from './presence.memory.js';
+import { createRedisPresence } from './presence.redis.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { MemoryRateLimiter } from './rate-limiter.memory.js';
+import { createRedisRateLimiter } from './rate-limiter.redis.js';
+import type { RecentSet } from './recent-set.js';
+import { MemoryRecentSet } from './recent-set.memory.js';
+import { createRedisRecentSet } from './recent-set.redis.js';
+import type { Store } from './store.js';
+import { createPostgresStore } from './store.postgres.js';
+import { SqliteStore } from './store.sqlite.js';
+
+/** The engines a node runs on. */
+export interface Engines {
+  store: Store;
+  bus: Bus;
+  presence: Presence;
+  limiter: RateLimiter;
+  recent: RecentSet;
+}
+
+/** What engine selection reads of the configuration. */
+export interface EngineConfig {
+  dataDir: string;
+  redisUrl?: string;
+  databaseUrl?: string;
+}
+
+/** Options of `createEngines`. */
+export interface EngineOptions {
+  log?: EngineLog;
+  /** This node's id in cluster-wide state (presence); random by default. */
+  nodeId?: string;
+  /** Connections to PostgreSQL per node. Default 10. */
+  poolSize?: number;
+}
+
+/** Engines plus what it takes to release their connections. */
+export interface BuiltEngines extends Engines {
+  /** Which implementations run, for the start-up log. */
+  readonly kinds: { store: 'sqlite' | 'postgres'; shared: 'memory' | 'redis' };
+  /** Background work of the networked engines (e.g. `bus_resyncs`, `bus_errors`), for /metrics. */
+  counters(): Record<string, number>;
+  /** Closes the engines, then the connections they were built on. */
+  close(): Promise<void>;
+}
+
+/** Builds the engines the configuration asks for, migrating the store. */
+export async function createEngines(config: EngineConfig, opts: EngineOptions = {}): Promise<BuiltEngines> {
+  const log = opts.log ?? silentLog;
+  const closers: (() => Promise<void>)[] = [];
+  const store = config.databaseUrl
+    ? openPostgres(config.databaseUrl, opts.poolSize ?? 10, log, closers)
+    : openSqlite(config.dataDir, closers);
+  await store.migrate();
+  const shared = config.redisUrl ? await openRedis(config.redisUrl, opts, log, closers) : openMemory(closers);
+  return {
+    store,
+    ...shared,
+    kinds: { store: config.databaseUrl ? 'postgres' : 'sqlite', shared: config.redisUrl ? 'redis' : 'memory' },
+    counters() {
+      const out: Record<string, number> = {};
+      for (const [engine, value] of Object.entries(shared)) {
+        const counters = (value as { counters?: Record<string, number> }).counters;
+        if (counters) for (const [name, n] of Object.entries(counters)) out[`${engine}_${name}`] = n;
+      }
+      return out;
+    },
+    async close() {
+      // Engines first (they may still talk to their connections), then the connections.
+      for (const close of closers.reverse()) {
+        await close().catch((err: unknown) => log.warn({ err }, 'closing an engine failed'));
+      }
+    },
+  };
+}
+
+function openSqlite(dataDir: string, closers: (() => Promise<void>)[]): Store {
+  mkdirSync(dataDir, { recursive: true });
+  const store = new SqliteStore(join(dataDir, 'livecomments.db'));
+  closers.push(() => store.close());
+  return store;
+}
+
+function openPostgres(url: string, max: number, log: EngineLog, closers: (() => Promise<void>)[]): Store {
+  // A short connect timeout: with the database down, posts fail fast with 503 instead of queueing.
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30_000 });
+  const store = createPostgresStore(pool, {
+    onError: (err) => log.warn({ err }, 'postgres connection lost; the next query reconnects'),
+  });
+  closers.push(() => pool.end());
+  closers.push(() => store.close());
+  return store;
+}
+
+function openMemory(closers: (() => Promise<void>)[]): Omit<Engines, 'store'> {
+  const engines = {
+    bus: new MemoryBus(),
+    presence: new MemoryPresence(),
+    limiter: new MemoryRateLimiter(),
+    recent: new MemoryRecentSet(),
+  };
+  closers.push(async () => {
+    for (const e of Object.values(engines)) await e.close();
+  });
+  return engines;
+}
+
+/**
+ * Three connections: the subscriber (pub/sub mode), the publisher, and one for shared state.
+ * State commands fail at once while Redis is unreachable (no offline queue), and rate limits and
+ * duplicate checks then let posts through, counted and logged: PostgreSQL, not Redis, decides
+ * whether a comment is accepted, so a Redis restart does not stop the chat.
+ */
+async function openRedis(
+  url: string,
+  opts: EngineOptions,
+  log: EngineLog,
+  closers: (() => Promise<void>)[],
+): Promise<Omit<Engines, 'store'>> {
+  const name = 'livecomments';
+  const sub = new Redis(url, { connectionName: `${name}:sub` });
+  const pub = new Redis(url, { connectionName: `${name}:pub` });
+  const state = new Redis(url, { connectionName: `${name}:state`, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  state.on('error', (err: Error) => log.warn({ err }, 'redis state connection error'));
+  closers.push(async () => {
+    for (const c of [sub, pub, state]) c.disconnect();
+  });
+  await waitReady(state, 5000, log);
+  const bus = createRedisBus(pub, sub, { log });
+  const presence = createRedisPresence(state, { log, ...(opts.nodeId ? { nodeId: opts.nodeId } : {}) });
+  const limiter = createRedisRateLimiter(state, { failOpen: true, log });
+  const recent = createRedisRecentSet(state, { failOpen: true, log });
+  closers.push(async () => {
+    await bus.close();
+    await presence.close();
+    await limiter.close();
+    await recent.close();
+  });
+  return { bus, presence, limiter, recent };
+}
+
+/** Waits for a connection to be ready, at most `ms`; a node still starts (and reports not ready). */
+async function waitReady(client: Redis, ms: number, log: EngineLog): Promise<void> {
+  if (client.status === 'ready') return;
+  let timer: NodeJS.Timeout | undefined;
+  const ready = new Promise<boolean>((resolve) => {
+    client.once('ready', () => resolve(true));
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const ok = await ready;
+  clearTimeout(timer);
+  if (!ok) log.warn({ ms }, 'redis not reachable at start; continuing, /ready reports it');
+}

@@ -1,0 +1,274 @@
+// The PostgreSQL store: for scale-out, when several nodes share one database (DATABASE_URL).
+// Each `append` is one short transaction (one round trip: store.postgres.append.ts) that locks
+// the rows of the events it touches, takes a block of sequence numbers per event and writes the
+// log and the projections, so any number of processes can append to one event without a gap or
+// a duplicate. Hot statements are named, so each connection plans them once.
+import type { Entry, EventStatus } from '@livecomments/protocol';
+import type pg from 'pg';
+import type { AppendItem, AppendResult, Ban, EventRecord, ModAction, Store, StoredComment } from './store.js';
+import { appendBatch } from './store.postgres.append.js';
+import {
+  type BanRow,
+  banFromRow,
+  type CommentRow,
+  commentFromRow,
+  type EventRow,
+  eventFromRow,
+} from './store.postgres.rows.js';
+import { migrate } from './store.postgres.schema.js';
+
+/** Options of the PostgreSQL store. */
+export interface PostgresStoreOptions {
+  /** Called with errors of idle pooled connections (e.g. the server restarted); they never throw. */
+  onError?: (err: Error) => void;
+}
+
+/** Builds a store over a pool the caller owns (the store does not end it). */
+export function createPostgresStore(pool: pg.Pool, opts: PostgresStoreOptions = {}): PostgresStore {
+  return new PostgresStore(pool, opts);
+}
+
+/** A `Store` on PostgreSQL. */
+export class PostgresStore implements Store {
+  private readonly onIdleError: (err: Error) => void;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    opts: PostgresStoreOptions = {},
+  ) {
+    // An idle client whose server went away emits 'error' on the pool; unhandled, it would end the
+    // process. The next query simply gets a fresh connection.
+    this.onIdleError = opts.onError ?? (() => {});
+    pool.on('error', this.onIdleError);
+  }
+
+  migrate(): Promise<void> {
+    return migrate(this.pool);
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query({ name: 'lc_ping', text: 'SELECT 1' });
+  }
+
+  async createEvent(e: EventRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO events (id, title, status, owner_id, created_at, ended_at, last_seq, settings)
+       VALUES ($1, $2, $3, $4, $5, $6, 0, $7)`,
+      [e.id, e.title, e.status, e.ownerId, e.createdAt, e.endedAt ?? null, JSON.stringify(e.settings)],
+    );
+  }
+
+  async getEvent(id: string): Promise<EventRecord | null> {
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'lc_get_event',
+      text: 'SELECT * FROM events WHERE id = $1',
+      values: [id],
+    });
+    return rows[0] ? eventFromRow(rows[0]) : null;
+  }
+
+  async listEvents(filter: { status?: EventStatus; limit: number }): Promise<EventRecord[]> {
+    const { rows } = filter.status
+      ? await this.pool.query<EventRow>(
+          'SELECT * FROM events WHERE status = $1 ORDER BY created_at DESC, id DESC LIMIT $2',
+          [filter.status, filter.limit],
+        )
+      : await this.pool.query<EventRow>('SELECT * FROM events ORDER BY created_at DESC, id DESC LIMIT $1', [
+          filter.limit,
+        ]);
+    return rows.map(eventFromRow);
+  }
+
+  async append(items: AppendItem[]): Promise<AppendResult[]> {
+    if (items.length === 0) return [];
+    return appendBatch(this.pool, items);
+  }
+
+  async readAfter(eventId: string, after: number, limit: number): Promise<Entry[]> {
+    const { rows } = await this.pool.query<{ data: Entry }>({
+      name: 'lc_read_after',
+      text: 'SELECT data FROM entries WHERE event_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+      values: [eventId, after, limit],
+    });
+    return rows.map((r) => r.data);
+  }
+
+  async readBefore(eventId: string, before: number, limit: number): Promise<Entry[]> {
+    const { rows } = await this.pool.query<{ data: Entry }>(
+      'SELECT data FROM entries WHERE event_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3',
+      [eventId, before, limit],
+    );
+    return rows.map((r) => r.data);
+  }
+
+  async getComment(eventId: string, commentId: string): Promise<StoredComment | null> {
+    const { rows } = await this.pool.query<CommentRow>('SELECT * FROM comments WHERE event_id = $1 AND id = $2', [
+      eventId,
+      commentId,
+    ]);
+    return rows[0] ? commentFromRow(rows[0]) : null;
+  }
+
+  async findByClientId(eventId: string, userId: string, clientId: string): Promise<StoredComment | null> {
+    const { rows } = await this.pool.query<CommentRow>({
+      name: 'lc_find_client',
+      text: 'SELECT * FROM comments WHERE event_id = $1 AND user_id = $2 AND client_id = $3',
+      values: [eventId, userId, clientId],
+    });
+    return rows[0] ? commentFromRow(rows[0]) : null;
+  }
+
+  async holdComment(held: StoredComment): Promise<StoredComment> {
+    const c = held.comment;
+    return this.transaction(async (client) => {
+      // The event row lock orders this against appends of the same client id (see appendBatch).
+      await client.query('SELECT 1 FROM events WHERE id = $1 FOR NO KEY UPDATE', [c.eventId]);
+      if (held.clientId !== undefined) {
+        const { rows } = await client.query<CommentRow>(
+          'SELECT * FROM comments WHERE event_id = $1 AND user_id = $2 AND client_id = $3',
+          [c.eventId, c.user.id, held.clientId],
+        );
+        if (rows[0]) return commentFromRow(rows[0]);
+      }
+      const { rows } = await client.query<CommentRow>(
+        `INSERT INTO comments (event_id, id, seq, user_id, user_name, text, created_at, parent_id, status, client_id, scores, reasons)
+         VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, 'held', $8, $9, $10)
+         ON CONFLICT (event_id, id) DO NOTHING RETURNING *`,
+        [
+          c.eventId,
+          c.id,
+          c.user.id,
+          c.user.name,
+          c.text,
+          c.createdAt,
+          c.parentId ?? null,
+          held.clientId ?? null,
+          held.scores ? JSON.stringify(held.scores) : null,
+          held.reasons ? JSON.stringify(held.reasons) : null,
+        ],
+      );
+      if (rows[0]) return commentFromRow(rows[0]);
+      const again = await client.query<CommentRow>('SELECT * FROM comments WHERE event_id = $1 AND id = $2', [
+        c.eventId,
+        c.id,
+      ]);
+      return commentFromRow(again.rows[0]!);
+    });
+  }
+
+  async listHeld(eventId: string, limit: number): Promise<StoredComment[]> {
+    const { rows } = await this.pool.query<CommentRow>(
+      `SELECT * FROM comments WHERE event_id = $1 AND status = 'held' ORDER BY held_order LIMIT $2`,
+      [eventId, limit],
+    );
+    return rows.map(commentFromRow);
+  }
+
+  async rejectHeld(eventId: string, commentId: string): Promise<boolean> {
+    const res = await this.pool.query(
+      `UPDATE comments SET status = 'rejected' WHERE event_id = $1 AND id = $2 AND status = 'held'`,
+      [eventId, commentId],
+    );
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  async getBan(eventId: string, userId: string): Promise<Ban | null> {
+    const { rows } = await this.pool.query<BanRow>({
+      name: 'lc_get_ban',
+      text: 'SELECT * FROM bans WHERE event_id = $1 AND user_id = $2',
+      values: [eventId, userId],
+    });
+    return rows[0] ? banFromRow(rows[0]) : null;
+  }
+
+  async listBans(eventId: string): Promise<Ban[]> {
+    const { rows } = await this.pool.query<BanRow>(
+      'SELECT * FROM bans WHERE event_id = $1 ORDER BY created_at DESC, user_id',
+      [eventId],
+    );
+    return rows.map(banFromRow);
+  }
+
+  async putBan(ban: Ban): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO bans (event_id, user_id, until, reason, by_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (event_id, user_id) DO UPDATE
+       SET until = excluded.until, reason = excluded.reason, by_id = excluded.by_id, created_at = excluded.created_at`,
+      [ban.eventId, ban.userId, ban.until, ban.reason ?? null, ban.by, ban.createdAt],
+    );
+  }
+
+  async removeBan(eventId: string, userId: string): Promise<boolean> {
+    const res = await this.pool.query('DELETE FROM bans WHERE event_id = $1 AND user_id = $2', [eventId, userId]);
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  async addModAction(a: ModAction): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO mod_actions (event_id, action, actor_id, at, target_id, reason, text, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        a.eventId,
+        a.action,
+        a.actorId,
+        a.at,
+        a.targetId ?? null,
+        a.reason ?? null,
+        a.text ?? null,
+        a.details ? JSON.stringify(a.details) : null,
+      ],
+    );
+  }
+
+  async listModActions(eventId: string, limit: number): Promise<ModAction[]> {
+    const { rows } = await this.pool.query<ModActionRow>(
+      'SELECT * FROM mod_actions WHERE event_id = $1 ORDER BY id DESC LIMIT $2',
+      [eventId, limit],
+    );
+    return rows.map(modActionFromRow);
+  }
+
+  async close(): Promise<void> {
+    this.pool.off('error', this.onIdleError);
+  }
+
+  /** Runs `fn` in a transaction on one pooled connection; rolls back on any error. */
+  private async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const out = await fn(client);
+      await client.query('COMMIT');
+      return out;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw err;
+    } finally {
+      // A connection that could not even roll back is dropped rather than reused.
+      client.release(broken);
+    }
+  }
+}
+
+interface ModActionRow {
+  event_id: string;
+  action: ModAction['action'];
+  actor_id: string;
+  at: string;
+  target_id: string | null;
+  reason: string | null;
+  text: string | null;
+  details: Record<string, unknown> | null;
+}
+
+function modActionFromRow(r: ModActionRow): ModAction {
+  const a: ModAction = { eventId: r.event_id, action: r.action, actorId: r.actor_id, at: Number(r.at) };
+  if (r.target_id !== null) a.targetId = r.target_id;
+  if (r.reason !== null) a.reason = r.reason;
+  if (r.text !== null) a.text = r.text;
+  if (r.details !== null) a.details = r.details;
+  return a;
+}

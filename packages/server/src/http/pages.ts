@@ -1,0 +1,82 @@
+// The web pages (web/): the three HTML routes and the bundled assets, read from web/dist/public
+// (built by `npm run build`). Streams files from disk with fastify's own reply; no extra plugin.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Services } from '../node.js';
+
+/** Where `web/build.mjs` puts the pages: `<repo>/web/dist/public` (this file is in packages/server/dist/src/http). */
+export const WEB_DIR = fileURLToPath(new URL('../../../../../web/dist/public/', import.meta.url));
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+/**
+ * The pages' Content-Security-Policy: own scripts and styles only, so even a rendering mistake
+ * could not run a script smuggled into a comment.
+ */
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/** `/`, `/e/:eventId`, `/e/:eventId/mod` and `/assets/*`. */
+export function pageRoutes(app: FastifyInstance, _s: Services, dir: string = WEB_DIR): void {
+  app.get('/', function home(_request, reply) {
+    return sendFile(reply, dir, 'index.html');
+  });
+  app.get('/e/:eventId', function viewerPage(_request, reply) {
+    return sendFile(reply, dir, 'event.html');
+  });
+  app.get('/e/:eventId/mod', function moderatorPage(_request, reply) {
+    return sendFile(reply, dir, 'mod.html');
+  });
+  app.get('/assets/*', function asset(request, reply) {
+    const rel = (request.params as { '*': string })['*'];
+    return sendFile(reply, dir, join('assets', rel));
+  });
+}
+
+/** Streams one file of `dir`, with an ETag; 404 for anything outside it or missing. */
+async function sendFile(reply: FastifyReply, dir: string, rel: string): Promise<FastifyReply> {
+  const path = normalize(join(dir, rel));
+  if (!path.startsWith(normalize(dir + sep)) || rel.includes('\0')) return notFound(reply);
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(path);
+    if (!info.isFile()) return notFound(reply);
+  } catch {
+    if (rel.endsWith('.html')) {
+      return reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send('The web pages are not built yet: run `npm run build`.');
+    }
+    return notFound(reply);
+  }
+  const etag = `"${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}"`;
+  reply.header('etag', etag);
+  // Names are not hashed: revalidate each time (a 304 is cheap).
+  reply.header('cache-control', 'no-cache');
+  reply.header('x-content-type-options', 'nosniff');
+  if (rel.endsWith('.html')) {
+    reply.header('content-security-policy', CSP);
+    reply.header('referrer-policy', 'same-origin');
+  }
+  if (reply.request.headers['if-none-match'] === etag) return reply.code(304).send();
+  reply.type(TYPES[extname(path)] ?? 'application/octet-stream');
+  reply.header('content-length', info.size);
+  return reply.send(createReadStream(path));
+}
+
+function notFound(reply: FastifyReply): FastifyReply {
+  return reply.code(404).send({ error: { code: 'not_found', message: 'No such page' } });
+}

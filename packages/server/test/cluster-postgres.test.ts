@@ -1,0 +1,67 @@
+// PostgreSQL down (a private cluster stopped and started again): posts get 503 `unavailable`
+// and nothing is acknowledged, /ready names the store, viewers stay connected, and everything
+// resumes when the database is back.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { api, type Cluster, createEvent, post, postRetrying, readLog, signIn, startCluster } from './cluster.js';
+import { type PrivateServer, startPrivatePostgres } from './private-services.js';
+import { TEST_REDIS_URL } from './services.js';
+import { openViewer, range, type Transport } from './viewers.js';
+import { waitFor } from './wait.js';
+
+let postgres: PrivateServer;
+let cluster: Cluster;
+
+before(async () => {
+  postgres = await startPrivatePostgres();
+  cluster = await startCluster({ nodes: 3, redisUrl: TEST_REDIS_URL, databaseUrl: postgres.url });
+});
+after(async () => {
+  await cluster?.stop();
+  await postgres?.destroy();
+});
+
+test('PostgreSQL down: 503 for posts, /ready names the store, viewers stay, all resumes', async () => {
+  const urls = cluster.urls;
+  const poster = await signIn(urls[0]!, 'poster');
+  const eventId = await createEvent(urls[0]!, poster);
+  const transports: Transport[] = ['ws', 'sse', 'poll'];
+  const viewers = transports.flatMap((t) => [0, 1, 2].map((start) => openViewer(t, urls, eventId, { start })));
+  try {
+    for (let i = 0; i < 10; i++) await postRetrying(urls, i, poster, eventId, `c ${i}`, `c-${i}`);
+    await waitFor(() => viewers.every((v) => v.last() >= 10), 'delivery before the outage');
+
+    await postgres.stop();
+    for (let i = 0; i < 3; i++) {
+      const res = await post(urls[i]!, poster, eventId, 'into the void', `void-${i}`);
+      assert.equal(res.status, 503, `node ${i} answers 503`);
+      assert.equal(res.code, 'unavailable');
+      const ready = await api<{ checks: Record<string, string> }>(urls[i]!, 'GET', '/ready');
+      assert.equal(ready.status, 503);
+      assert.notEqual(ready.body.checks.store, 'ok');
+      assert.equal(ready.body.checks.bus, 'ok');
+    }
+
+    await postgres.start();
+    await waitFor(async () => (await fetch(`${urls[0]}/ready`)).ok, '/ready after PostgreSQL is back', 15_000);
+    for (let i = 10; i < 20; i++) await postRetrying(urls, i, poster, eventId, `c ${i}`, `c-${i}`);
+
+    const log = await readLog(urls[1]!, eventId);
+    assert.deepEqual(
+      log.map((e) => e.seq),
+      range(20),
+    );
+    assert.ok(
+      log.every((e) => e.type === 'comment' && e.comment.text !== 'into the void'),
+      'a refused post left nothing behind',
+    );
+    await waitFor(() => viewers.every((v) => v.last() >= 20), 'every viewer to follow on', 20_000);
+    for (const v of viewers) {
+      assert.deepEqual(v.anomalies, [], `${v.transport} viewer`);
+      assert.deepEqual(v.seqs, range(20), `${v.transport} viewer`);
+      if (v.transport !== 'poll') assert.equal(v.connects, 1, `${v.transport} viewer stayed connected`);
+    }
+  } finally {
+    for (const v of viewers) v.close();
+  }
+});

@@ -1,0 +1,179 @@
+// Private Redis and PostgreSQL servers for the tests that stop or restart them: started on free
+// ports in a temporary folder, stopped and removed after. The machine's shared services are
+// never touched. As root, PostgreSQL runs as the `postgres` user (it refuses root).
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { waitFor } from './wait.js';
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+const children = new Set<ChildProcess>();
+// A test that fails half way must not leave servers behind.
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** Spawns a child that is killed when the test process exits. */
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+async function stopChild(child: ChildProcess | null, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  await exited;
+}
+
+/** A server the test can stop and start again on the same port. */
+export interface PrivateServer {
+  port: number;
+  url: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Stops it and removes its folder. */
+  destroy(): Promise<void>;
+}
+
+/** Starts a private redis-server that keeps nothing on disk. */
+export async function startPrivateRedis(): Promise<PrivateServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'lc-redis-'));
+  let child: ChildProcess | null = null;
+  const url = `redis://127.0.0.1:${port}`;
+  const server: PrivateServer = {
+    port,
+    url,
+    async start() {
+      const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+      child = track(spawn('redis-server', args, { stdio: 'ignore' }));
+      await waitFor(() => redisPing(port), `private redis on ${port}`, 10_000, 20);
+    },
+    async stop() {
+      await stopChild(child, 'SIGKILL');
+      child = null;
+    },
+    async destroy() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await server.start();
+  return server;
+}
+
+/** True when a Redis answers PING on the port. */
+async function redisPing(port: number): Promise<boolean> {
+  const { Socket } = await import('node:net');
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('data', (d) => done(d.toString().startsWith('+PONG')));
+    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+  });
+}
+
+/** The folder of PostgreSQL's server programs (initdb, postgres). */
+function postgresBin(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
+  if (!versions[0]) throw new Error(`no PostgreSQL under ${root}`);
+  return join(root, versions[0], 'bin');
+}
+
+/** Runs a PostgreSQL program as the postgres user when we are root. */
+function asPostgres(program: string, args: string[]): [string, string[]] {
+  if (process.getuid?.() !== 0) return [program, args];
+  return ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', program, ...args]];
+}
+
+/** Starts a private PostgreSQL cluster (trust auth, user postgres, database postgres). */
+export async function startPrivatePostgres(): Promise<PrivateServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'lc-pg-'));
+  const data = join(dir, 'data');
+  const bin = postgresBin();
+  if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), -1);
+  const [initdb, initArgs] = asPostgres(join(bin, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-N',
+    '-E',
+    'UTF8',
+  ]);
+  execFileSync(initdb, initArgs, { stdio: 'ignore' });
+  let child: ChildProcess | null = null;
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const server: PrivateServer = {
+    port,
+    url,
+    async start() {
+      const [cmd, args] = asPostgres(join(bin, 'postgres'), [
+        '-D',
+        data,
+        '-p',
+        String(port),
+        '-k',
+        dir,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'fsync=off',
+        '-c',
+        'max_connections=100',
+      ]);
+      child = track(spawn(cmd, args, { stdio: 'ignore' }));
+      await waitFor(() => pgPing(url), `private postgres on ${port}`, 20_000, 50);
+    },
+    async stop() {
+      // Fast shutdown: ends the sessions and stops at once, as an outage looks to clients.
+      await stopChild(child, 'SIGINT');
+      child = null;
+    },
+    async destroy() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await server.start();
+  return server;
+}
+
+/** True when PostgreSQL accepts a query at the url. */
+async function pgPing(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

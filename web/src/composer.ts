@@ -1,0 +1,217 @@
+import type { LiveComments, PendingPost, PostResult } from '@livecomments/client';
+import type { LiveEvent } from '@livecomments/protocol';
+import { byId, clock, codePoints } from './dom.js';
+import { forgetIdentity, type Identity, lastName, signIn } from './identity.js';
+import { Notice } from './notice.js';
+
+/** What the post box needs from its page. */
+export interface ComposerOptions {
+  client: LiveComments;
+  identity: () => Identity | undefined;
+  onIdentity: (identity: Identity | undefined) => void;
+}
+
+/** Messages for refusals, by error code. */
+const REFUSED: Record<string, string> = {
+  rejected: 'Your comment was not published: it breaks this chat’s rules.',
+  too_large: 'That comment is too long.',
+  invalid_request: 'That comment cannot be posted.',
+  event_ended: 'This event has ended. Comments are closed.',
+  forbidden: 'You cannot comment here.',
+  network: 'Could not reach the server. Check your connection and try again.',
+  unavailable: 'The server is busy. Please try again in a moment.',
+};
+
+/**
+ * The post box: join form (gets a development token for a typed name), text area with a
+ * character counter, Enter to send, and clear feedback for rate limits, slow mode, review,
+ * bans and the end of the event.
+ */
+export class Composer {
+  readonly #o: ComposerOptions;
+  readonly #notice = new Notice(byId('notice'));
+  readonly #join = byId<HTMLFormElement>('join');
+  readonly #form = byId<HTMLFormElement>('compose');
+  readonly #text = byId<HTMLTextAreaElement>('text');
+  readonly #send = byId<HTMLButtonElement>('send');
+  readonly #counter = byId('counter');
+  #max = 500;
+  #slowModeMs = 0;
+  #cooldownUntil = 0;
+  #blockedUntil = 0;
+  #unblockTimer: ReturnType<typeof setTimeout> | undefined;
+  #closedReason: string | undefined;
+
+  constructor(options: ComposerOptions) {
+    this.#o = options;
+    byId<HTMLInputElement>('join-name').value = lastName();
+    this.#join.addEventListener('submit', (ev) => void this.#onJoin(ev));
+    this.#form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      this.#submit();
+    });
+    this.#text.addEventListener('keydown', this.#onKey);
+    this.#text.addEventListener('input', () => this.#refresh());
+    this.#showForms();
+    this.#refresh();
+  }
+
+  /** Follows the event's settings and state. */
+  setEvent(event: LiveEvent): void {
+    this.#max = event.settings.maxCommentChars || 500;
+    this.#slowModeMs = event.settings.slowModeMs || 0;
+    if (event.status === 'ended') this.disable(REFUSED.event_ended ?? '');
+    this.#refresh();
+  }
+
+  /** Shows that the user is banned (`until` null: for good) and blocks posting. */
+  banned(until: number | null): void {
+    this.#blockedUntil = until ?? Number.POSITIVE_INFINITY;
+    clearTimeout(this.#unblockTimer);
+    if (until === null) {
+      this.#notice.show('bad', 'You have been banned from this chat.');
+    } else {
+      this.#notice.show('bad', `You are timed out until ${clock(until)}.`, until - Date.now());
+      this.#unblockTimer = setTimeout(() => {
+        this.#blockedUntil = 0;
+        this.#refresh();
+      }, until - Date.now());
+    }
+    this.#refresh();
+  }
+
+  /** A ban or time-out of the user was lifted: posting works again. */
+  unbanned(): void {
+    if (this.#blockedUntil === 0) return;
+    this.#blockedUntil = 0;
+    clearTimeout(this.#unblockTimer);
+    this.#notice.clear();
+    this.#refresh();
+  }
+
+  /** The server no longer accepts the stored sign-in: forget it and offer the join form. */
+  signedOut(): void {
+    forgetIdentity();
+    this.#o.onIdentity(undefined);
+    this.#showForms();
+    this.#notice.show('warn', 'Your sign-in has expired. Please join again.');
+  }
+
+  /** Closes the post box for good with `reason`. */
+  disable(reason: string): void {
+    this.#closedReason = reason;
+    this.#notice.show('info', reason);
+    this.#refresh();
+  }
+
+  /** Reacts to the server's answer to a post. */
+  settled(post: PendingPost, result: PostResult): void {
+    if (result.status !== 'refused') {
+      if (result.status === 'held')
+        this.#notice.show('info', 'Thanks! Your comment is waiting for a moderator’s review.', 8000);
+      this.#startCooldown(this.#slowModeMs);
+      return;
+    }
+    // Give the text back so nothing typed is lost.
+    if (!this.#text.value) this.#text.value = post.text;
+    const wait = result.retryAfterMs ?? 0;
+    switch (result.code) {
+      case 'slow_mode':
+        this.#startCooldown(wait, (s) => `Slow mode is on: you can post again in ${s} s.`);
+        break;
+      case 'rate_limited':
+        this.#startCooldown(wait || 5000, (s) => `You are commenting too fast. Try again in ${s} s.`);
+        break;
+      case 'banned':
+        this.banned(typeof result.error.until === 'number' ? result.error.until : null);
+        break;
+      case 'unauthenticated':
+        this.signedOut();
+        break;
+      case 'event_ended':
+        this.disable(REFUSED.event_ended ?? '');
+        break;
+      default:
+        this.#notice.show('bad', REFUSED[result.code] ?? result.error.message ?? 'Your comment was not published.');
+    }
+    this.#refresh();
+  }
+
+  async #onJoin(ev: SubmitEvent): Promise<void> {
+    ev.preventDefault();
+    const input = byId<HTMLInputElement>('join-name');
+    const name = input.value.trim();
+    if (!name) {
+      input.focus();
+      return;
+    }
+    try {
+      const identity = await signIn(name);
+      this.#o.onIdentity(identity);
+      this.#notice.clear();
+      this.#showForms();
+      this.#text.focus();
+    } catch (err) {
+      this.#notice.show('bad', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  #submit(): void {
+    const text = this.#text.value.trim();
+    if (!text || !this.#canSend(text)) return;
+    this.#text.value = '';
+    this.#refresh();
+    void this.#o.client.post(text);
+  }
+
+  #onKey = (ev: KeyboardEvent): void => {
+    if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
+      ev.preventDefault();
+      this.#submit();
+    }
+  };
+
+  /** Blocks sending for `ms`, with a countdown when there is a message for it. */
+  #startCooldown(ms: number, message?: (s: number) => string): void {
+    if (ms <= 0) return;
+    this.#cooldownUntil = Date.now() + ms;
+    const done = () => {
+      this.#cooldownUntil = 0;
+      this.#refresh();
+    };
+    this.#notice.show('warn', message ?? ((s) => `Slow mode: you can post again in ${s} s.`), ms, done);
+    this.#refresh();
+  }
+
+  #canSend(text: string): boolean {
+    const n = codePoints(text);
+    return (
+      n > 0 &&
+      n <= this.#max &&
+      !this.#closedReason &&
+      Date.now() >= this.#cooldownUntil &&
+      Date.now() >= this.#blockedUntil &&
+      this.#o.identity() !== undefined
+    );
+  }
+
+  /** Updates the counter, the send button and the text area's height. */
+  #refresh(): void {
+    const n = codePoints(this.#text.value);
+    this.#counter.textContent = `${n}/${this.#max}`;
+    this.#counter.dataset.tone = n > this.#max ? 'bad' : n > this.#max * 0.9 ? 'warn' : '';
+    this.#send.disabled = !this.#canSend(this.#text.value.trim());
+    const blocked = Boolean(this.#closedReason) || Date.now() < this.#blockedUntil;
+    this.#text.disabled = blocked;
+    this.#text.placeholder = blocked ? 'Commenting is closed' : 'Say something…';
+    this.#text.style.height = 'auto';
+    this.#text.style.height = `${Math.min(this.#text.scrollHeight + 2, 140)}px`;
+  }
+
+  #showForms(): void {
+    const identity = this.#o.identity();
+    this.#join.hidden = identity !== undefined;
+    this.#form.hidden = identity === undefined;
+    byId('as').textContent = identity ? `Commenting as ${identity.user.name}` : '';
+  }
+}

@@ -1,0 +1,275 @@
+/** `/e/:eventId/mod`: the moderator console. */
+import { ApiError, connect, type LiveComments, LiveCommentsApi, type TransportName } from '@livecomments/client';
+import type { Comment, LiveEvent } from '@livecomments/protocol';
+import { CommentList } from './comment-list.js';
+import { byId, h } from './dom.js';
+import { type Identity, lastName, loadIdentity, signIn } from './identity.js';
+import { eventIdFromPath, showConnection, transportFromQuery } from './page.js';
+import { ReviewQueue } from './review-queue.js';
+
+const eventId = eventIdFromPath();
+const TIMEOUT_MS = 5 * 60 * 1000;
+const COUNTERS_EVERY_MS = 3000;
+
+let identity: Identity | undefined;
+const api = new LiveCommentsApi({ token: () => identity?.token });
+byId<HTMLAnchorElement>('viewlink').href = `/e/${encodeURIComponent(eventId)}`;
+
+void start();
+
+/** Picks who moderates (the owner's sign-in, else a moderator's), or asks. */
+async function start(): Promise<void> {
+  let event: LiveEvent;
+  try {
+    event = await api.getEvent(eventId);
+  } catch (err) {
+    byId('title').textContent =
+      err instanceof ApiError && err.status === 404 ? 'Event not found' : 'Server unreachable';
+    return;
+  }
+  showEvent(event);
+  const viewer = loadIdentity('viewer');
+  identity = viewer && viewer.user.id === event.ownerId ? viewer : (loadIdentity('moderator') ?? undefined);
+  if (!identity || !(await canModerate())) return showGate();
+  openConsole();
+}
+
+/** Whether the current identity may read the review queue. */
+async function canModerate(): Promise<boolean> {
+  try {
+    await api.reviewQueue(eventId);
+    return true;
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return false;
+    return true;
+  }
+}
+
+/** Asks for a name and gets a moderator's development token. */
+function showGate(): void {
+  byId('gate').hidden = false;
+  byId('conn').hidden = true;
+  byId('console').hidden = true;
+  const input = byId<HTMLInputElement>('gate-name');
+  input.value = lastName();
+  input.focus();
+  byId('gate-form').onsubmit = async (ev) => {
+    ev.preventDefault();
+    byId('gate-error').textContent = '';
+    try {
+      identity = await signIn(input.value.trim() || 'moderator', 'moderator');
+      if (!(await canModerate())) throw new Error('This sign-in may not moderate this event.');
+      byId('gate').hidden = true;
+      openConsole();
+    } catch (err) {
+      byId('gate-error').textContent = err instanceof Error ? err.message : String(err);
+    }
+  };
+}
+
+/** Shows the console and goes live. */
+function openConsole(): void {
+  byId('console').hidden = false;
+  byId('conn').hidden = false;
+  const client = connect(eventId, { token: () => identity?.token, history: 100, transport: transportFromQuery() });
+  const list = new CommentList({
+    list: byId('comments'),
+    me: () => identity?.user,
+    actions: (comment) => commentActions(comment),
+    emptyText: 'Comments appear here as they are published.',
+  });
+  const queue = new ReviewQueue(byId('queue'), api, eventId, toast, (n) => {
+    byId('c-held').textContent = String(n);
+  });
+  const counters = new Counters();
+
+  client.on('comment', (comment) => {
+    list.add(comment);
+    counters.comment(comment);
+  });
+  client.on('delete', (id) => list.remove(id));
+  client.on('ban', (ban) => list.removeUser(ban.userId));
+  client.on('reset', () => list.clear());
+  client.on('event', showEvent);
+  client.on('presence', (n) => {
+    byId('c-viewers').textContent = n.toLocaleString();
+  });
+  client.on('state', (state, transport: TransportName | null) => showConnection(byId('conn'), state, transport));
+  wireSettings(client);
+
+  const refresh = async () => {
+    await queue.refresh();
+    counters.render();
+    await counters.loadRefusals();
+  };
+  void refresh();
+  setInterval(refresh, COUNTERS_EVERY_MS);
+  window.addEventListener('pagehide', () => client.close());
+  // Coming back through the back/forward cache: the connection was closed on the way out.
+  window.addEventListener('pageshow', (ev) => {
+    if (ev.persisted) location.reload();
+  });
+}
+
+/** Delete / time out / ban buttons under a comment. */
+function commentActions(comment: Comment): Node {
+  const who = comment.user.name;
+  return h(
+    'div',
+    { class: 'actions' },
+    h(
+      'button',
+      {
+        class: 'btn tiny danger',
+        type: 'button',
+        onclick: () => act(() => api.deleteComment(eventId, comment.id), 'Comment deleted'),
+      },
+      'Delete',
+    ),
+    h(
+      'button',
+      {
+        class: 'btn tiny',
+        title: 'Time out for 5 minutes',
+        type: 'button',
+        onclick: () =>
+          act(
+            () => api.ban(eventId, { userId: comment.user.id, durationMs: TIMEOUT_MS, reason: 'timeout' }),
+            `${who} timed out for 5 minutes`,
+          ),
+      },
+      'Time out',
+    ),
+    h(
+      'button',
+      {
+        class: 'btn tiny danger',
+        type: 'button',
+        'aria-label': `Ban ${who}`,
+        onclick: () =>
+          act(() => api.ban(eventId, { userId: comment.user.id, reason: 'banned from console' }), `${who} banned`),
+      },
+      'Ban',
+    ),
+  );
+}
+
+/** Runs a moderator action and reports how it went. */
+async function act(run: () => Promise<unknown>, done: string): Promise<void> {
+  try {
+    await run();
+    toast(done);
+  } catch (err) {
+    toast(err instanceof Error ? `Failed: ${err.message}` : 'Failed');
+  }
+}
+
+/** Slow mode, blocked terms, links and the end button. */
+function wireSettings(client: LiveComments): void {
+  const slow = byId<HTMLInputElement>('slow');
+  const slowMs = byId<HTMLSelectElement>('slow-ms');
+  const setSlow = () =>
+    act(
+      () => api.updateSettings(eventId, { slowModeMs: slow.checked ? Number(slowMs.value) : 0 }),
+      slow.checked ? `Slow mode on: ${Number(slowMs.value) / 1000} s` : 'Slow mode off',
+    );
+  slow.addEventListener('change', setSlow);
+  slowMs.addEventListener('change', () => slow.checked && setSlow());
+  byId('save-terms').addEventListener('click', async () => {
+    const terms = byId<HTMLTextAreaElement>('terms')
+      .value.split('\n')
+      .map((t) => t.trim())
+      .filter(Boolean);
+    await act(() => api.updateSettings(eventId, { blockedTerms: terms }), `Saved ${terms.length} blocked term(s)`);
+    byId('terms').dataset.dirty = '';
+  });
+  byId('terms').addEventListener('input', () => {
+    byId('terms').dataset.dirty = '1';
+  });
+  const links = byId<HTMLInputElement>('links');
+  links.addEventListener('change', () =>
+    act(
+      () => api.updateSettings(eventId, { linksAllowed: links.checked }),
+      links.checked ? 'Links allowed' : 'Links blocked',
+    ),
+  );
+  byId('end').addEventListener('click', () => {
+    if (confirm('End this event? Viewers can still read, but no one can comment any more.'))
+      void act(() => api.endEvent(eventId), 'Event ended');
+  });
+  if (client.event) showEvent(client.event);
+}
+
+/** Shows the event's title, status and settings in the header and controls. */
+function showEvent(event: LiveEvent): void {
+  document.title = `Moderate: ${event.title} · livecomments`;
+  byId('title').textContent = event.title;
+  const status = byId('status');
+  status.textContent = event.status === 'live' ? 'LIVE' : 'Ended';
+  status.className = `pill ${event.status}`;
+  const s = event.settings;
+  byId<HTMLInputElement>('slow').checked = s.slowModeMs > 0;
+  if (s.slowModeMs > 0) {
+    const select = byId<HTMLSelectElement>('slow-ms');
+    if (![...select.options].some((o) => o.value === String(s.slowModeMs)))
+      select.append(h('option', { value: String(s.slowModeMs) }, `${s.slowModeMs / 1000} seconds`));
+    select.value = String(s.slowModeMs);
+  }
+  const terms = byId<HTMLTextAreaElement>('terms');
+  if (!terms.dataset.dirty && document.activeElement !== terms) terms.value = (s.blockedTerms ?? []).join('\n');
+  byId<HTMLInputElement>('links').checked = Boolean(s.linksAllowed);
+  byId<HTMLButtonElement>('end').disabled = event.status !== 'live';
+}
+
+/** Comments per minute from the log, refusals by reason from the moderation log. */
+class Counters {
+  #times: number[] = [];
+  #total = 0;
+
+  comment(comment: Comment): void {
+    this.#total++;
+    this.#times.push(comment.createdAt);
+    this.render();
+  }
+
+  render(): void {
+    const since = Date.now() - 60_000;
+    this.#times = this.#times.filter((t) => t >= since);
+    byId('c-rate').textContent = String(this.#times.length);
+    byId('c-total').textContent = `${this.#total.toLocaleString()} in all`;
+  }
+
+  async loadRefusals(): Promise<void> {
+    let items: Awaited<ReturnType<LiveCommentsApi['moderationLog']>>;
+    try {
+      items = await api.moderationLog(eventId);
+    } catch {
+      return;
+    }
+    const byReason = new Map<string, number>();
+    for (const item of items) {
+      if (item.action !== 'block' && item.action !== 'reject') continue;
+      const reason = item.action === 'reject' ? 'moderator' : (item.reason ?? 'rules');
+      for (const r of reason.split(/[,\s]+/).filter(Boolean)) byReason.set(r, (byReason.get(r) ?? 0) + 1);
+    }
+    const total = items.filter((i) => i.action === 'block' || i.action === 'reject').length;
+    byId('c-refused').textContent = String(total);
+    byId('c-reasons').textContent =
+      [...byReason.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([r, n]) => `${r.replaceAll('_', ' ')} ${n}`)
+        .join(' · ') || 'none yet';
+  }
+}
+
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+/** A short confirmation at the bottom of the screen. */
+function toast(message: string): void {
+  const el = byId('toast');
+  el.textContent = message;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => {
+    el.hidden = true;
+  }, 2500);
+}

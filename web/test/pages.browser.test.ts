@@ -1,0 +1,323 @@
+// The pages in a real browser (Debian's Chromium via playwright-core) against a real server.
+// One browser for the whole file; each test opens its own contexts and saves a screenshot.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import {
+  api,
+  commentSeqs,
+  commentTexts,
+  createEvent,
+  launchBrowser,
+  openPage,
+  shot,
+  signUp,
+  startProxy,
+  startServer,
+  type TestServer,
+  type TestUser,
+} from './harness.js';
+
+describe('web pages in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let alice: TestUser;
+  let bob: TestUser;
+
+  before(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    alice = await signUp(server.url, 'Alice');
+    bob = await signUp(server.url, 'Bob');
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('home: start an event, land on its page', async () => {
+    const { page, context } = await openPage(browser, `${server.url}/`);
+    try {
+      await page.fill('#name', 'Dana');
+      await page.fill('#title', 'Launch party');
+      await page.click('button[type=submit]');
+      await page.waitForURL(/\/e\/[^/]+$/);
+      await page.locator('#title', { hasText: 'Launch party' }).waitFor();
+      await page.locator('#conn[data-state="live"]').waitFor();
+      assert.equal(await page.locator('#modlink').isVisible(), true, 'the owner is offered the console');
+      await page.goto(`${server.url}/`);
+      await page.locator('.event-row', { hasText: 'Launch party' }).waitFor();
+      await shot(page, 'home');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('two pages on one event see each other within a second', async () => {
+    const event = await createEvent(server.url, alice, 'Match day');
+    const url = `${server.url}/e/${event.id}`;
+    const a = await openPage(browser, url, alice);
+    const b = await openPage(browser, url);
+    try {
+      // Bob joins through the page's own form.
+      await b.page.fill('#join-name', 'Bob');
+      await b.page.click('#join button');
+      await b.page.locator('#compose').waitFor();
+      await Promise.all([a, b].map((p) => p.page.locator('#conn[data-state="live"]').waitFor()));
+
+      await a.page.fill('#text', 'Kick-off! Who is watching?');
+      const sent = Date.now();
+      await a.page.press('#text', 'Enter');
+      await b.page.locator('#comments .text', { hasText: 'Kick-off! Who is watching?' }).waitFor({ timeout: 1000 });
+      const latency = Date.now() - sent;
+      assert.ok(latency < 1000, `seen after ${latency} ms`);
+
+      await b.page.fill('#text', 'Me, from the couch');
+      await b.page.press('#text', 'Enter');
+      await a.page.locator('#comments .text', { hasText: 'Me, from the couch' }).waitFor({ timeout: 1000 });
+      await a.page.locator('#viewers', { hasText: '2 watching' }).waitFor();
+      assert.deepEqual(await commentTexts(a.page), await commentTexts(b.page));
+      assert.equal(await a.page.locator('#counter').textContent(), '0/500');
+      await shot(a.page, 'chat-two-pages');
+      assert.deepEqual([...a.errors, ...b.errors], []);
+    } finally {
+      await a.context.close();
+      await b.context.close();
+    }
+  });
+
+  test('scrolled up: the list stays put and counts new comments on a button', async () => {
+    const event = await createEvent(server.url, alice, 'Busy chat');
+    // A trusted publisher: no per-user rate limit for the warm-up burst.
+    const bot = await signUp(server.url, 'Stage bot', 'service');
+    const post = (text: string) =>
+      api(server.url, bot, 'POST', `/v1/events/${event.id}/comments`, { text, clientId: text });
+    for (let i = 1; i <= 20; i++) await post(`warm-up comment number ${i}`);
+    const b = await openPage(browser, `${server.url}/e/${event.id}`, bob, { width: 900, height: 600 });
+    try {
+      await b.page.locator('#comments .text', { hasText: 'warm-up comment number 20' }).waitFor();
+      await b.page.locator('#comments').evaluate((el) => el.scrollTo({ top: 0 }));
+      for (let i = 1; i <= 3; i++) await post(`while reading ${i}`);
+      await b.page.locator('#newer', { hasText: '3 new comments' }).waitFor();
+      assert.equal(
+        await b.page.locator('#comments').evaluate((el) => el.scrollTop),
+        0,
+        'the reader stays where they are',
+      );
+      await shot(b.page, 'new-comments-button');
+      await b.page.click('#newer');
+      await b.page.locator('#newer').waitFor({ state: 'hidden' });
+      await b.page.waitForFunction(() => {
+        const el = document.getElementById('comments')!;
+        return el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+      });
+    } finally {
+      await b.context.close();
+    }
+  });
+
+  test('a sign-in the server no longer knows: the page reads on and offers to join again', async () => {
+    const event = await createEvent(server.url, alice, 'Old tokens');
+    await api(server.url, alice, 'POST', `/v1/events/${event.id}/comments`, { text: 'still readable', clientId: 'r1' });
+    const stale = { token: 'stale.token.value', user: { id: 'u_gone', name: 'Ghost' } };
+    const p = await openPage(browser, `${server.url}/e/${event.id}`, stale);
+    try {
+      await p.page.locator('#conn[data-state="live"]').waitFor();
+      await p.page.locator('#comments .text', { hasText: 'still readable' }).waitFor();
+      await p.page.locator('#join').waitFor();
+      await p.page.locator('#notice', { hasText: 'join again' }).waitFor();
+    } finally {
+      await p.context.close();
+    }
+  });
+
+  test('a <script> / <img onerror> payload is shown as text and nothing runs', async () => {
+    const event = await createEvent(server.url, alice, 'Safety check');
+    const url = `${server.url}/e/${event.id}`;
+    const a = await openPage(browser, url, bob);
+    const b = await openPage(browser, url, alice);
+    try {
+      const payloads = [
+        '<script>window.__pwned = "script"; alert("script")</script>',
+        "<img src=x onerror=\"window.__pwned = 'img'; alert('img')\">",
+      ];
+      await a.page.locator('#conn[data-state="live"]').waitFor();
+      for (const text of payloads) {
+        await a.page.fill('#text', text);
+        await a.page.press('#text', 'Enter');
+      }
+      for (const p of [a, b]) {
+        for (const text of payloads) await p.page.locator('#comments .text', { hasText: text }).first().waitFor();
+        assert.equal(await p.page.locator('#comments img, #comments script').count(), 0);
+        assert.equal(await p.page.evaluate(() => (window as { __pwned?: string }).__pwned), undefined);
+      }
+      await b.page.waitForTimeout(300);
+      assert.deepEqual([...a.dialogs, ...b.dialogs], []);
+      assert.deepEqual([...a.errors, ...b.errors], []);
+      await shot(b.page, 'xss-as-text');
+    } finally {
+      await a.context.close();
+      await b.context.close();
+    }
+  });
+
+  test('falls back to SSE, then long polling, when a proxy refuses WebSocket, then SSE', async () => {
+    const event = await createEvent(server.url, alice, 'Behind a proxy');
+    const noWs = await startProxy(server.url, { ws: true });
+    const noStreams = await startProxy(server.url, { ws: true, sse: true });
+    const direct = await openPage(browser, `${server.url}/e/${event.id}`, alice);
+    const sse = await openPage(browser, `${noWs.url}/e/${event.id}`, bob);
+    const poll = await openPage(browser, `${noStreams.url}/e/${event.id}`, bob, { width: 390, height: 760 });
+    try {
+      await direct.page.locator('#conn[data-transport="ws"]').waitFor();
+      await sse.page.locator('#conn[data-transport="sse"]').waitFor({ timeout: 10_000 });
+      await poll.page.locator('#conn[data-transport="poll"]').waitFor({ timeout: 10_000 });
+      assert.equal(await poll.page.locator('#conn').textContent(), 'Live · Long polling');
+
+      // The pages keep working both ways.
+      await direct.page.fill('#text', 'Hello proxies');
+      await direct.page.press('#text', 'Enter');
+      for (const p of [sse, poll]) await p.page.locator('#comments .text', { hasText: 'Hello proxies' }).waitFor();
+      await poll.page.fill('#text', 'Polling works');
+      await poll.page.press('#text', 'Enter');
+      for (const p of [direct, sse]) await p.page.locator('#comments .text', { hasText: 'Polling works' }).waitFor();
+      // What worked is remembered for the next visit.
+      const remembered = await poll.page.evaluate(() =>
+        Object.entries(localStorage).find(([k]) => k.startsWith('livecomments.transport')),
+      );
+      assert.match(String(remembered?.[1]), /"poll"/);
+      await shot(sse.page, 'fallback-sse');
+      await shot(poll.page, 'fallback-long-poll-phone');
+    } finally {
+      for (const p of [direct, sse, poll]) await p.context.close();
+      await noWs.close();
+      await noStreams.close();
+    }
+  });
+
+  test('server restart while pages are open: they reconnect and show every comment once, in order', async () => {
+    const event = await createEvent(server.url, alice, 'Restart drill');
+    const url = `${server.url}/e/${event.id}`;
+    const pages = await Promise.all([openPage(browser, url, alice), openPage(browser, `${url}?transport=sse`, bob)]);
+    try {
+      for (const p of pages) await p.page.locator('#conn[data-state="live"]').waitFor();
+      for (let i = 1; i <= 3; i++)
+        await api(server.url, alice, 'POST', `/v1/events/${event.id}/comments`, {
+          text: `before ${i}`,
+          clientId: `b${i}`,
+        });
+      for (const p of pages) await p.page.locator('#comments .text', { hasText: 'before 3' }).waitFor();
+
+      await server.stop();
+      for (const p of pages) await p.page.locator('#conn:not([data-state="live"])').waitFor();
+      await shot(pages[0]!.page, 'restart-reconnecting');
+      await server.start();
+      // Posted while the pages are still away: they must get these by resuming.
+      for (let i = 1; i <= 3; i++)
+        await api(server.url, bob, 'POST', `/v1/events/${event.id}/comments`, {
+          text: `while away ${i}`,
+          clientId: `w${i}`,
+        });
+      for (const p of pages) await p.page.locator('#conn[data-state="live"]').waitFor({ timeout: 15_000 });
+      await api(server.url, alice, 'POST', `/v1/events/${event.id}/comments`, { text: 'after', clientId: 'a1' });
+
+      const expected = ['before 1', 'before 2', 'before 3', 'while away 1', 'while away 2', 'while away 3', 'after'];
+      for (const p of pages) {
+        await p.page.locator('#comments .text', { hasText: 'after' }).waitFor();
+        assert.deepEqual(await commentTexts(p.page), expected);
+        assert.deepEqual(await commentSeqs(p.page), [1, 2, 3, 4, 5, 6, 7]);
+      }
+      await shot(pages[1]!.page, 'restart-resumed');
+    } finally {
+      for (const p of pages) await p.context.close();
+    }
+  });
+
+  test('moderator flow: held comment in the console, approve publishes, blocked terms, slow mode, delete, ban', async () => {
+    const event = await createEvent(server.url, alice, 'Moderated talk');
+    const carol = await signUp(server.url, 'Carol');
+    const url = `${server.url}/e/${event.id}`;
+    const mod = await openPage(browser, `${url}/mod`, alice, { width: 1360, height: 820 });
+    const poster = await openPage(browser, url, bob);
+    const viewer = await openPage(browser, url, carol);
+    try {
+      await mod.page.locator('#console').waitFor();
+      await mod.page.locator('#conn[data-state="live"]').waitFor();
+      // Links off: a comment with a link is held for review (the core's rule).
+      await mod.page.click('#links');
+      await mod.page.locator('#toast', { hasText: 'Links blocked' }).waitFor();
+
+      await poster.page.locator('#conn[data-state="live"]').waitFor();
+      await poster.page.fill('#text', 'A first plain comment');
+      await poster.page.press('#text', 'Enter');
+      await viewer.page.locator('#comments .text', { hasText: 'A first plain comment' }).waitFor();
+      await poster.page.fill('#text', 'Slides are at example.com/talk');
+      await poster.page.press('#text', 'Enter');
+      await poster.page.locator('#notice', { hasText: 'review' }).waitFor();
+      await poster.page.locator('#comments li.held', { hasText: 'example.com/talk' }).waitFor();
+
+      const card = mod.page.locator('.held-card', { hasText: 'example.com/talk' });
+      await card.waitFor({ timeout: 8000 });
+      await mod.page.locator('#c-held', { hasText: '1' }).waitFor();
+      await shot(mod.page, 'mod-held');
+      assert.equal(await viewer.page.locator('#comments .text', { hasText: 'example.com/talk' }).count(), 0);
+
+      // Approve by key.
+      await mod.page.locator('#queue').focus();
+      await mod.page.keyboard.press('a');
+      await viewer.page.locator('#comments .text', { hasText: 'example.com/talk' }).waitFor();
+      await poster.page.locator('#comments li.held').waitFor({ state: 'detached' });
+      await card.waitFor({ state: 'detached' });
+      await shot(viewer.page, 'mod-approved-viewer');
+
+      // Blocked terms edited in the console: such a comment is refused, and counted by reason.
+      await mod.page.fill('#terms', 'spoiler\nbadword');
+      await mod.page.click('#save-terms');
+      await mod.page.locator('#toast', { hasText: 'Saved 2 blocked term' }).waitFor();
+      await poster.page.fill('#text', 'huge spoiler ahead');
+      await poster.page.press('#text', 'Enter');
+      await poster.page.locator('#notice', { hasText: 'not published' }).waitFor();
+      assert.equal(await poster.page.locator('#text').inputValue(), 'huge spoiler ahead', 'the text is given back');
+      await mod.page.locator('#c-reasons', { hasText: 'blocked term 1' }).waitFor({ timeout: 8000 });
+      assert.equal(await mod.page.locator('#c-refused').textContent(), '1');
+
+      // Slow mode from the console: the viewer sees a countdown and cannot send meanwhile.
+      await mod.page.selectOption('#slow-ms', '30000');
+      await mod.page.click('#slow');
+      await mod.page.locator('#toast', { hasText: 'Slow mode on' }).waitFor();
+      await poster.page.locator('#slow-badge', { hasText: '30 s' }).waitFor();
+      await poster.page.fill('#text', 'Slow and steady');
+      await poster.page.press('#text', 'Enter');
+      await viewer.page.locator('#comments .text', { hasText: 'Slow and steady' }).waitFor();
+      await poster.page.locator('#notice', { hasText: /post again in \d+ s/ }).waitFor();
+      await poster.page.fill('#text', 'Too soon');
+      assert.equal(await poster.page.locator('#send').isDisabled(), true);
+      await shot(poster.page, 'viewer-slow-mode');
+
+      // Delete one comment: it leaves every screen.
+      await mod.page
+        .locator('#comments li.comment', { hasText: 'Slow and steady' })
+        .getByRole('button', { name: 'Delete' })
+        .click();
+      await viewer.page.locator('#comments .text', { hasText: 'Slow and steady' }).waitFor({ state: 'detached' });
+      await poster.page.locator('#comments .text', { hasText: 'Slow and steady' }).waitFor({ state: 'detached' });
+
+      // Ban the author from the live list: their comments leave every screen.
+      await mod.page
+        .locator('#comments li.comment', { hasText: 'A first plain comment' })
+        .getByRole('button', { name: 'Ban Bob' })
+        .click();
+      await viewer.page
+        .locator('#comments li.comment[data-user]', { hasText: 'Bob' })
+        .first()
+        .waitFor({ state: 'detached' });
+      assert.equal(await viewer.page.locator(`#comments li[data-user="${bob.user.id}"]`).count(), 0);
+      await poster.page.locator('#notice', { hasText: 'banned' }).waitFor();
+      assert.equal(await poster.page.locator('#text').isDisabled(), true);
+      await shot(mod.page, 'mod-after-ban');
+      await shot(poster.page, 'viewer-banned');
+      assert.deepEqual([...mod.errors, ...poster.errors, ...viewer.errors], []);
+    } finally {
+      for (const p of [mod, poster, viewer]) await p.context.close();
+    }
+  });
+});
