@@ -84,12 +84,33 @@ export function shiftPriors(model: LinearModel, p: Record<string, number>, prior
   return out;
 }
 
-/** Counts of a text for both models, counted once when their features are the same. */
-export function sharedCounts(c: Classifiers, text: string): { spam?: Counts; toxicity?: Counts } {
+/**
+ * Counts of a text for both models (toxicity may read another text, e.g. without expletives),
+ * counted once when the texts and the models' features are the same.
+ */
+export function sharedCounts(c: Classifiers, text: string, toxicityText = text): { spam?: Counts; toxicity?: Counts } {
   const spam = c.spam?.count(text);
   if (!c.toxicity) return spam ? { spam } : {};
-  const same = spam && c.spam && JSON.stringify(c.spam.features) === JSON.stringify(c.toxicity.features);
-  return spam ? { spam, toxicity: same ? spam : c.toxicity.count(text) } : { toxicity: c.toxicity.count(text) };
+  const same = spam && toxicityText === text && sameFeatures(c);
+  return spam
+    ? { spam, toxicity: same ? spam : c.toxicity.count(toxicityText) }
+    : { toxicity: c.toxicity.count(toxicityText) };
+}
+
+const featureKeys = new WeakMap<LinearModel, string>();
+
+/** True when both models featurise texts alike (compared once per model pair, not per comment). */
+function sameFeatures(c: Classifiers): boolean {
+  if (!c.spam || !c.toxicity) return false;
+  const key = (m: LinearModel) => {
+    let k = featureKeys.get(m);
+    if (k === undefined) {
+      k = JSON.stringify(m.features);
+      featureKeys.set(m, k);
+    }
+    return k;
+  };
+  return key(c.spam) === key(c.toxicity);
 }
 
 /** Probability of the positive class of a binary model (`spam`, `1`, or the last label). */
@@ -99,7 +120,11 @@ export function spamScore(model: LinearModel, text: string | Counts, priors = SE
   return p[model.labels[model.labels.length - 1]!]!;
 }
 
-/** Toxicity = 1 - P(neither) for the three-class model, with P(hate) beside it. */
+/**
+ * Toxicity = 1 - P(neither) for the three-class model, with P(hate) beside it. The pipeline
+ * passes the text without its unaimed expletives (`expletives.ts`), so the score is about abuse
+ * of people, not about swearing, which the profanity policy handles.
+ */
 export function toxicityScores(
   model: LinearModel,
   text: string | Counts,

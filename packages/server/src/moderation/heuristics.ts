@@ -19,6 +19,7 @@ export const HEURISTIC_LIMITS = {
 
 const EMOJI = /\p{Extended_Pictographic}/gu;
 const MENTION = /(?:^|\s)@[\p{L}\p{N}_]{2,}/gu;
+const REPEAT_RUN = new RegExp(`(.)\\1{${HEURISTIC_LIMITS.repeatRun - 1},}`, 'su');
 
 /** Checks a text against the heuristics. */
 export function checkHeuristics(text: string): StageResult {
@@ -33,7 +34,7 @@ export function checkHeuristics(text: string): StageResult {
   }
   const caps = letters === 0 ? 0 : upper / letters;
   if (letters >= HEURISTIC_LIMITS.capsMinLetters && caps >= HEURISTIC_LIMITS.capsShare) reasons.push('caps');
-  if (new RegExp(`(.)\\1{${HEURISTIC_LIMITS.repeatRun - 1},}`, 'su').test(text)) reasons.push('repeated_chars');
+  if (REPEAT_RUN.test(text)) reasons.push('repeated_chars');
   const emoji = text.match(EMOJI)?.length ?? 0;
   if (emoji >= HEURISTIC_LIMITS.emoji && emoji * 2 >= [...text.replace(/\s|\uFE0F|\u200D/g, '')].length)
     reasons.push('emoji_flood');

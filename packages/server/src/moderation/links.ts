@@ -12,9 +12,15 @@ const LINK_RE = new RegExp(
   'giu',
 );
 
+/** Whether a text may hold a link at all: every form of `LINK_RE` needs a dot, `://` or "dot". */
+function mayHaveLink(text: string): boolean {
+  return text.includes('.') || text.includes('://') || /dot/i.test(text);
+}
+
 /** Host names of the links in a text (lower case, no `www.`); `*` for an obfuscated one. */
 export function findLinks(text: string): string[] {
   const hosts: string[] = [];
+  if (!mayHaveLink(text)) return hosts;
   for (const match of text.matchAll(LINK_RE)) {
     const url = match[0].toLowerCase();
     if (/\sdot\s|[([]\s*dot/.test(url) || /^[a-z0-9-]+dot/.test(url)) {
@@ -36,7 +42,7 @@ export function findLinks(text: string): string[] {
  * every link in an event that allows them.
  */
 export function stripLinks(text: string): string {
-  return text.includes('.') ? text.replace(LINK_RE, ' ') : text;
+  return mayHaveLink(text) ? text.replace(LINK_RE, ' ') : text;
 }
 
 /** True when `host` is one of `domains` or a subdomain of one. */

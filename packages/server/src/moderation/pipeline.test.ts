@@ -25,6 +25,43 @@ test('ordinary chat is approved with scores recorded', async () => {
   }
 });
 
+// Hand-made live chat: the served toxicity leaves swearing to the profanity policy (mask by
+// default) and keeps insults and slurs aimed at people (README, "Moderation": toxicity).
+test('cheering with swear words is published, masked under the default policy', async () => {
+  for (const text of [
+    'this is fucking awesome',
+    'holy shit what a goal',
+    'what a fucking save',
+    'fuck yeah!!',
+    'best fucking stream ever',
+  ]) {
+    const r = await moderator.check(input(text));
+    assert.equal(r.verdict, 'approve', `${text}: ${JSON.stringify(r)}`);
+    assert.ok(r.reasons.includes('profanity_masked'), text);
+    assert.ok(!/fuck|shit/i.test(r.text), r.text);
+  }
+});
+
+test('insults and slurs aimed at people are held or blocked', async () => {
+  for (const text of [
+    'fuck you',
+    'you fucking idiot',
+    'shut up you dumb bitch',
+    'you are a faggot',
+    "you're a retard",
+    'fuck those faggots',
+  ]) {
+    const r = await moderator.check(input(text));
+    assert.notEqual(r.verdict, 'approve', `${text}: ${JSON.stringify(r)}`);
+    assert.ok(r.reasons.includes('toxicity'), text);
+  }
+});
+
+test('innocent chat is approved', async () => {
+  for (const text of ['what a goal!!', 'lol that was close', 'GG WP'])
+    assert.equal((await moderator.check(input(text))).verdict, 'approve', text);
+});
+
 test('spam is blocked by the classifier, a blocked term blocks, profanity is masked by default', async () => {
   const spam = await moderator.check(input('subscribe to my channel please, check out my new video'));
   assert.equal(spam.verdict, 'block');

@@ -9,12 +9,13 @@ import { type Classifiers, sharedCounts, spamScore, toxicityScores } from './cla
 import { AuthorHistory, checkContext } from './context.js';
 import { decide } from './decision.js';
 import type { ExampleLog } from './examples.js';
+import { withoutExpletives } from './expletives.js';
 import { checkHeuristics } from './heuristics.js';
 import { checkLanguage } from './language.js';
 import { checkLinks, stripLinks } from './links.js';
 import type { LabeledExample, ModerationInput, ModerationResult, Moderator } from './moderator.js';
 import { resolvePolicy, type StageResult } from './policy.js';
-import { checkProfanity } from './profanity.js';
+import { checkProfanity, findProfanity } from './profanity.js';
 import { checkRepeats } from './repeat.js';
 import { checkBlockedTerms } from './rules.js';
 
@@ -54,9 +55,12 @@ export class PipelineModerator implements Moderator {
     const stages: StageResult[] = [checkBlockedTerms(text, input.settings.blockedTerms)];
     if (stages[0]!.verdict === 'block') return { verdict: 'block', text, reasons: stages[0]!.reasons, scores };
 
-    const profanity = checkProfanity(text, policy.profanity);
+    const swearing = findProfanity(text);
+    const profanity = checkProfanity(text, policy.profanity, swearing);
     stages.push(profanity, checkLinks(text, policy), checkHeuristics(text), checkLanguage(text, policy.languages));
-    const counts = sharedCounts(this.classifiers, stripLinks(text));
+    const plain = stripLinks(text);
+    // Toxicity reads the text without its expletives: the profanity policy owns swearing.
+    const counts = sharedCounts(this.classifiers, plain, withoutExpletives(plain, swearing));
     if (this.classifiers.spam && counts.spam) scores.spam = spamScore(this.classifiers.spam, counts.spam);
     if (this.classifiers.toxicity && counts.toxicity)
       Object.assign(scores, toxicityScores(this.classifiers.toxicity, counts.toxicity));

@@ -18,6 +18,12 @@ export interface FeatureConfig {
   charWordBounded: boolean;
   /** Add a few dense cues (links, length, digits, caps share) as extra features. */
   cues: boolean;
+  /**
+   * Scale the word n-grams and the rest (character n-grams, cues) to unit length each, then the
+   * whole, as stacking a word and a character vectorizer does; otherwise the many character
+   * n-grams of a text drown its few words. Absent: one scale for all.
+   */
+  blockNorm?: boolean;
 }
 
 /** A sensible default for short comments. */
@@ -101,29 +107,54 @@ function mix(h: number): number {
 
 /** Term counts by bucket of one text, before weighting: parallel arrays. */
 export interface Counts {
-  buckets: number[];
-  counts: number[];
+  buckets: Uint32Array;
+  counts: Float64Array;
+  /** How many of `buckets` (from the start) came from word n-grams. */
+  wordFeatures?: number;
 }
 
-/** A zeroed scratch array per bucket count, reused between texts (counting is synchronous). */
-const scratch = new Map<number, Float32Array>();
+/**
+ * Open-addressing table from a bucket to its place in the output, reused between texts (counting
+ * is synchronous). A comment has a few hundred features: a table of a few thousand slots stays
+ * in cache, where a 2^bits array made each feature a cache miss. Keys are bucket + 1 (0: empty).
+ */
+let slotKey = new Int32Array(4096);
+let slotPos = new Int32Array(4096);
+/** Scratch output, copied out at exact size: growing plain arrays made most of the garbage. */
+let outBuckets = new Uint32Array(2048);
+let outCounts = new Float64Array(2048);
 
 /** Raw term counts by bucket for one text (before weighting). */
 export function countFeatures(raw: string, cfg: FeatureConfig): Counts {
   const mask = (1 << cfg.bits) - 1;
-  let dense = scratch.get(cfg.bits);
-  if (!dense) {
-    dense = new Float32Array(1 << cfg.bits);
-    scratch.set(cfg.bits, dense);
+  const text = preprocess(raw);
+  // At most this many distinct features: keep the table at most half full.
+  const most = (2 * text.length + 2) * (cfg.wordNgrams.length + Math.max(0, cfg.charMax - cfg.charMin + 1)) + 16;
+  if (slotKey.length < 2 * most) {
+    let size = slotKey.length;
+    while (size < 2 * most) size *= 2;
+    slotKey = new Int32Array(size);
+    slotPos = new Int32Array(size);
+    outBuckets = new Uint32Array(size / 2);
+    outCounts = new Float64Array(size / 2);
   }
-  const acc = dense;
-  const buckets: number[] = [];
+  const keys = slotKey;
+  const pos = slotPos;
+  const buckets = outBuckets;
+  const counts = outCounts;
+  let n = 0;
+  const slotMask = keys.length - 1;
   const add = (h: number, by = 1) => {
     const b = mix(h) & mask;
-    if (acc[b] === 0) buckets.push(b);
-    acc[b] = acc[b]! + by;
+    let s = b & slotMask;
+    while (keys[s] !== 0 && keys[s] !== b + 1) s = (s + 1) & slotMask;
+    if (keys[s] === 0) {
+      keys[s] = b + 1;
+      pos[s] = n;
+      buckets[n] = b;
+      counts[n++] = by;
+    } else counts[pos[s]!]! += by;
   };
-  const text = preprocess(raw);
   const words = text.match(WORD_RE) ?? [];
   for (const n of cfg.wordNgrams) {
     const seed = fnv(FNV_OFFSET, `w${n}`);
@@ -133,6 +164,7 @@ export function countFeatures(raw: string, cfg: FeatureConfig): Counts {
       add(h);
     }
   }
+  const wordFeatures = n;
   if (cfg.charMax > 0) {
     const units = cfg.charWordBounded ? words.filter((w) => w.length > 1).map((w) => ` ${w} `) : [` ${text} `];
     for (const unit of units) {
@@ -146,9 +178,14 @@ export function countFeatures(raw: string, cfg: FeatureConfig): Counts {
     }
   }
   if (cfg.cues) addCues(raw, text, words, add);
-  const counts = buckets.map((b) => acc[b]!);
-  for (const b of buckets) acc[b] = 0;
-  return { buckets, counts };
+  // Empty the table by probing for each bucket again (cheaper than remembering slots).
+  for (let i = 0; i < n; i++) {
+    const b = buckets[i]!;
+    let s = b & slotMask;
+    while (keys[s] !== b + 1) s = (s + 1) & slotMask;
+    keys[s] = 0;
+  }
+  return { buckets: buckets.slice(0, n), counts: counts.slice(0, n), wordFeatures };
 }
 
 /** A few whole-text cues that n-grams see badly. */
@@ -162,22 +199,30 @@ function addCues(raw: string, text: string, words: string[], add: (h: number, by
   if (/\d{4,}/.test(text)) cue('digits');
 }
 
-/** Turns counts into the weighted, unit-length vector a model reads. */
-export function weigh(c: Counts, idf: Float32Array | null): SparseVector {
+/** Turns counts into the weighted, unit-length vector a model reads (`blockNorm`: see `FeatureConfig`). */
+export function weigh(c: Counts, idf: Float32Array | null, blockNorm = false): SparseVector {
   const n = c.buckets.length;
   const index = new Uint32Array(n);
   const value = new Float32Array(n);
-  let norm = 0;
   for (let i = 0; i < n; i++) {
     const b = c.buckets[i]!;
-    const v = (1 + Math.log(c.counts[i]!)) * (idf ? idf[b]! : 1);
     index[i] = b;
-    value[i] = v;
-    norm += v * v;
+    value[i] = (1 + Math.log(c.counts[i]!)) * (idf ? idf[b]! : 1);
   }
-  if (norm > 0) {
-    const s = 1 / Math.sqrt(norm);
-    for (let k = 0; k < n; k++) value[k] = value[k]! * s;
-  }
+  if (blockNorm && c.wordFeatures !== undefined) {
+    const blocks = [scaleToUnit(value, 0, c.wordFeatures), scaleToUnit(value, c.wordFeatures, n)];
+    const nonEmpty = blocks.filter(Boolean).length;
+    if (nonEmpty > 1) for (let k = 0; k < n; k++) value[k] = value[k]! * Math.SQRT1_2;
+  } else scaleToUnit(value, 0, n);
   return { index, value };
+}
+
+/** Scales `value[from..to)` to unit length; false when it is empty or all zero. */
+function scaleToUnit(value: Float32Array, from: number, to: number): boolean {
+  let norm = 0;
+  for (let k = from; k < to; k++) norm += value[k]! * value[k]!;
+  if (norm === 0) return false;
+  const s = 1 / Math.sqrt(norm);
+  for (let k = from; k < to; k++) value[k] = value[k]! * s;
+  return true;
 }

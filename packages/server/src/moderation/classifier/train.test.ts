@@ -47,3 +47,19 @@ test('training is deterministic and refuses a single class', () => {
     /two classes/,
   );
 });
+
+test('scoring from counts matches scoring the weighed vector, with and without per-block scaling', () => {
+  const examples = examplesFromCsv([FIXTURE], 'text', 'label', new Map());
+  for (const blockNorm of [false, true]) {
+    const model = train(examples, {
+      ...PRESETS.spam,
+      features: { ...PRESETS.spam.features, blockNorm },
+      labels: ['ham', 'spam'],
+    });
+    for (const text of ['free money on my channel', 'what a match', '!!!', 'a']) {
+      const fused = model.predict(text);
+      const plain = model.probabilitiesOf(model.vectorize(text));
+      assert.ok(Math.abs(fused.spam! - plain[1]!) < 1e-5, `${blockNorm} ${text}: ${fused.spam} vs ${plain[1]}`);
+    }
+  }
+});

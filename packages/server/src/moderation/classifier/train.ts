@@ -6,6 +6,7 @@
 import { countFeatures, DEFAULT_FEATURES, type FeatureConfig, weigh } from './features.js';
 import { minimize } from './lbfgs.js';
 import { LinearModel } from './model.js';
+import { tuneOffsets } from './offsets.js';
 
 /** One training text with its label (or a distribution over labels, e.g. annotator votes). */
 export interface TrainExample {
@@ -29,6 +30,11 @@ export interface TrainOptions {
   maxIterations: number;
   /** Class order; defaults to the sorted distinct labels. */
   labels?: string[];
+  /**
+   * Tune decision offsets (`offsets.ts`) on out-of-fold predictions of this many folds of the
+   * examples (example i is in fold i mod n); 0 or absent: none.
+   */
+  tuneFolds?: number;
 }
 
 /** Defaults that suit comment-length texts. */
@@ -40,8 +46,32 @@ export const DEFAULT_TRAIN: TrainOptions = {
   maxIterations: 300,
 };
 
-/** Fits a model to the examples. */
+/** Fits a model to the examples (and tunes its decision offsets when `tuneFolds` asks). */
 export function train(examples: TrainExample[], options: Partial<TrainOptions> = {}): LinearModel {
+  const folds = options.tuneFolds ?? 0;
+  if (folds < 2) return fit(examples, options);
+  const labels = options.labels ?? [...new Set(examples.map((e) => e.label))].sort();
+  const once = { ...options, labels, tuneFolds: 0 };
+  const probs: number[][] = new Array(examples.length);
+  for (let f = 0; f < folds; f++) {
+    const model = fit(
+      examples.filter((_, i) => i % folds !== f),
+      once,
+    );
+    examples.forEach((e, i) => {
+      if (i % folds === f) probs[i] = model.probabilitiesOf(model.vectorize(e.text));
+    });
+  }
+  const truth = examples.map((e) => labels.indexOf(e.label));
+  const tuned = tuneOffsets(probs, truth, labels.length);
+  const model = fit(examples, once);
+  model.offsets.set(tuned.offsets);
+  model.meta.options = { ...(model.meta.options as object), tuneFolds: folds };
+  model.meta.crossValidation = { folds, macroF1: tuned.before, macroF1WithOffsets: tuned.macroF1 };
+  return model;
+}
+
+function fit(examples: TrainExample[], options: Partial<TrainOptions>): LinearModel {
   const opts = { ...DEFAULT_TRAIN, ...options };
   const cfg = opts.features;
   const labels = opts.labels ?? [...new Set(examples.map((e) => e.label))].sort();
@@ -59,7 +89,7 @@ export function train(examples: TrainExample[], options: Partial<TrainOptions> =
     const n = examples.length;
     for (let b = 0; b < dim; b++) idf[b] = Math.log((1 + n) / (1 + df[b]!)) + 1;
   }
-  const vectors = counts.map((c) => weigh(c, idf));
+  const vectors = counts.map((c) => weigh(c, idf, cfg.blockNorm));
 
   // Compact space: only buckets that occur in training can get a weight.
   const compactOf = new Int32Array(dim).fill(-1);

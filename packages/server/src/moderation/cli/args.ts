@@ -14,6 +14,8 @@ export const TRAIN_OPTIONS = {
   idf: { type: 'string' },
   balanced: { type: 'string' },
   iterations: { type: 'string' },
+  'tune-folds': { type: 'string' },
+  'block-norm': { type: 'boolean' },
 } satisfies OptionSpecs;
 
 /** Parsed command line: option values by name, then the positional arguments. */

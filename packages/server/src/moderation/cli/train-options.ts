@@ -26,6 +26,8 @@ export function trainOptionsFrom(values: Record<string, string | boolean | undef
   opts.maxIterations = num('iterations') ?? opts.maxIterations;
   opts.idf = flag('idf') ?? opts.idf;
   opts.balanced = flag('balanced') ?? opts.balanced;
+  if (values['tune-folds'] === '0') opts.tuneFolds = 0;
+  else opts.tuneFolds = num('tune-folds') ?? opts.tuneFolds;
   const bits = num('bits');
   if (bits !== undefined) {
     if (!Number.isInteger(bits) || bits < 10 || bits > 24) fail('--bits must be a whole number from 10 to 24');
@@ -38,5 +40,6 @@ export function trainOptionsFrom(values: Record<string, string | boolean | undef
     opts.features.charMax = max;
   }
   if (values['char-wb'] === true) opts.features.charWordBounded = true;
+  if (values['block-norm'] === true) opts.features.blockNorm = true;
   return opts;
 }
