@@ -1,28 +1,20 @@
 // The contract every Presence must keep, as one suite that takes a factory.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
+import { type ContractOptions, type EngineHarness, keyMaker, useHarness } from '../../test/contract.js';
 import { waitFor } from '../../test/wait.js';
 import type { Presence } from './presence.js';
 
 /** Opens presence instances, one per simulated node, on one medium. */
-export interface PresenceHarness {
-  open(): Promise<Presence>;
+export interface PresenceHarness extends EngineHarness<Presence> {
   /** Makes a node stop as a crash would: no cleanup, no more heartbeats. */
   crash?(presence: Presence): Promise<void>;
-  destroy(): Promise<void>;
 }
 
 /** Options of the suite. */
-export interface PresenceContractOptions {
-  /** Instances from separate `open` calls see each other's counts. */
-  multiNode: boolean;
-}
+export type PresenceContractOptions = ContractOptions;
 
-let n = 0;
-function eventId(): string {
-  n += 1;
-  return `presence-${process.pid}-${Date.now().toString(36)}-${n}`;
-}
+const eventId = keyMaker('presence');
 
 /** Runs the Presence contract against the instances a harness opens. */
 export function presenceContract(
@@ -34,13 +26,9 @@ export function presenceContract(
     let harness: PresenceHarness;
     let a: Presence;
 
-    before(async () => {
-      harness = await setup();
-      a = await harness.open();
-    });
-    after(async () => {
-      await a?.close();
-      await harness?.destroy();
+    useHarness(setup, (h, first) => {
+      harness = h;
+      a = first;
     });
 
     test('report sets, replaces and removes a node count', async () => {

@@ -1,26 +1,17 @@
 // The contract every RateLimiter must keep, as one suite that takes a factory.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
+import { type ContractOptions, type EngineHarness, keyMaker, useHarness } from '../../test/contract.js';
 import { sleep } from '../../test/wait.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 /** Opens limiters, one per simulated node, on one medium. */
-export interface RateLimiterHarness {
-  open(): Promise<RateLimiter>;
-  destroy(): Promise<void>;
-}
+export type RateLimiterHarness = EngineHarness<RateLimiter>;
 
 /** Options of the suite. */
-export interface RateLimiterContractOptions {
-  /** Limiters from separate `open` calls share their budgets. */
-  multiNode: boolean;
-}
+export type RateLimiterContractOptions = ContractOptions;
 
-let n = 0;
-function key(): string {
-  n += 1;
-  return `rl-${process.pid}-${Date.now().toString(36)}-${n}`;
-}
+const key = keyMaker('rl');
 
 /** Runs the RateLimiter contract against the limiters a harness opens. */
 export function rateLimiterContract(
@@ -32,13 +23,9 @@ export function rateLimiterContract(
     let harness: RateLimiterHarness;
     let a: RateLimiter;
 
-    before(async () => {
-      harness = await setup();
-      a = await harness.open();
-    });
-    after(async () => {
-      await a?.close();
-      await harness?.destroy();
+    useHarness(setup, (h, first) => {
+      harness = h;
+      a = first;
     });
 
     test('allows the burst, then refuses with the wait until the next token', async () => {

@@ -1,26 +1,17 @@
 // The contract every RecentSet must keep, as one suite that takes a factory.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
+import { type ContractOptions, type EngineHarness, keyMaker, useHarness } from '../../test/contract.js';
 import { sleep } from '../../test/wait.js';
 import type { RecentSet } from './recent-set.js';
 
 /** Opens recent sets, one per simulated node, on one medium. */
-export interface RecentSetHarness {
-  open(): Promise<RecentSet>;
-  destroy(): Promise<void>;
-}
+export type RecentSetHarness = EngineHarness<RecentSet>;
 
 /** Options of the suite. */
-export interface RecentSetContractOptions {
-  /** Sets from separate `open` calls share their keys. */
-  multiNode: boolean;
-}
+export type RecentSetContractOptions = ContractOptions;
 
-let n = 0;
-function key(): string {
-  n += 1;
-  return `rs-${process.pid}-${Date.now().toString(36)}-${n}`;
-}
+const key = keyMaker('rs');
 
 /** Runs the RecentSet contract against the sets a harness opens. */
 export function recentSetContract(
@@ -32,13 +23,9 @@ export function recentSetContract(
     let harness: RecentSetHarness;
     let a: RecentSet;
 
-    before(async () => {
-      harness = await setup();
-      a = await harness.open();
-    });
-    after(async () => {
-      await a?.close();
-      await harness?.destroy();
+    useHarness(setup, (h, first) => {
+      harness = h;
+      a = first;
     });
 
     test('adds once until the key expires', async () => {
