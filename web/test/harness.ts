@@ -1,53 +1,23 @@
 // Browser test harness: a real server in-process (restartable on the same port and data folder),
 // Debian's Chromium driven by playwright-core, a proxy that can refuse WebSocket and SSE, and
 // screenshots in test-results/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LiveEvent, UserRef } from '@livecomments/protocol';
-import { createNode, DEFAULTS, type LiveNode } from '@livecomments/server';
+import { startTestServer, type TestServer } from '@livecomments/server/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Where screenshots go (gitignored). */
 export const RESULTS = fileURLToPath(new URL('../../../test-results/', import.meta.url));
 
-/** A running server that can stop and start again on the same port and data folder. */
-export interface TestServer {
-  readonly url: string;
-  node: LiveNode;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  close(): Promise<void>;
-}
+export type { TestServer } from '@livecomments/server/testing';
 
 /** Starts a node on a free port with a fresh data folder. */
-export async function startServer(): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'lc-web-'));
-  const config = { ...DEFAULTS, port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', presenceMs: 500 };
-  let node = await createNode(config);
-  let running = true;
-  const port = node.port;
-  const server: TestServer = {
-    url: node.url,
-    node,
-    async stop() {
-      running = false;
-      await node.close();
-    },
-    async start() {
-      node = await createNode({ ...config, port });
-      server.node = node;
-      running = true;
-    },
-    async close() {
-      if (running) await node.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-  return server;
+export function startServer(): Promise<TestServer> {
+  return startTestServer({ presenceMs: 500 });
 }
 
 /** Debian's Chromium, headless; never a downloaded browser. */

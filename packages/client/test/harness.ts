@@ -1,46 +1,11 @@
-// A real server in-process for the SDK's tests: a node on a free port with its own data folder.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { LiveEvent } from '@livecomments/protocol';
-import { createNode, DEFAULTS, type LiveNode } from '@livecomments/server';
+import { startTestServer, type TestServer } from '@livecomments/server/testing';
 
-/** A running server that can stop and start again on the same port and data folder. */
-export interface TestServer {
-  readonly url: string;
-  readonly port: number;
-  node: LiveNode;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  close(): Promise<void>;
-}
+export type { TestServer } from '@livecomments/server/testing';
 
 /** Starts a node on a free port with a fresh data folder. */
-export async function startServer(): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'lc-client-'));
-  const config = { ...DEFAULTS, port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', presenceMs: 200 };
-  let node = await createNode(config);
-  let running = true;
-  const port = node.port;
-  const server: TestServer = {
-    url: node.url,
-    port,
-    node,
-    async stop() {
-      running = false;
-      await node.close();
-    },
-    async start() {
-      node = await createNode({ ...config, port });
-      server.node = node;
-      running = true;
-    },
-    async close() {
-      if (running) await node.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-  return server;
+export function startServer(): Promise<TestServer> {
+  return startTestServer({ presenceMs: 200 });
 }
 
 /** A development token for `name`. */
