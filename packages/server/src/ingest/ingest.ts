@@ -1,7 +1,7 @@
 import type { Comment, PostStatus } from '@livecomments/protocol';
 import type { Principal } from '../auth/auth.js';
 import type { RateLimiter } from '../engines/rate-limiter.js';
-import type { Store, StoredComment } from '../engines/store.js';
+import type { EventRecord, Store, StoredComment } from '../engines/store.js';
 import type { Events } from '../events/events.js';
 import type { Moderator } from '../moderation/moderator.js';
 import { errors } from '../util/errors.js';
@@ -21,6 +21,15 @@ export interface PostInput {
 export interface PostResult {
   status: PostStatus;
   comment: Comment;
+}
+
+/** A validated, normalised post on its way through the checks. */
+interface Draft {
+  author: Principal;
+  event: EventRecord;
+  text: string;
+  parentId: string | undefined;
+  clientId: string | undefined;
 }
 
 /** Burst on top of the per-minute rate: a few quick comments are fine, a flood is not. */
@@ -51,8 +60,7 @@ export class Ingest {
 
   async post(author: Principal, eventId: string, input: PostInput): Promise<PostResult> {
     try {
-      const result = await this.admit(author, eventId, input);
-      return result;
+      return await this.admit(author, eventId, input);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       this.onOutcome(typeof code === 'string' ? code : 'error');
@@ -60,6 +68,7 @@ export class Ingest {
     }
   }
 
+  /** Validates and normalises, then runs the post once per idempotency key. */
   private async admit(author: Principal, eventId: string, input: PostInput): Promise<PostResult> {
     if (typeof input.text !== 'string') throw errors.invalid('text must be a string');
     if (input.clientId !== undefined && !validKey(input.clientId)) {
@@ -75,12 +84,12 @@ export class Ingest {
     const max = event.settings.maxCommentChars;
     if (charCount(text) > max) throw errors.invalid(`the comment is longer than ${max} characters`, { maxChars: max });
 
-    const clientId = input.clientId as string | undefined;
-    if (clientId === undefined) return this.accept(author, eventId, text, input.parentId as string | undefined);
-    const key = `${eventId}\u0000${author.id}\u0000${clientId}`;
+    const draft: Draft = { author, event, text, parentId: input.parentId, clientId: input.clientId };
+    if (draft.clientId === undefined) return this.accept(draft);
+    const key = `${eventId}\u0000${author.id}\u0000${draft.clientId}`;
     const running = this.inFlight.get(key);
     if (running) return running;
-    const attempt = this.retryOrAccept(author, eventId, text, input.parentId as string | undefined, clientId);
+    const attempt = this.retryOrAccept(draft, draft.clientId);
     this.inFlight.set(key, attempt);
     try {
       return await attempt;
@@ -89,33 +98,21 @@ export class Ingest {
     }
   }
 
-  private async retryOrAccept(
-    author: Principal,
-    eventId: string,
-    text: string,
-    parentId: string | undefined,
-    clientId: string,
-  ): Promise<PostResult> {
-    const prior = await this.store.findByClientId(eventId, author.id, clientId);
+  private async retryOrAccept(draft: Draft, clientId: string): Promise<PostResult> {
+    const prior = await this.store.findByClientId(draft.event.id, draft.author.id, clientId);
     if (prior) {
       this.onOutcome('duplicate');
       return fromStored(prior);
     }
-    return this.accept(author, eventId, text, parentId, clientId);
+    return this.accept(draft);
   }
 
-  private async accept(
-    author: Principal,
-    eventId: string,
-    text: string,
-    parentId: string | undefined,
-    clientId?: string,
-  ): Promise<PostResult> {
+  private async accept({ author, event, text, parentId, clientId }: Draft): Promise<PostResult> {
+    const eventId = event.id;
     const now = Date.now();
     const check = this.bans.until(eventId, author.id, now);
     const banned = check instanceof Promise ? await check : check;
     if (banned !== undefined) throw errors.banned(banned);
-    const event = this.events.cached(eventId) ?? (await this.events.get(eventId));
     if (parentId !== undefined) {
       const parent = await this.store.getComment(eventId, parentId);
       if (parent?.status !== 'published') throw errors.invalid('parentId is not a comment of this event');
