@@ -60,70 +60,49 @@ export class ConfigError extends Error {
 
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
-/** Known variables: name -> how to read it into the config. */
-const READERS: Record<string, (value: string, config: Config) => void> = {
-  PORT: (v, c) => {
-    c.port = integer('PORT', v, 0, 65535);
-  },
-  HOST: (v, c) => {
-    c.host = v;
-  },
-  LC_DATA_DIR: (v, c) => {
-    c.dataDir = v;
-  },
-  LC_JWT_SECRET: (v, c) => {
-    if (v.length < 32) throw new ConfigError('LC_JWT_SECRET must be at least 32 characters');
-    c.jwtSecret = v;
-  },
-  LC_JWKS_URL: (v, c) => {
-    c.jwksUrl = url('LC_JWKS_URL', v, ['http:', 'https:']);
-  },
-  REDIS_URL: (v, c) => {
-    c.redisUrl = url('REDIS_URL', v, ['redis:', 'rediss:']);
-  },
-  DATABASE_URL: (v, c) => {
-    c.databaseUrl = url('DATABASE_URL', v, ['postgres:', 'postgresql:']);
-  },
-  LC_DEV_TOKENS: (v, c) => {
-    c.devTokens = boolean('LC_DEV_TOKENS', v);
-  },
-  LC_LOG_LEVEL: (v, c) => {
-    if (!LEVELS.has(v)) throw new ConfigError(`LC_LOG_LEVEL must be one of ${[...LEVELS].join(', ')}`);
-    c.logLevel = v;
-  },
-  LC_FLUSH_MS: (v, c) => {
-    c.flushMs = integer('LC_FLUSH_MS', v, 0, 1000);
-  },
-  LC_MAX_FLUSH_MS: (v, c) => {
-    c.maxFlushMs = integer('LC_MAX_FLUSH_MS', v, 0, 1000);
-  },
-  LC_COMMIT_WINDOW_MS: (v, c) => {
-    c.commitWindowMs = integer('LC_COMMIT_WINDOW_MS', v, 0, 1000);
-  },
-  LC_MAX_BUFFERED_BYTES: (v, c) => {
-    c.maxBufferedBytes = integer('LC_MAX_BUFFERED_BYTES', v, 1024, 1 << 30);
-  },
-  LC_MAX_CONNECTIONS_PER_IP: (v, c) => {
-    c.maxConnectionsPerIp = integer('LC_MAX_CONNECTIONS_PER_IP', v, 0, 10_000_000);
-  },
-  LC_MAX_CATCH_UP: (v, c) => {
-    c.maxCatchUp = integer('LC_MAX_CATCH_UP', v, 1, 10_000_000);
-  },
-  LC_RING_SIZE: (v, c) => {
-    c.ringSize = integer('LC_RING_SIZE', v, 16, 1_000_000);
-  },
-  LC_WS_PING_MS: (v, c) => {
-    c.wsPingMs = integer('LC_WS_PING_MS', v, 100, 3_600_000);
-  },
-  LC_SSE_HEARTBEAT_MS: (v, c) => {
-    c.sseHeartbeatMs = integer('LC_SSE_HEARTBEAT_MS', v, 100, 15_000);
-  },
-  LC_PRESENCE_MS: (v, c) => {
-    c.presenceMs = integer('LC_PRESENCE_MS', v, 50, 60_000);
-  },
-  LC_TRUST_PROXY: (v, c) => {
-    c.trustProxy = boolean('LC_TRUST_PROXY', v);
-  },
+/** Parses one variable's text; throws a ConfigError naming it. */
+type Parse = (name: string, value: string) => string | number | boolean;
+
+const text: Parse = (_name, value) => value;
+const int =
+  (min: number, max: number): Parse =>
+  (name, value) =>
+    integer(name, value, min, max);
+const urlWith =
+  (...protocols: string[]): Parse =>
+  (name, value) =>
+    url(name, value, protocols);
+const secret: Parse = (name, value) => {
+  if (value.length < 32) throw new ConfigError(`${name} must be at least 32 characters`);
+  return value;
+};
+const level: Parse = (name, value) => {
+  if (!LEVELS.has(value)) throw new ConfigError(`${name} must be one of ${[...LEVELS].join(', ')}`);
+  return value;
+};
+
+/** Known variables: name -> the config field it sets and how to parse it. */
+const SETTINGS: Record<string, [keyof Config, Parse]> = {
+  PORT: ['port', int(0, 65535)],
+  HOST: ['host', text],
+  LC_DATA_DIR: ['dataDir', text],
+  LC_JWT_SECRET: ['jwtSecret', secret],
+  LC_JWKS_URL: ['jwksUrl', urlWith('http:', 'https:')],
+  REDIS_URL: ['redisUrl', urlWith('redis:', 'rediss:')],
+  DATABASE_URL: ['databaseUrl', urlWith('postgres:', 'postgresql:')],
+  LC_DEV_TOKENS: ['devTokens', boolean],
+  LC_LOG_LEVEL: ['logLevel', level],
+  LC_FLUSH_MS: ['flushMs', int(0, 1000)],
+  LC_MAX_FLUSH_MS: ['maxFlushMs', int(0, 1000)],
+  LC_COMMIT_WINDOW_MS: ['commitWindowMs', int(0, 1000)],
+  LC_MAX_BUFFERED_BYTES: ['maxBufferedBytes', int(1024, 1 << 30)],
+  LC_MAX_CONNECTIONS_PER_IP: ['maxConnectionsPerIp', int(0, 10_000_000)],
+  LC_MAX_CATCH_UP: ['maxCatchUp', int(1, 10_000_000)],
+  LC_RING_SIZE: ['ringSize', int(16, 1_000_000)],
+  LC_WS_PING_MS: ['wsPingMs', int(100, 3_600_000)],
+  LC_SSE_HEARTBEAT_MS: ['sseHeartbeatMs', int(100, 15_000)],
+  LC_PRESENCE_MS: ['presenceMs', int(50, 60_000)],
+  LC_TRUST_PROXY: ['trustProxy', boolean],
 };
 
 /**
@@ -134,9 +113,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config: Config = { ...DEFAULTS };
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || value === '') continue;
-    const read = READERS[name];
-    if (read) read(value, config);
-    else if (name.startsWith('LC_')) throw new ConfigError(`unknown setting ${name}`);
+    const setting = SETTINGS[name];
+    if (setting) {
+      const [field, parse] = setting;
+      (config as unknown as Record<string, unknown>)[field] = parse(name, value);
+    } else if (name.startsWith('LC_')) throw new ConfigError(`unknown setting ${name}`);
   }
   if (config.jwtSecret || config.jwksUrl) {
     if (env.LC_DEV_TOKENS === undefined || env.LC_DEV_TOKENS === '') config.devTokens = false;
