@@ -5,7 +5,16 @@
 // a duplicate. Hot statements are named, so each connection plans them once.
 import type { Entry, EventStatus } from '@livecomments/protocol';
 import type pg from 'pg';
-import type { AppendItem, AppendResult, Ban, EventRecord, ModAction, Store, StoredComment } from './store.js';
+import {
+  type AppendItem,
+  type AppendResult,
+  type Ban,
+  type EventRecord,
+  type ModAction,
+  modActionValues,
+  type Store,
+  type StoredComment,
+} from './store.js';
 import { appendBatch } from './store.postgres.append.js';
 import {
   type BanRow,
@@ -207,16 +216,7 @@ export class PostgresStore implements Store {
     await this.pool.query(
       `INSERT INTO mod_actions (event_id, action, actor_id, at, target_id, reason, text, details)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        a.eventId,
-        a.action,
-        a.actorId,
-        a.at,
-        a.targetId ?? null,
-        a.reason ?? null,
-        a.text ?? null,
-        a.details ? JSON.stringify(a.details) : null,
-      ],
+      modActionValues(a),
     );
   }
 

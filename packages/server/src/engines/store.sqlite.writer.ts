@@ -1,7 +1,14 @@
 // The SQLite store's write side: the one connection that writes, owned by the writer thread
 // (store.sqlite.worker.ts) or, inline, by the store itself.
 import Database from 'better-sqlite3';
-import type { AppendItem, Ban, EventRecord, ModAction, StoredComment } from './store.js';
+import {
+  type AppendItem,
+  type Ban,
+  type EventRecord,
+  type ModAction,
+  modActionValues,
+  type StoredComment,
+} from './store.js';
 import { type CommentRow, MIGRATIONS, toStored, withSeq } from './store.sqlite.rows.js';
 
 /** What one appended item came to: its seq, or the comment an earlier post already made. */
@@ -130,16 +137,7 @@ export class SqliteWriter {
   }
 
   addModAction(a: ModAction): void {
-    this.q.addModAction.run(
-      a.eventId,
-      a.action,
-      a.actorId,
-      a.at,
-      a.targetId ?? null,
-      a.reason ?? null,
-      a.text ?? null,
-      a.details ? JSON.stringify(a.details) : null,
-    );
+    this.q.addModAction.run(...modActionValues(a));
   }
 
   close(): void {

@@ -113,3 +113,18 @@ export interface Store {
   listModActions(eventId: string, limit: number): Promise<ModAction[]>;
   close(): Promise<void>;
 }
+
+/** A moderation action's column values, in the order both stores insert them: event_id, action,
+ * actor_id, at, target_id, reason, text, details (JSON). */
+export function modActionValues(a: ModAction): (string | number | null)[] {
+  return [
+    a.eventId,
+    a.action,
+    a.actorId,
+    a.at,
+    a.targetId ?? null,
+    a.reason ?? null,
+    a.text ?? null,
+    a.details ? JSON.stringify(a.details) : null,
+  ];
+}
