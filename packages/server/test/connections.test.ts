@@ -33,11 +33,11 @@ describe('connections', () => {
       const owner = await devToken(node.url, 'o');
       const eventId = await createEvent(node.url, owner.token);
       const sse = await SseViewer.open(node.url, eventId);
-      await waitFor(() => sse.comments >= 3, 3000, 'heartbeats');
+      await waitFor(() => sse.comments >= 3, 'heartbeats', 3000);
       const alive = await WsViewer.open(node.url, eventId);
       const dead = await WsViewer.open(node.url, eventId);
       (dead.ws as WebSocket & { _socket: { pause(): void } })._socket.pause();
-      await waitFor(() => node.services.hub.counts().ws === 1, 3000, 'the dead peer to be dropped');
+      await waitFor(() => node.services.hub.counts().ws === 1, 'the dead peer to be dropped', 3000);
       assert.equal(alive.ws.readyState, WebSocket.OPEN, 'a peer that answers stays');
       await alive.close();
       dead.kill();

@@ -55,8 +55,8 @@ test('under load, every frame carries many entries and is one socket write per v
   }
   await waitFor(
     () => viewers.every((v) => v.entries.length === total) && sse.entries.length === total,
-    30_000,
     'all entries',
+    30_000,
   );
   for (const v of viewers)
     assert.deepEqual(seqs(v.entries), range(1, total), 'each viewer has every entry once, in order');

@@ -223,7 +223,7 @@ describe('real time', () => {
       }),
     );
     const polled = await polling;
-    await waitFor(() => ws.entries.length >= total && sse.entries.length >= total, 10_000, 'all entries');
+    await waitFor(() => ws.entries.length >= total && sse.entries.length >= total, 'all entries', 10_000);
     const stored = (await api(base, 'GET', `/v1/events/${eventId}/comments?after=0&limit=1000`)).body.items;
     assert.deepEqual(seqs(stored), range(1, total));
     for (const [name, got] of [
@@ -262,7 +262,7 @@ describe('real time', () => {
         sent += 50;
       }
       await post(b, svc.token, eventId, 'after the cut');
-      await waitFor(() => healthy.entries.length === sent + 1, 20_000, 'the healthy viewer');
+      await waitFor(() => healthy.entries.length === sent + 1, 'the healthy viewer', 20_000);
       assert.deepEqual(seqs(healthy.entries), range(1, sent + 1));
       assert.equal(small.services.hub.counts().ws, 1, 'only the healthy viewer is left');
       await healthy.close();

@@ -8,6 +8,9 @@ import pino from 'pino';
 import WebSocket from 'ws';
 import { type Config, DEFAULTS } from '../src/config/config.js';
 import { createNode, type LiveNode, type NodeOptions } from '../src/node.js';
+import { waitFor } from './wait.js';
+
+export { waitFor };
 
 /** A node for one test, with its own data folder (removed on close unless kept). */
 export interface TestNode extends LiveNode {
@@ -94,15 +97,6 @@ export function post(base: string, token: string, eventId: string, text: string,
   return api(base, 'POST', `/v1/events/${eventId}/comments`, { token, body: clientId ? { text, clientId } : { text } });
 }
 
-/** Waits until `check` is true, polling. */
-export async function waitFor(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** Seqs of entries, for comparisons. */
 export const seqs = (entries: Entry[]) => entries.map((e) => e.seq);
 
@@ -149,8 +143,8 @@ export class WsViewer {
         found = this.frames.find(match);
         return found !== undefined;
       },
-      timeoutMs,
       'a WebSocket frame',
+      timeoutMs,
     );
     return found;
   }

@@ -3,7 +3,7 @@
 /** Resolves once `check` returns a truthy value (which it returns), polling every `everyMs`. */
 export async function waitFor<T>(
   check: () => T | Promise<T>,
-  what: string,
+  what = 'a condition',
   timeoutMs = 5000,
   everyMs = 10,
 ): Promise<NonNullable<T>> {

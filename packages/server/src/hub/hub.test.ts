@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Entry } from '@livecomments/protocol';
+import { waitFor } from '../../test/wait.js';
 import { MemoryBus } from '../engines/bus.memory.js';
 import { MemoryPresence } from '../engines/presence.memory.js';
 import { SqliteStore } from '../engines/store.sqlite.js';
@@ -42,14 +43,6 @@ class Collector implements Subscriber {
       }
       return JSON.parse(text).items ?? [];
     });
-  }
-}
-
-async function waitFor(check: () => boolean) {
-  const until = Date.now() + 3000;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
   }
 }
 
