@@ -58,8 +58,8 @@ describe('cluster: three nodes, one Redis, one PostgreSQL', () => {
   test('posters on all nodes, one hot event and many events: every viewer ends with the store log', async () => {
     const urls = cluster.urls;
     const users = await Promise.all(urls.map((u, i) => signIn(u, `poster${i}`)));
-    const hot = await createEvent(urls[0]!, users[0]!, 'hot');
-    const others = await Promise.all(range(5).map((i) => createEvent(urls[i % 3]!, users[0]!, `event ${i}`)));
+    const hot = await createEvent(urls[0]!, users[0]!);
+    const others = await Promise.all(range(5).map((i) => createEvent(urls[i % 3]!, users[0]!)));
     const viewers = new Map<string, Viewer[]>();
     viewers.set(
       hot,

@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Comment, Entry, LiveEvent } from '@livecomments/protocol';
+import type { Comment, Entry } from '@livecomments/protocol';
 import { freePort } from './private-services.js';
+import { api, createEvent as createTestEvent, devToken } from './support.js';
 import { waitFor } from './wait.js';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.js');
@@ -131,41 +132,16 @@ export interface User {
   id: string;
 }
 
-/** Calls the JSON API; returns the status and the parsed body. */
-export async function api<T = unknown>(
-  url: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(url + path, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
+export { api };
 
 /** A development token (role `service` skips per-user limits, as a load generator does). */
-export async function signIn(url: string, name: string, role = 'service'): Promise<User> {
-  const { status, body } = await api<{ token: string; user: { id: string } }>(url, 'POST', '/v1/dev/tokens', {
-    name,
-    role,
-  });
-  if (status !== 201) throw new Error(`sign in: ${status} ${JSON.stringify(body)}`);
-  return { token: body.token, id: body.user.id };
+export function signIn(url: string, name: string, role = 'service'): Promise<User> {
+  return devToken(url, name, role);
 }
 
 /** Creates an event and returns its id. */
-export async function createEvent(url: string, user: User, title = 'cluster test'): Promise<string> {
-  const { status, body } = await api<LiveEvent>(url, 'POST', '/v1/events', { title }, user.token);
-  if (status !== 201) throw new Error(`create event: ${status} ${JSON.stringify(body)}`);
-  return body.id;
+export function createEvent(url: string, user: User): Promise<string> {
+  return createTestEvent(url, user.token);
 }
 
 /** Posts a comment; returns the status and the comment (when accepted). */
@@ -180,8 +156,7 @@ export async function post(
     url,
     'POST',
     `/v1/events/${eventId}/comments`,
-    { text, clientId },
-    user.token,
+    { body: { text, clientId }, token: user.token },
   );
   return {
     status,
