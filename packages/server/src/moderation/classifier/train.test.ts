@@ -7,7 +7,7 @@ import { examplesFromCsv } from '../cli/args.js';
 import { repoRoot } from '../eval/datasets.js';
 import { LinearModel } from './model.js';
 import { PRESETS } from './presets.js';
-import { train } from './train.js';
+import { outOfFoldProbabilities, train } from './train.js';
 
 const FIXTURE = join(repoRoot(), 'packages/server/test/fixtures/moderation/tiny-spam.csv');
 
@@ -62,4 +62,20 @@ test('scoring from counts matches scoring the weighed vector, with and without p
       assert.ok(Math.abs(fused.spam! - plain[1]!) < 1e-5, `${blockNorm} ${text}: ${fused.spam} vs ${plain[1]}`);
     }
   }
+});
+
+test('out-of-fold probabilities come from models that never saw the example', () => {
+  const examples = examplesFromCsv([FIXTURE], 'text', 'label', new Map());
+  // A text seen only with the wrong label: a model that saw it would repeat the label.
+  const planted = [...examples, { text: 'zebra quokka tapir', label: 'spam' }];
+  const labels = ['ham', 'spam'];
+  const probs = outOfFoldProbabilities(planted, { ...PRESETS.spam, labels }, 4);
+  assert.equal(probs.length, planted.length);
+  for (const p of probs) assert.equal(p.length, 2);
+  const seen = train(planted, { ...PRESETS.spam, labels }).predict('zebra quokka tapir').spam!;
+  const unseen = probs.at(-1)![1]!;
+  assert.ok(unseen < seen, `held out ${unseen} vs trained on ${seen}`);
+  // Folds keep the class order even when one fold's part lacks a class.
+  const skewed = [...planted.filter((e) => e.label === 'ham'), { text: 'free money', label: 'spam' }];
+  for (const p of outOfFoldProbabilities(skewed, { ...PRESETS.spam, labels }, 3)) assert.equal(p.length, 2);
 });

@@ -52,6 +52,27 @@ export function train(examples: TrainExample[], options: Partial<TrainOptions> =
   if (folds < 2) return fit(examples, options);
   const labels = options.labels ?? [...new Set(examples.map((e) => e.label))].sort();
   const once = { ...options, labels, tuneFolds: 0 };
+  const probs = outOfFoldProbabilities(examples, once, folds);
+  const truth = examples.map((e) => labels.indexOf(e.label));
+  const tuned = tuneOffsets(probs, truth, labels.length);
+  const model = fit(examples, once);
+  model.offsets.set(tuned.offsets);
+  model.meta.options = { ...(model.meta.options as object), tuneFolds: folds };
+  model.meta.crossValidation = { folds, macroF1: tuned.before, macroF1WithOffsets: tuned.macroF1 };
+  return model;
+}
+
+/**
+ * Class probabilities of every example from a model fitted without its fold (example i is in
+ * fold i mod `folds`), in the order of `options.labels`: cross-validation without a test part.
+ */
+export function outOfFoldProbabilities(
+  examples: TrainExample[],
+  options: Partial<TrainOptions>,
+  folds: number,
+): number[][] {
+  // Every fold learns the same classes in the same order, whichever its part holds.
+  const once = { ...options, labels: options.labels ?? [...new Set(examples.map((e) => e.label))].sort() };
   const probs: number[][] = new Array(examples.length);
   for (let f = 0; f < folds; f++) {
     const model = fit(
@@ -62,13 +83,7 @@ export function train(examples: TrainExample[], options: Partial<TrainOptions> =
       if (i % folds === f) probs[i] = model.probabilitiesOf(model.vectorize(e.text));
     });
   }
-  const truth = examples.map((e) => labels.indexOf(e.label));
-  const tuned = tuneOffsets(probs, truth, labels.length);
-  const model = fit(examples, once);
-  model.offsets.set(tuned.offsets);
-  model.meta.options = { ...(model.meta.options as object), tuneFolds: folds };
-  model.meta.crossValidation = { folds, macroF1: tuned.before, macroF1WithOffsets: tuned.macroF1 };
-  return model;
+  return probs;
 }
 
 function fit(examples: TrainExample[], options: Partial<TrainOptions>): LinearModel {

@@ -5,8 +5,8 @@
  * the positive class. More: per-class precision, recall and F1, macro and weighted F1.
  */
 import { LinearModel } from '../classifier/model.js';
-import { binaryScores, multiScores } from '../eval/metrics.js';
-import { examplesFromCsv, fail, fmt, labelMap, parse } from './args.js';
+import { examplesFromCsv, fail, labelMap, parse } from './args.js';
+import { printScores } from './report.js';
 
 const USAGE =
   'usage: npm run eval -- --model model.json --text-column COL --label-column COL [--label-map a=x] [--positive LABEL] file.csv ...';
@@ -34,22 +34,7 @@ function main(): void {
   const truth = rows.map((r) => r.label);
   const predicted = rows.map((r) => model.classify(r.text));
   console.log(`${rows.length} examples, model labels: ${model.labels.join(', ')}`);
-  if (model.labels.length === 2) {
-    const positive = (values.positive as string | undefined) ?? model.labels[1]!;
-    const s = binaryScores(truth, predicted, positive);
-    console.log(`positive class: ${positive}   TP ${s.tp}  FP ${s.fp}  TN ${s.tn}  FN ${s.fn}`);
-    console.log(
-      `accuracy ${fmt(s.accuracy)}  precision ${fmt(s.precision)}  recall ${fmt(s.recall)}  F1 ${fmt(s.f1)}  MCC ${fmt(s.mcc)}`,
-    );
-    return;
-  }
-  const s = multiScores(truth, predicted, model.labels);
-  console.log('class        precision  recall  F1     support');
-  for (const c of s.classes)
-    console.log(
-      `${c.label.padEnd(12)} ${fmt(c.precision).padStart(9)}  ${fmt(c.recall).padStart(6)}  ${fmt(c.f1)}  ${c.support}`,
-    );
-  console.log(`macro F1 ${fmt(s.macroF1)}  weighted F1 ${fmt(s.weightedF1)}  accuracy ${fmt(s.accuracy)}`);
+  printScores(truth, predicted, model.labels, values.positive as string | undefined);
 }
 
 main();

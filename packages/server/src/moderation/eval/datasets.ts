@@ -87,6 +87,9 @@ export function youtubeSplit(rows: LabeledText[]): Split {
 /** Davidson et al. class names by the `class` column's value. */
 export const DAVIDSON_LABELS: Record<string, string> = { '0': 'hate', '1': 'offensive', '2': 'neither' };
 
+/** The Davidson columns counting each class's annotator votes, in `hate, offensive, neither` order. */
+export const DAVIDSON_VOTE_COLUMNS = ['hate_speech', 'offensive_language', 'neither'];
+
 /** The Davidson tweets with `label` as hate / offensive / neither. */
 export function readDavidson(dir = datasetsDir()): LabeledText[] {
   return readLabeledCsv(join(dir, 'davidson-hate-offensive', 'labeled_data.csv'), 'tweet', 'class').map((r) => ({

@@ -5,7 +5,7 @@
  */
 
 /** The Mersenne Twister MT19937, 32-bit outputs. */
-class MersenneTwister {
+export class MersenneTwister {
   private readonly mt = new Uint32Array(624);
   private index = 624;
 
