@@ -1,7 +1,7 @@
 // Browser test harness: a real server in-process (restartable on the same port and data folder),
 // Debian's Chromium driven by playwright-core, a proxy that can refuse WebSocket and SSE, and
 // screenshots in test-results/.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -22,8 +22,13 @@ export function startServer(): Promise<TestServer> {
 
 /** Debian's Chromium, headless; never a downloaded browser. */
 export async function launchBrowser(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath))
+    throw new Error(
+      `no Chromium at ${executablePath}: install Debian's (apt-get install chromium) or set CHROMIUM_PATH; .ci/run installs it`,
+    );
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath,
     args: [
       '--headless',
       '--no-sandbox',

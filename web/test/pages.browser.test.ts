@@ -25,7 +25,9 @@ describe('web pages in Chromium', () => {
   let bob: TestUser;
 
   before(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    // One after the other: a browser that fails to start must not leave an unclosed server behind.
+    server = await startServer();
+    browser = await launchBrowser();
     alice = await signUp(server.url, 'Alice');
     bob = await signUp(server.url, 'Bob');
   });
