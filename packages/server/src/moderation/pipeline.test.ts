@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { MemoryRecentSet } from '../engines/recent-set.memory.js';
 import { DEFAULT_SETTINGS } from '../events/settings.js';
+import { readLabeledCsv, repoRoot } from './eval/datasets.js';
 import { createModerator } from './index.js';
 import type { ModerationInput } from './moderator.js';
 
@@ -103,4 +105,33 @@ test('the same author repeating is blocked; context holds an author after repeat
   const next = await moderator.check(input('an innocent remark', { user: flagged, settings }));
   assert.equal(next.verdict, 'hold');
   assert.ok(next.reasons.includes('recent_flags'));
+});
+
+test('attacks on a group without a slur are held, on top of what the classifiers say', async () => {
+  for (const text of ['all muslims are terrorists', 'go back to your country', 'immigrants are vermin']) {
+    const r = await moderator.check(input(text));
+    assert.notEqual(r.verdict, 'approve', `${text}: ${JSON.stringify(r)}`);
+    assert.ok(r.reasons.includes('identity_attack'), text);
+  }
+  const fine = await moderator.check(input('immigrants are welcome here'));
+  assert.equal(fine.verdict, 'approve', JSON.stringify(fine));
+});
+
+test('hand-made live chat (the fixture eval:moderation reports): each group gets what it should', async () => {
+  const rows = readLabeledCsv(
+    join(repoRoot(), 'packages/server/test/fixtures/moderation/live-chat.csv'),
+    'text',
+    'group',
+  );
+  const verdicts = new Map<string, string[]>();
+  for (const row of rows) {
+    const r = await moderator.check(input(row.text));
+    verdicts.set(row.label, [...(verdicts.get(row.label) ?? []), `${r.verdict}: ${row.text}`]);
+  }
+  const passed = (group: string) => verdicts.get(group)!.filter((v) => v.startsWith('approve'));
+  assert.deepEqual(passed('cheering'), verdicts.get('cheering'), 'cheering is published (masked)');
+  assert.equal(passed('innocent').length, verdicts.get('innocent')!.length, 'innocent chat is approved');
+  assert.deepEqual(passed('identity'), []);
+  // One insult is let through, masked: "shut the fuck up" (README, "Moderation").
+  assert.ok(passed('insult').length <= 1, passed('insult').join('\n'));
 });

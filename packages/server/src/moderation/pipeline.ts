@@ -1,5 +1,6 @@
 /**
- * The staged moderation pipeline: rules (blocked terms, profanity, links, heuristics, language),
+ * The staged moderation pipeline: rules (blocked terms, profanity, links, heuristics, attacks on
+ * a group or a person, language),
  * classifiers (spam, toxicity), the author's context, then the decision; repetition checks run
  * last so that a comment refused for another reason is not remembered as posted. Every stage is
  * synchronous and in memory except the repetition checks (a `RecentSet`, shared in a cluster).
@@ -10,7 +11,9 @@ import { AuthorHistory, checkContext } from './context.js';
 import { decide } from './decision.js';
 import type { ExampleLog } from './examples.js';
 import { withoutExpletives } from './expletives.js';
+import { checkHarassment } from './harassment.js';
 import { checkHeuristics } from './heuristics.js';
+import { checkIdentityAttack, identityForms } from './identity.js';
 import { checkLanguage } from './language.js';
 import { checkLinks, stripLinks } from './links.js';
 import type { LabeledExample, ModerationInput, ModerationResult, Moderator } from './moderator.js';
@@ -57,8 +60,17 @@ export class PipelineModerator implements Moderator {
 
     const swearing = findProfanity(text);
     const profanity = checkProfanity(text, policy.profanity, swearing);
-    stages.push(profanity, checkLinks(text, policy), checkHeuristics(text), checkLanguage(text, policy.languages));
     const plain = stripLinks(text);
+    // The attack rules read the text without its links, folded and with leetspeak read once.
+    const forms = identityForms(plain);
+    stages.push(
+      profanity,
+      checkLinks(text, policy),
+      checkHeuristics(text),
+      checkIdentityAttack(plain, forms),
+      checkHarassment(plain, forms),
+      checkLanguage(text, policy.languages),
+    );
     // Toxicity reads the text without its expletives: the profanity policy owns swearing.
     const counts = sharedCounts(this.classifiers, plain, withoutExpletives(plain, swearing));
     if (this.classifiers.spam && counts.spam) scores.spam = spamScore(this.classifiers.spam, counts.spam);

@@ -5,7 +5,12 @@
  * by the TubeSpam protocol (per-class positional 70/30). Davidson: the committed toxicity model
  * (trained on the training part only) on the authors' held-out 10% (`--train` retrains it first).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MemoryRecentSet } from '../../engines/recent-set.memory.js';
+import { DEFAULT_SETTINGS } from '../../events/settings.js';
+import { normaliseText } from '../../ingest/normalise.js';
 import { LinearModel } from '../classifier/model.js';
 import { PRESETS } from '../classifier/presets.js';
 import { train } from '../classifier/train.js';
@@ -16,12 +21,18 @@ import {
   DAVIDSON_VOTE_COLUMNS,
   davidsonSplit,
   readDavidson,
+  readLabeledCsv,
   readYoutube,
+  repoRoot,
   YOUTUBE_VIDEOS,
   youtubeSplit,
 } from '../eval/datasets.js';
 import { binaryScores, multiScores } from '../eval/metrics.js';
+import { createModerator } from '../index.js';
 import { fmt, parse } from './args.js';
+
+/** Hand-made live chat in four groups: cheering with swear words, innocent, insults, attacks on a group. */
+const LIVE_CHAT = join(repoRoot(), 'packages/server/test/fixtures/moderation/live-chat.csv');
 
 /** Published MCC per video: best of 12 classifiers, and logistic regression (BASELINES.md §1). */
 const YOUTUBE_ANCHORS: Record<string, { best: number; logistic: number }> = {
@@ -107,7 +118,49 @@ export function davidsonTable(model: LinearModel, print: (line: string) => void 
   return { macroF1: s.macroF1, hateF1: s.classes[0]!.f1, weightedF1: s.weightedF1 };
 }
 
-function main(): void {
+/** The rules that hold attacks on a group or a person (`identity.ts`, `harassment.ts`). */
+const ATTACK_RULES = new Set(['identity_attack', 'harassment']);
+
+/** What the whole pipeline (default settings) does with labelled texts, group by group. */
+async function pipelineTable(
+  title: string,
+  rows: { text: string; group: string }[],
+  groups: string[],
+  print: (line: string) => void,
+): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lc-eval-'));
+  const moderator = createModerator({ dataDir, recent: new MemoryRecentSet() });
+  const tally = new Map(groups.map((g) => [g, { n: 0, approve: 0, hold: 0, block: 0, attackRulesAlone: 0 }]));
+  try {
+    let n = 0;
+    for (const row of rows) {
+      // A new author each time, so that repeat checks and author context stay out of it.
+      const r = await moderator.check({
+        eventId: 'eval',
+        user: { id: `u${n}`, name: 'u' },
+        text: normaliseText(row.text) || row.text,
+        settings: DEFAULT_SETTINGS,
+        now: 1_000_000 + n++,
+      });
+      const t = tally.get(row.group)!;
+      t.n++;
+      t[r.verdict]++;
+      if (r.verdict === 'hold' && r.reasons.every((x) => ATTACK_RULES.has(x) || x === 'profanity_masked'))
+        if (r.reasons.some((x) => ATTACK_RULES.has(x))) t.attackRulesAlone++;
+    }
+  } finally {
+    await moderator.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  print('');
+  print(title);
+  print('| group | n | approve | hold | block | held by the attack rules alone |');
+  print('|---|---:|---:|---:|---:|---:|');
+  for (const [g, t] of tally)
+    print(`| ${g} | ${t.n} | ${t.approve} | ${t.hold} | ${t.block} | ${t.attackRulesAlone} |`);
+}
+
+async function main(): Promise<void> {
   const { values } = parse(
     { train: { type: 'boolean' }, model: { type: 'string' } },
     'usage: npm run eval:moderation [-- --train | --model toxicity.json]',
@@ -123,6 +176,20 @@ function main(): void {
   } else
     model = LinearModel.load((values.model as string | undefined) ?? join(DEFAULT_MODEL_DIR, MODEL_FILES.toxicity));
   davidsonTable(model);
+  const chat = readLabeledCsv(LIVE_CHAT, 'text', 'group');
+  await pipelineTable(
+    `The whole pipeline, default settings, on hand-made live chat (${LIVE_CHAT.slice(repoRoot().length + 1)})`,
+    chat.map((r) => ({ text: r.text, group: r.label })),
+    [...new Set(chat.map((r) => r.label))],
+    console.log,
+  );
+  const { test } = davidsonSplit(readDavidson());
+  await pipelineTable(
+    'The whole pipeline, default settings, on the Davidson held-out tweets',
+    test.map((r) => ({ text: r.text, group: r.label })),
+    MODEL_LABELS.toxicity,
+    console.log,
+  );
 }
 
-main();
+await main();
