@@ -15,20 +15,23 @@ test('learn() appends labeled examples that retraining picks up', async () => {
     await moderator.learn({ eventId: 'e', text: 'buy followers cheap', label: 'reject', at: 1, reasons: ['spam'] });
     await moderator.learn({ eventId: 'e', text: 'what a save', label: 'approve', at: 2, reasons: ['toxicity'] });
     await moderator.learn({ eventId: 'e', text: 'you absolute worm', label: 'reject', at: 3, reasons: ['toxicity'] });
+    await moderator.learn({ eventId: 'e', text: 'X are vermin', label: 'reject', at: 4, reasons: ['identity_attack'] });
+    await moderator.learn({ eventId: 'e', text: 'you are a clown', label: 'approve', at: 5, reasons: ['harassment'] });
     await moderator.close();
     const lines = readFileSync(examplesPath(dataDir), 'utf8').trim().split('\n');
-    assert.equal(lines.length, 3);
+    assert.equal(lines.length, 5);
     assert.deepEqual(JSON.parse(lines[0]!).label, 'reject');
 
     const base = [{ text: 'base', label: '0' }];
     const spam = retrainExamples('spam', dataDir, base);
-    assert.equal(spam.learned, 2, 'a rejection for toxicity alone teaches the spam model nothing');
+    assert.equal(spam.learned, 3, 'a rejection for abuse alone teaches the spam model nothing');
     assert.deepEqual(
       spam.examples.map((e) => [e.text, e.label]),
       [
         ['base', '0'],
         ['buy followers cheap', '1'],
         ['what a save', '0'],
+        ['you are a clown', '0'],
       ],
     );
     const toxicity = retrainExamples('toxicity', dataDir, []);
@@ -37,6 +40,8 @@ test('learn() appends labeled examples that retraining picks up', async () => {
       [
         ['what a save', 'neither'],
         ['you absolute worm', 'offensive'],
+        ['X are vermin', 'hate'],
+        ['you are a clown', 'neither'],
       ],
     );
   } finally {

@@ -24,19 +24,26 @@ export const MODEL_LABELS: Record<ModelName, string[]> = {
   toxicity: ['hate', 'offensive', 'neither'],
 };
 
+/** Reasons that say a comment was held for abuse, which the toxicity model learns from. */
+const ABUSE_REASONS = ['toxicity', 'identity_attack', 'harassment'];
+
 /**
  * A moderator's decision as a training example of `model`, or null when it says nothing about
- * it: spam learns every decision except rejections held for toxicity alone; toxicity learns
- * decisions on comments held for toxicity (an approval there is a false alarm to unlearn).
+ * it: spam learns every decision except rejections held for abuse alone; toxicity learns
+ * decisions on comments held for abuse. A rejected attack on a group is `hate`, another
+ * rejection `offensive`, an approval `neither` (a false alarm to unlearn). So the attacks the
+ * rules catch, once moderators confirm them, teach the model what it missed.
  */
 export function learnedExample(model: ModelName, e: LabeledExample): TrainExample | null {
   const reasons = e.reasons ?? [];
+  const abuse = reasons.some((r) => ABUSE_REASONS.includes(r));
   if (model === 'spam') {
-    if (e.label === 'reject' && reasons.includes('toxicity') && !reasons.includes('spam')) return null;
+    if (e.label === 'reject' && abuse && !reasons.includes('spam')) return null;
     return { text: e.text, label: e.label === 'reject' ? '1' : '0' };
   }
-  if (!reasons.includes('toxicity')) return null;
-  return { text: e.text, label: e.label === 'reject' ? 'offensive' : 'neither' };
+  if (!abuse) return null;
+  if (e.label === 'approve') return { text: e.text, label: 'neither' };
+  return { text: e.text, label: reasons.includes('identity_attack') ? 'hate' : 'offensive' };
 }
 
 /** Base data plus the learned examples of `dataDir`, as one training set. */
