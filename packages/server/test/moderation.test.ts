@@ -38,7 +38,8 @@ describe('moderation end to end', () => {
 
   test('thresholds are per event: a lower toxicity hold threshold holds, a higher one lets through', async () => {
     const strict = await createEvent(base, alice.token, { moderation: { toxicityHold: 0.3, toxicityBlock: 0.99 } });
-    const text = 'you are an idiot';
+    // Scored by the toxicity model alone (0.84): the attack rules do not hold it.
+    const text = 'you suck';
     const held = await post(base, bob.token, strict, text);
     assert.equal(held.status, 202);
     assert.equal(held.body.status, 'held');
@@ -50,7 +51,7 @@ describe('moderation end to end', () => {
     });
     assert.equal(patched.status, 200);
     assert.equal(patched.body.settings.profanity, 'block');
-    assert.equal((await post(base, bob.token, lax, 'you are such an idiot')).status, 202);
+    assert.equal((await post(base, bob.token, lax, 'stop being so stupid')).status, 202, 'toxicity 0.46 > 0.3');
     assert.equal((await post(base, bob.token, lax, 'read https://example.org/x')).status, 422, 'link policy block');
   });
 
