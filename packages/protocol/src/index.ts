@@ -55,6 +55,11 @@ export interface EventSettings {
   languages?: string[];
   /** How long the same author may not repeat the same text, in ms (the server's default: 30 s). */
   repeatWindowMs?: number;
+  /**
+   * Hold for review attacks on a group or a person that carry no slur ("all X are vermin",
+   * "kill yourself"); the server's default: true. A gaming or sports event may turn it off.
+   */
+  attackRules?: boolean;
 }
 
 /** Per-event handling of profanity: let it through, mask it with symbols, hold for review, block. */

@@ -55,6 +55,20 @@ describe('moderation end to end', () => {
     assert.equal((await post(base, bob.token, lax, 'read https://example.org/x')).status, 422, 'link policy block');
   });
 
+  test('attack rules hold a group attack by default; an event may turn them off', async () => {
+    const text = 'go back to your country';
+    const held = await post(base, bob.token, await createEvent(base, alice.token), text);
+    assert.equal(held.status, 202);
+    assert.equal(held.body.status, 'held');
+    const off = await createEvent(base, alice.token, { attackRules: false });
+    assert.equal((await post(base, bob.token, off, text)).status, 201);
+    const bad = await api(base, 'PATCH', `/v1/events/${off}`, {
+      token: alice.token,
+      body: { settings: { attackRules: 'no' } },
+    });
+    assert.equal(bad.status, 400, 'a setting of the wrong type is refused');
+  });
+
   test('shadow mode: the author is told "published", viewers see nothing (REST and WebSocket)', async () => {
     const eventId = await createEvent(base, alice.token, { moderation: { shadow: true } });
     const viewer = await WsViewer.open(base, eventId, 'after=0');

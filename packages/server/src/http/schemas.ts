@@ -33,6 +33,7 @@ export const SettingsPatch = T.Object(
     allowedDomains: T.Array(T.String({ minLength: 1, maxLength: 253 }), { maxItems: 200 }),
     languages: T.Array(T.String({ minLength: 2, maxLength: 8 }), { maxItems: 50 }),
     repeatWindowMs: T.Integer({ minimum: 0, maximum: 86_400_000 }),
+    attackRules: T.Boolean(),
   },
   { additionalProperties: true },
 );

@@ -1,8 +1,9 @@
 /**
  * Folds text so that evasions of a term look like the term: case, accents and other diacritics,
  * compatibility forms (fullwidth, circled, math letters), invisible characters, and Cyrillic or
- * Greek look-alikes of Latin letters. Leetspeak and inserted separators are handled by the term
- * patterns in `rules.ts`, since digits must stay digits elsewhere.
+ * Greek look-alikes of Latin letters. Leetspeak and inserted separators are left to the term
+ * patterns of `rules.ts` and to the readings of `readings.ts`, since digits must stay digits
+ * elsewhere.
  */
 
 /** Cyrillic and Greek letters that render like Latin ones (after lower-casing). */

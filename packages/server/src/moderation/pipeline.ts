@@ -1,6 +1,6 @@
 /**
- * The staged moderation pipeline: rules (blocked terms, profanity, links, heuristics, attacks on
- * a group or a person, language),
+ * The staged moderation pipeline: rules (blocked terms, profanity, links, heuristics, attacks
+ * on a group or a person, language),
  * classifiers (spam, toxicity), the author's context, then the decision; repetition checks run
  * last so that a comment refused for another reason is not remembered as posted. Every stage is
  * synchronous and in memory except the repetition checks (a `RecentSet`, shared in a cluster).
@@ -13,12 +13,13 @@ import type { ExampleLog } from './examples.js';
 import { withoutExpletives } from './expletives.js';
 import { checkHarassment } from './harassment.js';
 import { checkHeuristics } from './heuristics.js';
-import { checkIdentityAttack, identityForms } from './identity.js';
+import { checkIdentityAttack } from './identity.js';
 import { checkLanguage } from './language.js';
 import { checkLinks, stripLinks } from './links.js';
 import type { LabeledExample, ModerationInput, ModerationResult, Moderator } from './moderator.js';
 import { resolvePolicy, type StageResult } from './policy.js';
 import { checkProfanity, findProfanity } from './profanity.js';
+import { readings } from './readings.js';
 import { checkRepeats } from './repeat.js';
 import { checkBlockedTerms } from './rules.js';
 
@@ -61,14 +62,14 @@ export class PipelineModerator implements Moderator {
     const swearing = findProfanity(text);
     const profanity = checkProfanity(text, policy.profanity, swearing);
     const plain = stripLinks(text);
-    // The attack rules read the text without its links, folded and with leetspeak read once.
-    const forms = identityForms(plain);
+    // The attack rules read the text without its links; its readings are made once for both.
+    const forms = policy.attackRules ? readings(plain) : [];
     stages.push(
       profanity,
       checkLinks(text, policy),
       checkHeuristics(text),
-      checkIdentityAttack(plain, forms),
-      checkHarassment(plain, forms),
+      checkIdentityAttack(forms),
+      checkHarassment(forms),
       checkLanguage(text, policy.languages),
     );
     // Toxicity reads the text without its expletives: the profanity policy owns swearing.

@@ -23,6 +23,8 @@ export interface Policy {
   repeatWindowMs: number;
   uniqueChat: boolean;
   uniqueWindowMs: number;
+  /** Hold attacks on a group or a person that carry no slur (`identity.ts`, `harassment.ts`). */
+  attackRules: boolean;
 }
 
 /** Fills the optional settings from the defaults; `linksAllowed` decides when `linkPolicy` is absent. */
@@ -35,6 +37,7 @@ export function resolvePolicy(settings: EventSettings): Policy {
     repeatWindowMs: settings.repeatWindowMs ?? MODERATION_DEFAULTS.repeatWindowMs,
     uniqueChat: settings.uniqueChat,
     uniqueWindowMs: MODERATION_DEFAULTS.uniqueWindowMs,
+    attackRules: settings.attackRules ?? true,
   };
 }
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 /**
- * `npm run eval:moderation`: the two quality tables of the README, beside the published anchors
+ * `npm run eval:moderation`: the quality tables of the README, beside the published anchors
  * (../shared/datasets/BASELINES.md). YouTube: the `spam` preset trained and tested on each video
  * by the TubeSpam protocol (per-class positional 70/30). Davidson: the committed toxicity model
- * (trained on the training part only) on the authors' held-out 10% (`--train` retrains it first).
+ * (trained on the training part only) on the authors' held-out 10% (`--train` retrains it first,
+ * `--model` reads another), and how well a second human panel agrees with the labels. Then what
+ * the whole pipeline, with the committed models, does with hand-made live chat and with the
+ * held-out tweets.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,6 +141,7 @@ async function pipelineTable(
       const r = await moderator.check({
         eventId: 'eval',
         user: { id: `u${n}`, name: 'u' },
+        // As the ingest path hands it over (a text that normalises to nothing never gets here).
         text: normaliseText(row.text) || row.text,
         settings: DEFAULT_SETTINGS,
         now: 1_000_000 + n++,
@@ -145,8 +149,9 @@ async function pipelineTable(
       const t = tally.get(row.group)!;
       t.n++;
       t[r.verdict]++;
-      if (r.verdict === 'hold' && r.reasons.every((x) => ATTACK_RULES.has(x) || x === 'profanity_masked'))
-        if (r.reasons.some((x) => ATTACK_RULES.has(x))) t.attackRulesAlone++;
+      const byAttackRule = r.reasons.some((x) => ATTACK_RULES.has(x));
+      const byNothingElse = r.reasons.every((x) => ATTACK_RULES.has(x) || x === 'profanity_masked');
+      if (r.verdict === 'hold' && byAttackRule && byNothingElse) t.attackRulesAlone++;
     }
   } finally {
     await moderator.close();
@@ -178,14 +183,14 @@ async function main(): Promise<void> {
   davidsonTable(model);
   const chat = readLabeledCsv(LIVE_CHAT, 'text', 'group');
   await pipelineTable(
-    `The whole pipeline, default settings, on hand-made live chat (${LIVE_CHAT.slice(repoRoot().length + 1)})`,
+    `The whole pipeline, default settings, committed models, on hand-made live chat (${LIVE_CHAT.slice(repoRoot().length + 1)})`,
     chat.map((r) => ({ text: r.text, group: r.label })),
     [...new Set(chat.map((r) => r.label))],
     console.log,
   );
   const { test } = davidsonSplit(readDavidson());
   await pipelineTable(
-    'The whole pipeline, default settings, on the Davidson held-out tweets',
+    'The whole pipeline, default settings, committed models, on the Davidson held-out tweets',
     test.map((r) => ({ text: r.text, group: r.label })),
     MODEL_LABELS.toxicity,
     console.log,
