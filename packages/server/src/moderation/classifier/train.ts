@@ -46,11 +46,16 @@ export const DEFAULT_TRAIN: TrainOptions = {
   maxIterations: 300,
 };
 
+/** The classes of a model: those given, else the examples' distinct labels, sorted. */
+export function classOrder(examples: readonly TrainExample[], labels?: string[]): string[] {
+  return labels ?? [...new Set(examples.map((e) => e.label))].sort();
+}
+
 /** Fits a model to the examples (and tunes its decision offsets when `tuneFolds` asks). */
 export function train(examples: TrainExample[], options: Partial<TrainOptions> = {}): LinearModel {
   const folds = options.tuneFolds ?? 0;
   if (folds < 2) return fit(examples, options);
-  const labels = options.labels ?? [...new Set(examples.map((e) => e.label))].sort();
+  const labels = classOrder(examples, options.labels);
   const once = { ...options, labels, tuneFolds: 0 };
   const probs = outOfFoldProbabilities(examples, once, folds);
   const truth = examples.map((e) => labels.indexOf(e.label));
@@ -72,7 +77,7 @@ export function outOfFoldProbabilities(
   folds: number,
 ): number[][] {
   // Every fold learns the same classes in the same order, whichever its part holds.
-  const once = { ...options, labels: options.labels ?? [...new Set(examples.map((e) => e.label))].sort() };
+  const once = { ...options, labels: classOrder(examples, options.labels) };
   const probs: number[][] = new Array(examples.length);
   for (let f = 0; f < folds; f++) {
     const model = fit(
@@ -89,7 +94,7 @@ export function outOfFoldProbabilities(
 function fit(examples: TrainExample[], options: Partial<TrainOptions>): LinearModel {
   const opts = { ...DEFAULT_TRAIN, ...options };
   const cfg = opts.features;
-  const labels = opts.labels ?? [...new Set(examples.map((e) => e.label))].sort();
+  const labels = classOrder(examples, opts.labels);
   const k = labels.length;
   if (k < 2) throw new Error('training needs at least two classes');
   const labelIndex = new Map(labels.map((l, i) => [l, i]));

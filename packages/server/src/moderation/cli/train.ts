@@ -10,7 +10,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { decideClass } from '../classifier/model.js';
 import { tuneOffsets } from '../classifier/offsets.js';
-import { outOfFoldProbabilities, type TrainExample, type TrainOptions, train } from '../classifier/train.js';
+import {
+  classOrder,
+  outOfFoldProbabilities,
+  type TrainExample,
+  type TrainOptions,
+  train,
+} from '../classifier/train.js';
 import { DEFAULT_MODEL_DIR, MODEL_FILES } from '../classifiers.js';
 import { baseExamples, MODEL_LABELS, type ModelName } from '../eval/base-data.js';
 import { examplesFromCsv, fail, fmt, labelMap, parse, TRAIN_OPTIONS } from './args.js';
@@ -21,7 +27,7 @@ const USAGE = `usage: npm run train -- --text-column COL --label-column COL [--l
        npm run train -- --preset spam|toxicity [--out path]   (base data from the shared datasets)
 options: --c N  --bits N  --word-ngrams 1,2  --char-ngrams 2,5  --char-wb  --block-norm  --idf true|false  --balanced true|false  --iterations N
          --tune-folds N (decision offsets tuned for macro F1 by N-fold cross-validation on the training data, 0: none)
-         --cv N (write no model: print the scores of N-fold cross-validation on the data, to compare options)`;
+         --cv N (write no model: print the scores of N-fold cross-validation on the data, to compare options; --out and --tune-folds are not used)`;
 
 function main(): void {
   const { values, positionals } = parse(
@@ -69,7 +75,7 @@ function crossValidate(examples: TrainExample[], options: TrainOptions, cv: stri
   const folds = Number(cv);
   if (!Number.isInteger(folds) || folds < 2 || folds > examples.length)
     fail('--cv must be a whole number from 2 to the number of examples');
-  const labels = options.labels ?? [...new Set(examples.map((e) => e.label))].sort();
+  const labels = classOrder(examples, options.labels);
   const started = Date.now();
   const probs = outOfFoldProbabilities(examples, { ...options, labels, tuneFolds: 0 }, folds);
   const truth = examples.map((e) => e.label);
