@@ -1,9 +1,9 @@
 /**
  * The staged moderation pipeline: rules (blocked terms, profanity, links, heuristics, attacks
- * on a group or a person, language),
- * classifiers (spam, toxicity), the author's context, then the decision; repetition checks run
- * last so that a comment refused for another reason is not remembered as posted. Every stage is
- * synchronous and in memory except the repetition checks (a `RecentSet`, shared in a cluster).
+ * on a group or a person, language), classifiers (spam, toxicity), the author's context, then
+ * the decision; repetition checks run last so that a comment refused for another reason is not
+ * remembered as posted. Every stage is synchronous and in memory except the repetition checks
+ * (a `RecentSet`, shared in a cluster).
  */
 import type { RecentSet } from '../engines/recent-set.js';
 import { type Classifiers, sharedCounts, spamScore, toxicityScores } from './classifiers.js';

@@ -12,6 +12,7 @@ export const MODERATION_DEFAULTS = {
   repeatWindowMs: 30_000,
   /** How long unique-chat mode remembers a text. */
   uniqueWindowMs: 60_000,
+  attackRules: true,
 } as const;
 
 /** The resolved policy of one event. */
@@ -37,7 +38,7 @@ export function resolvePolicy(settings: EventSettings): Policy {
     repeatWindowMs: settings.repeatWindowMs ?? MODERATION_DEFAULTS.repeatWindowMs,
     uniqueChat: settings.uniqueChat,
     uniqueWindowMs: MODERATION_DEFAULTS.uniqueWindowMs,
-    attackRules: settings.attackRules ?? true,
+    attackRules: settings.attackRules ?? MODERATION_DEFAULTS.attackRules,
   };
 }
 
