@@ -164,7 +164,7 @@ async function act(run: () => Promise<unknown>, done: string): Promise<void> {
   }
 }
 
-/** Slow mode, blocked terms, links and the end button. */
+/** Slow mode, blocked terms, links, the attack rules and the end button. */
 function wireSettings(client: LiveComments): void {
   const slow = byId<HTMLInputElement>('slow');
   const slowMs = byId<HTMLSelectElement>('slow-ms');
@@ -193,6 +193,13 @@ function wireSettings(client: LiveComments): void {
       links.checked ? 'Links allowed' : 'Links blocked',
     ),
   );
+  const attacks = byId<HTMLInputElement>('attack-rules');
+  attacks.addEventListener('change', () =>
+    act(
+      () => api.updateSettings(eventId, { attackRules: attacks.checked }),
+      attacks.checked ? 'Attacks held for review' : 'Attack rules off',
+    ),
+  );
   byId('end').addEventListener('click', () => {
     if (confirm('End this event? Viewers can still read, but no one can comment any more.'))
       void act(() => api.endEvent(eventId), 'Event ended');
@@ -218,6 +225,7 @@ function showEvent(event: LiveEvent): void {
   const terms = byId<HTMLTextAreaElement>('terms');
   if (!terms.dataset.dirty && document.activeElement !== terms) terms.value = (s.blockedTerms ?? []).join('\n');
   byId<HTMLInputElement>('links').checked = Boolean(s.linksAllowed);
+  byId<HTMLInputElement>('attack-rules').checked = s.attackRules !== false;
   byId<HTMLButtonElement>('end').disabled = event.status !== 'live';
 }
 

@@ -247,6 +247,17 @@ describe('web pages in Chromium', () => {
       // Links off: a comment with a link is held for review (the core's rule).
       await mod.page.click('#links');
       await mod.page.locator('#toast', { hasText: 'Links blocked' }).waitFor();
+      // The attack rules are on by default; the switch turns them off for this event.
+      assert.equal(await mod.page.isChecked('#attack-rules'), true);
+      await mod.page.click('#attack-rules');
+      await mod.page.locator('#toast', { hasText: 'Attack rules off' }).waitFor();
+      const stored = await api<{ settings: { attackRules?: boolean } }>(
+        server.url,
+        alice,
+        'GET',
+        `/v1/events/${event.id}`,
+      );
+      assert.equal(stored.settings.attackRules, false);
 
       await poster.page.locator('#conn[data-state="live"]').waitFor();
       await poster.page.fill('#text', 'A first plain comment');
