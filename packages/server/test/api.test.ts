@@ -3,21 +3,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
-import { api, createEvent, devToken, post, startNode, type TestNode } from './support.js';
+import { api, createEvent, devToken, post, startNodeWithUsers, type TestNode, type TestUser } from './support.js';
 
 describe('REST API', () => {
   let node: TestNode;
   let base: string;
-  let alice: { token: string; id: string };
-  let bob: { token: string; id: string };
-  let mod: { token: string; id: string };
+  let alice: TestUser;
+  let bob: TestUser;
+  let mod: TestUser;
 
   before(async () => {
-    node = await startNode();
-    base = node.url;
-    alice = await devToken(base, 'alice');
-    bob = await devToken(base, 'bob');
-    mod = await devToken(base, 'mia', 'moderator');
+    ({ node, base, alice, bob, mod } = await startNodeWithUsers());
   });
   after(() => node.stop());
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type Cluster, createEvent, postRetrying, readLog, signIn, startCluster } from './cluster.js';
 import { createTestSchema, TEST_REDIS_URL, type TestSchema } from './services.js';
-import { openViewer, range, type Transport } from './viewers.js';
+import { openViewers, range } from './viewers.js';
 import { waitFor } from './wait.js';
 
 let schema: TestSchema;
@@ -23,8 +23,7 @@ test('kill -9 of a node: its viewers resume elsewhere with no loss and no duplic
   const urls = cluster.urls;
   const poster = await signIn(urls[0]!, 'poster');
   const eventId = await createEvent(urls[0]!, poster);
-  const transports: Transport[] = ['ws', 'sse', 'poll'];
-  const viewers = transports.flatMap((t) => [0, 1, 2].map((start) => openViewer(t, urls, eventId, { start })));
+  const viewers = openViewers(urls, eventId);
   try {
     let acked = 0;
     const victim = cluster.nodes[1]!;

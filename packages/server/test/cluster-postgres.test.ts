@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { api, type Cluster, createEvent, post, postRetrying, readLog, signIn, startCluster } from './cluster.js';
 import { type PrivateServer, startPrivatePostgres } from './private-services.js';
 import { TEST_REDIS_URL } from './services.js';
-import { openViewer, range, type Transport } from './viewers.js';
+import { openViewers, range } from './viewers.js';
 import { waitFor } from './wait.js';
 
 let postgres: PrivateServer;
@@ -25,8 +25,7 @@ test('PostgreSQL down: 503 for posts, /ready names the store, viewers stay, all 
   const urls = cluster.urls;
   const poster = await signIn(urls[0]!, 'poster');
   const eventId = await createEvent(urls[0]!, poster);
-  const transports: Transport[] = ['ws', 'sse', 'poll'];
-  const viewers = transports.flatMap((t) => [0, 1, 2].map((start) => openViewer(t, urls, eventId, { start })));
+  const viewers = openViewers(urls, eventId);
   try {
     for (let i = 0; i < 10; i++) await postRetrying(urls, i, poster, eventId, `c ${i}`, `c-${i}`);
     await waitFor(() => viewers.every((v) => v.last() >= 10), 'delivery before the outage');

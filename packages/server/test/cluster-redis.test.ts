@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { api, type Cluster, createEvent, postRetrying, readLog, signIn, startCluster } from './cluster.js';
 import { type PrivateServer, startPrivateRedis } from './private-services.js';
 import { createTestSchema, type TestSchema } from './services.js';
-import { openViewer, range, type Transport } from './viewers.js';
+import { openViewers, range } from './viewers.js';
 import { waitFor } from './wait.js';
 
 let schema: TestSchema;
@@ -28,8 +28,7 @@ test('restart Redis mid-stream: nothing acknowledged is lost, viewers catch up',
   const urls = cluster.urls;
   const poster = await signIn(urls[0]!, 'poster');
   const eventId = await createEvent(urls[0]!, poster);
-  const transports: Transport[] = ['ws', 'sse', 'poll'];
-  const viewers = transports.flatMap((t) => [0, 1, 2].map((start) => openViewer(t, urls, eventId, { start })));
+  const viewers = openViewers(urls, eventId);
   try {
     let acked = 0;
     const post = async (i: number) => {

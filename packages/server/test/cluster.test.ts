@@ -5,10 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Cluster, createEvent, post, readLog, signIn, startCluster } from './cluster.js';
 import { createTestSchema, TEST_REDIS_URL, type TestSchema } from './services.js';
-import { openViewer, range, type Transport, type Viewer } from './viewers.js';
+import { openViewer, openViewers, range, type Viewer } from './viewers.js';
 import { waitFor } from './wait.js';
-
-const TRANSPORTS: Transport[] = ['ws', 'sse', 'poll'];
 
 /** Waits until every viewer has seqs 1..n, then checks nothing else came. */
 async function allSee(viewers: Viewer[], n: number, what: string): Promise<void> {
@@ -36,7 +34,7 @@ describe('cluster: three nodes, one Redis, one PostgreSQL', () => {
     const [n1] = cluster.urls as [string];
     const alice = await signIn(n1, 'alice');
     const eventId = await createEvent(n1, alice);
-    const viewers = TRANSPORTS.flatMap((t) => [1, 2].map((start) => openViewer(t, cluster.urls, eventId, { start })));
+    const viewers = openViewers(cluster.urls, eventId, [1, 2]);
     try {
       for (let i = 1; i <= 20; i++) {
         const res = await post(n1, alice, eventId, `hello ${i}`, `c${i}`);
@@ -61,10 +59,7 @@ describe('cluster: three nodes, one Redis, one PostgreSQL', () => {
     const hot = await createEvent(urls[0]!, users[0]!);
     const others = await Promise.all(range(5).map((i) => createEvent(urls[i % 3]!, users[0]!)));
     const viewers = new Map<string, Viewer[]>();
-    viewers.set(
-      hot,
-      TRANSPORTS.flatMap((t) => [0, 1, 2].map((start) => openViewer(t, urls, hot, { start }))),
-    );
+    viewers.set(hot, openViewers(urls, hot));
     others.forEach((id, i) => {
       viewers.set(id, [
         openViewer('ws', urls, id, { start: i % 3 }),

@@ -2,23 +2,19 @@
 // on REST and WebSocket posts, the review flow, and the moderation log.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { api, createEvent, devToken, post, startNode, type TestNode, WsViewer } from './support.js';
+import { api, createEvent, post, startNodeWithUsers, type TestNode, type TestUser, WsViewer } from './support.js';
 
 const SPAM = 'subscribe to my channel please, check out my new video';
 
 describe('moderation end to end', () => {
   let node: TestNode;
   let base: string;
-  let alice: { token: string; id: string };
-  let bob: { token: string; id: string };
-  let mod: { token: string; id: string };
+  let alice: TestUser;
+  let bob: TestUser;
+  let mod: TestUser;
 
   before(async () => {
-    node = await startNode();
-    base = node.url;
-    alice = await devToken(base, 'alice');
-    bob = await devToken(base, 'bob');
-    mod = await devToken(base, 'mia', 'moderator');
+    ({ node, base, alice, bob, mod } = await startNodeWithUsers());
   });
   after(() => node.stop());
 

@@ -51,31 +51,57 @@ export interface PrivateServer {
   destroy(): Promise<void>;
 }
 
-/** Starts a private redis-server that keeps nothing on disk. */
-export async function startPrivateRedis(): Promise<PrivateServer> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'lc-redis-'));
+/** How to run one private server: its process, how to tell it is up, how to stop it. */
+interface ServerSpec {
+  port: number;
+  url: string;
+  /** Its folder, removed by `destroy`. */
+  dir: string;
+  launch(): ChildProcess;
+  ready(): Promise<boolean>;
+  readyWithinMs: number;
+  pollMs: number;
+  stopSignal: NodeJS.Signals;
+}
+
+/** A private server from its spec, started. */
+async function privateServer(spec: ServerSpec): Promise<PrivateServer> {
   let child: ChildProcess | null = null;
-  const url = `redis://127.0.0.1:${port}`;
   const server: PrivateServer = {
-    port,
-    url,
+    port: spec.port,
+    url: spec.url,
     async start() {
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
-      child = track(spawn('redis-server', args, { stdio: 'ignore' }));
-      await waitFor(() => redisPing(port), `private redis on ${port}`, 10_000, 20);
+      child = track(spec.launch());
+      await waitFor(spec.ready, `private server on ${spec.port}`, spec.readyWithinMs, spec.pollMs);
     },
     async stop() {
-      await stopChild(child, 'SIGKILL');
+      await stopChild(child, spec.stopSignal);
       child = null;
     },
     async destroy() {
       await server.stop();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(spec.dir, { recursive: true, force: true });
     },
   };
   await server.start();
   return server;
+}
+
+/** Starts a private redis-server that keeps nothing on disk. */
+export async function startPrivateRedis(): Promise<PrivateServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'lc-redis-'));
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  return privateServer({
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    dir,
+    launch: () => spawn('redis-server', args, { stdio: 'ignore' }),
+    ready: () => redisPing(port),
+    readyWithinMs: 10_000,
+    pollMs: 20,
+    stopSignal: 'SIGKILL',
+  });
 }
 
 /** True when a Redis answers PING on the port. */
@@ -126,41 +152,32 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
     'UTF8',
   ]);
   execFileSync(initdb, initArgs, { stdio: 'ignore' });
-  let child: ChildProcess | null = null;
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const server: PrivateServer = {
+  const [cmd, args] = asPostgres(join(bin, 'postgres'), [
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'fsync=off',
+    '-c',
+    'max_connections=100',
+  ]);
+  return privateServer({
     port,
     url,
-    async start() {
-      const [cmd, args] = asPostgres(join(bin, 'postgres'), [
-        '-D',
-        data,
-        '-p',
-        String(port),
-        '-k',
-        dir,
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        'fsync=off',
-        '-c',
-        'max_connections=100',
-      ]);
-      child = track(spawn(cmd, args, { stdio: 'ignore' }));
-      await waitFor(() => pgPing(url), `private postgres on ${port}`, 20_000, 50);
-    },
-    async stop() {
-      // Fast shutdown: ends the sessions and stops at once, as an outage looks to clients.
-      await stopChild(child, 'SIGINT');
-      child = null;
-    },
-    async destroy() {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  await server.start();
-  return server;
+    dir,
+    launch: () => spawn(cmd, args, { stdio: 'ignore' }),
+    ready: () => pgPing(url),
+    readyWithinMs: 20_000,
+    pollMs: 50,
+    // Fast shutdown: ends the sessions and stops at once, as an outage looks to clients.
+    stopSignal: 'SIGINT',
+  });
 }
 
 /** True when PostgreSQL accepts a query at the url. */

@@ -81,6 +81,27 @@ export async function devToken(base: string, name: string, role?: string): Promi
   return { token: res.body.token, id: res.body.user.id };
 }
 
+/** A dev token's user. */
+export type TestUser = { token: string; id: string };
+
+/** A node with three users: alice and bob (viewers), mia (moderator). */
+export async function startNodeWithUsers(): Promise<{
+  node: TestNode;
+  base: string;
+  alice: TestUser;
+  bob: TestUser;
+  mod: TestUser;
+}> {
+  const node = await startNode();
+  const base = node.url;
+  const [alice, bob, mod] = await Promise.all([
+    devToken(base, 'alice'),
+    devToken(base, 'bob'),
+    devToken(base, 'mia', 'moderator'),
+  ]);
+  return { node, base, alice, bob, mod };
+}
+
 /** Creates an event and returns its id. */
 export async function createEvent(
   base: string,

@@ -7,6 +7,9 @@ import WebSocket from 'ws';
 /** The transports of docs/API.md. */
 export type Transport = 'ws' | 'sse' | 'poll';
 
+/** Every transport. */
+export const TRANSPORTS: Transport[] = ['ws', 'sse', 'poll'];
+
 /** A following viewer and what it saw. */
 export interface Viewer {
   readonly transport: Transport;
@@ -167,4 +170,9 @@ class ViewerState implements Viewer {
 /** `[1, 2, ..., n]`. */
 export function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i + 1);
+}
+
+/** A viewer of each transport starting on each of the nodes `starts` (indices into `urls`). */
+export function openViewers(urls: string[], eventId: string, starts = [0, 1, 2]): Viewer[] {
+  return TRANSPORTS.flatMap((t) => starts.map((start) => openViewer(t, urls, eventId, { start })));
 }
