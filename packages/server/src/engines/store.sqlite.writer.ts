@@ -1,5 +1,6 @@
 // The SQLite store's write side: the one connection that writes, owned by the writer thread
 // (store.sqlite.worker.ts) or, inline, by the store itself.
+import type { Comment } from '@livecomments/protocol';
 import Database from 'better-sqlite3';
 import {
   type AppendItem,
@@ -106,20 +107,7 @@ export class SqliteWriter {
         const prior = this.q.findByClientId.get(c.eventId, c.user.id, held.clientId) as CommentRow | undefined;
         if (prior) return toStored(prior);
       }
-      this.q.insertComment.run(
-        c.eventId,
-        c.id,
-        c.user.id,
-        c.user.name,
-        c.text,
-        c.createdAt,
-        c.parentId ?? null,
-        null,
-        'held',
-        held.clientId ?? null,
-        held.scores ? JSON.stringify(held.scores) : null,
-        held.reasons ? JSON.stringify(held.reasons) : null,
-      );
+      this.q.insertComment.run(...commentRow(c.eventId, c, null, 'held', held));
       return { ...held, status: 'held', comment: { ...c, seq: null } };
     })();
   }
@@ -183,18 +171,7 @@ export class SqliteWriter {
           }
         }
         const inserted = q.insertComment.run(
-          eventId,
-          c.id,
-          c.user.id,
-          c.user.name,
-          c.text,
-          c.createdAt,
-          c.parentId ?? null,
-          seq,
-          'published',
-          item.clientId ?? null,
-          null,
-          null,
+          ...commentRow(eventId, c, seq, 'published', { clientId: item.clientId }),
         ).changes;
         if (inserted === 0) {
           // The id is taken: a held comment being approved is published; anything else (say, two
@@ -283,4 +260,28 @@ export class SqliteWriter {
       ),
     };
   }
+}
+
+/** The values of an `insertComment` row, in its column order. */
+function commentRow(
+  eventId: string,
+  c: Omit<Comment, 'seq'>,
+  seq: number | null,
+  status: 'held' | 'published',
+  extra: { clientId?: string; scores?: Record<string, number>; reasons?: string[] },
+): unknown[] {
+  return [
+    eventId,
+    c.id,
+    c.user.id,
+    c.user.name,
+    c.text,
+    c.createdAt,
+    c.parentId ?? null,
+    seq,
+    status,
+    extra.clientId ?? null,
+    extra.scores ? JSON.stringify(extra.scores) : null,
+    extra.reasons ? JSON.stringify(extra.reasons) : null,
+  ];
 }
