@@ -56,20 +56,13 @@ class Child<In extends { type: string }> {
   }
 }
 
+/** The viewer hosts' counters that add up across hosts. */
+const COUNTS = ['open', 'failed', 'closed', 'delivered', 'duplicates', 'gaps', 'disorder', 'frames', 'bytes'] as const;
+
 /** What the rig measured over one report interval, all load processes together. */
-export interface RigSample {
-  open: number;
-  failed: number;
-  closed: number;
-  delivered: number;
-  duplicates: number;
-  gaps: number;
-  disorder: number;
-  frames: number;
-  bytes: number;
+export interface RigSample extends Pick<HostReport, (typeof COUNTS)[number] | 'closeReasons'> {
   latency: Histogram;
   loadCpuMicros: number;
-  closeReasons: Record<string, number>;
   poster: { sent: number; acked: number; errors: number; skipped: number; ack: Histogram; lastError: string } | null;
 }
 
@@ -149,30 +142,14 @@ export class Rig {
     ]);
     const latency = new Histogram();
     const out: RigSample = {
-      open: 0,
-      failed: 0,
-      closed: 0,
-      delivered: 0,
-      duplicates: 0,
-      gaps: 0,
-      disorder: 0,
-      frames: 0,
-      bytes: 0,
+      ...(Object.fromEntries(COUNTS.map((k) => [k, 0])) as Record<(typeof COUNTS)[number], number>),
       latency,
       loadCpuMicros: 0,
       closeReasons: {},
       poster: null,
     };
     for (const r of reports) {
-      out.open += r.open;
-      out.failed += r.failed;
-      out.closed += r.closed;
-      out.delivered += r.delivered;
-      out.duplicates += r.duplicates;
-      out.gaps += r.gaps;
-      out.disorder += r.disorder;
-      out.frames += r.frames;
-      out.bytes += r.bytes;
+      for (const k of COUNTS) out[k] += r[k];
       out.loadCpuMicros += r.cpuMicros;
       latency.add(Histogram.fromSparse(r.hist, r.max));
       for (const [k, v] of Object.entries(r.closeReasons)) out.closeReasons[k] = (out.closeReasons[k] ?? 0) + v;
