@@ -19,10 +19,11 @@ import { PRESETS } from '../classifier/presets.js';
 import { train } from '../classifier/train.js';
 import { DEFAULT_MODEL_DIR, MODEL_FILES } from '../classifiers.js';
 import { panelAgreement } from '../eval/agreement.js';
-import { MODEL_LABELS } from '../eval/base-data.js';
+import { baseExamples, MODEL_LABELS } from '../eval/base-data.js';
 import {
   DAVIDSON_VOTE_COLUMNS,
   davidsonSplit,
+  type LabeledText,
   readDavidson,
   readLabeledCsv,
   readYoutube,
@@ -87,8 +88,7 @@ export function youtubeTable(print: (line: string) => void = console.log): numbe
 }
 
 /** The Davidson held-out table; returns macro F1, hate F1 and weighted F1. */
-export function davidsonTable(model: LinearModel, print: (line: string) => void = console.log) {
-  const { test } = davidsonSplit(readDavidson());
+function davidsonTable(model: LinearModel, test: LabeledText[], print: (line: string) => void = console.log) {
   const labels = MODEL_LABELS.toxicity;
   const s = multiScores(
     test.map((r) => r.label),
@@ -171,16 +171,11 @@ async function main(): Promise<void> {
     'usage: npm run eval:moderation [-- --train | --model toxicity.json]',
   );
   youtubeTable();
-  let model: LinearModel;
-  if (values.train) {
-    const { train: tr } = davidsonSplit(readDavidson());
-    model = train(
-      tr.map((r) => ({ text: r.text, label: r.label })),
-      { ...PRESETS.toxicity, labels: MODEL_LABELS.toxicity },
-    );
-  } else
-    model = LinearModel.load((values.model as string | undefined) ?? join(DEFAULT_MODEL_DIR, MODEL_FILES.toxicity));
-  davidsonTable(model);
+  const model = values.train
+    ? train(baseExamples('toxicity'), { ...PRESETS.toxicity, labels: MODEL_LABELS.toxicity })
+    : LinearModel.load((values.model as string | undefined) ?? join(DEFAULT_MODEL_DIR, MODEL_FILES.toxicity));
+  const { test } = davidsonSplit(readDavidson());
+  davidsonTable(model, test);
   const chat = readLabeledCsv(LIVE_CHAT, 'text', 'group');
   await pipelineTable(
     `The whole pipeline, default settings, committed models, on hand-made live chat (${LIVE_CHAT.slice(repoRoot().length + 1)})`,
@@ -188,7 +183,6 @@ async function main(): Promise<void> {
     [...new Set(chat.map((r) => r.label))],
     console.log,
   );
-  const { test } = davidsonSplit(readDavidson());
   await pipelineTable(
     'The whole pipeline, default settings, committed models, on the Davidson held-out tweets',
     test.map((r) => ({ text: r.text, group: r.label })),
