@@ -9,6 +9,7 @@ import {
   type AppendItem,
   type AppendResult,
   type Ban,
+  commentValues,
   type EventRecord,
   type ModAction,
   modActionValues,
@@ -139,22 +140,12 @@ export class PostgresStore implements Store {
         );
         if (rows[0]) return commentFromRow(rows[0]);
       }
+      const values = commentValues(c, held);
       const { rows } = await client.query<CommentRow>(
         `INSERT INTO comments (event_id, id, seq, user_id, user_name, text, created_at, parent_id, status, client_id, scores, reasons)
          VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, 'held', $8, $9, $10)
          ON CONFLICT (event_id, id) DO NOTHING RETURNING *`,
-        [
-          c.eventId,
-          c.id,
-          c.user.id,
-          c.user.name,
-          c.text,
-          c.createdAt,
-          c.parentId ?? null,
-          held.clientId ?? null,
-          held.scores ? JSON.stringify(held.scores) : null,
-          held.reasons ? JSON.stringify(held.reasons) : null,
-        ],
+        [...values.own, ...values.moderation],
       );
       if (rows[0]) return commentFromRow(rows[0]);
       const again = await client.query<CommentRow>('SELECT * FROM comments WHERE event_id = $1 AND id = $2', [

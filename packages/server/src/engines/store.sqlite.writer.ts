@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import {
   type AppendItem,
   type Ban,
+  commentValues,
   type EventRecord,
   type ModAction,
   modActionValues,
@@ -107,7 +108,7 @@ export class SqliteWriter {
         const prior = this.q.findByClientId.get(c.eventId, c.user.id, held.clientId) as CommentRow | undefined;
         if (prior) return toStored(prior);
       }
-      this.q.insertComment.run(...commentRow(c.eventId, c, null, 'held', held));
+      this.q.insertComment.run(...commentRow(c, null, 'held', held));
       return { ...held, status: 'held', comment: { ...c, seq: null } };
     })();
   }
@@ -170,9 +171,7 @@ export class SqliteWriter {
             continue;
           }
         }
-        const inserted = q.insertComment.run(
-          ...commentRow(eventId, c, seq, 'published', { clientId: item.clientId }),
-        ).changes;
+        const inserted = q.insertComment.run(...commentRow(c, seq, 'published', { clientId: item.clientId })).changes;
         if (inserted === 0) {
           // The id is taken: a held comment being approved is published; anything else (say, two
           // moderators approving at once) is a no-op that answers with the comment.
@@ -264,24 +263,11 @@ export class SqliteWriter {
 
 /** The values of an `insertComment` row, in its column order. */
 function commentRow(
-  eventId: string,
   c: Omit<Comment, 'seq'>,
   seq: number | null,
   status: 'held' | 'published',
   extra: { clientId?: string; scores?: Record<string, number>; reasons?: string[] },
 ): unknown[] {
-  return [
-    eventId,
-    c.id,
-    c.user.id,
-    c.user.name,
-    c.text,
-    c.createdAt,
-    c.parentId ?? null,
-    seq,
-    status,
-    extra.clientId ?? null,
-    extra.scores ? JSON.stringify(extra.scores) : null,
-    extra.reasons ? JSON.stringify(extra.reasons) : null,
-  ];
+  const { own, moderation } = commentValues(c, extra);
+  return [...own, seq, status, ...moderation];
 }

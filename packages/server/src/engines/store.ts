@@ -128,3 +128,21 @@ export function modActionValues(a: ModAction): (string | number | null)[] {
     a.details ? JSON.stringify(a.details) : null,
   ];
 }
+
+/**
+ * A comment's column values for both stores: the comment's own (event, id, author, text, time,
+ * parent), then how it was posted and moderated (client id, scores and reasons as JSON).
+ */
+export function commentValues(
+  c: Omit<Comment, 'seq'>,
+  extra: { clientId?: string; scores?: Record<string, number>; reasons?: string[] },
+): { own: (string | number | null)[]; moderation: (string | null)[] } {
+  return {
+    own: [c.eventId, c.id, c.user.id, c.user.name, c.text, c.createdAt, c.parentId ?? null],
+    moderation: [
+      extra.clientId ?? null,
+      extra.scores ? JSON.stringify(extra.scores) : null,
+      extra.reasons ? JSON.stringify(extra.reasons) : null,
+    ],
+  };
+}
