@@ -147,6 +147,9 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   const auth = createAuthenticator({
     ...(config.jwtSecret ? { jwtSecret: config.jwtSecret } : {}),
     ...(config.jwksUrl ? { jwksUrl: config.jwksUrl } : {}),
+    ...(config.jwtIssuer ? { issuer: config.jwtIssuer } : {}),
+    ...(config.jwtAudience ? { audience: config.jwtAudience } : {}),
+    requireExp: config.jwtRequireExp,
     devTokens: config.devTokens,
     dataDir: config.dataDir,
   });
