@@ -139,8 +139,3 @@ function devSecret(dataDir: string): Uint8Array {
   }
   return new TextEncoder().encode(readFileSync(path, 'utf8').trim());
 }
-
-/** Whether a principal may moderate an event (owner, moderator, admin). */
-export function canModerate(principal: Principal, ownerId: string): boolean {
-  return principal.role === 'moderator' || principal.role === 'admin' || principal.id === ownerId;
-}
