@@ -101,6 +101,27 @@ describe('moderation end to end', () => {
     }
   });
 
+  test("shadow mode: the answer carries no other comment's seq; the author reads their own back, nobody else", async () => {
+    const eventId = await createEvent(base, alice.token, { moderation: { shadow: true } });
+    const first = await post(base, alice.token, eventId, 'welcome');
+    assert.equal(first.body.comment.seq, 1);
+    const shadowed = await post(base, bob.token, eventId, SPAM);
+    assert.equal(shadowed.status, 201);
+    assert.equal(shadowed.body.status, 'published');
+    assert.equal(shadowed.body.comment.seq, 2, 'the seq a published comment would get, not the last one');
+    const path = `/v1/events/${eventId}/comments`;
+    const texts = (res: { body: { items: any[] } }) => res.body.items.map((e) => e.comment?.text);
+    assert.deepEqual(texts(await api(base, 'GET', `${path}?after=0`, { token: bob.token })), ['welcome', SPAM]);
+    assert.deepEqual(texts(await api(base, 'GET', `${path}?before=100`, { token: bob.token })), [SPAM, 'welcome']);
+    assert.deepEqual(texts(await api(base, 'GET', `${path}?after=1`, { token: bob.token })), [SPAM]);
+    for (const token of [undefined, alice.token, mod.token]) {
+      const res = await api(base, 'GET', `${path}?after=0`, token ? { token } : {});
+      assert.deepEqual(texts(res), ['welcome'], 'nobody else sees it');
+    }
+    const after = await post(base, alice.token, eventId, 'next');
+    assert.equal(after.body.comment.seq, 2, 'the log has no gap');
+  });
+
   test('WebSocket: a refused post gets an error frame with the rejected code', async () => {
     const eventId = await createEvent(base, alice.token);
     const author = await WsViewer.open(base, eventId, `token=${bob.token}`);
