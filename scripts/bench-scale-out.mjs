@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { mintToken } from '../packages/server/dist/src/auth/mint.js';
 
 const args = parseArgs(process.argv.slice(2));
 const NODES = Number(args.nodes ?? 3);
@@ -94,7 +95,6 @@ async function main() {
     ...process.env,
     HOST: '127.0.0.1',
     LC_JWT_SECRET: SECRET,
-    LC_DEV_TOKENS: '1',
     LC_LOG_LEVEL: 'warn',
     LC_MAX_CONNECTIONS_PER_IP: '0',
   };
@@ -128,7 +128,8 @@ async function main() {
       urls.push(`http://127.0.0.1:${port}`);
     }
     await Promise.all(urls.map((u) => waitOk(`${u}/ready`)));
-    const { body: tok } = await json(`${urls[0]}/v1/dev/tokens`, 'POST', { name: 'bench', role: 'service' });
+    // Nodes with a real secret refuse development tokens: the token is signed with the secret.
+    const tok = { token: await mintToken(SECRET, { sub: 'bench', name: 'bench', role: 'service' }) };
     const { body: event } = await json(`${urls[0]}/v1/events`, 'POST', { title: 'bench' }, tok.token);
 
     // Viewers, spread round-robin over the nodes.

@@ -20,6 +20,13 @@ async function main(): Promise<void> {
     { url: node.url, dataDir: config.dataDir, devTokens: config.devTokens },
     `livecomments listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${node.port}`,
   );
+  if (config.devTokens && !/^(localhost|127\.[0-9.]+|::1)$/.test(config.host)) {
+    logger.warn(
+      { host: config.host },
+      'development tokens are on and the server is reachable from other machines: anyone can sign in ' +
+        'as a viewer (privileged roles only from this machine); set LC_JWT_SECRET or LC_JWKS_URL for real use',
+    );
+  }
 
   let stopping = false;
   async function stop(signal: string): Promise<void> {

@@ -124,7 +124,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   const ingest = new Ingest(store, events, writer, limiter, moderator, bans, (outcome) =>
     metrics.comments.inc({ outcome }),
   );
-  const actions = new ModerationActions(store, events, writer, moderator);
+  const actions = new ModerationActions(store, events, writer, moderator, bans);
   hub = new Hub(store, bus, presence, config, {
     flushed(seconds, batch, frames) {
       metrics.flush.observe(seconds);
@@ -147,6 +147,9 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   const auth = createAuthenticator({
     ...(config.jwtSecret ? { jwtSecret: config.jwtSecret } : {}),
     ...(config.jwksUrl ? { jwksUrl: config.jwksUrl } : {}),
+    ...(config.jwtIssuer ? { issuer: config.jwtIssuer } : {}),
+    ...(config.jwtAudience ? { audience: config.jwtAudience } : {}),
+    requireExp: config.jwtRequireExp,
     devTokens: config.devTokens,
     dataDir: config.dataDir,
   });

@@ -43,7 +43,7 @@ describe('REST API', () => {
     assert.equal(event.settings.maxCommentChars, 200);
     assert.equal(event.settings.rateLimitPerMinute, 60);
 
-    const got = await api(base, 'GET', `/v1/events/${event.id}`);
+    const got = await api(base, 'GET', `/v1/events/${event.id}`, { token: alice.token });
     assert.deepEqual({ ...got.body, viewers: 0 }, event);
 
     const live = await api(base, 'GET', '/v1/events?status=live');
@@ -248,6 +248,42 @@ describe('REST API', () => {
     assert.equal(res.status, 422);
     assert.equal(res.body.error.code, 'rejected');
     assert.equal((await api(base, 'GET', `/v1/events/${eventId}`)).body.lastSeq, 0);
+  });
+
+  test('moderation settings are shown to those who moderate the event only', async () => {
+    const eventId = await createEvent(base, alice.token, {
+      blockedTerms: ['secretword'],
+      slowModeMs: 2000,
+      moderation: { shadow: true, spamBlock: 0.9 },
+    });
+    const hidden = ['blockedTerms', 'moderation', 'profanity', 'languages', 'attackRules', 'repeatWindowMs'];
+    const anonymous = await api(base, 'GET', `/v1/events/${eventId}`);
+    const viewer = await api(base, 'GET', `/v1/events/${eventId}`, { token: bob.token });
+    const stale = await api(base, 'GET', `/v1/events/${eventId}`, { token: 'not-a-token' });
+    const list = await api(base, 'GET', '/v1/events?status=live&limit=200', { token: bob.token });
+    const listed = list.body.items.find((e: { id: string }) => e.id === eventId);
+    for (const [who, seen] of [
+      ['anonymous', anonymous.body],
+      ['a viewer', viewer.body],
+      ['a stale token', stale.body],
+      ['the list', listed],
+    ]) {
+      assert.equal(seen.title, 'Test event', who);
+      assert.equal(seen.status, 'live', who);
+      assert.equal(seen.settings.slowModeMs, 2000, `${who}: the composer's settings`);
+      assert.equal(seen.settings.maxCommentChars, 500, who);
+      assert.equal(seen.settings.linksAllowed, true, who);
+      for (const key of hidden) assert.equal(key in seen.settings, false, `${who} does not see ${key}`);
+      assert.doesNotMatch(JSON.stringify(seen), /secretword|shadow/, who);
+    }
+    for (const token of [alice.token, mod.token]) {
+      const full = await api(base, 'GET', `/v1/events/${eventId}`, { token });
+      assert.deepEqual(full.body.settings.blockedTerms, ['secretword']);
+      assert.equal(full.body.settings.moderation.shadow, true);
+    }
+    const ownList = await api(base, 'GET', '/v1/events?status=live&limit=200', { token: alice.token });
+    const own = ownList.body.items.find((e: { id: string }) => e.id === eventId);
+    assert.deepEqual(own.settings.blockedTerms, ['secretword'], 'the owner sees them in the list');
   });
 
   test('rate limit answers 429 with retryAfterMs and Retry-After', async () => {

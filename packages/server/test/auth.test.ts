@@ -2,9 +2,14 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { describe, test } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { api, createEvent, post, startNode } from './support.js';
+import { DEV_ISSUER } from '../src/auth/auth.js';
+import { mintToken } from '../src/auth/mint.js';
+import { api, createEvent, devToken, post, startNode, WsViewer, waitFor } from './support.js';
+
+const SECRET = 'a-production-secret-of-32-chars!!';
 
 describe('auth', () => {
   test('with an HS256 secret: its tokens work, dev tokens are off, roles are read', async () => {
@@ -66,4 +71,116 @@ describe('auth', () => {
       jwks.close();
     }
   });
+
+  test('development tokens are refused by a node with a real secret, even signed with it', async () => {
+    const dev = await startNode();
+    const real = await startNode({ jwtSecret: SECRET, devTokens: false });
+    try {
+      const admin = await devToken(dev.url, 'root', 'admin');
+      const eventId = await createEvent(real.url, await mintToken(SECRET, { sub: 'o', name: 'Owner' }));
+      const refused = await post(real.url, admin.token, eventId, 'from a dev node');
+      assert.equal(refused.status, 401);
+      assert.equal(refused.body.error.code, 'unauthenticated');
+      const marked = await new SignJWT({ name: 'x', role: 'service' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(DEV_ISSUER)
+        .setSubject('x')
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(SECRET));
+      assert.equal((await post(real.url, marked, eventId, 'dev marker')).status, 401);
+      const issued = await api(real.url, 'POST', '/v1/dev/tokens', { body: { name: 'x', role: 'admin' } });
+      assert.equal(issued.status, 404);
+    } finally {
+      await Promise.all([dev.stop(), real.stop()]);
+    }
+  });
+
+  test('dev tokens of privileged roles only go to this machine; viewers to anyone', async () => {
+    const node = await startNode({ host: '0.0.0.0' });
+    try {
+      const local = `http://127.0.0.1:${node.port}`;
+      assert.equal(
+        (await api(local, 'POST', '/v1/dev/tokens', { body: { name: 'm', role: 'moderator' } })).status,
+        201,
+      );
+      const proxied = await api(local, 'POST', '/v1/dev/tokens', {
+        body: { name: 'm', role: 'service' },
+        headers: { 'x-forwarded-for': '203.0.113.9' },
+      });
+      assert.equal(proxied.status, 403, 'through a proxy on this machine: not local');
+      assert.equal(proxied.body.error.code, 'forbidden');
+      const address = Object.values(networkInterfaces())
+        .flat()
+        .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+      if (address) {
+        const remote = `http://${address}:${node.port}`;
+        for (const role of ['admin', 'service', 'moderator']) {
+          const res = await api(remote, 'POST', '/v1/dev/tokens', { body: { name: 'eve', role } });
+          assert.equal(res.status, 403, `${role} from ${address}`);
+        }
+        assert.equal((await api(remote, 'POST', '/v1/dev/tokens', { body: { name: 'v' } })).status, 201);
+      }
+    } finally {
+      await node.stop();
+    }
+  });
+
+  test('exp is required unless turned off; issuer and audience are checked when set', async () => {
+    const strict = await startNode({ jwtSecret: SECRET, devTokens: false, jwtIssuer: 'idp', jwtAudience: 'live' });
+    const lax = await startNode({ jwtSecret: SECRET, devTokens: false, jwtRequireExp: false });
+    try {
+      const key = new TextEncoder().encode(SECRET);
+      const good = await mintToken(SECRET, { sub: 'u1', issuer: 'idp', audience: 'live' });
+      const eventId = await createEvent(strict.url, good);
+      const noExp = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('u1')
+        .setIssuer('idp')
+        .setAudience('live')
+        .sign(key);
+      for (const [name, token] of [
+        ['no exp', noExp],
+        ['wrong issuer', await mintToken(SECRET, { sub: 'u1', issuer: 'other', audience: 'live' })],
+        ['no issuer', await mintToken(SECRET, { sub: 'u1', audience: 'live' })],
+        ['wrong audience', await mintToken(SECRET, { sub: 'u1', issuer: 'idp', audience: 'elsewhere' })],
+      ] as const) {
+        const res = await post(strict.url, token, eventId, 'hi');
+        assert.equal(res.status, 401, name);
+        assert.equal(res.body.error.code, 'unauthenticated', name);
+      }
+      assert.equal((await post(strict.url, good, eventId, 'hi')).status, 201);
+      const laxEvent = await createEvent(lax.url, await mintToken(SECRET, { sub: 'o' }));
+      const bare = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u2').sign(key);
+      assert.equal((await post(lax.url, bare, laxEvent, 'no exp, allowed here')).status, 201);
+    } finally {
+      await Promise.all([strict.stop(), lax.stop()]);
+    }
+  });
+
+  test('a WebSocket stops posting when its token expires, and reads on', async () => {
+    const node = await startNode({ jwtSecret: SECRET, devTokens: false });
+    try {
+      const owner = await mintToken(SECRET, { sub: 'owner', role: 'service' });
+      const eventId = await createEvent(node.url, owner);
+      const short = await mintToken(SECRET, { sub: 'brief', name: 'Brief', ttl: 2 });
+      const viewer = await WsViewer.open(node.url, eventId, `token=${short}`);
+      viewer.send({ type: 'comment', text: 'while valid', clientId: 'c1' });
+      assert.equal((await viewer.next((f) => f.type === 'ack' && f.clientId === 'c1')).status, 'published');
+      await waitFor(() => Date.now() > expiry(short), 'the token to expire', 5000);
+      viewer.send({ type: 'comment', text: 'after expiry', clientId: 'c2' });
+      const refused = await viewer.next((f) => f.type === 'error' && f.clientId === 'c2');
+      assert.equal(refused.error.code, 'unauthenticated');
+      assert.equal((await post(node.url, owner, eventId, 'still reading')).status, 201);
+      await viewer.next((f) => f.type === 'entries' && f.items.some((e: any) => e.comment?.text === 'still reading'));
+      assert.ok(!viewer.entries.some((e: any) => e.comment?.text === 'after expiry'));
+      await viewer.close();
+    } finally {
+      await node.stop();
+    }
+  });
 });
+
+/** A token's `exp` in milliseconds. */
+function expiry(token: string): number {
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp * 1000;
+}

@@ -2,14 +2,16 @@
 // tests. Each node is `node dist/src/main.js` with its own port and data folder; they share a
 // JWT secret so a token from one node is good on all (as behind a load balancer).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Comment, Entry } from '@livecomments/protocol';
+import type { Comment, Entry, Role } from '@livecomments/protocol';
+import { mintToken } from '../src/auth/mint.js';
 import { freePort } from './private-services.js';
-import { api, createEvent as createTestEvent, devToken } from './support.js';
+import { api, createEvent as createTestEvent } from './support.js';
 import { waitFor } from './wait.js';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.js');
@@ -81,7 +83,6 @@ function createNode(index: number, port: number, dataDir: string, opts: ClusterO
     HOST: '127.0.0.1',
     LC_DATA_DIR: dataDir,
     LC_JWT_SECRET: SECRET,
-    LC_DEV_TOKENS: '1',
     LC_LOG_LEVEL: 'warn',
     LC_MAX_CONNECTIONS_PER_IP: '0',
     LC_PRESENCE_MS: '500',
@@ -134,9 +135,13 @@ export interface User {
 
 export { api };
 
-/** A development token (role `service` skips per-user limits, as a load generator does). */
-export function signIn(url: string, name: string, role = 'service'): Promise<User> {
-  return devToken(url, name, role);
+/**
+ * A token signed with the nodes' secret, good on every node (role `service` skips per-user
+ * limits, as a load generator does). The URL is the node the user first meets, for the record.
+ */
+export async function signIn(_url: string, name: string, role: Role = 'service'): Promise<User> {
+  const id = `u_${name}_${randomUUID().slice(0, 8)}`;
+  return { token: await mintToken(SECRET, { sub: id, name, role }), id };
 }
 
 /** Creates an event and returns its id. */

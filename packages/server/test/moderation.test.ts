@@ -2,7 +2,16 @@
 // on REST and WebSocket posts, the review flow, and the moderation log.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { api, createEvent, post, startNodeWithUsers, type TestNode, type TestUser, WsViewer } from './support.js';
+import {
+  api,
+  createEvent,
+  devToken,
+  post,
+  startNodeWithUsers,
+  type TestNode,
+  type TestUser,
+  WsViewer,
+} from './support.js';
 
 const SPAM = 'subscribe to my channel please, check out my new video';
 
@@ -92,6 +101,27 @@ describe('moderation end to end', () => {
     }
   });
 
+  test("shadow mode: the answer carries no other comment's seq; the author reads their own back, nobody else", async () => {
+    const eventId = await createEvent(base, alice.token, { moderation: { shadow: true } });
+    const first = await post(base, alice.token, eventId, 'welcome');
+    assert.equal(first.body.comment.seq, 1);
+    const shadowed = await post(base, bob.token, eventId, SPAM);
+    assert.equal(shadowed.status, 201);
+    assert.equal(shadowed.body.status, 'published');
+    assert.equal(shadowed.body.comment.seq, 2, 'the seq a published comment would get, not the last one');
+    const path = `/v1/events/${eventId}/comments`;
+    const texts = (res: { body: { items: any[] } }) => res.body.items.map((e) => e.comment?.text);
+    assert.deepEqual(texts(await api(base, 'GET', `${path}?after=0`, { token: bob.token })), ['welcome', SPAM]);
+    assert.deepEqual(texts(await api(base, 'GET', `${path}?before=100`, { token: bob.token })), [SPAM, 'welcome']);
+    assert.deepEqual(texts(await api(base, 'GET', `${path}?after=1`, { token: bob.token })), [SPAM]);
+    for (const token of [undefined, alice.token, mod.token]) {
+      const res = await api(base, 'GET', `${path}?after=0`, token ? { token } : {});
+      assert.deepEqual(texts(res), ['welcome'], 'nobody else sees it');
+    }
+    const after = await post(base, alice.token, eventId, 'next');
+    assert.equal(after.body.comment.seq, 2, 'the log has no gap');
+  });
+
   test('WebSocket: a refused post gets an error frame with the rejected code', async () => {
     const eventId = await createEvent(base, alice.token);
     const author = await WsViewer.open(base, eventId, `token=${bob.token}`);
@@ -160,5 +190,92 @@ describe('moderation end to end', () => {
     } finally {
       await viewer.close();
     }
+  });
+});
+
+describe('per-event powers', () => {
+  let node: TestNode;
+  let base: string;
+  let owner: TestUser;
+  let viewer: TestUser;
+  let mod: TestUser;
+  let mod2: TestUser;
+  let admin: TestUser;
+
+  before(async () => {
+    ({ node, base, alice: owner, bob: viewer, mod } = await startNodeWithUsers());
+    [mod2, admin] = await Promise.all([devToken(base, 'max', 'moderator'), devToken(base, 'ada', 'admin')]);
+  });
+  after(() => node.stop());
+
+  const patch = (eventId: string, token: string) =>
+    api(base, 'PATCH', `/v1/events/${eventId}`, { token, body: { settings: { slowModeMs: 1000 } } });
+  const ban = (eventId: string, token: string, userId: string, durationMs?: number) =>
+    api(base, 'POST', `/v1/events/${eventId}/bans`, { token, body: durationMs ? { userId, durationMs } : { userId } });
+  const unban = (eventId: string, token: string, userId: string) =>
+    api(base, 'DELETE', `/v1/events/${eventId}/bans/${userId}`, { token });
+  const listBans = (eventId: string, token: string) => api(base, 'GET', `/v1/events/${eventId}/bans`, { token });
+
+  test('settings and ending: the owner or an admin, not a moderator', async () => {
+    const eventId = await createEvent(base, owner.token);
+    const refused = await patch(eventId, mod.token);
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error.code, 'forbidden');
+    assert.equal((await api(base, 'POST', `/v1/events/${eventId}/end`, { token: mod.token })).status, 403);
+    assert.equal((await patch(eventId, viewer.token)).status, 403);
+    assert.equal((await patch(eventId, owner.token)).status, 200);
+    assert.equal((await patch(eventId, admin.token)).status, 200);
+    assert.equal((await api(base, 'GET', `/v1/events/${eventId}`)).body.status, 'live');
+  });
+
+  test('a moderator moderates viewers but never acts against the owner', async () => {
+    const eventId = await createEvent(base, owner.token);
+    const ownComment = await post(base, owner.token, eventId, 'welcome');
+    const theirs = await post(base, viewer.token, eventId, 'hello');
+    const deleted = await api(base, 'DELETE', `/v1/events/${eventId}/comments/${theirs.body.comment.id}`, {
+      token: mod.token,
+    });
+    assert.equal(deleted.status, 204);
+    assert.equal((await ban(eventId, mod.token, viewer.id, 60_000)).status, 201, 'a time-out');
+    assert.equal((await unban(eventId, mod.token, viewer.id)).status, 204);
+    const againstOwner = await ban(eventId, mod.token, owner.id);
+    assert.equal(againstOwner.status, 403);
+    assert.equal(againstOwner.body.error.code, 'forbidden');
+    const ownerComment = `/v1/events/${eventId}/comments/${ownComment.body.comment.id}`;
+    assert.equal((await api(base, 'DELETE', ownerComment, { token: mod.token })).status, 403);
+    assert.equal((await listBans(eventId, owner.token)).body.items.length, 0, 'nothing changed');
+  });
+
+  test('nobody bans themselves', async () => {
+    const eventId = await createEvent(base, owner.token);
+    for (const user of [mod, owner, admin]) {
+      const res = await ban(eventId, user.token, user.id);
+      assert.equal(res.status, 403, user.id);
+      assert.equal(res.body.error.code, 'forbidden');
+    }
+    assert.equal((await listBans(eventId, owner.token)).body.items.length, 0);
+  });
+
+  test('a banned moderator cannot moderate the event nor lift their own ban; another can', async () => {
+    const eventId = await createEvent(base, owner.token);
+    assert.equal((await ban(eventId, owner.token, mod.id)).status, 201);
+    assert.equal((await listBans(eventId, mod.token)).status, 403);
+    assert.equal((await ban(eventId, mod.token, viewer.id)).status, 403);
+    assert.equal((await api(base, 'GET', `/v1/events/${eventId}/review`, { token: mod.token })).status, 403);
+    const self = await unban(eventId, mod.token, mod.id);
+    assert.equal(self.status, 403);
+    assert.equal(self.body.error.code, 'forbidden');
+    assert.equal((await unban(eventId, mod2.token, mod.id)).status, 204);
+    assert.equal((await listBans(eventId, mod.token)).status, 200, 'moderates again once the ban is lifted');
+  });
+
+  test('a banned owner cannot lift their own ban; an admin may ban and unban the owner', async () => {
+    const eventId = await createEvent(base, owner.token);
+    assert.equal((await ban(eventId, admin.token, owner.id)).status, 201);
+    assert.equal((await unban(eventId, owner.token, owner.id)).status, 403);
+    assert.equal((await listBans(eventId, owner.token)).status, 403);
+    assert.equal((await unban(eventId, mod.token, owner.id)).status, 403, 'a moderator does not act for the owner');
+    assert.equal((await unban(eventId, admin.token, owner.id)).status, 204);
+    assert.equal((await listBans(eventId, owner.token)).status, 200);
   });
 });

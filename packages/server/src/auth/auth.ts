@@ -10,6 +10,8 @@ export interface Principal {
   id: string;
   name: string;
   role: Role;
+  /** When the token expires (ms since the epoch); long-lived connections check it per post. */
+  expiresAt?: number;
 }
 
 /** How long, and how many, verified tokens are remembered. */
@@ -20,6 +22,12 @@ const VERIFIED_MAX = 10_000;
 export interface AuthOptions {
   jwtSecret?: string;
   jwksUrl?: string;
+  /** When set, a token's `iss` must equal it. */
+  issuer?: string;
+  /** When set, a token's `aud` must include it. */
+  audience?: string;
+  /** Refuse tokens without `exp` (default true). */
+  requireExp?: boolean;
   /** Issue development tokens (`POST /v1/dev/tokens`). */
   devTokens: boolean;
   /** Where the development secret is kept between restarts. */
@@ -37,16 +45,28 @@ export interface Authenticator {
 }
 
 const DEV_TOKEN_TTL = '7d';
+/** The `iss` of development tokens: a node with a real secret or JWKS URL refuses them. */
+export const DEV_ISSUER = 'livecomments-dev';
 
-/** Builds the authenticator: HS256 with a secret, a JWKS URL, or a development secret. */
+/**
+ * Builds the authenticator: HS256 with a secret, a JWKS URL, or (neither set) a development
+ * secret of its own, never the real one.
+ */
 export function createAuthenticator(options: AuthOptions): Authenticator {
+  const real = Boolean(options.jwtSecret || options.jwksUrl);
   const secret = options.jwtSecret
     ? new TextEncoder().encode(options.jwtSecret)
     : options.jwksUrl
       ? null
       : devSecret(options.dataDir);
   const jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : null;
-  const canIssue = options.devTokens && secret !== null;
+  const canIssue = options.devTokens && !real;
+  const claims = {
+    // Development mode accepts only its own tokens; a real issuer is checked when configured.
+    ...(real ? (options.issuer ? { issuer: options.issuer } : {}) : { issuer: DEV_ISSUER }),
+    ...(options.audience ? { audience: options.audience } : {}),
+    ...(options.requireExp === false ? {} : { requiredClaims: ['exp'] }),
+  };
 
   // Verified tokens, for a short while: a poster sends the same token with every post, and a
   // signature check (webcrypto, a key import each time) costs more than the rest of the post.
@@ -65,13 +85,19 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
   async function verifyAfresh(token: string): Promise<{ principal: Principal; exp: number | undefined }> {
     let payload: JWTPayload;
     try {
-      if (jwks) payload = (await jwtVerify(token, jwks, { algorithms: ['RS256', 'ES256'] })).payload;
-      else payload = (await jwtVerify(token, secret!, { algorithms: ['HS256'] })).payload;
+      if (jwks) payload = (await jwtVerify(token, jwks, { ...claims, algorithms: ['RS256', 'ES256'] })).payload;
+      else payload = (await jwtVerify(token, secret!, { ...claims, algorithms: ['HS256'] })).payload;
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw errors.unauthenticated('the token has expired');
+      if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'exp') {
+        throw errors.unauthenticated('the token has no expiry (exp)');
+      }
       throw errors.unauthenticated('the token is not valid');
     }
-    return { principal: toPrincipal(payload), exp: payload.exp };
+    if (real && payload.iss === DEV_ISSUER) throw errors.unauthenticated('development tokens are not accepted here');
+    const principal = toPrincipal(payload);
+    if (payload.exp !== undefined) principal.expiresAt = payload.exp * 1000;
+    return { principal, exp: payload.exp };
   }
 
   async function issue(name: string, role: Role) {
@@ -79,6 +105,7 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
     const id = `u_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
     const token = await new SignJWT({ name, role })
       .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(DEV_ISSUER)
       .setSubject(id)
       .setIssuedAt()
       .setExpirationTime(DEV_TOKEN_TTL)
@@ -111,9 +138,4 @@ function devSecret(dataDir: string): Uint8Array {
     writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
   }
   return new TextEncoder().encode(readFileSync(path, 'utf8').trim());
-}
-
-/** Whether a principal may moderate an event (owner, moderator, admin). */
-export function canModerate(principal: Principal, ownerId: string): boolean {
-  return principal.role === 'moderator' || principal.role === 'admin' || principal.id === ownerId;
 }

@@ -9,10 +9,40 @@ test('defaults: embedded, dev tokens on', () => {
   assert.equal(config.devTokens, true);
 });
 
-test('a secret or JWKS URL turns dev tokens off unless asked for', () => {
-  assert.equal(loadConfig({ LC_JWT_SECRET: 's'.repeat(32) }).devTokens, false);
+test('a secret or JWKS URL turns dev tokens off and binds all interfaces', () => {
+  assert.equal(loadConfig({}).host, 'localhost', 'dev tokens on: loopback only');
+  const secret = loadConfig({ LC_JWT_SECRET: 's'.repeat(32) });
+  assert.equal(secret.devTokens, false);
+  assert.equal(secret.host, '0.0.0.0');
   assert.equal(loadConfig({ LC_JWKS_URL: 'https://id.example/jwks.json' }).devTokens, false);
-  assert.equal(loadConfig({ LC_JWT_SECRET: 's'.repeat(32), LC_DEV_TOKENS: 'true' }).devTokens, true);
+  assert.equal(loadConfig({ LC_DEV_TOKENS: 'off' }).host, '0.0.0.0');
+  assert.equal(loadConfig({ HOST: '10.0.0.5' }).host, '10.0.0.5');
+  assert.equal(loadConfig({ LC_JWT_SECRET: 's'.repeat(32), LC_DEV_TOKENS: 'false' }).devTokens, false);
+});
+
+test('dev tokens beside a real secret or JWKS URL are a configuration error', () => {
+  for (const env of [
+    { LC_JWT_SECRET: 's'.repeat(32), LC_DEV_TOKENS: 'true' },
+    { LC_JWKS_URL: 'https://id.example/jwks.json', LC_DEV_TOKENS: '1' },
+  ]) {
+    assert.throws(
+      () => loadConfig(env),
+      (e: unknown) => e instanceof ConfigError && /LC_DEV_TOKENS cannot be on/.test(e.message),
+    );
+  }
+});
+
+test('token checks: exp required by default, issuer and audience when set', () => {
+  assert.equal(loadConfig({}).jwtRequireExp, true);
+  const config = loadConfig({ LC_JWT_ISSUER: 'https://id.example', LC_JWT_AUDIENCE: 'live', LC_JWT_REQUIRE_EXP: 'no' });
+  assert.equal(config.jwtIssuer, 'https://id.example');
+  assert.equal(config.jwtAudience, 'live');
+  assert.equal(config.jwtRequireExp, false);
+});
+
+test('locale variables (LC_ALL, LC_CTYPE, ...) are not ours and are ignored', () => {
+  const config = loadConfig({ LC_ALL: 'C.UTF-8', LC_CTYPE: 'en_US.UTF-8', LC_MESSAGES: 'C', LC_TIME: 'de_DE' });
+  assert.deepEqual(config, DEFAULTS);
 });
 
 test('values are parsed and checked', () => {

@@ -6,9 +6,15 @@ export interface Config {
   /** HS256 secret for tokens; with it (or a JWKS URL) dev tokens are off. */
   jwtSecret?: string;
   jwksUrl?: string;
+  /** When set, a token's `iss` must equal it. */
+  jwtIssuer?: string;
+  /** When set, a token's `aud` must include it. */
+  jwtAudience?: string;
+  /** Refuse tokens without `exp` (on by default: a token without one would be good forever). */
+  jwtRequireExp: boolean;
   redisUrl?: string;
   databaseUrl?: string;
-  /** Whether `POST /v1/dev/tokens` works; on unless a secret or JWKS URL is set. */
+  /** Whether `POST /v1/dev/tokens` works; on unless a secret or JWKS URL is set, never beside one. */
   devTokens: boolean;
   logLevel: string;
   /** The shortest flush window of a busy event: the hub gathers new entries at least this long. */
@@ -36,8 +42,10 @@ export interface Config {
 /** Defaults for everything but the required values. */
 export const DEFAULTS: Config = {
   port: 8080,
-  host: '0.0.0.0',
+  // Loopback while development tokens are on; `0.0.0.0` once a secret or JWKS URL is set.
+  host: 'localhost',
   dataDir: './data',
+  jwtRequireExp: true,
   devTokens: true,
   logLevel: 'info',
   flushMs: 5,
@@ -88,6 +96,9 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_DATA_DIR: ['dataDir', text],
   LC_JWT_SECRET: ['jwtSecret', secret],
   LC_JWKS_URL: ['jwksUrl', urlWith('http:', 'https:')],
+  LC_JWT_ISSUER: ['jwtIssuer', text],
+  LC_JWT_AUDIENCE: ['jwtAudience', text],
+  LC_JWT_REQUIRE_EXP: ['jwtRequireExp', boolean],
   REDIS_URL: ['redisUrl', urlWith('redis:', 'rediss:')],
   DATABASE_URL: ['databaseUrl', urlWith('postgres:', 'postgresql:')],
   LC_DEV_TOKENS: ['devTokens', boolean],
@@ -106,6 +117,28 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
 };
 
 /**
+ * POSIX and GNU locale variables: `LC_*` like ours but not ours (`LC_ALL=C.UTF-8` is common in
+ * container images), so they are left alone.
+ */
+const LOCALE = new Set([
+  'LC_ALL',
+  'LC_CTYPE',
+  'LC_COLLATE',
+  'LC_MESSAGES',
+  'LC_MONETARY',
+  'LC_NUMERIC',
+  'LC_TIME',
+  'LC_ADDRESS',
+  'LC_IDENTIFICATION',
+  'LC_MEASUREMENT',
+  'LC_NAME',
+  'LC_PAPER',
+  'LC_TELEPHONE',
+  'LC_TERMINAL',
+  'LC_TERMINAL_VERSION',
+]);
+
+/**
  * Reads the configuration from environment variables. Unknown `LC_*` variables and malformed
  * values throw a ConfigError naming the variable.
  */
@@ -117,11 +150,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (setting) {
       const [field, parse] = setting;
       (config as unknown as Record<string, unknown>)[field] = parse(name, value);
-    } else if (name.startsWith('LC_')) throw new ConfigError(`unknown setting ${name}`);
+    } else if (name.startsWith('LC_') && !LOCALE.has(name)) throw new ConfigError(`unknown setting ${name}`);
   }
   if (config.jwtSecret || config.jwksUrl) {
-    if (env.LC_DEV_TOKENS === undefined || env.LC_DEV_TOKENS === '') config.devTokens = false;
+    // Privileged tokens never come from a development endpoint beside a real secret.
+    if (config.devTokens && env.LC_DEV_TOKENS) {
+      throw new ConfigError(
+        'LC_DEV_TOKENS cannot be on with LC_JWT_SECRET or LC_JWKS_URL; mint tokens with the secret',
+      );
+    }
+    config.devTokens = false;
   }
+  if (!config.devTokens && !env.HOST) config.host = '0.0.0.0';
   return config;
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Entry, EventStatus, LiveEvent } from '@livecomments/protocol';
-import { canModerate, type Principal } from '../auth/auth.js';
+import type { Principal } from '../auth/auth.js';
+import { canChangeSettings } from '../auth/powers.js';
 import type { Presence } from '../engines/presence.js';
 import type { EventRecord, Store } from '../engines/store.js';
 import type { LogWriter } from '../ingest/log-writer.js';
@@ -80,8 +81,7 @@ export class Events {
     patch: { title?: string; settings?: SettingsPatch },
   ): Promise<EventRecord> {
     const current = await this.fresh(id);
-    if (!canModerate(actor, current.ownerId))
-      throw errors.forbidden('only the owner or a moderator may change the event');
+    if (!canChangeSettings(actor, current)) throw errors.forbidden('only the owner or an admin may change the event');
     const next: EventRecord = {
       ...current,
       title: patch.title ?? current.title,
@@ -92,7 +92,7 @@ export class Events {
 
   async end(actor: Principal, id: string): Promise<EventRecord> {
     const current = await this.fresh(id);
-    if (!canModerate(actor, current.ownerId)) throw errors.forbidden('only the owner or a moderator may end the event');
+    if (!canChangeSettings(actor, current)) throw errors.forbidden('only the owner or an admin may end the event');
     if (current.status === 'ended') return current;
     return this.write({ ...current, status: 'ended', endedAt: Date.now() });
   }

@@ -140,12 +140,15 @@ export class Ingest {
     if (parentId !== undefined) comment.parentId = parentId;
 
     if (verdict === 'block') {
-      await this.record(eventId, 'block', comment, reasons, scores);
       if (event.settings.moderation.shadow) {
-        // Shown to its author alone: the answer looks published, nothing enters the log.
+        // Shown to its author alone: the answer looks published, with the seq the next entry takes
+        // (never another comment's); the moderation log keeps it for the author's reads (shadow.ts).
+        const shadowed: Comment = { ...comment, seq: (await this.events.fresh(eventId)).lastSeq + 1 };
+        await this.record(eventId, 'block', comment, reasons, scores, { shadowed });
         this.onOutcome('shadowed');
-        return { status: 'published', comment: { ...comment, seq: event.lastSeq } };
+        return { status: 'published', comment: shadowed };
       }
+      await this.record(eventId, 'block', comment, reasons, scores);
       throw errors.rejected(reasons);
     }
     if (verdict === 'hold') {
@@ -192,6 +195,7 @@ export class Ingest {
     comment: Comment,
     reasons: string[],
     scores: Record<string, number>,
+    extra: { shadowed?: Comment } = {},
   ): Promise<void> {
     await this.store.addModAction({
       eventId,
@@ -201,7 +205,7 @@ export class Ingest {
       targetId: comment.id,
       reason: reasons.join(', '),
       text: comment.text,
-      details: { userId: comment.user.id, scores },
+      details: { userId: comment.user.id, scores, ...extra },
     });
   }
 }

@@ -1,7 +1,9 @@
 import type { Comment } from '@livecomments/protocol';
-import { canModerate, type Principal } from '../auth/auth.js';
-import type { Ban, ModAction, Store, StoredComment } from '../engines/store.js';
+import type { Principal } from '../auth/auth.js';
+import { moderates, refusalAgainst } from '../auth/powers.js';
+import type { Ban, EventRecord, ModAction, Store, StoredComment } from '../engines/store.js';
 import type { Events } from '../events/events.js';
+import type { BanCache } from '../ingest/bans.js';
 import type { LogWriter } from '../ingest/log-writer.js';
 import { errors } from '../util/errors.js';
 import type { LabeledExample, Moderator } from './moderator.js';
@@ -16,6 +18,7 @@ export class ModerationActions {
     private readonly events: Events,
     private readonly writer: LogWriter,
     private readonly moderator: Moderator,
+    private readonly bans: BanCache,
   ) {}
 
   async listHeld(actor: Principal, eventId: string, limit: number): Promise<StoredComment[]> {
@@ -53,11 +56,14 @@ export class ModerationActions {
 
   /** Deletes a published comment (its author, the owner, a moderator or an admin). */
   async deleteComment(actor: Principal, eventId: string, commentId: string): Promise<void> {
-    const event = await this.events.get(eventId);
     const stored = await this.store.getComment(eventId, commentId);
     if (!stored || stored.status === 'rejected') throw errors.notFound('comment');
     const isAuthor = stored.comment.user.id === actor.id;
-    if (!isAuthor && !canModerate(actor, event.ownerId)) throw errors.forbidden('you may not delete this comment');
+    if (!isAuthor) {
+      const event = await this.authorise(actor, eventId);
+      if (refusalAgainst(actor, event, stored.comment.user.id))
+        throw errors.forbidden('you may not delete this comment');
+    }
     if (stored.status === 'deleted') return;
     if (stored.status === 'held') {
       await this.store.rejectHeld(eventId, commentId);
@@ -68,7 +74,7 @@ export class ModerationActions {
   }
 
   async ban(actor: Principal, eventId: string, userId: string, durationMs?: number, reason?: string): Promise<Ban> {
-    await this.authorise(actor, eventId);
+    this.against(actor, await this.authorise(actor, eventId), userId);
     const now = Date.now();
     const ban: Ban = {
       eventId,
@@ -85,7 +91,7 @@ export class ModerationActions {
   }
 
   async unban(actor: Principal, eventId: string, userId: string): Promise<void> {
-    await this.authorise(actor, eventId);
+    this.against(actor, await this.authorise(actor, eventId), userId);
     const ban = await this.store.getBan(eventId, userId);
     const now = Date.now();
     if (!ban || (ban.until !== null && ban.until <= now)) throw errors.notFound('ban');
@@ -112,9 +118,24 @@ export class ModerationActions {
     await this.log(actor, eventId, action, eventId, undefined, undefined, details);
   }
 
-  private async authorise(actor: Principal, eventId: string): Promise<void> {
+  /**
+   * The event, if the actor moderates it and is not banned from it; else `forbidden`. Admins
+   * stand above events: a moderator's ban (who cannot tell an admin's id) does not disarm one.
+   */
+  private async authorise(actor: Principal, eventId: string): Promise<EventRecord> {
     const event = await this.events.get(eventId);
-    if (!canModerate(actor, event.ownerId)) throw errors.forbidden('only the owner or a moderator may do this');
+    if (!moderates(actor, event)) throw errors.forbidden('only the owner or a moderator may do this');
+    if (actor.role === 'admin') return event;
+    const check = this.bans.until(eventId, actor.id, Date.now());
+    if ((check instanceof Promise ? await check : check) !== undefined) {
+      throw errors.forbidden('you are banned from this event');
+    }
+    return event;
+  }
+
+  private against(actor: Principal, event: EventRecord, userId: string): void {
+    const refusal = refusalAgainst(actor, event, userId);
+    if (refusal) throw errors.forbidden(refusal);
   }
 
   private async log(

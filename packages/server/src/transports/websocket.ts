@@ -124,6 +124,10 @@ class WsConnection implements Subscriber {
     try {
       this.s.guard.assertOpen();
       if (!this.principal) throw errors.unauthenticated('posting needs a token: connect with ?token=');
+      // The token was checked at the upgrade; a connection outliving it reads on but posts no more.
+      if (this.principal.expiresAt !== undefined && Date.now() >= this.principal.expiresAt) {
+        throw errors.unauthenticated('the token has expired: reconnect with a new one');
+      }
       const result = await this.s.ingest.post(this.principal, this.eventId, frame);
       this.send({ type: 'ack', clientId, status: result.status, comment: result.comment });
     } catch (error) {

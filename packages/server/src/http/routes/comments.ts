@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { ownShadowed, withShadowed } from '../../ingest/shadow.js';
 import type { Services } from '../../node.js';
 import { errors } from '../../util/errors.js';
-import { requirePrincipal } from '../principal.js';
+import { optionalPrincipal, requirePrincipal } from '../principal.js';
 import {
   CommentParams,
   EventParams,
@@ -50,11 +51,21 @@ export function commentRoutes(app: FastifyInstance, s: Services): void {
       const event = await s.events.fresh(eventId);
       const limit = intParam(query.limit, 100, 1000);
       if (limit === 0) return { items: [], lastSeq: event.lastSeq };
-      const items =
+      const range: { after: number } | { before: number } =
         query.before !== undefined
-          ? await s.store.readBefore(eventId, Number(query.before), limit)
-          : await s.store.readAfter(eventId, intParam(query.after, 0, Number.MAX_SAFE_INTEGER), limit);
-      return { items, lastSeq: event.lastSeq };
+          ? { before: Number(query.before) }
+          : { after: intParam(query.after, 0, Number.MAX_SAFE_INTEGER) };
+      const items =
+        'before' in range
+          ? await s.store.readBefore(eventId, range.before, limit)
+          : await s.store.readAfter(eventId, range.after, limit);
+      // Shadow mode: the author reads their own blocked comments back; nobody else does.
+      const reader = event.settings.moderation.shadow
+        ? await optionalPrincipal(s.auth, request.raw).catch(noReader)
+        : null;
+      if (!reader) return { items, lastSeq: event.lastSeq };
+      const shadowed = await ownShadowed(s.store, eventId, reader.id);
+      return { items: withShadowed(items, shadowed, range, items.length === limit), lastSeq: event.lastSeq };
     },
   );
 
@@ -68,4 +79,9 @@ export function commentRoutes(app: FastifyInstance, s: Services): void {
       return reply.code(204).send();
     },
   );
+}
+
+/** A bad token on a public read reads as nobody. */
+function noReader(): null {
+  return null;
 }

@@ -1,14 +1,28 @@
+import type { IncomingMessage } from 'node:http';
 import type { Role } from '@livecomments/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../node.js';
 import { errors } from '../../util/errors.js';
 import { DevTokenBody } from '../schemas.js';
 
-/** Development tokens: on by default, off when a JWT secret or JWKS URL is configured. */
+/** Development tokens: on by default, never beside a JWT secret or JWKS URL (config.ts). */
 export function devRoutes(app: FastifyInstance, s: Services): void {
   app.post('/v1/dev/tokens', { schema: { body: DevTokenBody } }, async function devToken(request, reply) {
     if (!s.auth.canIssue) throw errors.notFound('development tokens are turned off; POST /v1/dev/tokens');
     const { name, role } = request.body as { name: string; role?: Role };
+    if (role && role !== 'viewer' && !fromLoopback(request.raw)) {
+      throw errors.forbidden('development tokens of privileged roles are issued to this machine only');
+    }
     return reply.code(201).send(await s.auth.issue(name.trim(), role ?? 'viewer'));
   });
+}
+
+/**
+ * Whether a request comes straight from this machine: a loopback peer and no proxy header
+ * (a reverse proxy on the same host forwards everyone from loopback).
+ */
+export function fromLoopback(req: IncomingMessage): boolean {
+  const peer = req.socket.remoteAddress ?? '';
+  const loopback = peer === '::1' || peer.startsWith('127.') || peer.startsWith('::ffff:127.');
+  return loopback && req.headers['x-forwarded-for'] === undefined && req.headers.forwarded === undefined;
 }

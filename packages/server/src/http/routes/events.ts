@@ -1,7 +1,13 @@
+import type { IncomingMessage } from 'node:http';
+import type { LiveEvent } from '@livecomments/protocol';
 import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../../auth/auth.js';
+import { moderates } from '../../auth/powers.js';
+import type { EventRecord } from '../../engines/store.js';
 import type { SettingsPatch } from '../../events/settings.js';
+import { type PublicEvent, publicEvent } from '../../events/visibility.js';
 import type { Services } from '../../node.js';
-import { requirePrincipal } from '../principal.js';
+import { optionalPrincipal, requirePrincipal } from '../principal.js';
 import {
   type CreateEventBody as CreateBody,
   CreateEventBody,
@@ -24,12 +30,14 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
   app.get('/v1/events', { schema: { querystring: ListEventsQuery } }, async function listEvents(request) {
     const query = request.query as { status?: 'live' | 'ended'; limit?: string };
     const records = await s.events.list(query.status, intParam(query.limit, 50, 200));
-    return { items: await Promise.all(records.map((r) => s.events.toWire(r))) };
+    const reader = await readerOf(s, request.raw);
+    return { items: await Promise.all(records.map((r) => seenBy(reader, r, s.events.toWire(r)))) };
   });
 
   app.get('/v1/events/:eventId', { schema: { params: EventParams } }, async function getEvent(request) {
     const { eventId } = request.params as { eventId: string };
-    return s.events.toWire(await s.events.fresh(eventId));
+    const record = await s.events.fresh(eventId);
+    return seenBy(await readerOf(s, request.raw), record, s.events.toWire(record));
   });
 
   app.patch(
@@ -55,4 +63,18 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
     await s.actions.note(actor, eventId, 'end');
     return s.events.toWire(record);
   });
+}
+
+/** The reader of a public page: a bad or stale token reads as nobody rather than failing the page. */
+function readerOf(s: Services, req: IncomingMessage): Promise<Principal | null> {
+  return optionalPrincipal(s.auth, req).catch(() => null);
+}
+
+/** The event as `reader` may see it: in full for those who moderate it, else the public part. */
+async function seenBy(
+  reader: Principal | null,
+  record: EventRecord,
+  wire: Promise<LiveEvent>,
+): Promise<LiveEvent | PublicEvent> {
+  return reader && moderates(reader, record) ? wire : publicEvent(await wire);
 }
