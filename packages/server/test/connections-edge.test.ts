@@ -142,6 +142,10 @@ describe('the HTTP edge', () => {
       const first = await WsViewer.open(node.url, eventId);
       const wsUrl = `${node.url.replace('http', 'ws')}/v1/events/${eventId}/ws`;
       assert.equal(await closeCodeOf(wsUrl), CloseCode.TOO_MANY);
+      // A refused socket that sends a broken frame at once (in the handshake's packet) is dropped.
+      const broken = await raw(node.port, `${upgrade(`/v1/events/${eventId}/ws`)}\xff\xff\xff\xff`);
+      assert.match(broken, /^HTTP\/1\.1 101 /);
+      assert.equal((await api(node.url, 'GET', '/health')).status, 200, 'the node lives on');
       const poll = await api(node.url, 'GET', `/v1/events/${eventId}/poll?timeoutMs=10`);
       assert.equal(poll.status, 429);
       assert.equal(poll.body.error.code, 'rate_limited');

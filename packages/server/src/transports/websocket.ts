@@ -181,6 +181,8 @@ function closeBanned(ws: WebSocket): void {
 
 /** Closes a socket refused after its upgrade: the close frame, then the end of the connection. */
 function closeTooMany(ws: WebSocket): void {
+  // A bad frame from the client would be an 'error' event, fatal without a listener.
+  ws.on('error', onError);
   ws.close(CloseCode.TOO_MANY, 'too many connections');
   // Not held open for the client's close frame: a refused socket costs no more than a 429.
   (ws as unknown as { _socket: Socket })._socket.end();
