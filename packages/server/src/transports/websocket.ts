@@ -53,14 +53,14 @@ class WsConnection implements Subscriber {
   private tokens = FRAME_BURST;
   private refill = Date.now();
   private refused = 0;
-  /** Set when the user is banned: the socket closes (4003) once the ban entry is written. */
+  /** Set when the user is banned: the socket closes (4003) after its next frame, the ban entry's batch. */
   private banned = false;
 
   constructor(
     readonly ws: WebSocket,
     private readonly s: Services,
-    readonly eventId: string,
-    readonly principal: Principal | null,
+    private readonly eventId: string,
+    private readonly principal: Principal | null,
     private readonly open: Map<string, Set<WsConnection>>,
   ) {
     // ws keeps its socket private; writing to it directly is safe here because the sender
