@@ -9,7 +9,9 @@ import { type Authenticator, createAuthenticator } from './auth/auth.js';
 import type { Config } from './config/config.js';
 import { createEngines, type Engines } from './engines/index.js';
 import { Events } from './events/events.js';
-import { buildApp, clientIp } from './http/app.js';
+import { buildApp } from './http/app.js';
+import { clientAddress, trustFunction } from './http/client-address.js';
+import { EdgeWarnings } from './http/edge-log.js';
 import { Metrics } from './http/metrics.js';
 import { Hub } from './hub/hub.js';
 import { BanCache } from './ingest/bans.js';
@@ -20,7 +22,7 @@ import { ModerationActions } from './moderation/actions.js';
 import { createModerator } from './moderation/index.js';
 import type { Moderator } from './moderation/moderator.js';
 import { ConnectionLimiter } from './transports/connections.js';
-import { attachWebSocket } from './transports/websocket.js';
+import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.js';
 import { errors } from './util/errors.js';
 
 export type { Engines } from './engines/index.js';
@@ -47,6 +49,9 @@ export interface Services extends Engines {
   metrics: Metrics;
   connections: ConnectionLimiter;
   guard: ShutdownGuard;
+  /** Refused connections, logged at most once a minute per address. */
+  warnings: EdgeWarnings;
+  /** The client's address (behind the trusted proxies): the one every route and limit uses. */
   clientIp(req: IncomingMessage): string;
 }
 
@@ -90,6 +95,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   const { store, bus, presence, limiter, recent } = engines;
 
   let hub: Hub | undefined;
+  let ws: WebSocketEndpoint | undefined;
   const metrics = new Metrics(() => hub?.counts() ?? { ws: 0, sse: 0, poll: 0 });
   new Gauge({
     name: 'lc_engine_background',
@@ -141,6 +147,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     entry(eventId, entry) {
       events.noteEntry(eventId, entry);
       bans.note(eventId, entry);
+      ws?.entry(eventId, entry);
     },
   });
 
@@ -154,6 +161,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     dataDir: config.dataDir,
   });
   const guard = new ShutdownGuard();
+  const warnings = new EdgeWarnings(logger);
+  const trust = trustFunction(config.trustProxy);
   const services: Services = {
     ...engines,
     config,
@@ -165,12 +174,13 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     hub,
     writer,
     metrics,
-    connections: new ConnectionLimiter(config.maxConnectionsPerIp),
+    connections: new ConnectionLimiter(config.maxConnectionsPerIp, warnings),
     guard,
-    clientIp: (req) => clientIp(config.trustProxy, req),
+    warnings,
+    clientIp: (req) => clientAddress(trust, req),
   };
   const app = buildApp(services);
-  const ws = attachWebSocket(app.server, services);
+  ws = attachWebSocket(app.server, services);
   await app.listen({ port: config.port, host: config.host });
   const port = (app.server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -180,7 +190,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     guard.closing = true;
     await writer.drain().catch((error) => logger.error({ err: error }, 'final commit failed'));
     await hub!.close('shutdown');
-    ws.close();
+    ws!.close();
     await app.close();
     await moderator.close();
     // Engines passed in options are closed here; the built ones with their connections.

@@ -113,10 +113,13 @@ describe('real time', () => {
       banEntry.items.find((e: Entry) => e.type === 'ban'),
       { seq: 2, type: 'ban', userId: user.id, until: null },
     );
-    viewer.send({ type: 'comment', text: 'three', clientId: 's3' });
-    const banned = await viewer.next((f) => f.type === 'error' && f.clientId === 's3');
+    // The banned user's socket closes (4003) after the ban entry; posting on a new one is refused.
+    await waitFor(() => viewer.closeCode === CloseCode.BANNED, 'close 4003');
+    const again = await WsViewer.open(base, eventId, `token=${user.token}`);
+    again.send({ type: 'comment', text: 'three', clientId: 's3' });
+    const banned = await again.next((f) => f.type === 'error' && f.clientId === 's3');
     assert.equal(banned.error.code, 'banned');
-    await viewer.close();
+    await again.close();
   });
 
   test('resume on WebSocket: drop mid-stream, reconnect after the last seq, exactly 1..N', async () => {

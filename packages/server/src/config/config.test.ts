@@ -57,14 +57,25 @@ test('values are parsed and checked', () => {
   assert.equal(config.port, 9000);
   assert.equal(config.flushMs, 0);
   assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
-  assert.equal(config.trustProxy, true);
+  assert.equal(config.trustProxy, 1, 'yes is one hop: the right-most X-Forwarded-For entry');
+  assert.equal(loadConfig({ LC_TRUST_PROXY: '2' }).trustProxy, 2);
+  assert.equal(loadConfig({ LC_TRUST_PROXY: 'false' }).trustProxy, 0);
+  assert.deepEqual(loadConfig({ LC_TRUST_PROXY: '10.0.0.0/8, ::1,loopback' }).trustProxy, [
+    '10.0.0.0/8',
+    '::1',
+    'loopback',
+  ]);
+  assert.equal(loadConfig({ LC_REQUEST_TIMEOUT_MS: '0' }).requestTimeoutMs, 0);
   for (const [env, message] of [
     [{ PORT: '80a' }, /PORT must be a whole number/],
     [{ PORT: '70000' }, /PORT must be between/],
     [{ LC_JWT_SECRET: 'short' }, /at least 32/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must use postgres/],
     [{ REDIS_URL: 'not a url' }, /not a valid URL/],
-    [{ LC_TRUST_PROXY: 'maybe' }, /true or false/],
+    [{ LC_TRUST_PROXY: 'maybe' }, /LC_TRUST_PROXY must be true, false, a hop count/],
+    [{ LC_TRUST_PROXY: '10.0.0.0/33' }, /"10.0.0.0\/33"/],
+    [{ LC_TRUST_PROXY: '10.0.0.1,proxy.example' }, /"proxy.example"/],
+    [{ LC_HEADERS_TIMEOUT_MS: '5000', LC_REQUEST_TIMEOUT_MS: '1000' }, /must not exceed LC_REQUEST_TIMEOUT_MS/],
     [{ LC_LOG_LEVEL: 'loud' }, /LC_LOG_LEVEL must be one of/],
     [{ LC_SSE_HEARTBEAT_MS: '20000' }, /between 100 and 15000/],
     [{ LC_NOPE: '1' }, /unknown setting LC_NOPE/],

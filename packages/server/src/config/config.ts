@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /** Server configuration, read from the environment and validated at start (docs/API.md). */
 export interface Config {
   port: number;
@@ -35,9 +37,21 @@ export interface Config {
   sseHeartbeatMs: number;
   /** Presence pushes happen at most this often. */
   presenceMs: number;
-  /** Whether to trust X-Forwarded-For (behind a load balancer). */
-  trustProxy: boolean;
+  /**
+   * Which proxies' X-Forwarded-For to believe: a hop count (0: none, 1: the right-most entry) or
+   * the proxies' addresses and CIDRs (http/client-address.ts).
+   */
+  trustProxy: TrustProxy;
+  /** How long a client may take to send a request's headers. */
+  headersTimeoutMs: number;
+  /** How long a client may take to send a whole request (body included); 0 for no bound. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open between requests. */
+  keepAliveTimeoutMs: number;
 }
+
+/** Trusted proxies: a hop count, or addresses, CIDRs and the names `loopback`, `linklocal`, `uniquelocal`. */
+export type TrustProxy = number | string[];
 
 /** Defaults for everything but the required values. */
 export const DEFAULTS: Config = {
@@ -58,7 +72,10 @@ export const DEFAULTS: Config = {
   wsPingMs: 30_000,
   sseHeartbeatMs: 15_000,
   presenceMs: 2_000,
-  trustProxy: false,
+  trustProxy: 0,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 72_000,
 };
 
 /** A configuration problem, reported at start with the variable's name. */
@@ -69,7 +86,7 @@ export class ConfigError extends Error {
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /** Parses one variable's text; throws a ConfigError naming it. */
-type Parse = (name: string, value: string) => string | number | boolean;
+type Parse = (name: string, value: string) => string | number | boolean | string[];
 
 const text: Parse = (_name, value) => value;
 const int =
@@ -113,7 +130,10 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_WS_PING_MS: ['wsPingMs', int(100, 3_600_000)],
   LC_SSE_HEARTBEAT_MS: ['sseHeartbeatMs', int(100, 15_000)],
   LC_PRESENCE_MS: ['presenceMs', int(50, 60_000)],
-  LC_TRUST_PROXY: ['trustProxy', boolean],
+  LC_TRUST_PROXY: ['trustProxy', trustProxy],
+  LC_HEADERS_TIMEOUT_MS: ['headersTimeoutMs', int(100, 3_600_000)],
+  LC_REQUEST_TIMEOUT_MS: ['requestTimeoutMs', int(0, 3_600_000)],
+  LC_KEEP_ALIVE_TIMEOUT_MS: ['keepAliveTimeoutMs', int(100, 3_600_000)],
 };
 
 /**
@@ -162,6 +182,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     config.devTokens = false;
   }
   if (!config.devTokens && !env.HOST) config.host = '0.0.0.0';
+  if (config.requestTimeoutMs > 0 && config.headersTimeoutMs > config.requestTimeoutMs) {
+    throw new ConfigError('LC_HEADERS_TIMEOUT_MS must not exceed LC_REQUEST_TIMEOUT_MS');
+  }
   return config;
 }
 
@@ -176,6 +199,28 @@ function boolean(name: string, value: string): boolean {
   if (/^(1|true|yes|on)$/i.test(value)) return true;
   if (/^(0|false|no|off)$/i.test(value)) return false;
   throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
+/** Proxy names Fastify's `trustProxy` (proxy-addr) accepts beside addresses. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `1`/`true` (one hop), `0`/`false`, a hop count, or a comma list of addresses, CIDRs and names. */
+function trustProxy(name: string, value: string): number | string[] {
+  if (/^[0-9]{1,2}$/.test(value)) return Number(value);
+  if (/^(true|yes|on)$/i.test(value)) return 1;
+  if (/^(false|no|off)$/i.test(value)) return 0;
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    if (PROXY_NAMES.has(entry)) continue;
+    const [address = '', prefix, extra] = entry.split('/');
+    const kind = isIP(address);
+    const bits = kind === 6 ? 128 : 32;
+    const badPrefix = prefix !== undefined && (!/^[0-9]{1,3}$/.test(prefix) || Number(prefix) > bits);
+    if (kind === 0 || badPrefix || extra !== undefined) {
+      throw new ConfigError(`${name} must be true, false, a hop count or proxy addresses/CIDRs, got "${entry}"`);
+    }
+  }
+  return entries;
 }
 
 function url(name: string, value: string, protocols: string[]): string {

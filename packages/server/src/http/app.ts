@@ -1,9 +1,9 @@
-import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Services } from '../node.js';
 import { longPollRoutes } from '../transports/long-poll.js';
 import { sseRoutes } from '../transports/sse.js';
-import { registerErrorHandling } from './errors.js';
+import { trustFunction } from './client-address.js';
+import { answerClientError, answerFrameworkError, registerErrorHandling } from './errors.js';
 import { registerJsonParser } from './json.js';
 import { pageRoutes } from './pages.js';
 import { commentRoutes } from './routes/comments.js';
@@ -21,7 +21,24 @@ export function buildApp(s: Services): FastifyInstance {
     loggerInstance: s.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
-    trustProxy: s.config.trustProxy,
+    // The same trust as s.clientIp (client-address.ts), so `request.ip` names the same address.
+    trustProxy: trustFunction(s.config.trustProxy),
+    // Slow senders are cut off (408): headers within headersTimeoutMs, the whole request within
+    // requestTimeoutMs. Both end once a request has arrived, so SSE streams, long polls and
+    // WebSockets (upgraded: no longer node's to time) live on.
+    requestTimeout: s.config.requestTimeoutMs,
+    keepAliveTimeout: s.config.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: s.config.headersTimeoutMs,
+      requestTimeout: s.config.requestTimeoutMs,
+      // How often node looks for late requests (default 30 s): a bound is only as sharp as this.
+      connectionsCheckingInterval: Math.max(
+        50,
+        Math.min(30_000, Math.floor(Math.min(s.config.headersTimeoutMs, s.config.requestTimeoutMs || Infinity) / 4)),
+      ),
+    },
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
     return503OnClosing: true,
     forceCloseConnections: true,
     // Bodies keep their types (a number is not a string); query strings are matched as text.
@@ -43,14 +60,4 @@ export function buildApp(s: Services): FastifyInstance {
   longPollRoutes(app, s);
   pageRoutes(app, s);
   return app;
-}
-
-/** The client address of a raw request (X-Forwarded-For's first hop behind a trusted proxy). */
-export function clientIp(trustProxy: boolean, req: IncomingMessage): string {
-  if (trustProxy) {
-    const forwarded = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? 'unknown';
 }

@@ -1,11 +1,61 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errors } from '../util/errors.js';
 
-/** Sends an AppError as `{"error": ...}` with its status (and Retry-After when it has one). */
-export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+/**
+ * An error as a whole HTTP/1.1 answer written on a raw socket (a refused WebSocket upgrade, a
+ * request node refused before Fastify saw it), with the usual `{"error": ...}` body. `status`
+ * overrides the code's own where HTTP has a more precise one (431, 408).
+ */
+export function writeRawError(socket: Duplex, error: AppError, status = error.status): void {
+  if (socket.destroyed || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify(error.toBody());
+  const retry = error.details.retryAfterMs;
+  // Closed once written: after a refusal nothing more is read from this connection.
+  socket.once('finish', socket.destroy);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      (typeof retry === 'number' ? `Retry-After: ${Math.max(1, Math.ceil(retry / 1000))}\r\n` : '') +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
+}
+
+/**
+ * Node's `clientError` (a request refused before routing: headers too large, a malformed request,
+ * a request that took too long to arrive), answered in the catalogue's shape.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    writeRawError(socket, errors.tooLarge('the request line or headers are too large'), 431);
+  } else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    writeRawError(socket, errors.invalid('the request took too long to arrive'), 408);
+  } else {
+    writeRawError(socket, errors.invalid('malformed HTTP request'));
+  }
+}
+
+/**
+ * Sends an AppError as `{"error": ...}` with its status (and Retry-After when it has one);
+ * `status` overrides the code's own where HTTP has a more precise one (414).
+ */
+export function sendError(reply: FastifyReply, error: AppError, status = error.status): FastifyReply {
   const retry = error.details.retryAfterMs;
   if (typeof retry === 'number') reply.header('retry-after', Math.max(1, Math.ceil(retry / 1000)));
-  return reply.code(error.status).type('application/json; charset=utf-8').send(error.toBody());
+  return reply.code(status).type('application/json; charset=utf-8').send(error.toBody());
+}
+
+/** Fastify's routing errors (a bad URL encoding, an over-long path segment), in the catalogue's shape. */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') sendError(reply, errors.tooLarge('a path segment is too long'), 414);
+  else sendError(reply, errors.invalid('the URL is not valid'));
 }
 
 /** Maps fastify's own errors (validation, body size, parsing) onto the catalogue. */

@@ -1,8 +1,17 @@
+import type { EdgeWarnings } from '../http/edge-log.js';
+import { errors } from '../util/errors.js';
+
+/** The pause suggested to a client refused for too many connections. */
+const RETRY_MS = 5_000;
+
 /** Open connections per client address, bounded (0 = no bound). */
 export class ConnectionLimiter {
   private readonly open = new Map<string, number>();
 
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly warnings?: EdgeWarnings,
+  ) {}
 
   /** Takes a slot for `ip`; false when it has too many connections already. */
   acquire(ip: string): boolean {
@@ -12,9 +21,22 @@ export class ConnectionLimiter {
     return true;
   }
 
+  /** Takes a slot for `ip` or throws the catalogued refusal (logged at warn, rate limited). */
+  take(ip: string, transport: string): void {
+    if (this.acquire(ip)) return;
+    this.warnings?.warn('connection_cap', ip, 'connection cap reached for an address', { transport, max: this.max });
+    throw errors.tooManyConnections(RETRY_MS);
+  }
+
+  /** Gives a slot back; call exactly once per slot taken. */
   release(ip: string): void {
     const n = (this.open.get(ip) ?? 0) - 1;
     if (n > 0) this.open.set(ip, n);
     else this.open.delete(ip);
+  }
+
+  /** Open connections of `ip` (tests, metrics). */
+  count(ip: string): number {
+    return this.open.get(ip) ?? 0;
   }
 }

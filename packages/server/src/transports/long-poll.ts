@@ -6,11 +6,15 @@ import { optionalPrincipal, queryOf } from '../http/principal.js';
 import { EventParams } from '../http/schemas.js';
 import type { Subscriber } from '../hub/subscriber.js';
 import type { Services } from '../node.js';
-import { errors } from '../util/errors.js';
 import { resumePoint } from './resume.js';
 
 /** Longest hold of a poll (docs/API.md). */
 export const MAX_POLL_MS = 25_000;
+/**
+ * Anonymous long-pollers one address can add to the viewer count. Behind a NAT a few people share
+ * an address, so it is more than one; but a client varying its User-Agent adds no more than this.
+ */
+export const ANONYMOUS_POLLERS_PER_ADDRESS = 4;
 
 const PollQuery = T.Object({
   after: T.Optional(T.String({ pattern: '^[0-9]{1,15}$' })),
@@ -31,10 +35,9 @@ export function longPollRoutes(app: FastifyInstance, s: Services): void {
       const event = await s.events.get(eventId);
       const after = resumePoint(query.after);
       const timeoutMs = Math.min(query.timeoutMs === undefined ? MAX_POLL_MS : Number(query.timeoutMs), MAX_POLL_MS);
-      const ip = request.ip;
-      if (!s.connections.acquire(ip)) throw errors.rateLimited(5_000);
-      const who = principal?.id ?? `${ip} ${request.headers['user-agent'] ?? ''}`;
-      s.hub.notePoller(eventId, createHash('sha1').update(who).digest('base64'), timeoutMs + 10_000);
+      const ip = s.clientIp(request.raw);
+      s.connections.take(ip, 'poll');
+      s.hub.notePoller(eventId, pollerKey(principal?.id, ip, request.headers['user-agent']), timeoutMs + 10_000);
 
       const answer = await new Promise<Buffer | null>((resolve) => {
         let done = false;
@@ -71,4 +74,18 @@ export function longPollRoutes(app: FastifyInstance, s: Services): void {
       return reply.send({ items: [], lastSeq: Math.max(lastSeq, 0) });
     },
   );
+}
+
+/**
+ * Who a poll counts as in the viewer count: a signed-in user by id; an anonymous one by address
+ * and one of a few buckets of its User-Agent, so one address adds at most
+ * ANONYMOUS_POLLERS_PER_ADDRESS viewers however many User-Agents it sends.
+ */
+export function pollerKey(userId: string | undefined, ip: string, userAgent: string | undefined): string {
+  if (userId !== undefined) return `u ${userId}`;
+  const bucket = createHash('sha1')
+    .update(userAgent ?? '')
+    .digest()
+    .readUInt8(0);
+  return `a ${ip} ${bucket % ANONYMOUS_POLLERS_PER_ADDRESS}`;
 }

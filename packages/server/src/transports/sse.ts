@@ -10,7 +10,6 @@ import { EventParams, ListCommentsQuery } from '../http/schemas.js';
 import type { Membership } from '../hub/hub.js';
 import type { CloseReason, Subscriber } from '../hub/subscriber.js';
 import type { Services } from '../node.js';
-import { errors } from '../util/errors.js';
 import { resumePoint } from './resume.js';
 
 /** The reconnect delay suggested to EventSource clients. */
@@ -99,8 +98,8 @@ export function sseRoutes(app: FastifyInstance, s: Services): void {
           ? lastEventId
           : (request.query as { after?: string }).after,
       );
-      const ip = request.ip;
-      if (!s.connections.acquire(ip)) throw errors.rateLimited(5_000);
+      const ip = s.clientIp(request.raw);
+      s.connections.take(ip, 'sse');
 
       reply.hijack();
       const socket = request.raw.socket as SseSocket;

@@ -2,9 +2,10 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { type ClientFrame, CloseCode } from '@livecomments/protocol';
+import { type ClientFrame, CloseCode, type Entry } from '@livecomments/protocol';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Principal } from '../auth/auth.js';
+import { writeRawError } from '../http/errors.js';
 import { optionalPrincipal, queryOf } from '../http/principal.js';
 import type { Membership } from '../hub/hub.js';
 import type { CloseReason, Subscriber } from '../hub/subscriber.js';
@@ -12,6 +13,7 @@ import type { Services } from '../node.js';
 import { AppError, errors } from '../util/errors.js';
 import { resumePoint } from './resume.js';
 import { textFrame } from './ws-frame.js';
+import { handshakeProblem } from './ws-handshake.js';
 
 /** Largest client frame (docs: max WebSocket message size). */
 export const MAX_FRAME_BYTES = 4 * 1024;
@@ -24,6 +26,8 @@ const FRAMES_PER_SECOND = 20;
 const FRAME_BURST = 40;
 /** Refused frames after which the connection is closed as abusive. */
 const MAX_REFUSED = 200;
+/** A banned user's socket closes after its next frame (the ban entry) or after this at the latest. */
+const BAN_CLOSE_MS = 2_000;
 
 const CLOSE_FOR: Record<CloseReason, number> = {
   slow: CloseCode.SLOW,
@@ -49,13 +53,15 @@ class WsConnection implements Subscriber {
   private tokens = FRAME_BURST;
   private refill = Date.now();
   private refused = 0;
+  /** Set when the user is banned: the socket closes (4003) after its next frame, the ban entry's batch. */
+  private banned = false;
 
   constructor(
     readonly ws: WebSocket,
     private readonly s: Services,
     private readonly eventId: string,
     private readonly principal: Principal | null,
-    private readonly ip: string,
+    private readonly open: Map<string, Set<WsConnection>>,
   ) {
     // ws keeps its socket private; writing to it directly is safe here because the sender
     // never queues (no permessage-deflate), so frames cannot interleave.
@@ -65,7 +71,15 @@ class WsConnection implements Subscriber {
   write(frame: Buffer): boolean {
     if (this.ws.readyState !== WebSocket.OPEN) return false;
     this.socket.write(textFrame(frame));
+    if (this.banned) this.ws.close(CloseCode.BANNED, 'banned');
     return true;
+  }
+
+  /** The user was banned from the event: close with 4003 after the frame carrying the ban. */
+  ban(): void {
+    if (this.banned) return;
+    this.banned = true;
+    setTimeout(closeBanned, BAN_CLOSE_MS, this.ws).unref();
   }
 
   buffered(): number {
@@ -86,7 +100,9 @@ class WsConnection implements Subscriber {
     this.closed = true;
     this.membership?.leave();
     this.membership = null;
-    this.s.connections.release(this.ip);
+    const key = this.principal && userKey(this.eventId, this.principal.id);
+    const same = key ? this.open.get(key) : undefined;
+    if (same?.delete(this) && same.size === 0) this.open.delete(key!);
   }
 
   /** A client frame: rate limited (except for trusted publishers), then a comment or a ping. */
@@ -163,9 +179,36 @@ function terminate(ws: WebSocket): void {
   ws.terminate();
 }
 
-/** Serves `GET /v1/events/:eventId/ws` on the node's HTTP server; returns a closer. */
-export function attachWebSocket(server: Server, s: Services): { close(): void } {
+function closeBanned(ws: WebSocket): void {
+  if (ws.readyState === WebSocket.OPEN) ws.close(CloseCode.BANNED, 'banned');
+}
+
+/** Closes a socket refused after its upgrade: the close frame, then the end of the connection. */
+function closeTooMany(ws: WebSocket): void {
+  // A bad frame from the client would be an 'error' event, fatal without a listener.
+  ws.on('error', onError);
+  ws.close(CloseCode.TOO_MANY, 'too many connections');
+  // Not held open for the client's close frame: a refused socket costs no more than a 429.
+  (ws as unknown as { _socket: Socket })._socket.end();
+}
+
+/** Connections of a signed-in user on an event, keyed for ban look-ups. */
+function userKey(eventId: string, userId: string): string {
+  return `${eventId}\n${userId}`;
+}
+
+/** What `attachWebSocket` gives the node. */
+export interface WebSocketEndpoint {
+  /** A log entry passed through the hub: a ban closes the banned user's sockets (4003). */
+  entry(eventId: string, entry: Entry): void;
+  close(): void;
+}
+
+/** Serves `GET /v1/events/:eventId/ws` on the node's HTTP server. */
+export function attachWebSocket(server: Server, s: Services): WebSocketEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  /** Open connections of signed-in users, by event and user. */
+  const open = new Map<string, Set<WsConnection>>();
 
   server.on('upgrade', function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     socket.on('error', () => socket.destroy());
@@ -173,33 +216,50 @@ export function attachWebSocket(server: Server, s: Services): { close(): void } 
   });
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // The path only: the query string may hold a token, which must not reach a log line.
     const path = (req.url ?? '/').split('?')[0]!;
     const match = PATH.exec(path);
+    const ip = s.clientIp(req);
     try {
       if (!match) throw errors.notFound(`GET ${path}`);
+      const problem = handshakeProblem(req);
+      if (problem) {
+        s.warnings.warn('bad_handshake', ip, 'refused a WebSocket handshake', { path, problem });
+        throw errors.invalid(problem);
+      }
       s.guard.assertOpen();
       const query = queryOf(req);
       const principal = await optionalPrincipal(s.auth, req, query);
       const eventId = match[1]!;
       await s.events.get(eventId);
       const after = resumePoint(query.get('after'));
-      const ip = s.clientIp(req);
-      if (!s.connections.acquire(ip)) throw errors.rateLimited(5_000);
-      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, eventId, principal, after, ip));
+      if (socket.destroyed) return;
+      if (!s.connections.acquire(ip)) {
+        s.warnings.warn('connection_cap', ip, 'connection cap reached for an address', { transport: 'ws' });
+        // Completed, then closed 4029: a browser cannot read a refused handshake's status.
+        wss.handleUpgrade(req, socket, head, closeTooMany);
+        return;
+      }
+      // The slot belongs to the socket and comes back when it closes, whatever the path: ws
+      // refuses some handshakes (a bad subprotocol) by answering 400 without calling back.
+      socket.once('close', function releaseSlot() {
+        s.connections.release(ip);
+      });
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, eventId, principal, after));
     } catch (error) {
-      refuse(socket, error instanceof AppError ? error : errors.unavailable());
+      writeRawError(socket, error instanceof AppError ? error : errors.unavailable());
     }
   }
 
-  function onConnection(
-    ws: WebSocket,
-    eventId: string,
-    principal: Principal | null,
-    after: number | undefined,
-    ip: string,
-  ): void {
-    const conn = new WsConnection(ws, s, eventId, principal, ip);
+  function onConnection(ws: WebSocket, eventId: string, principal: Principal | null, after: number | undefined): void {
+    const conn = new WsConnection(ws, s, eventId, principal, open);
     (ws as Peer)[CONNECTION] = conn;
+    if (principal) {
+      const key = userKey(eventId, principal.id);
+      const same = open.get(key);
+      if (same) same.add(conn);
+      else open.set(key, new Set([conn]));
+    }
     ws.on('pong', onPong);
     ws.on('error', onError);
     ws.on('close', onClose);
@@ -225,6 +285,10 @@ export function attachWebSocket(server: Server, s: Services): { close(): void } 
   pinger.unref();
 
   return {
+    entry(eventId, entry) {
+      if (entry.type !== 'ban' || (entry.until !== null && entry.until <= Date.now())) return;
+      for (const conn of open.get(userKey(eventId, entry.userId)) ?? []) conn.ban();
+    },
     close() {
       clearInterval(pinger);
       for (const ws of wss.clients) ws.close(CloseCode.RESTART, 'server restart');
@@ -249,26 +313,4 @@ function parseFrame(data: RawData, isBinary: boolean): ClientFrame | AppError {
   if (frame.type === 'ping') return { type: 'ping' };
   if (frame.type === 'comment') return value as ClientFrame;
   return errors.invalid('unknown frame type');
-}
-
-/** Answers a refused upgrade with a plain HTTP error carrying the JSON body. */
-function refuse(socket: Duplex, error: AppError): void {
-  if (socket.destroyed) return;
-  const body = JSON.stringify(error.toBody());
-  const retry = error.details.retryAfterMs;
-  socket.end(
-    `HTTP/1.1 ${error.status} ${statusText(error.status)}\r\n` +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      (typeof retry === 'number' ? `Retry-After: ${Math.ceil(retry / 1000)}\r\n` : '') +
-      'Connection: close\r\n\r\n' +
-      body,
-  );
-}
-
-function statusText(status: number): string {
-  return (
-    { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' }[status] ??
-    'Service Unavailable'
-  );
 }

@@ -41,6 +41,11 @@ export const errors = {
     new AppError('rejected', 'the comment was refused by moderation', { reasons: reasons.slice(0, 10) }),
   rateLimited: (retryAfterMs: number) =>
     new AppError('rate_limited', 'too many comments; wait before posting again', { retryAfterMs }),
+  /** The per-address connection cap: `rate_limited` (the contract's code list), with its own message. */
+  tooManyConnections: (retryAfterMs: number) =>
+    new AppError('rate_limited', 'too many open connections from your address; close one or retry later', {
+      retryAfterMs,
+    }),
   slowMode: (retryAfterMs: number) =>
     new AppError('slow_mode', 'slow mode is on; wait before posting again', { retryAfterMs }),
   unavailable: (message = 'the service is unavailable; try again shortly') => new AppError('unavailable', message),
