@@ -5,7 +5,7 @@ import type { Presence } from '../engines/presence.js';
 import type { EventRecord, Store } from '../engines/store.js';
 import type { LogWriter } from '../ingest/log-writer.js';
 import { errors } from '../util/errors.js';
-import { DEFAULT_SETTINGS, mergeSettings, type SettingsPatch } from './settings.js';
+import { DEFAULT_SETTINGS, mergeSettings, readSettings, type SettingsPatch } from './settings.js';
 
 /** How long a cached event is trusted before it is read again (other nodes may change it). */
 const CACHE_MS = 1_000;
@@ -48,11 +48,12 @@ export class Events {
   async get(id: string): Promise<EventRecord> {
     const hit = this.cache.get(id);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.record;
-    const record = await this.store.getEvent(id);
-    if (!record) {
+    const stored = await this.store.getEvent(id);
+    if (!stored) {
       this.cache.delete(id);
       throw errors.notFound('event');
     }
+    const record = withCleanSettings(stored);
     this.cache.set(id, { record, at: Date.now() });
     if (this.cache.size > 10_000) this.sweep();
     return record;
@@ -71,7 +72,8 @@ export class Events {
   }
 
   async list(status: EventStatus | undefined, limit: number): Promise<EventRecord[]> {
-    return this.store.listEvents(status ? { status, limit } : { limit });
+    const records = await this.store.listEvents(status ? { status, limit } : { limit });
+    return records.map(withCleanSettings);
   }
 
   async update(
@@ -101,7 +103,7 @@ export class Events {
   noteEntry(eventId: string, entry: Entry): void {
     if (entry.type !== 'event') return;
     const { viewers: _viewers, ...record } = entry.event;
-    this.cache.set(eventId, { record, at: Date.now() });
+    this.cache.set(eventId, { record: withCleanSettings(record), at: Date.now() });
   }
 
   private async write(next: EventRecord): Promise<EventRecord> {
@@ -120,4 +122,10 @@ export class Events {
     const now = Date.now();
     for (const [id, hit] of this.cache) if (now - hit.at >= CACHE_MS) this.cache.delete(id);
   }
+}
+
+/** The record with settings as the schema has them (unknown keys stored before were dropped). */
+function withCleanSettings(record: EventRecord): EventRecord {
+  const settings = readSettings(record.settings);
+  return settings === record.settings ? record : { ...record, settings };
 }
