@@ -31,6 +31,10 @@ export interface Config {
   presenceMs: number;
   /** Whether to trust X-Forwarded-For (behind a load balancer). */
   trustProxy: boolean;
+  /** Comments per minute of one user across all events (on top of each event's limit); 0 for off. */
+  userRatePerMinute: number;
+  /** Events one user may create per hour (all at once, then one every hour / n); 0 for no limit. */
+  eventsPerHour: number;
 }
 
 /** Defaults for everything but the required values. */
@@ -51,6 +55,8 @@ export const DEFAULTS: Config = {
   sseHeartbeatMs: 15_000,
   presenceMs: 2_000,
   trustProxy: false,
+  userRatePerMinute: 120,
+  eventsPerHour: 30,
 };
 
 /** A configuration problem, reported at start with the variable's name. */
@@ -103,6 +109,8 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_SSE_HEARTBEAT_MS: ['sseHeartbeatMs', int(100, 15_000)],
   LC_PRESENCE_MS: ['presenceMs', int(50, 60_000)],
   LC_TRUST_PROXY: ['trustProxy', boolean],
+  LC_USER_RATE_PER_MINUTE: ['userRatePerMinute', int(0, 1_000_000)],
+  LC_EVENTS_PER_HOUR: ['eventsPerHour', int(0, 1_000_000)],
 };
 
 /**

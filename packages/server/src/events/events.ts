@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Entry, EventStatus, LiveEvent } from '@livecomments/protocol';
 import { canModerate, type Principal } from '../auth/auth.js';
 import type { Presence } from '../engines/presence.js';
+import type { RateLimiter } from '../engines/rate-limiter.js';
 import type { EventRecord, Store } from '../engines/store.js';
 import type { LogWriter } from '../ingest/log-writer.js';
 import { errors } from '../util/errors.js';
@@ -21,9 +22,13 @@ export class Events {
     private readonly store: Store,
     private readonly writer: LogWriter,
     private readonly presence: Presence,
+    private readonly limiter: RateLimiter,
+    /** Events one user may create per hour; 0 for no limit. */
+    private readonly eventsPerHour = 0,
   ) {}
 
   async create(owner: Principal, title: string, settings: SettingsPatch | undefined): Promise<EventRecord> {
+    await this.takeCreateQuota(owner);
     const record: EventRecord = {
       id: `ev_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
       title,
@@ -104,6 +109,20 @@ export class Events {
     if (entry.type !== 'event') return;
     const { viewers: _viewers, ...record } = entry.event;
     this.cache.set(eventId, { record: withCleanSettings(record), at: Date.now() });
+  }
+
+  /**
+   * Event creation per user: `eventsPerHour` at once, then one more every hour / n, across nodes.
+   * Admins and `service` publishers are exempt, as they are from the posting limits.
+   */
+  private async takeCreateQuota(owner: Principal): Promise<void> {
+    if (this.eventsPerHour <= 0 || owner.role === 'service' || owner.role === 'admin') return;
+    const decision = await this.limiter.take(`create:{${owner.id}}`, {
+      intervalMs: 3_600_000 / this.eventsPerHour,
+      burst: this.eventsPerHour,
+    });
+    if (!decision.ok)
+      throw errors.rateLimited(decision.retryAfterMs, 'too many new events; wait before creating another');
   }
 
   private async write(next: EventRecord): Promise<EventRecord> {

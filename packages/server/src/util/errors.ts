@@ -39,8 +39,8 @@ export const errors = {
   tooLarge: (message: string, details?: Record<string, unknown>) => new AppError('too_large', message, details),
   rejected: (reasons: string[]) =>
     new AppError('rejected', 'the comment was refused by moderation', { reasons: reasons.slice(0, 10) }),
-  rateLimited: (retryAfterMs: number) =>
-    new AppError('rate_limited', 'too many comments; wait before posting again', { retryAfterMs }),
+  rateLimited: (retryAfterMs: number, message = 'too many comments; wait before posting again') =>
+    new AppError('rate_limited', message, { retryAfterMs }),
   slowMode: (retryAfterMs: number) =>
     new AppError('slow_mode', 'slow mode is on; wait before posting again', { retryAfterMs }),
   unavailable: (message = 'the service is unavailable; try again shortly') => new AppError('unavailable', message),
