@@ -42,21 +42,30 @@ const CLOSE_BRACKET = 0x5d;
 
 /**
  * Whether JSON text nests objects and arrays deeper than `limit`: one pass over the bytes,
- * skipping strings (UTF-8 continuation bytes never look like ASCII brackets or quotes). It
- * only counts; malformed text is left for JSON.parse to refuse.
+ * jumping over strings with `indexOf` (a comment's text is most of a body; UTF-8 continuation
+ * bytes never look like ASCII brackets or quotes). It only counts; malformed text is left for
+ * JSON.parse to refuse.
  */
 export function nestsDeeper(bytes: Uint8Array, limit: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
-    if (inString) {
-      if (b === BACKSLASH) i++;
-      else if (b === QUOTE) inString = false;
-    } else if (b === QUOTE) inString = true;
+    if (b === QUOTE) i = stringEnd(bytes, i);
     else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
       if (++depth > limit) return true;
     } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) depth--;
   }
   return false;
+}
+
+/** The index of the quote that closes the string opened at `open` (the end if none does). */
+function stringEnd(bytes: Uint8Array, open: number): number {
+  let at = open;
+  for (;;) {
+    at = bytes.indexOf(QUOTE, at + 1);
+    if (at < 0) return bytes.length;
+    let backslashes = 0;
+    while (bytes[at - 1 - backslashes] === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return at;
+  }
 }
