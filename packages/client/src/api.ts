@@ -2,10 +2,10 @@ import type {
   Comment,
   EntriesPage,
   ErrorBody,
-  EventSettings,
   LiveEvent,
   PostStatus,
   Role,
+  SettingsPatch,
   UserRef,
 } from '@livecomments/protocol';
 
@@ -170,7 +170,7 @@ export class LiveCommentsApi {
   }
 
   /** Starts an event owned by the caller. */
-  createEvent(title: string, settings: Partial<EventSettings> = {}): Promise<LiveEvent> {
+  createEvent(title: string, settings: SettingsPatch = {}): Promise<LiveEvent> {
     return this.request('POST', '/v1/events', { title, settings });
   }
 
@@ -179,7 +179,7 @@ export class LiveCommentsApi {
   }
 
   /** Changes some settings (owner, moderator, admin). */
-  updateSettings(eventId: string, settings: Partial<EventSettings>): Promise<LiveEvent> {
+  updateSettings(eventId: string, settings: SettingsPatch): Promise<LiveEvent> {
     return this.request('PATCH', `/v1/events/${enc(eventId)}`, { settings });
   }
 

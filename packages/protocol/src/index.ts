@@ -6,6 +6,11 @@
 export * from './close-codes.js';
 export * from './errors.js';
 
+import type { EventSettings } from './settings.js';
+
+// Types only: the schema itself is `@livecomments/protocol/settings`, so bundles stay free of TypeBox.
+export type { EventSettings, LinkPolicy, ModerationThresholds, ProfanityPolicy, SettingsPatch } from './settings.js';
+
 /** A user as shown next to a comment. */
 export interface UserRef {
   id: string;
@@ -27,55 +32,6 @@ export interface Comment {
   text: string;
   createdAt: number;
   parentId?: string;
-}
-
-/** Per-event settings an owner or moderator may change. */
-export interface EventSettings {
-  /** Minimum time between two comments of one user, 0 for off. */
-  slowModeMs: number;
-  /** Longest comment, in Unicode code points. */
-  maxCommentChars: number;
-  /** Refuse a comment that repeats a recent one from anybody. */
-  uniqueChat: boolean;
-  /** Terms that get a comment blocked. */
-  blockedTerms: string[];
-  /** Whether comments may carry links. */
-  linksAllowed: boolean;
-  /** Per-user rate limit: comments per minute (a small burst on top). */
-  rateLimitPerMinute: number;
-  /** Moderation thresholds, scores in 0..1. */
-  moderation: ModerationThresholds;
-  /** What to do with profanity (the server's default: `mask`). */
-  profanity?: ProfanityPolicy;
-  /** What to do with links; when absent, `linksAllowed` decides (true: allow, false: hold). */
-  linkPolicy?: LinkPolicy;
-  /** Hosts whose links are always fine (subdomains included), e.g. `["youtube.com"]`. */
-  allowedDomains?: string[];
-  /** Languages allowed (ISO 639-3 codes such as `eng`, `spa`); empty or absent: any. */
-  languages?: string[];
-  /** How long the same author may not repeat the same text, in ms (the server's default: 30 s). */
-  repeatWindowMs?: number;
-  /**
-   * Hold for review attacks on a group or a person that carry no slur ("all X are vermin",
-   * "kill yourself"); the server's default: true. A gaming or sports event may turn it off.
-   */
-  attackRules?: boolean;
-}
-
-/** Per-event handling of profanity: let it through, mask it with symbols, hold for review, block. */
-export type ProfanityPolicy = 'allow' | 'mask' | 'hold' | 'block';
-
-/** Per-event handling of comments with links (allow-listed domains are always fine). */
-export type LinkPolicy = 'allow' | 'hold' | 'block';
-
-/** Scores above `block*` block a comment, above `hold*` hold it for review. */
-export interface ModerationThresholds {
-  spamBlock: number;
-  spamHold: number;
-  toxicityBlock: number;
-  toxicityHold: number;
-  /** Show a blocked comment to its author only, so spammers do not learn they are filtered. */
-  shadow: boolean;
 }
 
 /** An event's lifecycle state. */

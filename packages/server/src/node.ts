@@ -125,10 +125,17 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     },
     (eventId, entry) => bans.note(eventId, entry),
   );
-  const events = new Events(store, writer, presence);
+  const events = new Events(store, writer, presence, limiter, config.eventsPerHour);
   const moderator = options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger });
-  const ingest = new Ingest(store, events, writer, limiter, moderator, bans, (outcome) =>
-    metrics.comments.inc({ outcome }),
+  const ingest = new Ingest(
+    store,
+    events,
+    writer,
+    limiter,
+    moderator,
+    bans,
+    (outcome) => metrics.comments.inc({ outcome }),
+    { userRatePerMinute: config.userRatePerMinute },
   );
   const actions = new ModerationActions(store, events, writer, moderator, bans);
   hub = new Hub(store, bus, presence, config, {

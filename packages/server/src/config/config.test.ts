@@ -52,8 +52,12 @@ test('values are parsed and checked', () => {
     REDIS_URL: 'redis://127.0.0.1:6379',
     DATABASE_URL: 'postgres://u@h/db',
     LC_TRUST_PROXY: 'yes',
+    LC_USER_RATE_PER_MINUTE: '0',
+    LC_EVENTS_PER_HOUR: '5',
     UNRELATED: 'x',
   });
+  assert.equal(config.userRatePerMinute, 0);
+  assert.equal(config.eventsPerHour, 5);
   assert.equal(config.port, 9000);
   assert.equal(config.flushMs, 0);
   assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
@@ -79,6 +83,7 @@ test('values are parsed and checked', () => {
     [{ LC_LOG_LEVEL: 'loud' }, /LC_LOG_LEVEL must be one of/],
     [{ LC_SSE_HEARTBEAT_MS: '20000' }, /between 100 and 15000/],
     [{ LC_NOPE: '1' }, /unknown setting LC_NOPE/],
+    [{ LC_EVENTS_PER_HOUR: '-1' }, /LC_EVENTS_PER_HOUR must be a whole number/],
   ] as const) {
     assert.throws(
       () => loadConfig(env as Record<string, string>),

@@ -48,6 +48,10 @@ export interface Config {
   requestTimeoutMs: number;
   /** How long an idle keep-alive connection stays open between requests. */
   keepAliveTimeoutMs: number;
+  /** Comments per minute of one user across all events (on top of each event's limit); 0 for off. */
+  userRatePerMinute: number;
+  /** Events one user may create per hour (all at once, then one every hour / n); 0 for no limit. */
+  eventsPerHour: number;
 }
 
 /** Trusted proxies: a hop count, or addresses, CIDRs and the names `loopback`, `linklocal`, `uniquelocal`. */
@@ -76,6 +80,8 @@ export const DEFAULTS: Config = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 72_000,
+  userRatePerMinute: 120,
+  eventsPerHour: 30,
 };
 
 /** A configuration problem, reported at start with the variable's name. */
@@ -134,6 +140,8 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_HEADERS_TIMEOUT_MS: ['headersTimeoutMs', int(100, 3_600_000)],
   LC_REQUEST_TIMEOUT_MS: ['requestTimeoutMs', int(0, 3_600_000)],
   LC_KEEP_ALIVE_TIMEOUT_MS: ['keepAliveTimeoutMs', int(100, 3_600_000)],
+  LC_USER_RATE_PER_MINUTE: ['userRatePerMinute', int(0, 1_000_000)],
+  LC_EVENTS_PER_HOUR: ['eventsPerHour', int(0, 1_000_000)],
 };
 
 /**

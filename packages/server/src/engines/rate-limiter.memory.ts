@@ -1,5 +1,5 @@
 // In-process rate limits: for a single node.
-import type { RateDecision, RateLimiter, RateRule } from './rate-limiter.js';
+import type { RateDecision, RateLimiter, RateRule, RateTake } from './rate-limiter.js';
 
 /** GCRA over a map of "theoretical arrival times", swept of stale keys now and then. */
 export class MemoryRateLimiter implements RateLimiter {
@@ -9,13 +9,21 @@ export class MemoryRateLimiter implements RateLimiter {
   constructor(private readonly now: () => number = Date.now) {}
 
   async take(key: string, rule: RateRule): Promise<RateDecision> {
+    return this.takeAll([{ key, rule }]);
+  }
+
+  async takeAll(takes: readonly RateTake[]): Promise<RateDecision> {
     const now = this.now();
     this.sweep(now);
-    const tat = Math.max(this.tat.get(key) ?? now, now);
-    const next = tat + rule.intervalMs;
-    const over = next - now - rule.burst * rule.intervalMs;
-    if (over > 0) return { ok: false, retryAfterMs: Math.ceil(over) };
-    this.tat.set(key, next);
+    const next: number[] = [];
+    let wait = 0;
+    for (const { key, rule } of takes) {
+      const tat = Math.max(this.tat.get(key) ?? now, now);
+      next.push(tat + rule.intervalMs);
+      wait = Math.max(wait, tat + rule.intervalMs - now - rule.burst * rule.intervalMs);
+    }
+    if (wait > 0) return { ok: false, retryAfterMs: Math.ceil(wait) };
+    for (let i = 0; i < takes.length; i++) this.tat.set(takes[i]!.key, next[i]!);
     return { ok: true };
   }
 

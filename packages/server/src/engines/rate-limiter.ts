@@ -4,6 +4,12 @@ export interface RateRule {
   burst: number;
 }
 
+/** One bucket of a combined take: its key and its rule. */
+export interface RateTake {
+  key: string;
+  rule: RateRule;
+}
+
 /** Outcome of a take: allowed, or how long until the next token. */
 export type RateDecision = { ok: true } | { ok: false; retryAfterMs: number };
 
@@ -13,5 +19,12 @@ export type RateDecision = { ok: true } | { ok: false; retryAfterMs: number };
  */
 export interface RateLimiter {
   take(key: string, rule: RateRule): Promise<RateDecision>;
+  /**
+   * Takes one token from each bucket, atomically: all or none (so a post refused by one limit,
+   * e.g. per user across events, spends nothing of another, e.g. per user in the event). A
+   * refusal carries the longest wait. Keys of one call should share a Redis Cluster hash tag
+   * (`{user}`), so a cluster can run them as one script.
+   */
+  takeAll(takes: readonly RateTake[]): Promise<RateDecision>;
   close(): Promise<void>;
 }

@@ -3,10 +3,11 @@ import type { Entry, EventStatus, LiveEvent } from '@livecomments/protocol';
 import type { Principal } from '../auth/auth.js';
 import { canChangeSettings } from '../auth/powers.js';
 import type { Presence } from '../engines/presence.js';
+import type { RateLimiter } from '../engines/rate-limiter.js';
 import type { EventRecord, Store } from '../engines/store.js';
 import type { LogWriter } from '../ingest/log-writer.js';
 import { errors } from '../util/errors.js';
-import { DEFAULT_SETTINGS, mergeSettings, type SettingsPatch } from './settings.js';
+import { DEFAULT_SETTINGS, mergeSettings, readSettings, type SettingsPatch } from './settings.js';
 
 /** How long a cached event is trusted before it is read again (other nodes may change it). */
 const CACHE_MS = 1_000;
@@ -22,9 +23,13 @@ export class Events {
     private readonly store: Store,
     private readonly writer: LogWriter,
     private readonly presence: Presence,
+    private readonly limiter: RateLimiter,
+    /** Events one user may create per hour; 0 for no limit. */
+    private readonly eventsPerHour = 0,
   ) {}
 
   async create(owner: Principal, title: string, settings: SettingsPatch | undefined): Promise<EventRecord> {
+    await this.takeCreateQuota(owner);
     const record: EventRecord = {
       id: `ev_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
       title,
@@ -49,11 +54,12 @@ export class Events {
   async get(id: string): Promise<EventRecord> {
     const hit = this.cache.get(id);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.record;
-    const record = await this.store.getEvent(id);
-    if (!record) {
+    const stored = await this.store.getEvent(id);
+    if (!stored) {
       this.cache.delete(id);
       throw errors.notFound('event');
     }
+    const record = withCleanSettings(stored);
     this.cache.set(id, { record, at: Date.now() });
     if (this.cache.size > 10_000) this.sweep();
     return record;
@@ -72,7 +78,8 @@ export class Events {
   }
 
   async list(status: EventStatus | undefined, limit: number): Promise<EventRecord[]> {
-    return this.store.listEvents(status ? { status, limit } : { limit });
+    const records = await this.store.listEvents(status ? { status, limit } : { limit });
+    return records.map(withCleanSettings);
   }
 
   async update(
@@ -101,7 +108,21 @@ export class Events {
   noteEntry(eventId: string, entry: Entry): void {
     if (entry.type !== 'event') return;
     const { viewers: _viewers, ...record } = entry.event;
-    this.cache.set(eventId, { record, at: Date.now() });
+    this.cache.set(eventId, { record: withCleanSettings(record), at: Date.now() });
+  }
+
+  /**
+   * Event creation per user: `eventsPerHour` at once, then one more every hour / n, across nodes.
+   * Admins and `service` publishers are exempt, as they are from the posting limits.
+   */
+  private async takeCreateQuota(owner: Principal): Promise<void> {
+    if (this.eventsPerHour <= 0 || owner.role === 'service' || owner.role === 'admin') return;
+    const decision = await this.limiter.take(`create:{${owner.id}}`, {
+      intervalMs: 3_600_000 / this.eventsPerHour,
+      burst: this.eventsPerHour,
+    });
+    if (!decision.ok)
+      throw errors.rateLimited(decision.retryAfterMs, 'too many new events; wait before creating another');
   }
 
   private async write(next: EventRecord): Promise<EventRecord> {
@@ -120,4 +141,10 @@ export class Events {
     const now = Date.now();
     for (const [id, hit] of this.cache) if (now - hit.at >= CACHE_MS) this.cache.delete(id);
   }
+}
+
+/** The record with settings as the schema has them (unknown keys stored before were dropped). */
+function withCleanSettings(record: EventRecord): EventRecord {
+  const settings = readSettings(record.settings);
+  return settings === record.settings ? record : { ...record, settings };
 }

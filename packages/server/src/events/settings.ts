@@ -1,20 +1,23 @@
-import type { EventSettings, ModerationThresholds } from '@livecomments/protocol';
+// Event settings: defaults, changes and the clean-up of stored values, all from the one schema
+// in `@livecomments/protocol/settings` (a new setting is declared there and nowhere else).
+import type { EventSettings, SettingsPatch } from '@livecomments/protocol';
+import { EventSettingsSchema } from '@livecomments/protocol/settings';
+import { Value } from '@sinclair/typebox/value';
 
-/** Settings of a new event unless its creator says otherwise. */
-export const DEFAULT_SETTINGS: EventSettings = {
-  slowModeMs: 0,
-  maxCommentChars: 500,
-  uniqueChat: false,
-  blockedTerms: [],
-  linksAllowed: true,
-  rateLimitPerMinute: 60,
-  moderation: { spamBlock: 0.8, spamHold: 0.6, toxicityBlock: 0.7, toxicityHold: 0.5, shadow: false },
-};
+export type { SettingsPatch } from '@livecomments/protocol';
 
-/** A partial settings change, as clients send it. */
-export type SettingsPatch = Partial<Omit<EventSettings, 'moderation'>> & {
-  moderation?: Partial<ModerationThresholds>;
-};
+/** Settings of a new event unless its creator says otherwise: the schema's defaults. */
+export const DEFAULT_SETTINGS: EventSettings = Value.Create(EventSettingsSchema);
+
+/**
+ * The server's defaults of the optional settings (absent on an event until set), read from the
+ * schema's `default` annotations.
+ */
+export const OPTIONAL_DEFAULTS = {
+  profanity: EventSettingsSchema.properties.profanity.default as NonNullable<EventSettings['profanity']>,
+  repeatWindowMs: EventSettingsSchema.properties.repeatWindowMs.default as number,
+  attackRules: EventSettingsSchema.properties.attackRules.default as boolean,
+} as const;
 
 /** Applies a change to settings; fields left out keep their value. */
 export function mergeSettings(base: EventSettings, patch: SettingsPatch | undefined): EventSettings {
@@ -26,4 +29,13 @@ export function mergeSettings(base: EventSettings, patch: SettingsPatch | undefi
     merged.blockedTerms = [...new Set(patch.blockedTerms.map((t) => t.trim()).filter((t) => t.length > 0))];
   }
   return merged;
+}
+
+/**
+ * Settings as read from a store: keys the schema does not know (stored before it was closed)
+ * are dropped, and a value that no longer fits falls back to its default. Never throws.
+ */
+export function readSettings(stored: unknown): EventSettings {
+  if (Value.Check(EventSettingsSchema, stored)) return stored;
+  return Value.Cast(EventSettingsSchema, stored);
 }

@@ -42,7 +42,9 @@ export function buildApp(s: Services): FastifyInstance {
     return503OnClosing: true,
     forceCloseConnections: true,
     // Bodies keep their types (a number is not a string); query strings are matched as text.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // An unknown key is refused, not dropped; a left-out field is not filled with a default
+    // (a settings PATCH keeps what it does not name, though the schema declares defaults).
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
   });
   registerJsonParser(app);
   registerErrorHandling(app, () => s.metrics.errors.inc({ where: 'http' }));

@@ -62,7 +62,14 @@ export function answerFrameworkError(error: FastifyError, _request: FastifyReque
 function fromFastify(error: FastifyError): AppError | null {
   if (error.validation) {
     const first = error.validation[0];
-    const where = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : error.validationContext;
+    const path = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : '';
+    if (first?.keyword === 'additionalProperties') {
+      // Name the unknown key, so `{"settings":{"membersOnly":true}}` says which one was refused.
+      const key = String(first.params.additionalProperty).slice(0, 100);
+      const field = path ? `${path}.${key}` : key;
+      return errors.invalid(`unknown field ${JSON.stringify(field)}`, { field });
+    }
+    const where = path || error.validationContext;
     const message = first ? `${where ? `${where} ` : ''}${first.message ?? 'is invalid'}` : error.message;
     return errors.invalid(message);
   }

@@ -1,4 +1,5 @@
 // Request shapes, declared once and validated at the edge (docs/API.md).
+import { SettingsPatchSchema } from '@livecomments/protocol/settings';
 import { type Static, Type as T } from '@sinclair/typebox';
 
 const Seq = T.String({ pattern: '^[0-9]{1,15}$' });
@@ -8,40 +9,10 @@ export const EventParams = T.Object({ eventId: Id });
 export const CommentParams = T.Object({ eventId: Id, commentId: Id });
 export const UserParams = T.Object({ eventId: Id, userId: T.String({ minLength: 1, maxLength: 200 }) });
 
-export const Thresholds = T.Object(
-  {
-    spamBlock: T.Number({ minimum: 0, maximum: 1 }),
-    spamHold: T.Number({ minimum: 0, maximum: 1 }),
-    toxicityBlock: T.Number({ minimum: 0, maximum: 1 }),
-    toxicityHold: T.Number({ minimum: 0, maximum: 1 }),
-    shadow: T.Boolean(),
-  },
-  { additionalProperties: false },
-);
-
-export const SettingsPatch = T.Object(
-  {
-    slowModeMs: T.Integer({ minimum: 0, maximum: 3_600_000 }),
-    maxCommentChars: T.Integer({ minimum: 1, maximum: 2000 }),
-    uniqueChat: T.Boolean(),
-    blockedTerms: T.Array(T.String({ minLength: 1, maxLength: 100 }), { maxItems: 1000 }),
-    linksAllowed: T.Boolean(),
-    rateLimitPerMinute: T.Integer({ minimum: 0, maximum: 100_000 }),
-    moderation: T.Partial(Thresholds),
-    profanity: T.Union([T.Literal('allow'), T.Literal('mask'), T.Literal('hold'), T.Literal('block')]),
-    linkPolicy: T.Union([T.Literal('allow'), T.Literal('hold'), T.Literal('block')]),
-    allowedDomains: T.Array(T.String({ minLength: 1, maxLength: 253 }), { maxItems: 200 }),
-    languages: T.Array(T.String({ minLength: 2, maxLength: 8 }), { maxItems: 50 }),
-    repeatWindowMs: T.Integer({ minimum: 0, maximum: 86_400_000 }),
-    attackRules: T.Boolean(),
-  },
-  { additionalProperties: true },
-);
-
 export const CreateEventBody = T.Object(
   {
     title: T.String({ minLength: 1, maxLength: 200 }),
-    settings: T.Optional(T.Partial(SettingsPatch)),
+    settings: T.Optional(SettingsPatchSchema),
   },
   { additionalProperties: false },
 );
@@ -50,7 +21,7 @@ export type CreateEventBody = Static<typeof CreateEventBody>;
 export const PatchEventBody = T.Object(
   {
     title: T.Optional(T.String({ minLength: 1, maxLength: 200 })),
-    settings: T.Optional(T.Partial(SettingsPatch)),
+    settings: T.Optional(SettingsPatchSchema),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,6 @@
 import type { Comment, PostStatus } from '@livecomments/protocol';
 import type { Principal } from '../auth/auth.js';
-import type { RateLimiter } from '../engines/rate-limiter.js';
+import type { RateLimiter, RateRule, RateTake } from '../engines/rate-limiter.js';
 import type { EventRecord, Store, StoredComment } from '../engines/store.js';
 import type { Events } from '../events/events.js';
 import type { Moderator } from '../moderation/moderator.js';
@@ -34,7 +34,15 @@ interface Draft {
 
 /** Burst on top of the per-minute rate: a few quick comments are fine, a flood is not. */
 const RATE_BURST = 5;
+/** Burst of the per-user limit across events: a few events' worth of quick comments. */
+const USER_RATE_BURST = 20;
 const MAX_CLIENT_ID = 128;
+
+/** Limits of the write path set by the operator. */
+export interface IngestOptions {
+  /** Comments per minute of one user across all events, besides each event's own limit; 0 for off. */
+  userRatePerMinute?: number;
+}
 
 /** Outcomes counted in metrics: `published`, `held`, or the refusal's code / reason. */
 export type Outcome = 'published' | 'held' | 'shadowed' | 'duplicate' | string;
@@ -47,6 +55,8 @@ export type Outcome = 'published' | 'held' | 'shadowed' | 'duplicate' | string;
 export class Ingest {
   /** Posts in progress by idempotency key, so a retry racing the first gets the same answer. */
   private readonly inFlight = new Map<string, Promise<PostResult>>();
+  /** The per-user rule across events, if any. */
+  private readonly userRule: RateRule | undefined;
 
   constructor(
     private readonly store: Store,
@@ -56,7 +66,11 @@ export class Ingest {
     private readonly moderator: Moderator,
     private readonly bans: BanCache,
     private readonly onOutcome: (outcome: Outcome) => void = () => {},
-  ) {}
+    options: IngestOptions = {},
+  ) {
+    const perMinute = options.userRatePerMinute ?? 0;
+    this.userRule = perMinute > 0 ? { intervalMs: 60_000 / perMinute, burst: USER_RATE_BURST } : undefined;
+  }
 
   async post(author: Principal, eventId: string, input: PostInput): Promise<PostResult> {
     try {
@@ -174,13 +188,22 @@ export class Ingest {
     return { status: 'published', comment: appended.entry.comment };
   }
 
-  /** Per-user rate limit, then slow mode; a refusal says when to try again. */
+  /**
+   * Per-user rate limits, in the event and across events (taken together: a post refused by one
+   * spends nothing of the other), then slow mode; a refusal says when to try again.
+   */
   private async limit(author: Principal, eventId: string, perMinute: number, slowModeMs: number): Promise<void> {
+    // The user id is the keys' Redis Cluster hash tag, so both buckets share a slot.
+    const takes: RateTake[] = [];
     if (perMinute > 0) {
-      const decision = await this.limiter.take(`rate:${eventId}:${author.id}`, {
-        intervalMs: 60_000 / perMinute,
-        burst: RATE_BURST,
+      takes.push({
+        key: `rate:{${author.id}}:${eventId}`,
+        rule: { intervalMs: 60_000 / perMinute, burst: RATE_BURST },
       });
+    }
+    if (this.userRule) takes.push({ key: `user:{${author.id}}`, rule: this.userRule });
+    if (takes.length > 0) {
+      const decision = await this.limiter.takeAll(takes);
       if (!decision.ok) throw errors.rateLimited(decision.retryAfterMs);
     }
     if (slowModeMs > 0) {

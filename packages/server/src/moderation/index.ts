@@ -9,7 +9,7 @@ export { DEFAULT_MODEL_DIR, type ModerationLogger } from './classifiers.js';
 export { examplesPath, readExamples } from './examples.js';
 export type { LabeledExample, ModerationInput, ModerationResult, Moderator, Verdict } from './moderator.js';
 export { PipelineModerator } from './pipeline.js';
-export { MODERATION_DEFAULTS, type Policy, resolvePolicy } from './policy.js';
+export { type Policy, resolvePolicy, UNIQUE_WINDOW_MS } from './policy.js';
 
 /** Options of `createModerator`. */
 export interface ModeratorOptions {

@@ -1,19 +1,12 @@
 /**
- * The per-event moderation settings this module adds to `EventSettings` (all optional, so older
- * events keep working), their defaults, and how an event's settings resolve to one policy.
+ * How an event's settings resolve to one moderation policy. The optional moderation settings
+ * (absent on older events) take the defaults declared with them in the settings schema.
  */
 import type { EventSettings, LinkPolicy, ProfanityPolicy } from '@livecomments/protocol';
+import { OPTIONAL_DEFAULTS } from '../events/settings.js';
 
-/** Defaults for the optional moderation settings. */
-export const MODERATION_DEFAULTS = {
-  profanity: 'mask' as ProfanityPolicy,
-  allowedDomains: [] as string[],
-  languages: [] as string[],
-  repeatWindowMs: 30_000,
-  /** How long unique-chat mode remembers a text. */
-  uniqueWindowMs: 60_000,
-  attackRules: true,
-} as const;
+/** How long unique-chat mode remembers a text (not a setting). */
+export const UNIQUE_WINDOW_MS = 60_000;
 
 /** The resolved policy of one event. */
 export interface Policy {
@@ -31,14 +24,14 @@ export interface Policy {
 /** Fills the optional settings from the defaults; `linksAllowed` decides when `linkPolicy` is absent. */
 export function resolvePolicy(settings: EventSettings): Policy {
   return {
-    profanity: settings.profanity ?? MODERATION_DEFAULTS.profanity,
+    profanity: settings.profanity ?? OPTIONAL_DEFAULTS.profanity,
     links: settings.linkPolicy ?? (settings.linksAllowed ? 'allow' : 'hold'),
     allowedDomains: settings.allowedDomains ?? [],
     languages: settings.languages ?? [],
-    repeatWindowMs: settings.repeatWindowMs ?? MODERATION_DEFAULTS.repeatWindowMs,
+    repeatWindowMs: settings.repeatWindowMs ?? OPTIONAL_DEFAULTS.repeatWindowMs,
     uniqueChat: settings.uniqueChat,
-    uniqueWindowMs: MODERATION_DEFAULTS.uniqueWindowMs,
-    attackRules: settings.attackRules ?? MODERATION_DEFAULTS.attackRules,
+    uniqueWindowMs: UNIQUE_WINDOW_MS,
+    attackRules: settings.attackRules ?? OPTIONAL_DEFAULTS.attackRules,
   };
 }
 

@@ -39,8 +39,8 @@ export const errors = {
   tooLarge: (message: string, details?: Record<string, unknown>) => new AppError('too_large', message, details),
   rejected: (reasons: string[]) =>
     new AppError('rejected', 'the comment was refused by moderation', { reasons: reasons.slice(0, 10) }),
-  rateLimited: (retryAfterMs: number) =>
-    new AppError('rate_limited', 'too many comments; wait before posting again', { retryAfterMs }),
+  rateLimited: (retryAfterMs: number, message = 'too many comments; wait before posting again') =>
+    new AppError('rate_limited', message, { retryAfterMs }),
   /** The per-address connection cap: `rate_limited` (the contract's code list), with its own message. */
   tooManyConnections: (retryAfterMs: number) =>
     new AppError('rate_limited', 'too many open connections from your address; close one or retry later', {

@@ -23,7 +23,7 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
   app.post('/v1/events', { schema: { body: CreateEventBody } }, async function createEvent(request, reply) {
     const owner = await requirePrincipal(s.auth, request.raw);
     const body = request.body as CreateBody;
-    const record = await s.events.create(owner, body.title.trim(), body.settings as SettingsPatch | undefined);
+    const record = await s.events.create(owner, body.title.trim(), body.settings);
     return reply.code(201).send(await s.events.toWire(record));
   });
 
@@ -49,7 +49,7 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
       const body = request.body as PatchBody;
       const patch: { title?: string; settings?: SettingsPatch } = {};
       if (body.title !== undefined) patch.title = body.title.trim();
-      if (body.settings !== undefined) patch.settings = body.settings as SettingsPatch;
+      if (body.settings !== undefined) patch.settings = body.settings;
       const record = await s.events.update(actor, eventId, patch);
       await s.actions.note(actor, eventId, 'settings', { ...body });
       return s.events.toWire(record);

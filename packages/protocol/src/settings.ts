@@ -1,0 +1,135 @@
+/**
+ * Per-event settings as one TypeBox schema: each setting's type, bounds, default and doc in one
+ * place. The `EventSettings` type, the server's defaults, its create/PATCH validation and the
+ * clean-up of stored settings all derive from it, so a new setting is added here and nowhere
+ * else. Every object is closed (`additionalProperties: false`): an unknown key is refused.
+ *
+ * Imported at run time only through `@livecomments/protocol/settings` (the server); the main
+ * entry re-exports the types alone, so the browser bundle carries no TypeBox.
+ */
+import { type SchemaOptions, type Static, Type as T } from '@sinclair/typebox';
+
+const profanityPolicy = (options?: SchemaOptions) =>
+  T.Union([T.Literal('allow'), T.Literal('mask'), T.Literal('hold'), T.Literal('block')], options);
+const linkPolicy = (options?: SchemaOptions) =>
+  T.Union([T.Literal('allow'), T.Literal('hold'), T.Literal('block')], options);
+
+/** Per-event handling of profanity: let it through, mask it with symbols, hold for review, block. */
+export const ProfanityPolicySchema = profanityPolicy();
+/** Per-event handling of profanity: let it through, mask it with symbols, hold for review, block. */
+export type ProfanityPolicy = Static<typeof ProfanityPolicySchema>;
+
+/** Per-event handling of comments with links (allow-listed domains are always fine). */
+export const LinkPolicySchema = linkPolicy();
+/** Per-event handling of comments with links (allow-listed domains are always fine). */
+export type LinkPolicy = Static<typeof LinkPolicySchema>;
+
+const score = (value: number, description: string) => T.Number({ minimum: 0, maximum: 1, default: value, description });
+
+/** Scores above `block*` block a comment, above `hold*` hold it for review. */
+export const ModerationThresholdsSchema = T.Object(
+  {
+    spamBlock: score(0.8, 'Spam score at or above which a comment is blocked.'),
+    spamHold: score(0.6, 'Spam score at or above which a comment is held for review.'),
+    toxicityBlock: score(0.7, 'Toxicity score at or above which a comment is blocked.'),
+    toxicityHold: score(0.5, 'Toxicity score at or above which a comment is held for review.'),
+    shadow: T.Boolean({
+      default: false,
+      description: 'Show a blocked comment to its author only, so spammers do not learn they are filtered.',
+    }),
+  },
+  { additionalProperties: false },
+);
+/** Scores above `block*` block a comment, above `hold*` hold it for review. */
+export type ModerationThresholds = Static<typeof ModerationThresholdsSchema>;
+
+/**
+ * Per-event settings an owner or moderator may change. Required settings have a default that a
+ * new event starts with; optional ones carry the server's default as a `default` annotation
+ * and stay absent until set (absent means "the server's default", which may change).
+ */
+export const EventSettingsSchema = T.Object(
+  {
+    slowModeMs: T.Integer({
+      minimum: 0,
+      maximum: 3_600_000,
+      default: 0,
+      description: 'Minimum time between two comments of one user, in ms; 0 for off.',
+    }),
+    maxCommentChars: T.Integer({
+      minimum: 1,
+      maximum: 2000,
+      default: 500,
+      description: 'Longest comment, in Unicode code points.',
+    }),
+    uniqueChat: T.Boolean({ default: false, description: 'Refuse a comment that repeats a recent one from anybody.' }),
+    blockedTerms: T.Array(T.String({ minLength: 1, maxLength: 100 }), {
+      maxItems: 1000,
+      default: [],
+      description: 'Terms that get a comment blocked (trimmed, duplicates dropped).',
+    }),
+    linksAllowed: T.Boolean({ default: true, description: 'Whether comments may carry links.' }),
+    rateLimitPerMinute: T.Integer({
+      minimum: 0,
+      maximum: 100_000,
+      default: 60,
+      description: 'Comments per minute of one user in this event (a small burst on top); 0 for off.',
+    }),
+    moderation: ModerationThresholdsSchema,
+    profanity: T.Optional(profanityPolicy({ default: 'mask', description: 'What to do with profanity.' })),
+    linkPolicy: T.Optional(
+      linkPolicy({
+        description: 'What to do with links; when absent, `linksAllowed` decides (true: allow, false: hold).',
+      }),
+    ),
+    allowedDomains: T.Optional(
+      T.Array(T.String({ minLength: 1, maxLength: 253 }), {
+        maxItems: 200,
+        default: [],
+        description: 'Hosts whose links are always fine (subdomains included), e.g. `["youtube.com"]`.',
+      }),
+    ),
+    languages: T.Optional(
+      T.Array(T.String({ minLength: 2, maxLength: 8 }), {
+        maxItems: 50,
+        default: [],
+        description: 'Languages allowed (ISO 639-3 codes such as `eng`, `spa`); empty or absent: any.',
+      }),
+    ),
+    repeatWindowMs: T.Optional(
+      T.Integer({
+        minimum: 0,
+        maximum: 86_400_000,
+        default: 30_000,
+        description: 'How long the same author may not repeat the same text, in ms.',
+      }),
+    ),
+    attackRules: T.Optional(
+      T.Boolean({
+        default: true,
+        description:
+          'Hold for review attacks on a group or a person that carry no slur ("all X are vermin", "kill yourself"). A gaming or sports event may turn it off.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+/** Per-event settings an owner or moderator may change (see `EventSettingsSchema` for each one). */
+export type EventSettings = Static<typeof EventSettingsSchema>;
+
+const { moderation: _moderation, ...topLevel } = EventSettingsSchema.properties;
+
+/**
+ * A settings change as clients send it (create or PATCH): any subset, thresholds too, and no
+ * unknown key at any level. Validators must not fill defaults from it (a left-out field keeps
+ * its value), so the server's ajv runs with `useDefaults: false`.
+ */
+export const SettingsPatchSchema = T.Partial(
+  T.Object(
+    { ...topLevel, moderation: T.Partial(ModerationThresholdsSchema, { additionalProperties: false }) },
+    { additionalProperties: false },
+  ),
+  { additionalProperties: false },
+);
+/** A settings change as clients send it: any subset of the settings. */
+export type SettingsPatch = Static<typeof SettingsPatchSchema>;
