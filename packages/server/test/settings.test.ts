@@ -59,7 +59,7 @@ describe('event settings', () => {
       assert.equal(patched.status, 400, key);
       assert.equal(patched.body.error.field, `settings.moderation.${key}`);
     }
-    const event = (await api(base, 'GET', `/v1/events/${eventId}`)).body;
+    const event = (await api(base, 'GET', `/v1/events/${eventId}`, { token: alice.token })).body;
     assert.deepEqual(event.settings, DEFAULT_SETTINGS);
     assert.equal(event.lastSeq, 0);
     assert.equal(await listed('proto'), false);
@@ -126,10 +126,10 @@ describe('event settings', () => {
       settings: { ...junk, moderation: { ...junk.moderation, extra: 1 } } as unknown as EventSettings,
     };
     await node.services.store.createEvent(record);
-    const got = await api(base, 'GET', `/v1/events/${record.id}`);
+    const got = await api(base, 'GET', `/v1/events/${record.id}`, { token: alice.token });
     assert.equal(got.status, 200);
     assert.deepEqual(got.body.settings, { ...DEFAULT_SETTINGS, slowModeMs: 2000 });
-    const list = (await api(base, 'GET', '/v1/events?limit=200')).body.items;
+    const list = (await api(base, 'GET', '/v1/events?limit=200', { token: alice.token })).body.items;
     const listedOne = list.find((e: { id: string }) => e.id === record.id);
     assert.deepEqual(listedOne.settings, { ...DEFAULT_SETTINGS, slowModeMs: 2000 });
     // A valid patch of such an event stores clean settings.
