@@ -110,15 +110,15 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     },
   });
   const bans = new BanCache(store);
-  const writer = new LogWriter(
-    committer,
-    bus,
-    function publishFailed(error) {
+  const writer = new LogWriter(committer, bus, {
+    publishFailed(error) {
       metrics.errors.inc({ where: 'publish' });
       logger.error({ err: error }, 'publishing to the bus failed');
     },
-    (eventId, entry) => bans.note(eventId, entry),
-  );
+    committed: (eventId, entry) => bans.note(eventId, entry),
+    // This node's viewers get its own posts without the bus (Redis may be away).
+    local: (eventId, entries) => hub?.deliver(eventId, entries),
+  });
   const events = new Events(store, writer, presence);
   const moderator = options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger });
   const ingest = new Ingest(store, events, writer, limiter, moderator, bans, (outcome) =>

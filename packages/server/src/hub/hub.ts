@@ -30,6 +30,8 @@ export interface HubObserver {
 /** A subscription handle: `leave()` when the connection ends. */
 export interface Membership {
   leave(): void;
+  /** The last seq written to the subscriber (where it resumes from). */
+  lastSeq(): number;
 }
 
 /**
@@ -66,7 +68,7 @@ export class Hub {
       onError: (error, what) => observer.error(error, what),
     };
     bus.listen({
-      entries: (eventId, entries) => this.channels.get(eventId)?.receive(entries),
+      entries: (eventId, entries) => this.deliver(eventId, entries),
       resync: () => {
         for (const channel of this.channels.values()) void channel.fill();
       },
@@ -83,7 +85,15 @@ export class Hub {
       const frame = presenceFrame(sub.format, channel.viewersPushed);
       if (frame) sub.write(frame);
     }
-    return { leave: () => channel.detach(seat) };
+    return { leave: () => channel.detach(seat), lastSeq: () => seat.lastSeq };
+  }
+
+  /**
+   * New entries of an event, from the bus or straight from this node's log writer: the channel
+   * takes each seq once, in order, so the two copies of a local entry make one delivery.
+   */
+  deliver(eventId: string, entries: readonly Entry[]): void {
+    this.channels.get(eventId)?.receive(entries);
   }
 
   /** Counts a long-poll viewer as present for a while after each poll. */
