@@ -7,14 +7,20 @@ import { api, type Cluster, createEvent, post, postRetrying, readLog, signIn, st
 import { type PrivateServer, startPrivatePostgres } from './private-services.js';
 import { TEST_REDIS_URL } from './services.js';
 import { openViewers, range } from './viewers.js';
-import { waitFor } from './wait.js';
+import { sleep, waitFor } from './wait.js';
 
 let postgres: PrivateServer;
 let cluster: Cluster;
 
 before(async () => {
   postgres = await startPrivatePostgres();
-  cluster = await startCluster({ nodes: 3, redisUrl: TEST_REDIS_URL, databaseUrl: postgres.url });
+  // A small ring, so a resume from far back needs the store.
+  cluster = await startCluster({
+    nodes: 3,
+    redisUrl: TEST_REDIS_URL,
+    databaseUrl: postgres.url,
+    env: { LC_RING_SIZE: '16' },
+  });
 });
 after(async () => {
   await cluster?.stop();
@@ -63,4 +69,39 @@ test('PostgreSQL down: 503 for posts, /ready names the store, viewers stay, all 
   } finally {
     for (const v of viewers) v.close();
   }
+});
+
+test('PostgreSQL down: long polls wait (no 503, no skipped entry) and get what comes after', async () => {
+  const urls = cluster.urls;
+  const poster = await signIn(urls[0]!, 'poll poster');
+  const eventId = await createEvent(urls[0]!, poster);
+  for (let i = 0; i < 40; i++) await postRetrying(urls, i, poster, eventId, `c ${i}`, `p-${i}`);
+  const pollOn = (node: number, after: number, timeoutMs: number) =>
+    api<{ items: { seq: number }[]; lastSeq: number }>(
+      urls[node]!,
+      'GET',
+      `/v1/events/${eventId}/poll?after=${after}&timeoutMs=${timeoutMs}`,
+    );
+  // Node 1 follows the event (a poll that is answered at once seats it there).
+  assert.equal((await pollOn(1, 39, 1000)).body.items.length, 1);
+
+  await postgres.stop();
+  await sleep(1200); // past the node's one-second event cache
+  for (const after of [40, 5]) {
+    const res = await pollOn(1, after, 1500);
+    assert.equal(res.status, 200, `a poll after ${after} is held, not refused: ${JSON.stringify(res.body)}`);
+    const first = res.body.items[0]?.seq;
+    if (first === undefined) assert.equal(res.body.lastSeq, after, 'an empty answer skips nothing');
+    else assert.equal(first, after + 1, 'a served answer starts where the client is');
+  }
+  const held = pollOn(1, 40, 20_000);
+  await sleep(300);
+  await postgres.start();
+  await postRetrying(urls, 0, poster, eventId, 'after the outage', 'p-40');
+  const res = await held;
+  assert.equal(res.status, 200);
+  assert.deepEqual(
+    res.body.items.map((e) => e.seq),
+    [41],
+  );
 });
