@@ -11,6 +11,7 @@ import { createEngines, type Engines } from './engines/index.js';
 import { Events } from './events/events.js';
 import { buildApp, clientIp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
+import { SocketTracker } from './http/sockets.js';
 import { Hub } from './hub/hub.js';
 import { BanCache } from './ingest/bans.js';
 import { GroupCommitter } from './ingest/committer.js';
@@ -56,7 +57,11 @@ export interface LiveNode {
   readonly port: number;
   readonly app: FastifyInstance;
   readonly services: Services;
-  /** Graceful stop: refuse new work, commit what is queued, close sockets (1012), release engines. */
+  /**
+   * Graceful stop within `config.drainMs`: /ready answers 503 and new work is refused at once,
+   * long polls are answered, WebSockets closed with 1012, streams ended, what is queued committed;
+   * connections still open at the bound are cut, then the engines are released.
+   */
   close(): Promise<void>;
 }
 
@@ -167,6 +172,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     clientIp: (req) => clientIp(config.trustProxy, req),
   };
   const app = buildApp(services);
+  const sockets = new SocketTracker(app.server);
   const ws = attachWebSocket(app.server, services);
   await app.listen({ port: config.port, host: config.host });
   const port = (app.server.address() as AddressInfo).port;
@@ -174,10 +180,16 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
 
   let closing: Promise<void> | null = null;
   async function close(): Promise<void> {
+    const until = Date.now() + config.drainMs;
     guard.closing = true;
-    await writer.drain().catch((error) => logger.error({ err: error }, 'final commit failed'));
+    // Every viewer is let go at once, where it stands, so it resumes on another node.
     await hub!.close('shutdown');
     ws.close();
+    await beforeBound(writer.drain(), until).catch((error) => logger.error({ err: error }, 'final commit failed'));
+    if (!(await sockets.settle(until))) {
+      logger.warn({ connections: sockets.size, drainMs: config.drainMs }, 'drain bound reached; cutting connections');
+    }
+    sockets.destroyAll();
     await app.close();
     await moderator.close();
     // Engines passed in options are closed here; the built ones with their connections.
@@ -194,4 +206,17 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     services,
     close: () => (closing ??= close()),
   };
+}
+
+/** Waits for `work` until `until` (a Date.now() time); rejects if the bound comes first. */
+async function beforeBound<T>(work: Promise<T>, until: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('not done within the drain bound')), Math.max(0, until - Date.now()));
+  });
+  try {
+    return await Promise.race([work, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -22,8 +22,10 @@ test('values are parsed and checked', () => {
     REDIS_URL: 'redis://127.0.0.1:6379',
     DATABASE_URL: 'postgres://u@h/db',
     LC_TRUST_PROXY: 'yes',
+    LC_DRAIN_MS: '2500',
     UNRELATED: 'x',
   });
+  assert.equal(config.drainMs, 2500);
   assert.equal(config.port, 9000);
   assert.equal(config.flushMs, 0);
   assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');

@@ -31,6 +31,8 @@ export interface Config {
   presenceMs: number;
   /** Whether to trust X-Forwarded-For (behind a load balancer). */
   trustProxy: boolean;
+  /** The longest graceful stop: viewers and requests still open after it are cut. */
+  drainMs: number;
 }
 
 /** Defaults for everything but the required values. */
@@ -51,6 +53,7 @@ export const DEFAULTS: Config = {
   sseHeartbeatMs: 15_000,
   presenceMs: 2_000,
   trustProxy: false,
+  drainMs: 5_000,
 };
 
 /** A configuration problem, reported at start with the variable's name. */
@@ -103,6 +106,7 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_SSE_HEARTBEAT_MS: ['sseHeartbeatMs', int(100, 15_000)],
   LC_PRESENCE_MS: ['presenceMs', int(50, 60_000)],
   LC_TRUST_PROXY: ['trustProxy', boolean],
+  LC_DRAIN_MS: ['drainMs', int(0, 600_000)],
 };
 
 /**

@@ -80,6 +80,11 @@ export class Hub {
   /** Seats a subscriber on an event after `after` (undefined: only new entries). */
   async join(eventId: string, sub: Subscriber, after: number | undefined): Promise<Membership> {
     const channel = await this.channel(eventId);
+    if (this.closed) {
+      // Shut down while it was joining: let it go like the seated ones.
+      sub.close('shutdown');
+      throw new Error('the hub is closed');
+    }
     const seat: Seat = await channel.attach(sub, after);
     if (channel.viewersPushed >= 0 && !seat.closed) {
       const frame = presenceFrame(sub.format, channel.viewersPushed);
