@@ -6,6 +6,9 @@ import { Channel, type ChannelContext, type Seat } from './channel.js';
 import { type Batch, presenceFrame } from './frames.js';
 import type { CloseReason, Subscriber } from './subscriber.js';
 
+/** The largest catch-up frame (smaller when the slow-consumer bound is small). */
+const CATCH_UP_PAGE_BYTES = 64 * 1024;
+
 /** Options of the hub (see Config for their meaning). */
 export interface HubOptions {
   flushMs: number;
@@ -62,6 +65,7 @@ export class Hub {
       ringSize: options.ringSize,
       maxCatchUp: options.maxCatchUp,
       maxBufferedBytes: options.maxBufferedBytes,
+      catchUpPageBytes: Math.max(1, Math.min(CATCH_UP_PAGE_BYTES, Math.floor(options.maxBufferedBytes / 4))),
       onFlush: (s, b, f) => observer.flushed(s, b, f),
       onSlow: () => observer.slowCutoff(),
       onEntry: (e, entry) => observer.entry(e, entry),

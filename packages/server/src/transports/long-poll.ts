@@ -120,6 +120,7 @@ function sit(
         return false;
       },
       buffered: () => 0,
+      drained: () => Promise.resolve(),
       // 'gone' is a failed catch-up (the store): seat again; at shutdown answer at once.
       close: (reason) => finish(undefined, reason === 'gone'),
     };
