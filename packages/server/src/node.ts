@@ -23,6 +23,7 @@ import type { Moderator } from './moderation/moderator.js';
 import { ConnectionLimiter } from './transports/connections.js';
 import { attachWebSocket } from './transports/websocket.js';
 import { errors } from './util/errors.js';
+import { LogThrottle } from './util/log-throttle.js';
 
 export type { Engines } from './engines/index.js';
 
@@ -130,6 +131,11 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     metrics.comments.inc({ outcome }),
   );
   const actions = new ModerationActions(store, events, writer, moderator);
+  // Cut-offs and background failures come in bursts (a slow network, a database outage).
+  const slowCutoffs = new LogThrottle(function slowViewersCut(count) {
+    logger.warn({ count }, 'slow viewers cut off (their sockets did not drain)');
+  });
+  const hubFailures = new Map<string, LogThrottle>();
   hub = new Hub(store, bus, presence, config, {
     flushed(seconds, batch, frames) {
       metrics.flush.observe(seconds);
@@ -138,10 +144,20 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
       metrics.entries.inc(frames * batch.jsons.length);
       metrics.bytes.inc(batch.bytes);
     },
-    slowCutoff: () => metrics.slow.inc(),
+    slowCutoff() {
+      metrics.slow.inc();
+      slowCutoffs.note();
+    },
     error(error, where) {
       metrics.errors.inc({ where });
-      logger.error({ err: error, where }, 'hub background failure');
+      let throttle = hubFailures.get(where);
+      if (!throttle) {
+        throttle = new LogThrottle(function hubFailed(count, latest) {
+          logger.error({ ...latest, where, count }, 'hub background failure');
+        });
+        hubFailures.set(where, throttle);
+      }
+      throttle.note({ err: error });
     },
     entry(eventId, entry) {
       events.noteEntry(eventId, entry);

@@ -3,6 +3,7 @@
 // resumes when the database is back.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { ERROR_STATUS } from '@livecomments/protocol';
 import { api, type Cluster, createEvent, post, postRetrying, readLog, signIn, startCluster } from './cluster.js';
 import { type PrivateServer, startPrivatePostgres } from './private-services.js';
 import { TEST_REDIS_URL } from './services.js';
@@ -46,6 +47,13 @@ test('PostgreSQL down: 503 for posts, /ready names the store, viewers stay, all 
       assert.notEqual(ready.body.checks.store, 'ok');
       assert.equal(ready.body.checks.bus, 'ok');
     }
+
+    // Metric labels are a fixed set: a driver's error code (ECONNREFUSED) is `unavailable`.
+    const metrics = await (await fetch(`${urls[0]}/metrics`)).text();
+    const outcomes = [...metrics.matchAll(/lc_comments_total\{outcome="([^"]*)"\}/g)].map((m) => m[1]!);
+    assert.ok(outcomes.includes('unavailable'), `the refused post is counted: ${outcomes.join(', ')}`);
+    const known = new Set(['published', 'held', 'shadowed', 'duplicate', ...Object.keys(ERROR_STATUS)]);
+    for (const outcome of outcomes) assert.ok(known.has(outcome), `outcome label ${outcome}`);
 
     await postgres.start();
     await waitFor(async () => (await fetch(`${urls[0]}/ready`)).ok, '/ready after PostgreSQL is back', 15_000);
