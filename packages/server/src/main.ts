@@ -33,7 +33,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // node.close() keeps to LC_DRAIN_MS; this is the last resort if something hangs past it.
+    const force = setTimeout(() => process.exit(1), config.drainMs + 5_000);
     force.unref();
     await node.close();
     logger.info('stopped');

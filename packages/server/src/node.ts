@@ -13,6 +13,7 @@ import { buildApp } from './http/app.js';
 import { clientAddress, trustFunction } from './http/client-address.js';
 import { EdgeWarnings } from './http/edge-log.js';
 import { Metrics } from './http/metrics.js';
+import { SocketTracker } from './http/sockets.js';
 import { Hub } from './hub/hub.js';
 import { BanCache } from './ingest/bans.js';
 import { GroupCommitter } from './ingest/committer.js';
@@ -24,6 +25,7 @@ import type { Moderator } from './moderation/moderator.js';
 import { ConnectionLimiter } from './transports/connections.js';
 import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.js';
 import { errors } from './util/errors.js';
+import { LogThrottle } from './util/log-throttle.js';
 
 export type { Engines } from './engines/index.js';
 
@@ -61,7 +63,11 @@ export interface LiveNode {
   readonly port: number;
   readonly app: FastifyInstance;
   readonly services: Services;
-  /** Graceful stop: refuse new work, commit what is queued, close sockets (1012), release engines. */
+  /**
+   * Graceful stop within `config.drainMs`: /ready answers 503 and new work is refused at once,
+   * long polls are answered, WebSockets closed with 1012, streams ended, what is queued committed;
+   * connections still open at the bound are cut, then the engines are released.
+   */
   close(): Promise<void>;
 }
 
@@ -116,15 +122,15 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     },
   });
   const bans = new BanCache(store);
-  const writer = new LogWriter(
-    committer,
-    bus,
-    function publishFailed(error) {
+  const writer = new LogWriter(committer, bus, {
+    publishFailed(error) {
       metrics.errors.inc({ where: 'publish' });
       logger.error({ err: error }, 'publishing to the bus failed');
     },
-    (eventId, entry) => bans.note(eventId, entry),
-  );
+    committed: (eventId, entry) => bans.note(eventId, entry),
+    // This node's viewers get its own posts without the bus (Redis may be away).
+    local: (eventId, entries) => hub?.deliver(eventId, entries),
+  });
   const events = new Events(store, writer, presence, limiter, config.eventsPerHour);
   const moderator = options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger });
   const ingest = new Ingest(
@@ -138,6 +144,11 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     { userRatePerMinute: config.userRatePerMinute },
   );
   const actions = new ModerationActions(store, events, writer, moderator, bans);
+  // Cut-offs and background failures come in bursts (a slow network, a database outage).
+  const slowCutoffs = new LogThrottle(function slowViewersCut(count) {
+    logger.warn({ count }, 'slow viewers cut off (their sockets did not drain)');
+  });
+  const hubFailures = new Map<string, LogThrottle>();
   hub = new Hub(store, bus, presence, config, {
     flushed(seconds, batch, frames) {
       metrics.flush.observe(seconds);
@@ -146,10 +157,20 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
       metrics.entries.inc(frames * batch.jsons.length);
       metrics.bytes.inc(batch.bytes);
     },
-    slowCutoff: () => metrics.slow.inc(),
+    slowCutoff() {
+      metrics.slow.inc();
+      slowCutoffs.note();
+    },
     error(error, where) {
       metrics.errors.inc({ where });
-      logger.error({ err: error, where }, 'hub background failure');
+      let throttle = hubFailures.get(where);
+      if (!throttle) {
+        throttle = new LogThrottle(function hubFailed(count, latest) {
+          logger.error({ ...latest, where, count }, 'hub background failure');
+        });
+        hubFailures.set(where, throttle);
+      }
+      throttle.note({ err: error });
     },
     entry(eventId, entry) {
       events.noteEntry(eventId, entry);
@@ -187,6 +208,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     clientIp: (req) => clientAddress(trust, req),
   };
   const app = buildApp(services);
+  const sockets = new SocketTracker(app.server);
   ws = attachWebSocket(app.server, services);
   await app.listen({ port: config.port, host: config.host });
   const port = (app.server.address() as AddressInfo).port;
@@ -194,10 +216,16 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
 
   let closing: Promise<void> | null = null;
   async function close(): Promise<void> {
+    const until = Date.now() + config.drainMs;
     guard.closing = true;
-    await writer.drain().catch((error) => logger.error({ err: error }, 'final commit failed'));
+    // Every viewer is let go at once, where it stands, so it resumes on another node.
     await hub!.close('shutdown');
     ws!.close();
+    await beforeBound(writer.drain(), until).catch((error) => logger.error({ err: error }, 'final commit failed'));
+    if (!(await sockets.settle(until))) {
+      logger.warn({ connections: sockets.size, drainMs: config.drainMs }, 'drain bound reached; cutting connections');
+    }
+    sockets.destroyAll();
     await app.close();
     await moderator.close();
     // Engines passed in options are closed here; the built ones with their connections.
@@ -214,4 +242,17 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     services,
     close: () => (closing ??= close()),
   };
+}
+
+/** Waits for `work` until `until` (a Date.now() time); rejects if the bound comes first. */
+async function beforeBound<T>(work: Promise<T>, until: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('not done within the drain bound')), Math.max(0, until - Date.now()));
+  });
+  try {
+    return await Promise.race([work, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

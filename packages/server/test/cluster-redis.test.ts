@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { api, type Cluster, createEvent, postRetrying, readLog, signIn, startCluster } from './cluster.js';
 import { type PrivateServer, startPrivateRedis } from './private-services.js';
 import { createTestSchema, type TestSchema } from './services.js';
-import { openViewers, range } from './viewers.js';
+import { openViewer, openViewers, range, TRANSPORTS } from './viewers.js';
 import { waitFor } from './wait.js';
 
 let schema: TestSchema;
@@ -68,5 +68,30 @@ test('restart Redis mid-stream: nothing acknowledged is lost, viewers catch up',
     }
   } finally {
     for (const v of viewers) v.close();
+  }
+});
+
+test('Redis down: a post reaches the viewers of the node that took it', async () => {
+  const urls = cluster.urls;
+  const poster = await signIn(urls[0]!, 'local poster');
+  const eventId = await createEvent(urls[0]!, poster);
+  // Every viewer stays on node 0: only the local hand-over can reach them while Redis is away.
+  const viewers = TRANSPORTS.map((t) => openViewer(t, [urls[0]!], eventId));
+  try {
+    for (let i = 0; i < 3; i++) await postRetrying([urls[0]!], 0, poster, eventId, `before ${i}`, `b-${i}`);
+    await waitFor(() => viewers.every((v) => v.last() >= 3), 'delivery before the outage');
+
+    await redis.stop();
+    await waitFor(async () => (await fetch(`${urls[0]}/ready`)).status === 503, 'node 0 to see Redis gone');
+    for (let i = 3; i < 6; i++) await postRetrying([urls[0]!], 0, poster, eventId, `during ${i}`, `d-${i}`);
+    await waitFor(() => viewers.every((v) => v.last() >= 6), 'local delivery while Redis is down', 10_000);
+    for (const v of viewers) {
+      assert.deepEqual(v.anomalies, [], `${v.transport} viewer`);
+      assert.deepEqual(v.seqs, range(6), `${v.transport} viewer`);
+      assert.equal(v.connects, 1, `${v.transport} viewer stayed connected`);
+    }
+  } finally {
+    for (const v of viewers) v.close();
+    await redis.start();
   }
 });

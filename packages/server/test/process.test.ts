@@ -2,11 +2,12 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CloseCode } from '@livecomments/protocol';
 import { freePort } from './private-services.js';
-import { api, createEvent, devToken, post, range, seqs, tempDir, WsViewer, waitFor } from './support.js';
+import { api, createEvent, devToken, post, range, SseViewer, seqs, tempDir, WsViewer, waitFor } from './support.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
@@ -32,6 +33,16 @@ async function launch(env: Record<string, string>): Promise<{ child: ChildProces
 function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+/** The status of a GET on a new connection (a draining server closes idle keep-alive ones). */
+function statusOf(url: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    }).on('error', reject);
+  });
 }
 
 /** Runs main.js to its exit, returning the exit code and stderr. */
@@ -88,6 +99,45 @@ describe('server process', () => {
         second.child.kill('SIGTERM');
         await exited(second.child);
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('SIGTERM drains: /ready 503, the poll answered, WebSockets 1012, streams ended, exit 0 in the bound', async () => {
+    const dir = tempDir();
+    const drainMs = 2000;
+    try {
+      const node = await launch({ LC_DATA_DIR: dir, LC_DRAIN_MS: String(drainMs) });
+      const owner = await devToken(node.base, 'owner');
+      const eventId = await createEvent(node.base, owner.token);
+      assert.equal((await post(node.base, owner.token, eventId, 'c1')).status, 201);
+      const poll = api(node.base, 'GET', `/v1/events/${eventId}/poll?after=1&timeoutMs=25000`).catch(
+        (error: unknown) => error as Error,
+      );
+      const ws = await WsViewer.open(node.base, eventId, 'after=1');
+      const sse = await SseViewer.open(node.base, eventId, 'after=1');
+      // A client that never answers the close handshake keeps the drain going until its bound.
+      const stuck = await WsViewer.open(node.base, eventId, 'after=1');
+      (stuck.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      await waitFor(async () => {
+        const text = await (await fetch(`${node.base}/metrics`)).text();
+        return /lc_connections\{transport="long_poll"\} 1/.test(text) && /transport="websocket"\} 2/.test(text);
+      }, 'the viewers to be seated');
+
+      const signalled = Date.now();
+      node.child.kill('SIGTERM');
+      const answered = await poll;
+      assert.ok(!(answered instanceof Error), `the poll is answered, not reset: ${String(answered)}`);
+      assert.equal(answered.status, 200);
+      assert.deepEqual(answered.body, { items: [], lastSeq: 1 });
+      assert.equal(await statusOf(`${node.base}/ready`), 503, '/ready answers 503 during the drain');
+      await waitFor(() => ws.closeCode !== null && sse.ended, 'the WebSocket closed and the stream ended');
+      assert.equal(ws.closeCode, CloseCode.RESTART);
+      assert.equal(await exited(node.child), 0, 'a clean exit');
+      const took = Date.now() - signalled;
+      assert.ok(took < drainMs + 3000, `exited ${took} ms after the signal, within the drain bound`);
+      stuck.kill();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -54,10 +54,12 @@ test('values are parsed and checked', () => {
     LC_TRUST_PROXY: 'yes',
     LC_USER_RATE_PER_MINUTE: '0',
     LC_EVENTS_PER_HOUR: '5',
+    LC_DRAIN_MS: '2500',
     UNRELATED: 'x',
   });
   assert.equal(config.userRatePerMinute, 0);
   assert.equal(config.eventsPerHour, 5);
+  assert.equal(config.drainMs, 2500);
   assert.equal(config.port, 9000);
   assert.equal(config.flushMs, 0);
   assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');

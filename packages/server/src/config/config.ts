@@ -52,6 +52,8 @@ export interface Config {
   userRatePerMinute: number;
   /** Events one user may create per hour (all at once, then one every hour / n); 0 for no limit. */
   eventsPerHour: number;
+  /** The longest graceful stop: viewers and requests still open after it are cut. */
+  drainMs: number;
 }
 
 /** Trusted proxies: a hop count, or addresses, CIDRs and the names `loopback`, `linklocal`, `uniquelocal`. */
@@ -82,6 +84,7 @@ export const DEFAULTS: Config = {
   keepAliveTimeoutMs: 72_000,
   userRatePerMinute: 120,
   eventsPerHour: 30,
+  drainMs: 5_000,
 };
 
 /** A configuration problem, reported at start with the variable's name. */
@@ -142,6 +145,7 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_KEEP_ALIVE_TIMEOUT_MS: ['keepAliveTimeoutMs', int(100, 3_600_000)],
   LC_USER_RATE_PER_MINUTE: ['userRatePerMinute', int(0, 1_000_000)],
   LC_EVENTS_PER_HOUR: ['eventsPerHour', int(0, 1_000_000)],
+  LC_DRAIN_MS: ['drainMs', int(0, 600_000)],
 };
 
 /**

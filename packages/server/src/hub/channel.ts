@@ -10,6 +10,11 @@ export interface Seat {
   /** False while it is catching up from history; the flush skips it then. */
   live: boolean;
   closed: boolean;
+  /**
+   * Catch-up bytes still queued when it went live: not held against the slow-consumer bound
+   * until its buffer has once come back under it.
+   */
+  allowance: number;
 }
 
 /** An entry with its JSON text, made once when it enters the channel. */
@@ -31,6 +36,8 @@ export interface ChannelContext {
   ringSize: number;
   maxCatchUp: number;
   maxBufferedBytes: number;
+  /** The most bytes of entries in one catch-up frame (well under `maxBufferedBytes`). */
+  catchUpPageBytes: number;
   onFlush(seconds: number, batch: Batch, frames: number): void;
   onSlow(): void;
   onEntry(eventId: string, entry: Entry): void;
@@ -116,7 +123,7 @@ export class Channel {
    * store, or sends a reset when that cannot be served, then it follows live.
    */
   async attach(sub: Subscriber, after: number | undefined): Promise<Seat> {
-    const seat: Seat = { sub, lastSeq: this.lastSeq, live: false, closed: false };
+    const seat: Seat = { sub, lastSeq: this.lastSeq, live: false, closed: false, allowance: 0 };
     this.seats.add(seat);
     if (after === undefined || after === this.lastSeq) {
       seat.live = true;
@@ -182,37 +189,67 @@ export class Channel {
     this.write(seat, resetFrame(seat.sub.format, this.lastSeq, reason));
   }
 
+  /**
+   * Catches a seat up from the store, then the ring, in frames of at most `catchUpPageBytes`,
+   * each written once the subscriber has drained the one before: any link makes progress, and
+   * no catch-up is cut off as slow. The seat goes live once nothing is left to send.
+   */
   private async catchUp(seat: Seat): Promise<void> {
     try {
-      // From the store until the ring covers the rest; the ring grows meanwhile, so re-check.
-      while (!seat.closed && seat.lastSeq + 1 < this.ringStart()) {
-        const want = Math.min(READ_PAGE, this.ringStart() - 1 - seat.lastSeq);
-        const entries = await this.ctx.readAfter(this.eventId, seat.lastSeq, want);
-        if (entries.length === 0 || seat.closed) break;
-        const jsons = entries.map((e) => JSON.stringify(e));
-        const last = entries[entries.length - 1]!.seq;
-        const batch = new Batch(jsons, entries[0]!.seq, last);
-        seat.lastSeq = last;
-        if (!this.write(seat, batch.frame(seat.sub.format))) return;
-      }
-      if (seat.closed) return;
-      const rest = this.ring.filter((item) => item.seq > seat.lastSeq);
-      seat.live = true;
-      if (rest.length > 0) {
-        const last = rest[rest.length - 1]!.seq;
+      let stored: Item[] = [];
+      let storeDry = false;
+      for (;;) {
+        if (seat.closed) return;
+        let page: Item[];
+        if (!storeDry && seat.lastSeq + 1 < this.ringStart()) {
+          // From the store until the ring covers the rest; the ring moves meanwhile, so re-check.
+          if (stored.length === 0) {
+            const want = Math.min(READ_PAGE, this.ringStart() - 1 - seat.lastSeq);
+            const entries = await this.ctx.readAfter(this.eventId, seat.lastSeq, want);
+            if (seat.closed) return;
+            stored = entries.map((entry) => ({ seq: entry.seq, json: JSON.stringify(entry), entry }));
+            storeDry = stored.length === 0;
+            continue;
+          }
+          page = this.takePage(stored);
+          stored = stored.slice(page.length);
+        } else {
+          stored = [];
+          const rest = this.ring.filter((item) => item.seq > seat.lastSeq);
+          if (rest.length === 0) {
+            seat.live = true;
+            seat.allowance = seat.sub.buffered();
+            return;
+          }
+          page = this.takePage(rest);
+        }
+        const last = page[page.length - 1]!.seq;
         const batch = new Batch(
-          rest.map((i) => i.json),
-          rest[0]!.seq,
+          page.map((item) => item.json),
+          page[0]!.seq,
           last,
         );
         seat.lastSeq = last;
-        this.write(seat, batch.frame(seat.sub.format));
+        if (!this.write(seat, batch.frame(seat.sub.format))) return;
+        await seat.sub.drained();
       }
     } catch (error) {
       this.ctx.onError(error, 'catch-up');
       this.detach(seat);
       seat.sub.close('gone');
     }
+  }
+
+  /** The leading items that fit in one catch-up frame (at least one). */
+  private takePage(items: readonly Item[]): Item[] {
+    let bytes = 0;
+    let n = 0;
+    while (n < items.length) {
+      bytes += Buffer.byteLength(items[n]!.json);
+      if (n > 0 && bytes > this.ctx.catchUpPageBytes) break;
+      n++;
+    }
+    return items.slice(0, n);
   }
 
   /** The first seq the ring holds (or the next seq when it is empty). */
@@ -310,7 +347,10 @@ export class Channel {
     this.ctx.onFlush(seconds, batch, frames);
   }
 
-  /** Writes to a seat; cuts it off when its buffer passes the bound. False when it is gone. */
+  /**
+   * Writes to a seat; cuts a live one off when its buffer passes the bound (plus what its
+   * catch-up left queued). False when it is gone.
+   */
   private write(seat: Seat, frame: Buffer): boolean {
     if (seat.closed) return false;
     const open = seat.sub.write(frame);
@@ -318,12 +358,17 @@ export class Channel {
       this.detach(seat);
       return false;
     }
-    if (seat.sub.buffered() > this.ctx.maxBufferedBytes) {
-      this.ctx.onSlow();
-      this.detach(seat);
-      seat.sub.close('slow');
-      return false;
+    // Catch-up paces itself on the socket's drain; the bound is for a viewer behind live.
+    if (!seat.live) return true;
+    const buffered = seat.sub.buffered();
+    if (buffered <= this.ctx.maxBufferedBytes) {
+      seat.allowance = 0;
+      return true;
     }
-    return true;
+    if (buffered <= this.ctx.maxBufferedBytes + seat.allowance) return true;
+    this.ctx.onSlow();
+    this.detach(seat);
+    seat.sub.close('slow');
+    return false;
   }
 }

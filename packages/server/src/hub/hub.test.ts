@@ -31,6 +31,9 @@ class Collector implements Subscriber {
   buffered() {
     return 0;
   }
+  drained() {
+    return Promise.resolve();
+  }
   close(reason: string) {
     this.closed = reason;
   }

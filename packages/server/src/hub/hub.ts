@@ -6,6 +6,9 @@ import { Channel, type ChannelContext, type Seat } from './channel.js';
 import { type Batch, presenceFrame } from './frames.js';
 import type { CloseReason, Subscriber } from './subscriber.js';
 
+/** The largest catch-up frame (smaller when the slow-consumer bound is small). */
+const CATCH_UP_PAGE_BYTES = 64 * 1024;
+
 /** Options of the hub (see Config for their meaning). */
 export interface HubOptions {
   flushMs: number;
@@ -30,6 +33,8 @@ export interface HubObserver {
 /** A subscription handle: `leave()` when the connection ends. */
 export interface Membership {
   leave(): void;
+  /** The last seq written to the subscriber (where it resumes from). */
+  lastSeq(): number;
 }
 
 /**
@@ -60,13 +65,14 @@ export class Hub {
       ringSize: options.ringSize,
       maxCatchUp: options.maxCatchUp,
       maxBufferedBytes: options.maxBufferedBytes,
+      catchUpPageBytes: Math.max(1, Math.min(CATCH_UP_PAGE_BYTES, Math.floor(options.maxBufferedBytes / 4))),
       onFlush: (s, b, f) => observer.flushed(s, b, f),
       onSlow: () => observer.slowCutoff(),
       onEntry: (e, entry) => observer.entry(e, entry),
       onError: (error, what) => observer.error(error, what),
     };
     bus.listen({
-      entries: (eventId, entries) => this.channels.get(eventId)?.receive(entries),
+      entries: (eventId, entries) => this.deliver(eventId, entries),
       resync: () => {
         for (const channel of this.channels.values()) void channel.fill();
       },
@@ -78,12 +84,25 @@ export class Hub {
   /** Seats a subscriber on an event after `after` (undefined: only new entries). */
   async join(eventId: string, sub: Subscriber, after: number | undefined): Promise<Membership> {
     const channel = await this.channel(eventId);
+    if (this.closed) {
+      // Shut down while it was joining: let it go like the seated ones.
+      sub.close('shutdown');
+      throw new Error('the hub is closed');
+    }
     const seat: Seat = await channel.attach(sub, after);
     if (channel.viewersPushed >= 0 && !seat.closed) {
       const frame = presenceFrame(sub.format, channel.viewersPushed);
       if (frame) sub.write(frame);
     }
-    return { leave: () => channel.detach(seat) };
+    return { leave: () => channel.detach(seat), lastSeq: () => seat.lastSeq };
+  }
+
+  /**
+   * New entries of an event, from the bus or straight from this node's log writer: the channel
+   * takes each seq once, in order, so the two copies of a local entry make one delivery.
+   */
+  deliver(eventId: string, entries: readonly Entry[]): void {
+    this.channels.get(eventId)?.receive(entries);
   }
 
   /** Counts a long-poll viewer as present for a while after each poll. */

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { WireFormat } from './frames.js';
 
 /** Why the hub lets go of a subscriber. */
@@ -13,6 +14,22 @@ export interface Subscriber {
   write(frame: Buffer): boolean;
   /** Bytes written but not yet handed to the kernel. */
   buffered(): number;
+  /** Resolves when it takes more without queueing (or is gone): catch-up writes its next page then. */
+  drained(): Promise<void>;
   /** Ends the connection (the transport picks the close code for the reason). */
   close(reason: CloseReason): void;
+}
+
+/** Resolves once a socket has drained what it queued, or closed. */
+export function socketDrained(socket: Writable): Promise<void> {
+  if (!socket.writableNeedDrain || socket.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    function done(): void {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    }
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
 }

@@ -1,10 +1,10 @@
-import type { Comment, PostStatus } from '@livecomments/protocol';
+import type { Comment, ErrorCode, PostStatus } from '@livecomments/protocol';
 import type { Principal } from '../auth/auth.js';
 import type { RateLimiter, RateRule, RateTake } from '../engines/rate-limiter.js';
 import type { EventRecord, Store, StoredComment } from '../engines/store.js';
 import type { Events } from '../events/events.js';
 import type { Moderator } from '../moderation/moderator.js';
-import { errors } from '../util/errors.js';
+import { AppError, errors } from '../util/errors.js';
 import type { BanCache } from './bans.js';
 import { newCommentId } from './comment-id.js';
 import type { LogWriter } from './log-writer.js';
@@ -44,8 +44,8 @@ export interface IngestOptions {
   userRatePerMinute?: number;
 }
 
-/** Outcomes counted in metrics: `published`, `held`, or the refusal's code / reason. */
-export type Outcome = 'published' | 'held' | 'shadowed' | 'duplicate' | string;
+/** Outcomes counted in metrics (a fixed set of labels): how it went, or the refusal's catalogue code. */
+export type Outcome = 'published' | 'held' | 'shadowed' | 'duplicate' | ErrorCode;
 
 /**
  * The write path of a comment, the same for REST and WebSocket posts: validate and normalise,
@@ -76,8 +76,8 @@ export class Ingest {
     try {
       return await this.admit(author, eventId, input);
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      this.onOutcome(typeof code === 'string' ? code : 'error');
+      // Only catalogue codes become metric labels; a dependency's own (ECONNREFUSED...) is `unavailable`.
+      this.onOutcome(error instanceof AppError ? error.code : 'unavailable');
       throw error;
     }
   }

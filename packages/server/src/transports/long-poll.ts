@@ -1,11 +1,18 @@
 // Long polling: a thin adapter from one HTTP request onto a hub Subscriber that takes one frame.
+//
+// A poll waits like the other transports do: while the store is unreachable it is held (and
+// seated again every half second) rather than refused, and when nothing comes it answers with the
+// position the client already has, never further, so no entry is skipped.
 import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { optionalPrincipal, queryOf } from '../http/principal.js';
 import { EventParams } from '../http/schemas.js';
+import type { Membership } from '../hub/hub.js';
 import type { Subscriber } from '../hub/subscriber.js';
 import type { Services } from '../node.js';
+import { AppError, errors } from '../util/errors.js';
 import { resumePoint } from './resume.js';
 
 /** Longest hold of a poll (docs/API.md). */
@@ -15,12 +22,24 @@ export const MAX_POLL_MS = 25_000;
  * an address, so it is more than one; but a client varying its User-Agent adds no more than this.
  */
 export const ANONYMOUS_POLLERS_PER_ADDRESS = 4;
+/** Pause before seating a poll again after the store failed it. */
+const RETRY_MS = 500;
 
 const PollQuery = T.Object({
   after: T.Optional(T.String({ pattern: '^[0-9]{1,15}$' })),
   timeoutMs: T.Optional(T.String({ pattern: '^[0-9]{1,9}$' })),
   token: T.Optional(T.String()),
 });
+
+/** How one seating of a poll ended. */
+interface Sitting {
+  /** The answer the hub wrote, if any. */
+  frame?: Buffer;
+  /** Where the seat stood when it ended (nothing written past it). */
+  lastSeq?: number;
+  /** The hub could not serve it (the store failed): try again while time remains. */
+  retry: boolean;
+}
 
 /** `GET /v1/events/:eventId/poll?after=SEQ&timeoutMs=25000`. */
 export function longPollRoutes(app: FastifyInstance, s: Services): void {
@@ -32,46 +51,33 @@ export function longPollRoutes(app: FastifyInstance, s: Services): void {
       const principal = await optionalPrincipal(s.auth, request.raw, queryOf(request.raw));
       const { eventId } = request.params as { eventId: string };
       const query = request.query as { after?: string; timeoutMs?: string };
-      const event = await s.events.get(eventId);
       const after = resumePoint(query.after);
       const timeoutMs = Math.min(query.timeoutMs === undefined ? MAX_POLL_MS : Number(query.timeoutMs), MAX_POLL_MS);
+      const head = await knownHead(s, eventId);
       const ip = s.clientIp(request.raw);
       s.connections.take(ip, 'poll');
       s.hub.notePoller(eventId, pollerKey(principal?.id, ip, request.headers['user-agent']), timeoutMs + 10_000);
 
-      const answer = await new Promise<Buffer | null>((resolve) => {
-        let done = false;
-        let leave = () => {};
-        const finish = (frame: Buffer | null) => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          leave();
-          resolve(frame);
-        };
-        const sub: Subscriber = {
-          format: 'poll',
-          write(frame) {
-            finish(frame);
-            return false;
-          },
-          buffered: () => 0,
-          close: () => finish(null),
-        };
-        const timer = setTimeout(() => finish(null), timeoutMs);
-        reply.raw.on('close', () => finish(null));
-        s.hub.join(eventId, sub, after).then(
-          (membership) => {
-            if (done) membership.leave();
-            else leave = membership.leave;
-          },
-          () => finish(null),
-        );
-      });
-      s.connections.release(ip);
+      // "From now on" is the head known at the start: anything after it is what the poll waits for.
+      let position = after ?? head;
+      const deadline = Date.now() + timeoutMs;
+      let answer: Buffer | undefined;
+      try {
+        for (;;) {
+          const sitting = await sit(s, eventId, position, deadline - Date.now(), reply.raw);
+          answer = sitting.frame;
+          position = sitting.lastSeq ?? position;
+          const left = deadline - Date.now();
+          if (answer || !sitting.retry || left <= 0 || s.guard.closing || reply.raw.destroyed) break;
+          await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_MS, left)));
+        }
+      } finally {
+        s.connections.release(ip);
+      }
       if (answer) return reply.type('application/json; charset=utf-8').send(answer);
-      const lastSeq = s.hub.lastSeq(eventId) ?? event.lastSeq;
-      return reply.send({ items: [], lastSeq: Math.max(lastSeq, 0) });
+      // Neither the client nor this node knows where the log stands: the store is still away.
+      if (position === undefined) throw errors.unavailable();
+      return reply.send({ items: [], lastSeq: position });
     },
   );
 }
@@ -88,4 +94,62 @@ export function pollerKey(userId: string | undefined, ip: string, userAgent: str
     .digest()
     .readUInt8(0);
   return `a ${ip} ${bucket % ANONYMOUS_POLLERS_PER_ADDRESS}`;
+}
+
+/**
+ * The head of the event's log as far as this node knows; throws `not_found` for an unknown event.
+ * While the store cannot answer, the hub's view (or nothing) will do: the poll waits instead.
+ */
+async function knownHead(s: Services, eventId: string): Promise<number | undefined> {
+  try {
+    const event = await s.events.get(eventId);
+    return s.hub.lastSeq(eventId) ?? event.lastSeq;
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    return s.hub.lastSeq(eventId);
+  }
+}
+
+/** Seats the poll on the hub once, until a frame, the time limit, the client leaving or a failure. */
+function sit(
+  s: Services,
+  eventId: string,
+  after: number | undefined,
+  waitMs: number,
+  response: ServerResponse,
+): Promise<Sitting> {
+  return new Promise((resolve) => {
+    let done = false;
+    let membership: Membership | null = null;
+    const finish = (frame: Buffer | undefined, retry: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      response.off('close', left);
+      const lastSeq = membership?.lastSeq();
+      membership?.leave();
+      resolve({ ...(frame ? { frame } : {}), ...(lastSeq === undefined ? {} : { lastSeq }), retry });
+    };
+    const left = () => finish(undefined, false);
+    const sub: Subscriber = {
+      format: 'poll',
+      write(frame) {
+        finish(frame, false);
+        return false;
+      },
+      buffered: () => 0,
+      drained: () => Promise.resolve(),
+      // 'gone' is a failed catch-up (the store): seat again; at shutdown answer at once.
+      close: (reason) => finish(undefined, reason === 'gone'),
+    };
+    const timer = setTimeout(left, Math.max(0, waitMs));
+    response.once('close', left);
+    s.hub.join(eventId, sub, after).then(
+      (seated) => {
+        if (done) seated.leave();
+        else membership = seated;
+      },
+      () => finish(undefined, true),
+    );
+  });
 }

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { optionalPrincipal, queryOf } from '../http/principal.js';
 import { EventParams, ListCommentsQuery } from '../http/schemas.js';
 import type { Membership } from '../hub/hub.js';
-import type { CloseReason, Subscriber } from '../hub/subscriber.js';
+import { type CloseReason, type Subscriber, socketDrained } from '../hub/subscriber.js';
 import type { Services } from '../node.js';
 import { resumePoint } from './resume.js';
 
@@ -45,6 +45,10 @@ class SseConnection implements Subscriber {
 
   buffered(): number {
     return this.socket.writableLength;
+  }
+
+  drained(): Promise<void> {
+    return socketDrained(this.socket);
   }
 
   close(_reason: CloseReason): void {

@@ -8,7 +8,7 @@ import type { Principal } from '../auth/auth.js';
 import { writeRawError } from '../http/errors.js';
 import { optionalPrincipal, queryOf } from '../http/principal.js';
 import type { Membership } from '../hub/hub.js';
-import type { CloseReason, Subscriber } from '../hub/subscriber.js';
+import { type CloseReason, type Subscriber, socketDrained } from '../hub/subscriber.js';
 import type { Services } from '../node.js';
 import { AppError, errors } from '../util/errors.js';
 import { resumePoint } from './resume.js';
@@ -84,6 +84,10 @@ class WsConnection implements Subscriber {
 
   buffered(): number {
     return this.socket.writableLength;
+  }
+
+  drained(): Promise<void> {
+    return socketDrained(this.socket);
   }
 
   close(reason: CloseReason): void {
