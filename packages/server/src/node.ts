@@ -22,6 +22,7 @@ import type { Moderator } from './moderation/moderator.js';
 import { ConnectionLimiter } from './transports/connections.js';
 import { attachWebSocket } from './transports/websocket.js';
 import { errors } from './util/errors.js';
+import { watchStalls } from './util/stall-watch.js';
 
 export type { Engines } from './engines/index.js';
 
@@ -169,12 +170,14 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   const app = buildApp(services);
   const ws = attachWebSocket(app.server, services);
   await app.listen({ port: config.port, host: config.host });
+  const stalls = watchStalls(logger);
   const port = (app.server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 
   let closing: Promise<void> | null = null;
   async function close(): Promise<void> {
     guard.closing = true;
+    stalls.stop();
     await writer.drain().catch((error) => logger.error({ err: error }, 'final commit failed'));
     await hub!.close('shutdown');
     ws.close();
