@@ -50,10 +50,10 @@ export interface RawOutcome {
   ended: boolean;
 }
 
-/** Opens a raw upgrade to `path`, sends `frames` (bytes), and reads until close or `waitMs`. */
+/** Sends a raw HTTP request (an upgrade, then `frames` once upgraded) and reads until close or `waitMs`. */
 export function rawExchange(
   port: number,
-  request: string,
+  request: string | Buffer,
   frames: Buffer[],
   waitMs: number,
   until: (outcome: RawOutcome) => boolean = () => false,
