@@ -26,6 +26,7 @@ import { ConnectionLimiter } from './transports/connections.js';
 import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.js';
 import { errors } from './util/errors.js';
 import { LogThrottle } from './util/log-throttle.js';
+import { watchStalls } from './util/stall-watch.js';
 
 export type { Engines } from './engines/index.js';
 
@@ -211,6 +212,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   const sockets = new SocketTracker(app.server);
   ws = attachWebSocket(app.server, services);
   await app.listen({ port: config.port, host: config.host });
+  const stalls = watchStalls(logger);
   const port = (app.server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 
@@ -218,6 +220,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   async function close(): Promise<void> {
     const until = Date.now() + config.drainMs;
     guard.closing = true;
+    stalls.stop();
     // Every viewer is let go at once, where it stands, so it resumes on another node.
     await hub!.close('shutdown');
     ws!.close();
