@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { runFanout, runSweep } from './fanout.js';
 import { runIdle } from './idle.js';
 import { runIngest } from './ingest.js';
-import { type Options, parseOptions, USAGE } from './options.js';
+import { type Options, parseOptions, recordedCommand, recordedEnv, USAGE } from './options.js';
 import { loadAverage } from './proc.js';
 import { type Second, writeResult } from './report.js';
 import { existingServer, hasTaskset, type ServerUnderTest, startServer } from './server.js';
@@ -12,7 +12,7 @@ import { existingServer, hasTaskset, type ServerUnderTest, startServer } from '.
 async function main(): Promise<void> {
   let o: Options;
   try {
-    o = parseOptions(process.argv.slice(2));
+    o = parseOptions(process.argv.slice(2), process.env);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
     process.exit(2);
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const name = o.name || `${stamp()}-${kind}-${o.transport}-${o.viewers}v-${o.events}e-${o.rate}r`;
   const config = {
     kind,
-    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`,
+    command: recordedCommand(process.argv.slice(2)),
     node: process.version,
     transport: o.transport,
     viewers: o.viewers,
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     size: o.size,
     serverCpus: o.serverCpus,
     loadCpus: o.loadCpus,
-    env: o.env,
+    env: recordedEnv(o.env),
   };
 
   let output: { result: Record<string, unknown>; timeline?: Second[] };

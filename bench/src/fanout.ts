@@ -53,7 +53,7 @@ export class FanoutRun {
   }
 
   async setUp(): Promise<void> {
-    const token = await serviceToken(this.server.url);
+    const token = await serviceToken(this.server.url, this.o.token);
     this.eventIds = await createEvents(this.server.url, token, this.o.events);
     this.log(`opening ${this.o.viewers} ${this.o.transport} viewers over ${this.o.events} event(s)...`);
     this.opened = await this.rig.openViewers({

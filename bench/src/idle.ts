@@ -9,7 +9,7 @@ const WARM = 200;
 /** Opens `o.idle` idle viewers (after a warm-up batch) and reports server RSS per connection. */
 export async function runIdle(server: ServerUnderTest, o: Options): Promise<{ result: Record<string, unknown> }> {
   if (!server.pid) throw new Error('--idle needs the server process: let the bench start it, or pass --pid');
-  const token = await serviceToken(server.url);
+  const token = await serviceToken(server.url, o.token);
   const [eventId] = await createEvents(server.url, token, 1);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   // Connect a first batch so code paths, caches and the heap are warm, then take the baseline.

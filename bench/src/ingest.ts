@@ -35,7 +35,7 @@ export async function runIngest(o: Options): Promise<{ result: Record<string, un
       ? (await import('./server.js')).existingServer(o.url, o.pid)
       : await startServer({ cpus: o.serverCpus, env: o.env, nodeArgs: o.nodeArgs });
     try {
-      const token = await serviceToken(server.url);
+      const token = await serviceToken(server.url, o.token);
       const ids = await createEvents(server.url, token, o.events);
       phases.push(
         await phase(`livecomments ${via === 'http' ? 'HTTP POST' : 'WebSocket'}`, server, via, ids, token, o),

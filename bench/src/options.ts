@@ -4,6 +4,8 @@
 export interface Options {
   url: string;
   pid: number | null;
+  /** The token for creating events and posting ('': ask the server for a development token). */
+  token: string;
   transport: 'ws' | 'sse' | 'poll' | 'mix';
   viewers: number;
   events: number;
@@ -34,6 +36,7 @@ export interface Options {
 export const DEFAULT_OPTIONS: Options = {
   url: '',
   pid: null,
+  token: '',
   transport: 'ws',
   viewers: 1000,
   events: 1,
@@ -80,6 +83,9 @@ Ingest:
                        then this server over HTTP, then over WebSocket (--concurrency in flight, 64)
 Target and machine:
   --url URL [--pid P]  load a running server (its pid lets the bench read its CPU and RSS)
+  --token T            token for creating events and posting, best with the \`service\` role (no rate
+                       limits); or set LC_BENCH_TOKEN (not seen in \`ps\`). Without one the bench asks
+                       the server for a development token, which only a server on this machine gives
   --server-cpus L      CPUs of the server the bench starts (taskset list, default 0; '' no pinning)
   --load-cpus L        CPUs of the load generator (default 1; '' no pinning)
   --workers K          viewer processes (default 2)
@@ -88,9 +94,9 @@ Target and machine:
   --name NAME          result file name (bench/results/NAME.json, .svg, .html)
 `;
 
-/** Parses argv (without node and the script). */
-export function parseOptions(argv: readonly string[]): Options {
-  const o: Options = { ...DEFAULT_OPTIONS, env: {}, nodeArgs: [] };
+/** Parses argv (without node and the script); `LC_BENCH_TOKEN` in `env` is the default token. */
+export function parseOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): Options {
+  const o: Options = { ...DEFAULT_OPTIONS, env: {}, nodeArgs: [], token: env.LC_BENCH_TOKEN ?? '' };
   const args = [...argv];
   while (args.length > 0) {
     let arg = args.shift()!;
@@ -116,6 +122,9 @@ export function parseOptions(argv: readonly string[]): Options {
         break;
       case '--pid':
         o.pid = num(1);
+        break;
+      case '--token':
+        o.token = take();
         break;
       case '--transport': {
         const t = take();
@@ -208,4 +217,27 @@ export function parseOptions(argv: readonly string[]): Options {
     }
   }
   return o;
+}
+
+/** Whether an environment variable holds a secret (a results file must not show its value). */
+function secretName(name: string): boolean {
+  return /SECRET|TOKEN|PASSWORD|KEY/i.test(name);
+}
+
+/** The command line as results record it: the token and secret `--env` values hidden. */
+export function recordedCommand(argv: readonly string[]): string {
+  const shown = argv.map((arg, i) => {
+    if (arg.startsWith('--token=')) return '--token=***';
+    if (argv[i - 1] === '--token') return '***';
+    const env = arg.startsWith('--env=') ? arg.slice(6) : argv[i - 1] === '--env' ? arg : null;
+    const name = env?.slice(0, env.indexOf('='));
+    if (name && secretName(name)) return `${arg.slice(0, arg.length - env!.length)}${name}=***`;
+    return arg;
+  });
+  return `npm run bench -- ${shown.join(' ')}`;
+}
+
+/** `--env` settings as results record them, secret values hidden. */
+export function recordedEnv(env: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, secretName(k) ? '***' : v]));
 }

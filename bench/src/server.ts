@@ -66,8 +66,10 @@ export async function startServer(options: StartOptions): Promise<ServerUnderTes
       })
     : spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'inherit'], env: envFor() });
   function envFor(): NodeJS.ProcessEnv {
+    // The bench's token is not the server's business (and it refuses unknown LC_ settings).
+    const { LC_BENCH_TOKEN: _token, ...inherited } = process.env;
     return {
-      ...process.env,
+      ...inherited,
       PORT: String(port),
       HOST: '127.0.0.1',
       LC_DATA_DIR: dataDir,
@@ -144,10 +146,20 @@ export async function call<T = unknown>(
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** A development token with the service role (skips rate limits) for posting and creating events. */
-export async function serviceToken(base: string): Promise<string> {
-  const answer = await call<{ token: string }>(base, 'POST', '/v1/dev/tokens', { name: 'bench', role: 'service' });
-  return answer.token;
+/**
+ * The token for creating events and posting: the one given (`--token`, `LC_BENCH_TOKEN`), else a
+ * development token with the service role (skips rate limits), which a server gives only to a
+ * caller on its own machine.
+ */
+export async function serviceToken(base: string, given: string): Promise<string> {
+  if (given) return given;
+  try {
+    const answer = await call<{ token: string }>(base, 'POST', '/v1/dev/tokens', { name: 'bench', role: 'service' });
+    return answer.token;
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`${why}\nno development token from ${base}: pass --token or set LC_BENCH_TOKEN (npm run token)`);
+  }
 }
 
 /** Creates `n` fresh events, a few at a time. */

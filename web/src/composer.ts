@@ -1,5 +1,5 @@
 import type { LiveComments, PendingPost, PostResult } from '@livecomments/client';
-import type { LiveEvent } from '@livecomments/protocol';
+import type { PublicEvent } from '@livecomments/protocol';
 import { byId, clock, codePoints } from './dom.js';
 import { forgetIdentity, type Identity, lastName, signIn } from './identity.js';
 import { Notice } from './notice.js';
@@ -57,7 +57,7 @@ export class Composer {
   }
 
   /** Follows the event's settings and state. */
-  setEvent(event: LiveEvent): void {
+  setEvent(event: PublicEvent): void {
     this.#max = event.settings.maxCommentChars || 500;
     this.#slowModeMs = event.settings.slowModeMs || 0;
     if (event.status === 'ended') this.disable(REFUSED.event_ended ?? '');

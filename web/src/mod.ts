@@ -1,5 +1,5 @@
 /** `/e/:eventId/mod`: the moderator console. */
-import { ApiError, connect, type LiveComments, LiveCommentsApi, type TransportName } from '@livecomments/client';
+import { ApiError, connect, LiveCommentsApi, type TransportName } from '@livecomments/client';
 import type { Comment, LiveEvent } from '@livecomments/protocol';
 import { CommentList } from './comment-list.js';
 import { byId, h } from './dom.js';
@@ -90,12 +90,13 @@ function openConsole(): void {
   client.on('delete', (id) => list.remove(id));
   client.on('ban', (ban) => list.removeUser(ban.userId));
   client.on('reset', () => list.clear());
-  client.on('event', showEvent);
+  // An `event` entry carries the public settings only: the console reads them all with its token.
+  client.on('event', () => void reloadEvent());
   client.on('presence', (n) => {
     byId('c-viewers').textContent = n.toLocaleString();
   });
   client.on('state', (state, transport: TransportName | null) => showConnection(byId('conn'), state, transport));
-  wireSettings(client);
+  wireSettings();
 
   const refresh = async () => {
     await queue.refresh();
@@ -165,7 +166,7 @@ async function act(run: () => Promise<unknown>, done: string): Promise<void> {
 }
 
 /** Slow mode, blocked terms, links, the attack rules and the end button. */
-function wireSettings(client: LiveComments): void {
+function wireSettings(): void {
   const slow = byId<HTMLInputElement>('slow');
   const slowMs = byId<HTMLSelectElement>('slow-ms');
   const setSlow = () =>
@@ -204,7 +205,19 @@ function wireSettings(client: LiveComments): void {
     if (confirm('End this event? Viewers can still read, but no one can comment any more.'))
       void act(() => api.endEvent(eventId), 'Event ended');
   });
-  if (client.event) showEvent(client.event);
+}
+
+let eventReads = 0;
+
+/** Reads the event with the console's token (blocked terms, thresholds) and shows the newest read. */
+async function reloadEvent(): Promise<void> {
+  const read = ++eventReads;
+  try {
+    const event = await api.getEvent(eventId);
+    if (read === eventReads) showEvent(event);
+  } catch {
+    // The next change or a reload reads it again; the connection state shows an outage.
+  }
 }
 
 /** Shows the event's title, status and settings in the header and controls. */

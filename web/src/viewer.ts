@@ -1,6 +1,6 @@
 /** `/e/:eventId`: the viewer page: stage, live comment panel, post box. */
 import { connect, type PendingPost, type PostResult, type TransportName } from '@livecomments/client';
-import type { ErrorBody, LiveEvent } from '@livecomments/protocol';
+import type { ErrorBody, PublicEvent } from '@livecomments/protocol';
 import { CommentList } from './comment-list.js';
 import { Composer } from './composer.js';
 import { byId } from './dom.js';
@@ -51,7 +51,7 @@ client.on('tokenRejected', () => {
 });
 
 /** Shows the event's title, status and settings. */
-function onEvent(event: LiveEvent): void {
+function onEvent(event: PublicEvent): void {
   document.title = `${event.title} · livecomments`;
   byId('title').textContent = event.title;
   byId('stage-title').textContent = event.title;
@@ -86,7 +86,7 @@ function onFatal(error: ErrorBody): void {
 }
 
 /** Offers the console to the event's owner. */
-function showModLink(event: LiveEvent | null): void {
+function showModLink(event: PublicEvent | null): void {
   const link = byId<HTMLAnchorElement>('modlink');
   link.href = `/e/${encodeURIComponent(eventId)}/mod`;
   link.hidden = !(event && identity && (event.ownerId === identity.user.id || identity.role !== 'viewer'));

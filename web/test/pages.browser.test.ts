@@ -305,6 +305,18 @@ describe('web pages in Chromium', () => {
       await poster.page.fill('#text', 'Too soon');
       assert.equal(await poster.page.locator('#send').isDisabled(), true);
       await shot(poster.page, 'viewer-slow-mode');
+      // `event` entries carry the public settings only: the console reads the rest with its token,
+      // so the terms and the attack-rules switch outlive a change, also one from another window.
+      const terms = () => mod.page.locator('#terms').inputValue();
+      assert.equal(await terms(), 'spoiler\nbadword');
+      assert.equal(await mod.page.isChecked('#attack-rules'), false);
+      await api(server.url, alice, 'PATCH', `/v1/events/${event.id}`, {
+        settings: { blockedTerms: ['spoiler', 'badword', 'elsewhere'] },
+      });
+      await mod.page.waitForFunction(
+        () => (document.querySelector('#terms') as HTMLTextAreaElement).value === 'spoiler\nbadword\nelsewhere',
+      );
+      assert.equal(await mod.page.isChecked('#attack-rules'), false);
 
       // Delete one comment: it leaves every screen.
       await mod.page
@@ -328,6 +340,13 @@ describe('web pages in Chromium', () => {
       assert.equal(await poster.page.locator('#text').isDisabled(), true);
       await shot(mod.page, 'mod-after-ban');
       await shot(poster.page, 'viewer-banned');
+      // After a reload the console shows the moderation settings again.
+      await mod.page.reload();
+      await mod.page.locator('#conn[data-state="live"]').waitFor();
+      await mod.page.waitForFunction(
+        () => (document.querySelector('#terms') as HTMLTextAreaElement).value === 'spoiler\nbadword\nelsewhere',
+      );
+      assert.equal(await mod.page.isChecked('#attack-rules'), false);
       assert.deepEqual([...mod.errors, ...poster.errors, ...viewer.errors], []);
     } finally {
       for (const p of [mod, poster, viewer]) await p.context.close();

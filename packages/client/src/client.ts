@@ -1,4 +1,4 @@
-import type { Entry, ErrorBody, LiveEvent } from '@livecomments/protocol';
+import type { Entry, ErrorBody, PublicEvent } from '@livecomments/protocol';
 import { ApiError, enc, LiveCommentsApi } from './api.js';
 import { Backoff } from './backoff.js';
 import { Emitter } from './emitter.js';
@@ -31,8 +31,11 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   state: ConnectionState = 'connecting';
   /** The transport in use while live. */
   transport: TransportName | null = null;
-  /** The event as last seen. */
-  event: LiveEvent | null = null;
+  /**
+   * The event as last seen: from `GET` at the start (in full for those who moderate it), then
+   * from `event` entries, which carry the public settings only.
+   */
+  event: PublicEvent | null = null;
   /** Viewers as last reported. */
   viewers = 0;
 
@@ -368,7 +371,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     }
   };
 
-  #applyEvent(event: LiveEvent): void {
+  #applyEvent(event: PublicEvent): void {
     this.event = event;
     this.emit('event', event);
   }

@@ -1,4 +1,12 @@
-import type { BanEntry, Comment, CommentEntry, DeleteEntry, Entry, ErrorBody, LiveEvent } from '@livecomments/protocol';
+import type {
+  BanEntry,
+  Comment,
+  CommentEntry,
+  DeleteEntry,
+  Entry,
+  ErrorBody,
+  PublicEvent,
+} from '@livecomments/protocol';
 import type { ApiOptions } from './api.js';
 import type { BackoffOptions } from './backoff.js';
 import type { TransportName, WebSocketConstructor } from './transports/types.js';
@@ -51,8 +59,11 @@ export interface LiveCommentsEvents {
   delete: (commentId: string, entry: DeleteEntry) => void;
   /** A user was banned: hide their comments. `until` null is permanent. */
   ban: (ban: { userId: string; until: number | null }, entry: BanEntry) => void;
-  /** The event's state or settings (at start, then on every change). */
-  event: (event: LiveEvent) => void;
+  /**
+   * The event: at start as `GET` gives it (in full to those who moderate it), then on every
+   * change as its `event` entry carries it (the public settings only).
+   */
+  event: (event: PublicEvent) => void;
   /** How many are watching. */
   presence: (viewers: number) => void;
   /** Every log entry, in order, before its typed handler. */

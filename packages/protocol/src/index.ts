@@ -50,6 +50,25 @@ export interface LiveEvent {
   settings: EventSettings;
 }
 
+/**
+ * The settings every viewer sees: what the composer and the page header need. The rest (blocked
+ * terms, thresholds, shadow mode, profanity, languages, attack rules) only those who moderate
+ * the event read, from `GET /v1/events/:id` with their token.
+ */
+export type PublicSettings = Pick<
+  EventSettings,
+  | 'slowModeMs'
+  | 'maxCommentChars'
+  | 'uniqueChat'
+  | 'linksAllowed'
+  | 'rateLimitPerMinute'
+  | 'linkPolicy'
+  | 'allowedDomains'
+>;
+
+/** An event as anyone who does not moderate it sees it (and as `event` log entries carry it). */
+export type PublicEvent = Omit<LiveEvent, 'settings'> & { settings: PublicSettings };
+
 /** A comment entry of the log. */
 export interface CommentEntry {
   seq: number;
@@ -72,11 +91,11 @@ export interface BanEntry {
   until: number | null;
 }
 
-/** A change of the event's state or settings. */
+/** A change of the event's state or settings; it carries the public part of the settings only. */
 export interface EventEntry {
   seq: number;
   type: 'event';
-  event: LiveEvent;
+  event: PublicEvent;
 }
 
 /** One entry of an event's log; `seq` runs 1, 2, 3... with no gaps. */

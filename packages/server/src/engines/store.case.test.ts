@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Comment, CommentEntry, EventSettings, NewEntry } from '@livecomments/protocol';
+import { publicEvent } from '../events/visibility.js';
 import type { AppendItem, EventRecord, Store, StoredComment } from './store.js';
 
 /** A fresh database and a way to open stores on it. */
@@ -262,22 +263,64 @@ export function storeContract(
       assert.equal(await store.getBan(e.id, 'spammer'), null);
     });
 
-    test('event entry: replaces title, status, endedAt and settings', async () => {
+    test('event entry: replaces title, status, endedAt and settings (the full ones, from the item)', async () => {
       const e = eventRecord();
       await store.createEvent(e);
       await store.append([commentItem(e.id, 'before the end')]);
-      const settings = { ...SETTINGS, slowModeMs: 5000 };
+      const settings: EventSettings = {
+        ...SETTINGS,
+        slowModeMs: 5000,
+        blockedTerms: ['secretword'],
+        moderation: { ...SETTINGS.moderation, spamBlock: 0.42, shadow: true },
+      };
       const ended = { ...e, title: 'renamed', status: 'ended' as const, endedAt: 99, settings, viewers: 0 };
-      const [r] = await store.append([{ eventId: e.id, entry: { type: 'event', event: ended } }]);
+      const [r] = await store.append([
+        { eventId: e.id, entry: { type: 'event', event: publicEvent(ended) }, settings },
+      ]);
       assert.equal(seqOf(r), 2);
       const got = await store.getEvent(e.id);
       assert.equal(got?.title, 'renamed');
       assert.equal(got?.status, 'ended');
       assert.equal(got?.endedAt, 99);
-      assert.equal(got?.settings.slowModeMs, 5000);
+      assert.deepEqual(got?.settings, settings);
       assert.equal(got?.lastSeq, 2);
       const [entry] = await store.readAfter(e.id, 1, 1);
       assert.equal(entry?.type, 'event');
+      assert.equal(entry?.type === 'event' && entry.event.settings.slowModeMs, 5000);
+      assert.doesNotMatch(JSON.stringify(entry), /secretword|spamBlock|shadow/);
+    });
+
+    test('event entries: the last full settings of a batch win; an item without them is refused', async () => {
+      const e = eventRecord();
+      await store.createEvent(e);
+      const item = (blockedTerms: string[]): AppendItem => {
+        const settings = { ...SETTINGS, blockedTerms };
+        return {
+          eventId: e.id,
+          entry: { type: 'event', event: publicEvent({ ...e, settings, viewers: 0 }) },
+          settings,
+        };
+      };
+      await store.append([item(['first']), item(['second'])]);
+      assert.deepEqual((await store.getEvent(e.id))?.settings.blockedTerms, ['second']);
+      const bare: AppendItem = { eventId: e.id, entry: { type: 'event', event: { ...e, title: 'bare', viewers: 0 } } };
+      await assert.rejects(store.append([bare]));
+      const after = await store.getEvent(e.id);
+      assert.equal(after?.title, e.title);
+      assert.deepEqual(after?.settings.blockedTerms, ['second']);
+      assert.equal(after?.lastSeq, 2);
+    });
+
+    test('reads give the public part of an event entry that was stored with full settings', async () => {
+      const e = eventRecord();
+      await store.createEvent(e);
+      const settings = { ...SETTINGS, blockedTerms: ['oldsecret'] };
+      // As entries were stored before they were projected at their creation.
+      const full = { ...e, settings, viewers: 0 };
+      await store.append([{ eventId: e.id, entry: { type: 'event', event: full }, settings }]);
+      const read = [...(await store.readAfter(e.id, 0, 10)), ...(await store.readBefore(e.id, 10, 10))];
+      assert.equal(read.length, 2);
+      assert.doesNotMatch(JSON.stringify(read), /oldsecret|blockedTerms|moderation/);
     });
 
     test('moderation log: newest first', async () => {

@@ -9,6 +9,9 @@
 //    and answers them with `{existing}`: they take no sequence number;
 // 3. takes a block of sequence numbers per event with one `UPDATE ... RETURNING`;
 // 4. writes the log rows and the projections (comments, deletions, bans, event state).
+//
+// `lc_append_event_settings` (migration 3) wraps it: `event` entries carry the public part of the
+// settings, and the wrapper writes the items' full settings to the events table afterwards.
 import type { Entry } from '@livecomments/protocol';
 import type pg from 'pg';
 import type { AppendItem, AppendResult, StoredComment } from './store.js';
@@ -20,8 +23,8 @@ type Outcome = { entry: Entry } | { existing: CommentRow } | { same: number };
 /** Appends one batch in one transaction (the function call is its own transaction). */
 export async function appendBatch(pool: pg.Pool, items: AppendItem[]): Promise<AppendResult[]> {
   const { rows } = await pool.query<{ r: Outcome[] }>({
-    name: 'lc_append',
-    text: 'SELECT lc_append($1::jsonb) AS r',
+    name: 'lc_append_event_settings',
+    text: 'SELECT lc_append_event_settings($1::jsonb) AS r',
     values: [JSON.stringify(items)],
   });
   const outcomes = rows[0]!.r;

@@ -201,6 +201,30 @@ export const MIGRATIONS: readonly string[] = [
   END;
   $fn$;
   `,
+  // 3: an `event` entry carries the public part of the settings (viewers read the log); the
+  // events table gets the full ones, from the item's `settings`, in the same transaction.
+  `
+  CREATE OR REPLACE FUNCTION lc_append_event_settings(items jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$
+  DECLARE
+    latest jsonb := '{}';
+    x jsonb;
+    results jsonb;
+  BEGIN
+    FOR x IN SELECT value FROM jsonb_array_elements(items) LOOP
+      IF x->'entry'->>'type' = 'event' THEN
+        IF jsonb_typeof(x->'settings') IS DISTINCT FROM 'object' THEN
+          RAISE EXCEPTION 'event entry of % without its settings', x->>'eventId' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        latest := latest || jsonb_build_object(x->>'eventId', x->'settings');
+      END IF;
+    END LOOP;
+    results := lc_append(items);
+    -- lc_append wrote the entries' public settings; the last full ones of each event replace them.
+    UPDATE events SET settings = v.value FROM jsonb_each(latest) v WHERE events.id = v.key;
+    RETURN results;
+  END;
+  $fn$;
+  `,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations across nodes. */

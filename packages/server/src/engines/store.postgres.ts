@@ -5,6 +5,7 @@
 // a duplicate. Hot statements are named, so each connection plans them once.
 import type { Entry, EventStatus } from '@livecomments/protocol';
 import type pg from 'pg';
+import { publicEntry } from '../events/visibility.js';
 import {
   type AppendItem,
   type AppendResult,
@@ -100,7 +101,7 @@ export class PostgresStore implements Store {
       text: 'SELECT data FROM entries WHERE event_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
       values: [eventId, after, limit],
     });
-    return rows.map((r) => r.data);
+    return rows.map((r) => publicEntry(r.data));
   }
 
   async readBefore(eventId: string, before: number, limit: number): Promise<Entry[]> {
@@ -108,7 +109,7 @@ export class PostgresStore implements Store {
       'SELECT data FROM entries WHERE event_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3',
       [eventId, before, limit],
     );
-    return rows.map((r) => r.data);
+    return rows.map((r) => publicEntry(r.data));
   }
 
   async getComment(eventId: string, commentId: string): Promise<StoredComment | null> {

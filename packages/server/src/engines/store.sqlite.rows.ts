@@ -1,5 +1,6 @@
 // What the SQLite store's two sides share: the schema, the row shapes and their conversions.
 import type { Entry, EventSettings, EventStatus, NewEntry } from '@livecomments/protocol';
+import { publicEntry } from '../events/visibility.js';
 import type { Ban, CommentStatus, EventRecord, ModAction, StoredComment } from './store.js';
 
 /** Schema versions in order; each runs once, in one transaction. */
@@ -140,6 +141,11 @@ export function toModAction(row: ModActionRow): ModAction {
   if (row.text !== null) action.text = row.text;
   if (row.details !== null) action.details = JSON.parse(row.details) as Record<string, unknown>;
   return action;
+}
+
+/** A `log` row as readers get it (an `event` entry with the public part of the settings). */
+export function entryOfRow(row: { data: string }): Entry {
+  return publicEntry(JSON.parse(row.data) as Entry);
 }
 
 /**

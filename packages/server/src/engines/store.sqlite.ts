@@ -8,6 +8,7 @@ import {
   type BanRow,
   type CommentRow,
   type EventRow,
+  entryOfRow,
   type ModActionRow,
   toBan,
   toEvent,
@@ -96,13 +97,11 @@ export class SqliteStore implements Store {
   }
 
   async readAfter(eventId: string, after: number, limit: number): Promise<Entry[]> {
-    return (this.q.readAfter.all(eventId, after, limit) as { data: string }[]).map((r) => JSON.parse(r.data) as Entry);
+    return (this.q.readAfter.all(eventId, after, limit) as { data: string }[]).map(entryOfRow);
   }
 
   async readBefore(eventId: string, before: number, limit: number): Promise<Entry[]> {
-    return (this.q.readBefore.all(eventId, before, limit) as { data: string }[]).map(
-      (r) => JSON.parse(r.data) as Entry,
-    );
+    return (this.q.readBefore.all(eventId, before, limit) as { data: string }[]).map(entryOfRow);
   }
 
   async getComment(eventId: string, commentId: string): Promise<StoredComment | null> {

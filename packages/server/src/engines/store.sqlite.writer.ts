@@ -204,8 +204,10 @@ export class SqliteWriter {
           // Keeps a ban recorded with putBan (reason, author) and only updates its end.
           q.recordBan.run(eventId, full.userId, full.until, Date.now());
         } else if (full.type === 'event') {
+          // The entry holds the public part of the settings; the events table gets them all.
+          if (!item.settings) throw new Error(`event entry of ${eventId} without its settings`);
           const e = full.event;
-          q.updateEvent.run(e.title, e.status, e.endedAt ?? null, JSON.stringify(e.settings), eventId);
+          q.updateEvent.run(e.title, e.status, e.endedAt ?? null, JSON.stringify(item.settings), eventId);
         }
         q.insertLog.run(eventId, seq, full.type, JSON.stringify(full), null);
       }

@@ -31,6 +31,11 @@ export interface AppendItem {
   entry: NewEntry;
   /** For comment entries: the author's retry key; a second append with it returns the first. */
   clientId?: string;
+  /**
+   * For `event` entries, required: the full settings for the events table. The entry itself
+   * carries only the public part, since the log is what viewers read.
+   */
+  settings?: EventSettings;
 }
 
 /** What an append did: a new entry, or the comment a retried post already made. */
@@ -86,12 +91,13 @@ export interface Store {
   /**
    * Appends entries in one transaction. Side effects by type: `comment` publishes the comment
    * (or an earlier held one of the same id), `delete` marks it deleted and blanks its text,
-   * `ban` records the ban, `event` replaces the event's title, status, endedAt and settings.
+   * `ban` records the ban, `event` replaces the event's title, status and endedAt from the entry
+   * and its settings from the item's `settings` (an `event` item without them is refused).
    */
   append(items: AppendItem[]): Promise<AppendResult[]>;
-  /** Entries with `seq > after`, ascending, at most `limit`. */
+  /** Entries with `seq > after`, ascending, at most `limit`; `event` entries as viewers see them. */
   readAfter(eventId: string, after: number, limit: number): Promise<Entry[]>;
-  /** Entries with `seq < before`, newest first, at most `limit`. */
+  /** Entries with `seq < before`, newest first, at most `limit`; `event` entries as viewers see them. */
   readBefore(eventId: string, before: number, limit: number): Promise<Entry[]>;
   getComment(eventId: string, commentId: string): Promise<StoredComment | null>;
   /** The comment a user's post with this retry key made, if any. */

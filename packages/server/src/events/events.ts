@@ -8,6 +8,7 @@ import type { EventRecord, Store } from '../engines/store.js';
 import type { LogWriter } from '../ingest/log-writer.js';
 import { errors } from '../util/errors.js';
 import { DEFAULT_SETTINGS, mergeSettings, readSettings, type SettingsPatch } from './settings.js';
+import { publicEvent } from './visibility.js';
 
 /** How long a cached event is trusted before it is read again (other nodes may change it). */
 const CACHE_MS = 1_000;
@@ -104,11 +105,15 @@ export class Events {
     return this.write({ ...current, status: 'ended', endedAt: Date.now() });
   }
 
-  /** Keeps the cache in step with `event` entries (also those made on other nodes). */
+  /**
+   * Keeps the cache in step with `event` entries (also those made on other nodes): an entry
+   * carries only the public settings and the write path needs them all (blocked terms,
+   * thresholds), so an older cached event is dropped and the next post reads the store.
+   */
   noteEntry(eventId: string, entry: Entry): void {
     if (entry.type !== 'event') return;
-    const { viewers: _viewers, ...record } = entry.event;
-    this.cache.set(eventId, { record: withCleanSettings(record), at: Date.now() });
+    const hit = this.cache.get(eventId);
+    if (hit && hit.record.lastSeq < entry.seq) this.cache.delete(eventId);
   }
 
   /**
@@ -125,14 +130,16 @@ export class Events {
       throw errors.rateLimited(decision.retryAfterMs, 'too many new events; wait before creating another');
   }
 
+  /** Appends the `event` entry (public settings) and stores the full settings beside it. */
   private async write(next: EventRecord): Promise<EventRecord> {
     const viewers = await this.presence.count(next.id).catch(() => 0);
     const result = await this.writer.append({
       eventId: next.id,
-      entry: { type: 'event', event: { ...next, viewers } },
+      entry: { type: 'event', event: publicEvent({ ...next, viewers }) },
+      settings: next.settings,
     });
     if (!('entry' in result) || result.entry.type !== 'event') throw new Error('event entry not appended');
-    const { viewers: _v, ...record } = result.entry.event;
+    const record: EventRecord = { ...next, lastSeq: result.entry.event.lastSeq };
     this.cache.set(next.id, { record, at: Date.now() });
     return record;
   }

@@ -1,29 +1,26 @@
-import type { EventSettings, LiveEvent } from '@livecomments/protocol';
+import type { Entry, PublicEvent, PublicSettings } from '@livecomments/protocol';
 
-/** Settings every viewer sees: what the composer and the page header need. */
-export type PublicSettings = Pick<
-  EventSettings,
-  | 'slowModeMs'
-  | 'maxCommentChars'
-  | 'uniqueChat'
-  | 'linksAllowed'
-  | 'rateLimitPerMinute'
-  | 'linkPolicy'
-  | 'allowedDomains'
->;
-
-/** An event as anyone who does not moderate it sees it. */
-export type PublicEvent = Omit<LiveEvent, 'settings'> & { settings: PublicSettings };
+export type { PublicEvent, PublicSettings } from '@livecomments/protocol';
 
 /**
  * The event without its moderation settings (blocked terms, thresholds, shadow mode, profanity,
- * languages, attack rules): telling a spammer what is filtered helps them get round it.
+ * languages, attack rules): telling a spammer what is filtered helps them get round it. The one
+ * projection: event reads by non-moderators and every `event` log entry go through it.
  */
-export function publicEvent(event: LiveEvent): PublicEvent {
+export function publicEvent(event: PublicEvent): PublicEvent {
   const { slowModeMs, maxCommentChars, uniqueChat, linksAllowed, rateLimitPerMinute, linkPolicy, allowedDomains } =
     event.settings;
   const settings: PublicSettings = { slowModeMs, maxCommentChars, uniqueChat, linksAllowed, rateLimitPerMinute };
   if (linkPolicy !== undefined) settings.linkPolicy = linkPolicy;
   if (allowedDomains !== undefined) settings.allowedDomains = allowedDomains;
   return { ...event, settings };
+}
+
+/**
+ * The entry as viewers may read it: an `event` entry with the public part of the settings. Log
+ * rows written before entries were projected at their creation held the full settings; the
+ * stores pass what they read through this, so such rows never reach a viewer either.
+ */
+export function publicEntry(entry: Entry): Entry {
+  return entry.type === 'event' ? { ...entry, event: publicEvent(entry.event) } : entry;
 }

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseOptions, recordedCommand, recordedEnv } from './options.js';
+
+test('the token: LC_BENCH_TOKEN by default, --token over it, none unless given', () => {
+  assert.equal(parseOptions([]).token, '');
+  assert.equal(parseOptions([], { LC_BENCH_TOKEN: 'from-env' }).token, 'from-env');
+  assert.equal(parseOptions(['--token', 'from-flag'], { LC_BENCH_TOKEN: 'from-env' }).token, 'from-flag');
+  assert.equal(parseOptions(['--token=eq.form']).token, 'eq.form');
+  assert.throws(() => parseOptions(['--token']), /--token needs a value/);
+});
+
+test('the recorded command hides the token in both forms', () => {
+  const line = recordedCommand(['--url', 'http://h:1', '--token', 'secret.jwt', '--rate', '5', '--token=other.jwt']);
+  assert.equal(line, 'npm run bench -- --url http://h:1 --token *** --rate 5 --token=***');
+  assert.doesNotMatch(line, /secret|other/);
+});
+
+test('secret --env values are hidden in the command and the environment recorded', () => {
+  const argv = ['--env', 'LC_JWT_SECRET=abc123', '--env=LC_FLUSH_MS=10', '--env=LC_JWT_SECRET=def456'];
+  const line = recordedCommand(argv);
+  assert.equal(line, 'npm run bench -- --env LC_JWT_SECRET=*** --env=LC_FLUSH_MS=10 --env=LC_JWT_SECRET=***');
+  assert.deepEqual(recordedEnv(parseOptions(argv).env), { LC_JWT_SECRET: '***', LC_FLUSH_MS: '10' });
+});
