@@ -34,7 +34,7 @@ test('kill -9 of a node: its viewers resume elsewhere with no loss and no duplic
       }
     });
     await waitFor(() => acked >= 15, 'the first comments');
-    await waitFor(() => viewers.every((v) => v.last() > 0), 'every viewer to be following');
+    await waitFor(() => viewers.every((v) => v.last() > 0), 'every viewer to be following', 15_000);
     await victim.kill();
     await Promise.all(posting);
     assert.equal(acked, 80);
