@@ -15,7 +15,7 @@
 import type { Entry } from '@livecomments/protocol';
 import type pg from 'pg';
 import type { AppendItem, AppendResult, StoredComment } from './store.js';
-import { type CommentRow, commentFromRow } from './store.postgres.rows.js';
+import { type CommentRow, commentFromRow } from './store.rows.js';
 
 /** What `lc_append` answers for one item. */
 type Outcome = { entry: Entry } | { existing: CommentRow } | { same: number };

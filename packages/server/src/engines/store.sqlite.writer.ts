@@ -11,7 +11,8 @@ import {
   modActionValues,
   type StoredComment,
 } from './store.js';
-import { type CommentRow, MIGRATIONS, toStored, withSeq } from './store.sqlite.rows.js';
+import { type CommentRow, commentFromRow } from './store.rows.js';
+import { MIGRATIONS, withSeq } from './store.sqlite.rows.js';
 
 /** What one appended item came to: its seq, or the comment an earlier post already made. */
 export type AppendOutcome = number | StoredComment;
@@ -106,7 +107,7 @@ export class SqliteWriter {
     return this.db.transaction((): StoredComment => {
       if (held.clientId !== undefined) {
         const prior = this.q.findByClientId.get(c.eventId, c.user.id, held.clientId) as CommentRow | undefined;
-        if (prior) return toStored(prior);
+        if (prior) return commentFromRow(prior);
       }
       this.q.insertComment.run(...commentRow(c, null, 'held', held));
       return { ...held, status: 'held', comment: { ...c, seq: null } };
@@ -167,7 +168,7 @@ export class SqliteWriter {
           }
           const prior = q.findByClientId.get(eventId, c.user.id, item.clientId) as CommentRow | undefined;
           if (prior && prior.id !== c.id) {
-            out[i] = toStored(prior);
+            out[i] = commentFromRow(prior);
             continue;
           }
         }
@@ -178,7 +179,7 @@ export class SqliteWriter {
           const same = q.getComment.get(eventId, c.id) as CommentRow | undefined;
           if (!same) throw new Error(`comment ${c.id} could not be stored`);
           if (same.status !== 'held') {
-            out[i] = toStored(same);
+            out[i] = commentFromRow(same);
             continue;
           }
           q.publishHeld.run(seq, c.text, eventId, c.id);
