@@ -135,8 +135,10 @@ export class SqliteWriter {
   }
 
   /**
-   * Inside the transaction. Each event's `last_seq` is read once and written once per batch; a
-   * new comment costs two inserts. The comment insert ignores a conflict on the comment's id:
+   * Inside the transaction. Its twin is the PostgreSQL function in sql/lc_append.v2.sql: the two
+   * must do the same, and the store contract suite (store.case.test.ts) is their specification.
+   * Each event's `last_seq` is read once and written once per batch; a new comment costs two
+   * inserts. The comment insert ignores a conflict on the comment's id:
    * only then (an approval of a held comment, or a repeat) is the existing row read, so the seq
    * is taken only by what is really appended and the log stays gapless.
    */
