@@ -16,9 +16,10 @@ import { Metrics } from './http/metrics.js';
 import { SocketTracker } from './http/sockets.js';
 import { Hub } from './hub/hub.js';
 import { BanCache } from './ingest/bans.js';
-import { GroupCommitter } from './ingest/committer.js';
 import { Ingest } from './ingest/ingest.js';
-import { LogWriter } from './ingest/log-writer.js';
+import { GroupCommitter } from './log/committer.js';
+import { LogFollowers } from './log/followers.js';
+import { LogWriter } from './log/writer.js';
 import { ModerationActions } from './moderation/actions.js';
 import { createModerator } from './moderation/index.js';
 import type { Moderator } from './moderation/moderator.js';
@@ -123,14 +124,18 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     },
   });
   const bans = new BanCache(store);
-  const writer = new LogWriter(committer, bus, {
-    publishFailed(error) {
-      metrics.errors.inc({ where: 'publish' });
-      logger.error({ err: error }, 'publishing to the bus failed');
-    },
-    committed: (eventId, entry) => bans.note(eventId, entry),
-    // This node's viewers get its own posts without the bus (Redis may be away).
-    local: (eventId, entries) => hub?.deliver(eventId, entries),
+  const followers = new LogFollowers(function followerFailed(follower, error) {
+    metrics.errors.inc({ where: 'follower' });
+    logger.error({ err: error, follower }, 'a log follower failed');
+  });
+  // Entries of other nodes (and this node's own, back from the bus: the followers drop those).
+  bus.listen({
+    entries: (eventId, entries) => followers.deliver(eventId, entries),
+    resync: () => hub?.resync(),
+  });
+  const writer = new LogWriter(committer, bus, followers, function publishFailed(error) {
+    metrics.errors.inc({ where: 'publish' });
+    logger.error({ err: error }, 'publishing to the bus failed');
   });
   const events = new Events(store, writer, presence, limiter, config.eventsPerHour);
   const moderator = options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger });
@@ -173,11 +178,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
       }
       throttle.note({ err: error });
     },
-    entry(eventId, entry) {
-      events.noteEntry(eventId, entry);
-      bans.note(eventId, entry);
-      ws?.entry(eventId, entry);
-    },
+    filled: (eventId, entries) => followers.deliver(eventId, entries),
   });
 
   const auth = createAuthenticator({
@@ -211,6 +212,13 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   const app = buildApp(services);
   const sockets = new SocketTracker(app.server);
   ws = attachWebSocket(app.server, services);
+  // The log followers, in one place (nothing is appended before the node listens): each sees
+  // every entry once, committed here or on another node. The hub comes first, so this node's
+  // viewers get its own posts at once, without the bus.
+  followers.register(hub);
+  followers.register(bans);
+  followers.register(events);
+  followers.register(ws);
   await app.listen({ port: config.port, host: config.host });
   const stalls = watchStalls(logger);
   const port = (app.server.address() as AddressInfo).port;

@@ -5,7 +5,8 @@ import { canChangeSettings } from '../auth/powers.js';
 import type { Presence } from '../engines/presence.js';
 import type { RateLimiter } from '../engines/rate-limiter.js';
 import type { EventRecord, Store } from '../engines/store.js';
-import type { LogWriter } from '../ingest/log-writer.js';
+import type { LogFollower } from '../log/followers.js';
+import type { LogWriter } from '../log/writer.js';
 import { errors } from '../util/errors.js';
 import { DEFAULT_SETTINGS, mergeSettings, readSettings, type SettingsPatch } from './settings.js';
 import { publicEvent } from './visibility.js';
@@ -17,7 +18,8 @@ const CACHE_MS = 1_000;
  * The live event lifecycle: create, read (cached briefly, for the write path), change settings,
  * end. Changes go through the log as `event` entries, so viewers see them in order.
  */
-export class Events {
+export class Events implements LogFollower {
+  readonly name = 'events';
   private readonly cache = new Map<string, { record: EventRecord; at: number }>();
 
   constructor(
@@ -110,10 +112,15 @@ export class Events {
    * carries only the public settings and the write path needs them all (blocked terms,
    * thresholds), so an older cached event is dropped and the next post reads the store.
    */
-  noteEntry(eventId: string, entry: Entry): void {
-    if (entry.type !== 'event') return;
+  entries(eventId: string, entries: readonly Entry[]): void {
     const hit = this.cache.get(eventId);
-    if (hit && hit.record.lastSeq < entry.seq) this.cache.delete(eventId);
+    if (!hit) return;
+    for (const entry of entries) {
+      if (entry.type === 'event' && hit.record.lastSeq < entry.seq) {
+        this.cache.delete(eventId);
+        return;
+      }
+    }
   }
 
   /**
