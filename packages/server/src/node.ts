@@ -11,7 +11,6 @@ import { createEngines, type Engines } from './engines/index.js';
 import { Events } from './events/events.js';
 import { buildApp } from './http/app.js';
 import { clientAddress, trustFunction } from './http/client-address.js';
-import { EdgeWarnings } from './http/edge-log.js';
 import { Metrics } from './http/metrics.js';
 import { SocketTracker } from './http/sockets.js';
 import { Hub } from './hub/hub.js';
@@ -22,10 +21,10 @@ import { LogWriter } from './ingest/log-writer.js';
 import { ModerationActions } from './moderation/actions.js';
 import { createModerator } from './moderation/index.js';
 import type { Moderator } from './moderation/moderator.js';
-import { ConnectionLimiter } from './transports/connections.js';
+import { ConnectionLimiter, type EdgeLog } from './transports/connections.js';
 import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.js';
 import { errors } from './util/errors.js';
-import { LogThrottle } from './util/log-throttle.js';
+import { LogLimit } from './util/log-limit.js';
 import { watchStalls } from './util/stall-watch.js';
 
 export type { Engines } from './engines/index.js';
@@ -53,7 +52,7 @@ export interface Services extends Engines {
   connections: ConnectionLimiter;
   guard: ShutdownGuard;
   /** Refused connections, logged at most once a minute per address. */
-  warnings: EdgeWarnings;
+  warnings: EdgeLog;
   /** The client's address (behind the trusted proxies): the one every route and limit uses. */
   clientIp(req: IncomingMessage): string;
 }
@@ -146,10 +145,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   );
   const actions = new ModerationActions(store, events, writer, moderator, bans);
   // Cut-offs and background failures come in bursts (a slow network, a database outage).
-  const slowCutoffs = new LogThrottle(function slowViewersCut(count) {
-    logger.warn({ count }, 'slow viewers cut off (their sockets did not drain)');
-  });
-  const hubFailures = new Map<string, LogThrottle>();
+  const slowCutoffs = new LogLimit(logger, { intervalMs: 60_000, summarise: true });
+  const hubFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
   hub = new Hub(store, bus, presence, config, {
     flushed(seconds, batch, frames) {
       metrics.flush.observe(seconds);
@@ -160,18 +157,11 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     },
     slowCutoff() {
       metrics.slow.inc();
-      slowCutoffs.note();
+      slowCutoffs.log('slow', {}, 'slow viewers cut off (their sockets did not drain)');
     },
     error(error, where) {
       metrics.errors.inc({ where });
-      let throttle = hubFailures.get(where);
-      if (!throttle) {
-        throttle = new LogThrottle(function hubFailed(count, latest) {
-          logger.error({ ...latest, where, count }, 'hub background failure');
-        });
-        hubFailures.set(where, throttle);
-      }
-      throttle.note({ err: error });
+      hubFailures.log(where, { err: error, where }, 'hub background failure');
     },
     entry(eventId, entry) {
       events.noteEntry(eventId, entry);
@@ -190,7 +180,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     dataDir: config.dataDir,
   });
   const guard = new ShutdownGuard();
-  const warnings = new EdgeWarnings(logger);
+  const warnings = edgeLog(new LogLimit(logger, { intervalMs: 60_000, maxKeys: 10_000 }));
   const trust = trustFunction(config.trustProxy);
   const services: Services = {
     ...engines,
@@ -244,6 +234,15 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     app,
     services,
     close: () => (closing ??= close()),
+  };
+}
+
+/** Refused connections, one line per kind and address a minute (the key names both). */
+function edgeLog(limit: LogLimit): EdgeLog {
+  return {
+    warn(kind, address, message, details = {}) {
+      limit.log(`${kind} ${address}`, { kind, address, ...details }, message);
+    },
   };
 }
 
