@@ -1,17 +1,17 @@
 // The composition root: builds the engines from the configuration and wires the modules.
 import { mkdirSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { Gauge } from 'prom-client';
-import { type Authenticator, createAuthenticator } from './auth/auth.js';
+import { createAuthenticator } from './auth/auth.js';
 import type { Config } from './config/config.js';
 import { createEngines, type Engines } from './engines/index.js';
 import { Events } from './events/events.js';
 import { buildApp } from './http/app.js';
 import { clientAddress, trustFunction } from './http/client-address.js';
 import { Metrics } from './http/metrics.js';
+import type { HttpServices } from './http/services.js';
 import { SocketTracker } from './http/sockets.js';
 import { Hub } from './hub/hub.js';
 import { BanCache } from './ingest/bans.js';
@@ -23,38 +23,23 @@ import { createModerator } from './moderation/index.js';
 import type { Moderator } from './moderation/moderator.js';
 import { ConnectionLimiter, type EdgeLog } from './transports/connections.js';
 import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.js';
-import { errors } from './util/errors.js';
 import { LogLimit } from './util/log-limit.js';
+import { ShutdownGuard } from './util/shutdown-guard.js';
 import { watchStalls } from './util/stall-watch.js';
 
 export type { Engines } from './engines/index.js';
 
-/** Refuses new work once shutdown has begun. */
-export class ShutdownGuard {
-  closing = false;
-
-  assertOpen(): void {
-    if (this.closing) throw errors.unavailable('the server is shutting down; retry on another node');
-  }
-}
-
-/** Everything the routes and transports use. */
-export interface Services extends Engines {
-  config: Config;
-  logger: Logger;
-  auth: Authenticator;
-  events: Events;
+/**
+ * What a node wired: the engines and modules, for tests and embedders. The modules take only
+ * their part (http/services.ts, transports/services.ts); nothing below imports this file.
+ */
+export interface Services extends HttpServices, Engines {
+  store: Engines['store'];
+  bus: Engines['bus'];
   ingest: Ingest;
-  actions: ModerationActions;
   hub: Hub;
-  writer: LogWriter;
-  metrics: Metrics;
-  connections: ConnectionLimiter;
   guard: ShutdownGuard;
-  /** Refused connections, logged at most once a minute per address. */
-  warnings: EdgeLog;
-  /** The client's address (behind the trusted proxies): the one every route and limit uses. */
-  clientIp(req: IncomingMessage): string;
+  writer: LogWriter;
 }
 
 /** A running node. */
@@ -76,11 +61,6 @@ export interface NodeOptions {
   logger?: Logger;
   engines?: Partial<Engines>;
   moderator?: Moderator;
-}
-
-/** Builds the embedded engines: SQLite in the data folder and in-process everything else. */
-export async function createEmbeddedEngines(config: Config): Promise<Engines> {
-  return createEngines({ dataDir: config.dataDir });
 }
 
 /** Builds, wires and starts a node listening on `config.port` (0 for any free port). */
