@@ -19,7 +19,7 @@ export function registerCaller(app: FastifyInstance): void {
   app.decorateRequest('principal', {
     getter(this: FastifyRequest): Principal {
       const principal = callers.get(this);
-      // A programming error (a route that reads the caller without asking for one): a 500.
+      // A programming error (a route that reads the caller without asking for one): logged, never a guess.
       if (!principal) throw new Error(`${this.routeOptions.url} reads request.principal without needsCaller`);
       return principal;
     },
