@@ -34,6 +34,7 @@ export type { Engines } from './engines/index.js';
  * their part (http/services.ts, transports/services.ts); nothing below imports this file.
  */
 export interface Services extends HttpServices, Engines {
+  logger: Logger;
   store: Engines['store'];
   bus: Engines['bus'];
   ingest: Ingest;

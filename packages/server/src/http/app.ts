@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { longPollRoutes } from '../transports/long-poll.js';
 import { sseRoutes } from '../transports/sse.js';
 import { registerCaller } from './caller.js';
@@ -20,7 +20,7 @@ export const BODY_LIMIT = 64 * 1024;
 /** Builds the HTTP application: routes, parsers, error handling. */
 export function buildApp(s: HttpServices): FastifyInstance {
   const app = Fastify({
-    loggerInstance: s.logger as FastifyBaseLogger,
+    loggerInstance: s.logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     // The same trust as s.clientIp (client-address.ts), so `request.ip` names the same address.

@@ -103,7 +103,7 @@ export function registerErrorHandling(app: FastifyInstance, onUnexpected: (error
   });
   app.setErrorHandler(function handleError(error: FastifyError | AppError, request, reply) {
     if (error instanceof AppError) return sendError(reply, error);
-    const mapped = fromFastify(error as FastifyError);
+    const mapped = fromFastify(error);
     if (mapped) return sendError(reply, mapped);
     onUnexpected(error);
     failures.log('request', { err: error, reqId: request.id }, 'request failed');

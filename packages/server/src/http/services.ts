@@ -1,6 +1,6 @@
 // What the HTTP application uses of the node, declared here so that the routes depend on these
 // shapes, not on the composition root that wires them (node.ts).
-import type { Logger } from 'pino';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Authenticator } from '../auth/auth.js';
 import type { Config } from '../config/config.js';
 import type { Bus } from '../engines/bus.js';
@@ -13,7 +13,8 @@ import type { Metrics } from './metrics.js';
 /** The services the routes, the pages and the transports mounted on the application use. */
 export interface HttpServices extends TransportServices {
   config: Config;
-  logger: Logger;
+  /** A pino logger (fastify's logger type is pino's). */
+  logger: FastifyBaseLogger;
   auth: Authenticator;
   events: Events;
   actions: ModerationActions;
