@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { Gauge } from 'prom-client';
-import { createAuthenticator } from './auth/auth.js';
+import { type Authenticator, createAuthenticator } from './auth/auth.js';
 import type { Config } from './config/config.js';
-import { createEngines, type Engines } from './engines/index.js';
+import { type BuiltEngines, createEngines, type Engines } from './engines/index.js';
 import { Events } from './events/events.js';
 import { buildApp } from './http/app.js';
 import { clientAddress, trustFunction } from './http/client-address.js';
@@ -84,15 +84,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   let hub: Hub | undefined;
   let ws: WebSocketEndpoint | undefined;
   const metrics = new Metrics(() => hub?.counts() ?? { ws: 0, sse: 0, poll: 0 });
-  new Gauge({
-    name: 'lc_engine_background',
-    help: 'Background work of the Redis engines so far (messages, errors, resyncs), by engine and counter',
-    labelNames: ['counter'],
-    registers: [metrics.registry],
-    collect() {
-      for (const [counter, n] of Object.entries(built.counters())) this.set({ counter }, n);
-    },
-  });
+  countEngineWork(metrics, built);
   const committer = new GroupCommitter(store, {
     windowMs: config.commitWindowMs,
     maxBatch: 500,
@@ -151,15 +143,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     },
   });
 
-  const auth = createAuthenticator({
-    ...(config.jwtSecret ? { jwtSecret: config.jwtSecret } : {}),
-    ...(config.jwksUrl ? { jwksUrl: config.jwksUrl } : {}),
-    ...(config.jwtIssuer ? { issuer: config.jwtIssuer } : {}),
-    ...(config.jwtAudience ? { audience: config.jwtAudience } : {}),
-    requireExp: config.jwtRequireExp,
-    devTokens: config.devTokens,
-    dataDir: config.dataDir,
-  });
+  const auth = authenticatorFor(config);
   const guard = new ShutdownGuard();
   const warnings = edgeLog(new LogLimit(logger, { intervalMs: 60_000, maxKeys: 10_000 }));
   const trust = trustFunction(config.trustProxy);
@@ -216,6 +200,32 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     services,
     close: () => (closing ??= close()),
   };
+}
+
+/** The authenticator the configuration asks for (a JWT secret, a JWKS URL or development tokens). */
+function authenticatorFor(config: Config): Authenticator {
+  return createAuthenticator({
+    ...(config.jwtSecret ? { jwtSecret: config.jwtSecret } : {}),
+    ...(config.jwksUrl ? { jwksUrl: config.jwksUrl } : {}),
+    ...(config.jwtIssuer ? { issuer: config.jwtIssuer } : {}),
+    ...(config.jwtAudience ? { audience: config.jwtAudience } : {}),
+    requireExp: config.jwtRequireExp,
+    devTokens: config.devTokens,
+    dataDir: config.dataDir,
+  });
+}
+
+/** Exports the engines' background counters on /metrics. */
+function countEngineWork(metrics: Metrics, built: Pick<BuiltEngines, 'counters'>): void {
+  new Gauge({
+    name: 'lc_engine_background',
+    help: 'Background work of the Redis engines so far (messages, errors, resyncs), by engine and counter',
+    labelNames: ['counter'],
+    registers: [metrics.registry],
+    collect() {
+      for (const [counter, n] of Object.entries(built.counters())) this.set({ counter }, n);
+    },
+  });
 }
 
 /** Refused connections, one line per kind and address a minute (the key names both). */
