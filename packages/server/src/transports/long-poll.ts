@@ -7,13 +7,13 @@ import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { optionalPrincipal, queryOf } from '../http/principal.js';
-import { EventParams } from '../http/schemas.js';
+import { optionalPrincipal, queryOf } from '../auth/request.js';
 import type { Membership } from '../hub/hub.js';
 import type { Subscriber } from '../hub/subscriber.js';
-import type { Services } from '../node.js';
 import { AppError, errors } from '../util/errors.js';
 import { resumePoint } from './resume.js';
+import { EventParams } from './schemas.js';
+import type { TransportServices } from './services.js';
 
 /** Longest hold of a poll (docs/API.md). */
 export const MAX_POLL_MS = 25_000;
@@ -42,7 +42,7 @@ interface Sitting {
 }
 
 /** `GET /v1/events/:eventId/poll?after=SEQ&timeoutMs=25000`. */
-export function longPollRoutes(app: FastifyInstance, s: Services): void {
+export function longPollRoutes(app: FastifyInstance, s: TransportServices): void {
   app.get(
     '/v1/events/:eventId/poll',
     { schema: { params: EventParams, querystring: PollQuery } },
@@ -100,7 +100,7 @@ export function pollerKey(userId: string | undefined, ip: string, userAgent: str
  * The head of the event's log as far as this node knows; throws `not_found` for an unknown event.
  * While the store cannot answer, the hub's view (or nothing) will do: the poll waits instead.
  */
-async function knownHead(s: Services, eventId: string): Promise<number | undefined> {
+async function knownHead(s: TransportServices, eventId: string): Promise<number | undefined> {
   try {
     const event = await s.events.get(eventId);
     return s.hub.lastSeq(eventId) ?? event.lastSeq;
@@ -112,7 +112,7 @@ async function knownHead(s: Services, eventId: string): Promise<number | undefin
 
 /** Seats the poll on the hub once, until a frame, the time limit, the client leaving or a failure. */
 function sit(
-  s: Services,
+  s: TransportServices,
   eventId: string,
   after: number | undefined,
   waitMs: number,

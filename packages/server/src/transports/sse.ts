@@ -5,12 +5,12 @@
 // section 6.3), so a hub frame goes out as the very bytes every other viewer gets, in one write.
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { optionalPrincipal, queryOf } from '../http/principal.js';
-import { EventParams, ListCommentsQuery } from '../http/schemas.js';
+import { optionalPrincipal, queryOf } from '../auth/request.js';
 import type { Membership } from '../hub/hub.js';
 import { type CloseReason, type Subscriber, socketDrained } from '../hub/subscriber.js';
-import type { Services } from '../node.js';
 import { resumePoint } from './resume.js';
+import { EventParams, ListCommentsQuery } from './schemas.js';
+import type { TransportServices } from './services.js';
 
 /** The reconnect delay suggested to EventSource clients. */
 const RETRY_MS = 2000;
@@ -32,7 +32,7 @@ class SseConnection implements Subscriber {
 
   constructor(
     private readonly socket: Socket,
-    private readonly s: Services,
+    private readonly s: TransportServices,
     private readonly ip: string,
     private readonly open: Set<SseConnection>,
   ) {}
@@ -79,7 +79,7 @@ function onSocketClose(this: SseSocket): void {
 }
 
 /** `GET /v1/events/:eventId/stream?after=SEQ` (the Last-Event-ID header wins over `after`). */
-export function sseRoutes(app: FastifyInstance, s: Services): void {
+export function sseRoutes(app: FastifyInstance, s: TransportServices): void {
   const open = new Set<SseConnection>();
   // One heartbeat for every connection, rather than a timer each.
   const heartbeat = setInterval(function sseHeartbeat() {

@@ -5,14 +5,14 @@ import type { Duplex } from 'node:stream';
 import { type ClientFrame, CloseCode } from '@livecomments/protocol';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Principal } from '../auth/auth.js';
+import { optionalPrincipal, queryOf } from '../auth/request.js';
 import { writeRawError } from '../http/errors.js';
-import { optionalPrincipal, queryOf } from '../http/principal.js';
 import type { Membership } from '../hub/hub.js';
 import { type CloseReason, type Subscriber, socketDrained } from '../hub/subscriber.js';
 import type { LogFollower } from '../log/followers.js';
-import type { Services } from '../node.js';
 import { AppError, errors } from '../util/errors.js';
 import { resumePoint } from './resume.js';
+import type { TransportServices } from './services.js';
 import { textFrame } from './ws-frame.js';
 import { handshakeProblem } from './ws-handshake.js';
 
@@ -59,7 +59,7 @@ class WsConnection implements Subscriber {
 
   constructor(
     readonly ws: WebSocket,
-    private readonly s: Services,
+    private readonly s: TransportServices,
     private readonly eventId: string,
     private readonly principal: Principal | null,
     private readonly open: Map<string, Set<WsConnection>>,
@@ -208,7 +208,7 @@ export interface WebSocketEndpoint extends LogFollower {
 }
 
 /** Serves `GET /v1/events/:eventId/ws` on the node's HTTP server. */
-export function attachWebSocket(server: Server, s: Services): WebSocketEndpoint {
+export function attachWebSocket(server: Server, s: TransportServices): WebSocketEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   /** Open connections of signed-in users, by event and user. */
   const open = new Map<string, Set<WsConnection>>();

@@ -1,0 +1,26 @@
+// What the transports use of the node, declared here so they depend on these shapes, not on the
+// composition root that wires them (node.ts).
+import type { IncomingMessage } from 'node:http';
+import type { Authenticator } from '../auth/auth.js';
+import type { Config } from '../config/config.js';
+import type { Events } from '../events/events.js';
+import type { Hub } from '../hub/hub.js';
+import type { Ingest } from '../ingest/ingest.js';
+import type { ShutdownGuard } from '../util/shutdown-guard.js';
+import type { ConnectionLimiter, EdgeLog } from './connections.js';
+
+/** The services WebSocket, SSE and long polling are built on. */
+export interface TransportServices {
+  config: Pick<Config, 'sseHeartbeatMs' | 'wsPingMs'>;
+  auth: Pick<Authenticator, 'verify'>;
+  events: Pick<Events, 'get'>;
+  /** Comments posted over a WebSocket. */
+  ingest: Pick<Ingest, 'post'>;
+  hub: Pick<Hub, 'join' | 'lastSeq' | 'notePoller'>;
+  connections: ConnectionLimiter;
+  guard: Pick<ShutdownGuard, 'closing' | 'assertOpen'>;
+  /** Refused connections, logged at most once a minute per kind and address. */
+  warnings: EdgeLog;
+  /** The client's address (behind the trusted proxies): the one every route and limit uses. */
+  clientIp(req: IncomingMessage): string;
+}
