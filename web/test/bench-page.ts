@@ -80,7 +80,7 @@ try {
     jsHeapMb: Math.round(figures.heapMb * 10) / 10,
   };
   console.log(JSON.stringify(result, null, 2));
-  console.log(`clicks (ms): ${clicks.join(" ")}`);
+  console.log(`clicks (ms): ${clicks.join(' ')}`);
   await context.close();
 } finally {
   await browser.close();
