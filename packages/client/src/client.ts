@@ -105,7 +105,10 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     const mode = options.transport ?? 'auto';
     if (mode === 'auto') {
       const known = options.remember === false ? undefined : recallTransport(this.api.baseUrl);
-      this.#candidates = known ? [known, ...ORDER.filter((t) => t !== known)] : [...ORDER];
+      // Node 20 has no WebSocket unless one is passed in: start with SSE rather than fail first.
+      const hasWs = Boolean(options.WebSocket ?? (globalThis as { WebSocket?: unknown }).WebSocket);
+      const order = ORDER.filter((t) => hasWs || t !== 'ws');
+      this.#candidates = known && order.includes(known) ? [known, ...order.filter((t) => t !== known)] : order;
     } else {
       this.#candidates = [mode];
     }
