@@ -423,7 +423,14 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   }
 
   /** Reports the failed attempt, waits the next backoff delay, then runs `again`. */
-  #retry(again: () => void, failure: Omit<AttemptFailure, 'attempt' | 'nextRetryMs'>): void {
+  #retry(
+    again: () => void,
+    failure: Omit<AttemptFailure, 'attempt' | 'nextRetryMs'> = {
+      code: 'network',
+      message: 'connection lost',
+      transport: null,
+    },
+  ): void {
     if (this.#closed || this.#offline) return;
     this.#setState(this.#everLive ? 'reconnecting' : 'connecting', null);
     clearTimeout(this.#retryTimer);

@@ -140,6 +140,8 @@ export class Outbox {
   #settle(item: Item, result: PostResult): void {
     const at = this.#items.indexOf(item);
     if (at >= 0) this.#items.splice(at, 1);
+    // Nothing left to retry: no timer may keep a closed client (or Node) alive.
+    if (this.#items.length === 0) clearTimeout(this.#timer);
     item.unlisten?.();
     const { status: _status, attempts: _attempts, ...post } = item.post;
     this.#host.settled(post, result);
