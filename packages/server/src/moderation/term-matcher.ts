@@ -76,9 +76,9 @@ export function compileTermSet(folded: readonly string[]): TermSet | null {
     const masks = new Map<string, Uint32Array>();
     chars.forEach((c, k) => {
       for (const x of [c, ...(LEET[c] ?? '')]) {
-        let mask = masks.get(x);
-        if (!mask) masks.set(x, (mask = new Uint32Array(words)));
+        const mask = masks.get(x) ?? new Uint32Array(words);
         mask[k >>> 5]! |= 1 << (k & 31);
+        masks.set(x, mask);
       }
     });
     const gapMask = new Uint32Array(words);
@@ -163,7 +163,8 @@ export function matchTermSet(set: TermSet, text: string): boolean {
         G[o] = ng;
         alive |= nr | ng;
       }
-      const s = (suffix[t] = nextSuffix(suffix[t]!, last, x));
+      const s = nextSuffix(suffix[t]!, last, x);
+      suffix[t] = s;
       if (alive !== 0 || s !== 0) next.push(t);
       else isActive[t] = 0;
     }
