@@ -10,15 +10,21 @@ import type { StageResult } from './policy.js';
 import { compileTermSet, matchTermSet, type TermSet } from './term-matcher.js';
 
 const cache = new Map<string, TermSet | null>();
+/** By list: an event's settings keep the same array, so most comments skip joining up to 100 KB of terms. */
+const byList = new WeakMap<readonly string[], TermSet | null>();
 
 /** The matcher of a list of terms (cached: events keep their list for long). */
 export function compileTerms(terms: readonly string[]): TermSet | null {
+  const known = byList.get(terms);
+  if (known !== undefined) return known;
   const key = terms.join('\u0000');
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const set = compileTermSet(terms.map((t) => fold(t).trim()));
-  if (cache.size >= 256) cache.clear();
-  cache.set(key, set);
+  let set = cache.get(key);
+  if (set === undefined) {
+    set = compileTermSet(terms.map((t) => fold(t).trim()));
+    if (cache.size >= 256) cache.clear();
+    cache.set(key, set);
+  }
+  byList.set(terms, set);
   return set;
 }
 

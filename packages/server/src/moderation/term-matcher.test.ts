@@ -57,6 +57,25 @@ test('the matcher agrees with the regular expression it replaced', () => {
   }
 });
 
+test('long runs of one character read as the regular expression read them', () => {
+  const list = ['aaaaa', 'il', 'ass'];
+  const set = compileTermSet(list)!;
+  const re = reference(list);
+  for (const unit of ['a', '*', '1', 'l', 's', ' ', '.'])
+    for (const n of [1, 4, 5, 6, 7, 8, 9, 12, 20])
+      for (const [before, after] of [
+        ['', ''],
+        ['x', ''],
+        ['', 'x'],
+        ['a', 's'],
+        ['as', 'es'],
+        ['i', '!'],
+      ]) {
+        const text = `${before}${unit.repeat(n)}${after}`;
+        assert.equal(matchTermSet(set, text), re.test(text), JSON.stringify(text));
+      }
+});
+
 test('long terms (more than 32 letters) cross state words', () => {
   const term = 'abcdefghijklmnopqrstuvwxyzabcdefghijklmn';
   const set = compileTermSet([term])!;

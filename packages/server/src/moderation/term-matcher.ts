@@ -46,8 +46,10 @@ interface Term {
   /** Offset of its state words in the scratch vectors. */
   offset: number;
   masks: Map<string, Uint32Array>;
-  /** Positions a separator may follow (all but the last letter). */
-  gapMask: Uint32Array;
+  /** The bit of the last letter, in the last word. */
+  lastBit: number;
+  /** Positions a separator may follow in the last word (all but the last letter). */
+  lastGapMask: number;
 }
 
 /** A compiled list of terms. */
@@ -55,8 +57,17 @@ export interface TermSet {
   terms: Term[];
   /** The terms whose first letter's class holds a character, by character. */
   starters: Map<string, number[]>;
+  /** The terms whose classes hold a character, by character. */
+  holders: Map<string, number[]>;
   /** Total state words of all terms. */
   stateWords: number;
+  /** Letters of the longest term. */
+  maxLetters: number;
+  /** Per state word: its term, whether it is the term's first, its last-letter bit, its separator bits. */
+  wordTerm: Int32Array;
+  firstWord: Uint8Array;
+  lastBits: Int32Array;
+  gapBits: Int32Array;
 }
 
 /** The letters of a folded term: its letters and digits, by code point. */
@@ -68,6 +79,7 @@ function letters(term: string): string[] {
 export function compileTermSet(folded: readonly string[]): TermSet | null {
   const terms: Term[] = [];
   const starters = new Map<string, number[]>();
+  const holders = new Map<string, number[]>();
   let stateWords = 0;
   for (const term of folded) {
     const chars = letters(term);
@@ -81,18 +93,34 @@ export function compileTermSet(folded: readonly string[]): TermSet | null {
         masks.set(x, mask);
       }
     });
-    const gapMask = new Uint32Array(words);
-    for (let k = 0; k < chars.length - 1; k++) gapMask[k >>> 5]! |= 1 << (k & 31);
     const id = terms.length;
-    terms.push({ letters: chars.length, words, offset: stateWords, masks, gapMask });
+    const lastBit = 1 << ((chars.length - 1) & 31);
+    terms.push({ letters: chars.length, words, offset: stateWords, masks, lastBit, lastGapMask: lastBit - 1 });
     stateWords += words;
+    for (const x of masks.keys()) {
+      const list = holders.get(x);
+      if (list) list.push(id);
+      else holders.set(x, [id]);
+    }
     for (const x of new Set([chars[0]!, ...(LEET[chars[0]!] ?? '')])) {
       const list = starters.get(x);
       if (list) list.push(id);
       else starters.set(x, [id]);
     }
   }
-  return terms.length === 0 ? null : { terms, starters, stateWords };
+  if (terms.length === 0) return null;
+  const wordTerm = new Int32Array(stateWords);
+  const firstWord = new Uint8Array(stateWords);
+  const lastBits = new Int32Array(stateWords);
+  const gapBits = new Int32Array(stateWords).fill(-1);
+  terms.forEach((term, t) => {
+    wordTerm.fill(t, term.offset, term.offset + term.words);
+    firstWord[term.offset] = 1;
+    lastBits[term.offset + term.words - 1] = term.lastBit;
+    gapBits[term.offset + term.words - 1] = term.lastGapMask;
+  });
+  const maxLetters = Math.max(...terms.map((t) => t.letters));
+  return { terms, starters, holders, stateWords, maxLetters, wordTerm, firstWord, lastBits, gapBits };
 }
 
 /** Character kinds: 1 a letter or digit, 2 a separator. */
@@ -107,13 +135,17 @@ function kindOf(c: string): number {
   return k;
 }
 
-/** Whether the last letter of `term` is among its current positions. */
-function atLast(term: Term, R: Uint32Array): boolean {
-  const k = term.letters - 1;
-  return (R[term.offset + (k >>> 5)]! & (1 << (k & 31))) !== 0;
+/** The bits of every term's positions whose class holds `x`, over all state words. */
+function masksOf(set: TermSet, x: string): Uint32Array {
+  const all = new Uint32Array(set.stateWords);
+  for (const t of set.holders.get(x) ?? []) {
+    const term = set.terms[t]!;
+    all.set(term.masks.get(x)!, term.offset);
+  }
+  return all;
 }
 
-/** The suffix states after reading `x`, from the states before it. */
+/** The suffix states after reading `x`, from the states before it (`last`: at the last letter). */
 function nextSuffix(suffix: number, last: boolean, x: string): number {
   let next = 0;
   if (last) {
@@ -133,53 +165,187 @@ function nextSuffix(suffix: number, last: boolean, x: string): number {
 
 /** True when a folded text holds one of the terms as a whole word. */
 export function matchTermSet(set: TermSet, text: string): boolean {
-  const R = new Uint32Array(set.stateWords);
-  const G = new Uint32Array(set.stateWords);
-  const suffix = new Uint8Array(set.terms.length);
-  const isActive = new Uint8Array(set.terms.length);
-  let active: number[] = [];
-  let next: number[] = [];
-  let prevWord = false;
+  const scan = new Scan(set);
+  // Past a few more characters than the longest term, reading the same character again changes
+  // no state: the positions only grow while it repeats, up to the term's length.
+  const longest = set.maxLetters + 3;
+  let previous = '';
+  let run = 0;
   for (const x of text) {
+    run = x === previous ? run + 1 : 1;
+    previous = x;
+    if (run <= longest && scan.read(x)) return true;
+  }
+  return scan.accepting();
+}
+
+/**
+ * The state of one pass over a text. While few terms are under way, only those are stepped
+ * (sparse); when many are, every state word is stepped in one loop (dense), which costs less
+ * per term and needs no start bookkeeping.
+ */
+class Scan {
+  private readonly R: Uint32Array;
+  private readonly G: Uint32Array;
+  private readonly suffix: Uint8Array;
+  private readonly isActive: Uint8Array;
+  /** Sparse: the terms under way. Dense: unused. */
+  private active: number[] = [];
+  private next: number[] = [];
+  /** Dense: the terms with suffix states. */
+  private suffixed: number[] = [];
+  private dense = false;
+  /** Per character of this text, built when first needed: one pass over the states each. */
+  private readonly masks = new Map<string, Uint32Array>();
+  private prevWord = false;
+
+  constructor(private readonly set: TermSet) {
+    this.R = new Uint32Array(set.stateWords);
+    this.G = new Uint32Array(set.stateWords);
+    this.suffix = new Uint8Array(set.terms.length);
+    this.isActive = new Uint8Array(set.terms.length);
+  }
+
+  /** Reads one character; true when a term ended just before it. */
+  read(x: string): boolean {
     const kind = kindOf(x);
     const word = kind === 1;
-    const gap = kind === 2;
+    const start = !this.prevWord;
+    this.prevWord = word;
+    if (this.dense) return this.readDense(x, word, kind === 2, start);
+    if (this.active.length > 0 && this.readSparse(x, word, kind === 2)) return true;
+    if (start) this.wake(x);
+    if (this.active.length * 4 > this.set.terms.length) this.toDense();
+    return false;
+  }
+
+  /** Whether a term ends at the end of the text. */
+  accepting(): boolean {
+    const { R } = this;
+    const { lastBits } = this.set;
+    for (let o = 0; o < R.length; o++) if (R[o]! & lastBits[o]!) return true;
+    return this.suffix.some((s) => (s & SUF_ACCEPT) !== 0);
+  }
+
+  private masksOf(x: string): Uint32Array {
+    let M = this.masks.get(x);
+    if (!M) {
+      M = masksOf(this.set, x);
+      this.masks.set(x, M);
+    }
+    return M;
+  }
+
+  private readSparse(x: string, word: boolean, gap: boolean): boolean {
+    const { R, G, suffix, isActive, next } = this;
+    const M = this.masksOf(x);
     next.length = 0;
-    for (const t of active) {
-      const term = set.terms[t]!;
-      const last = atLast(term, R);
+    for (const t of this.active) {
+      const term = this.set.terms[t]!;
+      const lastWord = term.offset + term.words - 1;
+      const last = (R[lastWord]! & term.lastBit) !== 0;
       if (!word && (last || suffix[t]! & SUF_ACCEPT)) return true;
-      const mask = term.masks.get(x);
       let alive = 0;
       let carry = 0;
-      for (let w = 0, o = term.offset; w < term.words; w++, o++) {
+      for (let o = term.offset; o <= lastWord; o++) {
         const r = R[o]!;
         const both = r | G[o]!;
-        const m = mask ? mask[w]! : 0;
-        const nr = (r | (both << 1) | carry) & m;
-        const ng = gap ? both & term.gapMask[w]! : 0;
+        const nr = (r | (both << 1) | carry) & M[o]!;
+        const ng = gap ? both & (o === lastWord ? term.lastGapMask : -1) : 0;
         carry = both >>> 31;
         R[o] = nr;
         G[o] = ng;
         alive |= nr | ng;
       }
-      const s = nextSuffix(suffix[t]!, last, x);
+      const s = suffix[t]! !== 0 || last ? nextSuffix(suffix[t]!, last, x) : 0;
       suffix[t] = s;
       if (alive !== 0 || s !== 0) next.push(t);
       else isActive[t] = 0;
     }
-    [active, next] = [next, active];
-    if (!prevWord) {
-      for (const t of set.starters.get(x) ?? []) {
-        R[set.terms[t]!.offset]! |= 1;
-        if (!isActive[t]) {
-          isActive[t] = 1;
-          active.push(t);
-        }
+    this.next = this.active;
+    this.active = next;
+    return false;
+  }
+
+  /** Starts the terms whose first letter `x` may be. */
+  private wake(x: string): void {
+    for (const t of this.set.starters.get(x) ?? []) {
+      this.R[this.set.terms[t]!.offset]! |= 1;
+      if (!this.isActive[t]) {
+        this.isActive[t] = 1;
+        this.active.push(t);
       }
     }
-    prevWord = word;
   }
-  for (const t of active) if (atLast(set.terms[t]!, R) || suffix[t]! & SUF_ACCEPT) return true;
-  return false;
+
+  private toDense(): void {
+    this.dense = true;
+    this.suffixed = this.active.filter((t) => this.suffix[t] !== 0);
+  }
+
+  private toSparse(): void {
+    const { R, G, isActive } = this;
+    const { wordTerm } = this.set;
+    this.dense = false;
+    isActive.fill(0);
+    this.active = [];
+    for (const t of this.suffixed) {
+      isActive[t] = 1;
+      this.active.push(t);
+    }
+    for (let o = 0; o < R.length; o++) {
+      const t = wordTerm[o]!;
+      if ((R[o]! | G[o]!) !== 0 && !isActive[t]) {
+        isActive[t] = 1;
+        this.active.push(t);
+      }
+    }
+  }
+
+  private readDense(x: string, word: boolean, gap: boolean, start: boolean): boolean {
+    const { R, G } = this;
+    const { firstWord, lastBits, gapBits, stateWords } = this.set;
+    if (!word) {
+      for (let o = 0; o < stateWords; o++) if (R[o]! & lastBits[o]!) return true;
+      for (const t of this.suffixed) if (this.suffix[t]! & SUF_ACCEPT) return true;
+    }
+    this.stepSuffixes(x);
+    const M = this.masksOf(x);
+    const cin = start ? 1 : 0;
+    let carry = 0;
+    let alive = 0;
+    for (let o = 0; o < stateWords; o++) {
+      const r = R[o]!;
+      const both = r | G[o]!;
+      const nr = (r | (both << 1) | (firstWord[o] ? cin : carry)) & M[o]!;
+      const ng = gap ? both & gapBits[o]! : 0;
+      carry = both >>> 31;
+      R[o] = nr;
+      G[o] = ng;
+      if ((nr | ng) !== 0) alive++;
+    }
+    if (alive * 16 < this.set.terms.length) this.toSparse();
+    return false;
+  }
+
+  /** Dense: the suffix states after `x`, from the letter states before it. */
+  private stepSuffixes(x: string): void {
+    const { suffix, R } = this;
+    const stepped: [number, number][] = [];
+    for (const t of this.suffixed) {
+      const s = nextSuffix(suffix[t]!, false, x);
+      suffix[t] = 0;
+      if (s !== 0) stepped.push([t, s]);
+    }
+    if (x === 's' || x === 'e' || x === 'i') {
+      const { lastBits, wordTerm } = this.set;
+      const s = nextSuffix(0, true, x);
+      for (let o = 0; o < R.length; o++) if (R[o]! & lastBits[o]!) stepped.push([wordTerm[o]!, s]);
+    }
+    this.suffixed = [];
+    for (const [t, s] of stepped) {
+      if (suffix[t] === 0) this.suffixed.push(t);
+      suffix[t]! |= s;
+    }
+  }
 }

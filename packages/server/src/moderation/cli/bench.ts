@@ -5,10 +5,14 @@
  * (blocked terms, profanity, links, heuristics, language allow-list, classifiers, context,
  * repetition checks on an in-memory RecentSet). Prints p50, p99 and max in milliseconds.
  * `-- --languages` also turns on a language allow-list (franc costs about 0.1-0.3 ms a comment).
+ * `-- --adversarial` times crafted worst cases instead (`eval/adversarial.ts`): comments of the
+ * largest length against the longest blocked-terms lists, with every stage on.
  */
 import { loadavg } from 'node:os';
 import { MemoryRecentSet } from '../../engines/recent-set.memory.js';
 import { DEFAULT_SETTINGS } from '../../events/settings.js';
+import { normaliseText } from '../../ingest/normalise.js';
+import { adversarialTerms, adversarialTexts, LIMITS } from '../eval/adversarial.js';
 import { readDavidson, readYoutube, YOUTUBE_VIDEOS } from '../eval/datasets.js';
 import { createModerator } from '../index.js';
 import type { ModerationInput } from '../moderator.js';
@@ -25,8 +29,51 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+/** Crafted worst cases: every text against every longest terms list, a few rounds each. */
+async function adversarial(): Promise<void> {
+  const moderator = createModerator({ dataDir: '/tmp/livecomments-bench', recent: new MemoryRecentSet() });
+  const texts = Object.entries(adversarialTexts());
+  const times: number[] = [];
+  const worst = new Map<string, number>();
+  let n = 0;
+  for (const [list, blockedTerms] of Object.entries(adversarialTerms())) {
+    const settings = {
+      ...SETTINGS,
+      blockedTerms,
+      maxCommentChars: LIMITS.commentChars,
+      languages: ['eng', 'spa'],
+    };
+    for (let round = 0; round < 6; round++) {
+      for (const [name, raw] of texts) {
+        const text = normaliseText(raw);
+        const start = process.hrtime.bigint();
+        await moderator.check({ eventId: 'bench', user: { id: `u${n++}`, name: 'bench' }, text, settings, now: n });
+        const ms = Number(process.hrtime.bigint() - start) / 1e6;
+        if (round === 0) continue; // warm-up: compiles the terms and the code paths
+        times.push(ms);
+        const key = `${name}/${list}`;
+        worst.set(key, Math.max(worst.get(key) ?? 0, ms));
+      }
+    }
+  }
+  await moderator.close();
+  times.sort((a, b) => a - b);
+  console.log(
+    `moderation pipeline over ${times.length} crafted comments of ${LIMITS.commentChars} characters, ${LIMITS.terms} blocked terms of ${LIMITS.termChars} (node ${process.version})`,
+  );
+  console.log(
+    `p50 ${fmt(quantile(times, 0.5))} ms  p99 ${fmt(quantile(times, 0.99))} ms  max ${fmt(times[times.length - 1]!)} ms`,
+  );
+  const slowest = [...worst].sort((a, b) => b[1] - a[1]).slice(0, 5);
+  console.log(`slowest: ${slowest.map(([k, ms]) => `${k} ${fmt(ms)} ms`).join(', ')}`);
+}
+
 async function main(): Promise<void> {
-  const { values } = parse({ languages: { type: 'boolean' } }, 'usage: npm run bench:moderation [-- --languages]');
+  const { values } = parse(
+    { languages: { type: 'boolean' }, adversarial: { type: 'boolean' } },
+    'usage: npm run bench:moderation [-- --languages | --adversarial]',
+  );
+  if (values.adversarial) return adversarial();
   const settings = values.languages ? { ...SETTINGS, languages: ['eng', 'spa'] } : SETTINGS;
   const texts = [...YOUTUBE_VIDEOS.flatMap((v) => readYoutube(v)), ...readDavidson()].map((r) =>
     r.text
