@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { SettingsPatch } from '../../events/settings.js';
+import { requireTitle } from '../../ingest/normalise.js';
 import type { Services } from '../../node.js';
 import { requirePrincipal } from '../principal.js';
 import {
@@ -17,7 +18,7 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
   app.post('/v1/events', { schema: { body: CreateEventBody } }, async function createEvent(request, reply) {
     const owner = await requirePrincipal(s.auth, request.raw);
     const body = request.body as CreateBody;
-    const record = await s.events.create(owner, body.title.trim(), body.settings as SettingsPatch | undefined);
+    const record = await s.events.create(owner, requireTitle(body.title), body.settings as SettingsPatch | undefined);
     return reply.code(201).send(await s.events.toWire(record));
   });
 
@@ -40,7 +41,7 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
       const { eventId } = request.params as { eventId: string };
       const body = request.body as PatchBody;
       const patch: { title?: string; settings?: SettingsPatch } = {};
-      if (body.title !== undefined) patch.title = body.title.trim();
+      if (body.title !== undefined) patch.title = requireTitle(body.title);
       if (body.settings !== undefined) patch.settings = body.settings as SettingsPatch;
       const record = await s.events.update(actor, eventId, patch);
       await s.actions.note(actor, eventId, 'settings', { ...body });
