@@ -21,7 +21,7 @@ export function compileTerms(terms: readonly string[]): TermSet | null {
   let set = cache.get(key);
   if (set === undefined) {
     set = compileTermSet(terms.map((t) => fold(t).trim()));
-    if (cache.size >= 256) cache.clear();
+    if (cache.size >= 64) cache.clear();
     cache.set(key, set);
   }
   byList.set(terms, set);

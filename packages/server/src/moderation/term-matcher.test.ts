@@ -76,6 +76,25 @@ test('long runs of one character read as the regular expression read them', () =
       }
 });
 
+test('repeated units are read as the regular expression read them', () => {
+  const list = ['aa', 'il', 'as', 'idi'];
+  const set = compileTermSet(list)!;
+  const re = reference(list);
+  for (const unit of ['* ', 'i.', '1!', 'il1!|', 'a ', 'as', 'i d ', 'xa', '*1!|.', 'ab*'])
+    for (const n of [1, 3, 8, 12, 16, 20, 30])
+      for (const [before, after] of [
+        ['', ''],
+        ['x', ''],
+        ['', 'x'],
+        ['a', 's'],
+        ['id', 'ing'],
+        ['', '*'],
+      ]) {
+        const text = `${before}${unit.repeat(n)}${after}`.slice(0, 70);
+        assert.equal(matchTermSet(set, text), re.test(text), JSON.stringify(text));
+      }
+});
+
 test('long terms (more than 32 letters) cross state words', () => {
   const term = 'abcdefghijklmnopqrstuvwxyzabcdefghijklmn';
   const set = compileTermSet([term])!;

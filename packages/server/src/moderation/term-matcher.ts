@@ -45,7 +45,7 @@ interface Term {
   words: number;
   /** Offset of its state words in the scratch vectors. */
   offset: number;
-  masks: Map<string, Uint32Array>;
+  masks: Map<string, Int32Array>;
   /** The bit of the last letter, in the last word. */
   lastBit: number;
   /** Positions a separator may follow in the last word (all but the last letter). */
@@ -63,6 +63,8 @@ export interface TermSet {
   stateWords: number;
   /** Letters of the longest term. */
   maxLetters: number;
+  /** The state masks of the first characters met (`KEPT_MASKS`), kept across texts. */
+  kept: Map<string, Int32Array>;
   /** Per state word: its term, whether it is the term's first, its last-letter bit, its separator bits. */
   wordTerm: Int32Array;
   firstWord: Uint8Array;
@@ -85,10 +87,10 @@ export function compileTermSet(folded: readonly string[]): TermSet | null {
     const chars = letters(term);
     if (chars.length === 0) continue;
     const words = Math.ceil(chars.length / 32);
-    const masks = new Map<string, Uint32Array>();
+    const masks = new Map<string, Int32Array>();
     chars.forEach((c, k) => {
       for (const x of [c, ...(LEET[c] ?? '')]) {
-        const mask = masks.get(x) ?? new Uint32Array(words);
+        const mask = masks.get(x) ?? new Int32Array(words);
         mask[k >>> 5]! |= 1 << (k & 31);
         masks.set(x, mask);
       }
@@ -120,8 +122,14 @@ export function compileTermSet(folded: readonly string[]): TermSet | null {
     gapBits[term.offset + term.words - 1] = term.lastGapMask;
   });
   const maxLetters = Math.max(...terms.map((t) => t.letters));
-  return { terms, starters, holders, stateWords, maxLetters, wordTerm, firstWord, lastBits, gapBits };
+  return { terms, starters, holders, stateWords, maxLetters, kept: new Map(), wordTerm, firstWord, lastBits, gapBits };
 }
+
+/**
+ * Stepping one term alone costs about as much as this many state words in the dense loop: with
+ * more terms under way than the state words over this, the dense loop is cheaper.
+ */
+const DENSE_RATIO = 8;
 
 /** Character kinds: 1 a letter or digit, 2 a separator. */
 const kinds = new Map<string, number>();
@@ -136,14 +144,18 @@ function kindOf(c: string): number {
 }
 
 /** The bits of every term's positions whose class holds `x`, over all state words. */
-function masksOf(set: TermSet, x: string): Uint32Array {
-  const all = new Uint32Array(set.stateWords);
+function masksOf(set: TermSet, x: string): Int32Array {
+  const all = new Int32Array(set.stateWords);
   for (const t of set.holders.get(x) ?? []) {
     const term = set.terms[t]!;
-    all.set(term.masks.get(x)!, term.offset);
+    const mask = term.masks.get(x)!;
+    for (let w = 0; w < term.words; w++) all[term.offset + w] = mask[w]!;
   }
   return all;
 }
+
+/** Characters whose state masks a term set keeps (each `stateWords` words: at most 16 KB). */
+const KEPT_MASKS = 64;
 
 /** The suffix states after reading `x`, from the states before it (`last`: at the last letter). */
 function nextSuffix(suffix: number, last: boolean, x: string): number {
@@ -166,17 +178,43 @@ function nextSuffix(suffix: number, last: boolean, x: string): number {
 /** True when a folded text holds one of the terms as a whole word. */
 export function matchTermSet(set: TermSet, text: string): boolean {
   const scan = new Scan(set);
-  // Past a few more characters than the longest term, reading the same character again changes
-  // no state: the positions only grow while it repeats, up to the term's length.
-  const longest = set.maxLetters + 3;
-  let previous = '';
-  let run = 0;
-  for (const x of text) {
-    run = x === previous ? run + 1 : 1;
-    previous = x;
-    if (run <= longest && scan.read(x)) return true;
+  const chars = Array.from(text);
+  // How long the text has repeated itself with period p, for p up to MAX_PERIOD.
+  const same = new Int32Array(MAX_PERIOD + 1);
+  const settled = 2 * set.maxLetters + 4;
+  for (let i = 0; i < chars.length; ) {
+    const p = settledPeriod(same, settled);
+    if (p !== 0 && repeats(chars, i, p)) {
+      i += p;
+      continue;
+    }
+    const x = chars[i]!;
+    for (let q = 1; q <= MAX_PERIOD; q++) same[q] = chars[i - q] === x ? same[q]! + 1 : 0;
+    if (scan.read(x)) return true;
+    i++;
   }
   return scan.accepting();
+}
+
+/**
+ * Repetitions skipped: once a text has repeated a unit of p characters for `settled` times
+ * (twice the longest term's letters, and a few), reading the unit again leaves every state as it
+ * was: each position only moves forward along its term, so after that many units all have
+ * settled. Crafted comments ("* * * * ...", "1111...") then cost what a short one does.
+ */
+const MAX_PERIOD = 6;
+
+/** The smallest period the text has repeated long enough to skip, or 0. */
+function settledPeriod(same: Int32Array, settled: number): number {
+  for (let p = 1; p <= MAX_PERIOD; p++) if (same[p]! >= p * settled) return p;
+  return 0;
+}
+
+/** Whether `chars[i..i+p)` repeats the `p` characters before it. */
+function repeats(chars: string[], i: number, p: number): boolean {
+  if (i + p > chars.length) return false;
+  for (let k = i; k < i + p; k++) if (chars[k] !== chars[k - p]) return false;
+  return true;
 }
 
 /**
@@ -185,8 +223,8 @@ export function matchTermSet(set: TermSet, text: string): boolean {
  * per term and needs no start bookkeeping.
  */
 class Scan {
-  private readonly R: Uint32Array;
-  private readonly G: Uint32Array;
+  private readonly R: Int32Array;
+  private readonly G: Int32Array;
   private readonly suffix: Uint8Array;
   private readonly isActive: Uint8Array;
   /** Sparse: the terms under way. Dense: unused. */
@@ -195,13 +233,13 @@ class Scan {
   /** Dense: the terms with suffix states. */
   private suffixed: number[] = [];
   private dense = false;
-  /** Per character of this text, built when first needed: one pass over the states each. */
-  private readonly masks = new Map<string, Uint32Array>();
+  /** Per character of this text beyond those the set keeps, built when first needed. */
+  private readonly masks = new Map<string, Int32Array>();
   private prevWord = false;
 
   constructor(private readonly set: TermSet) {
-    this.R = new Uint32Array(set.stateWords);
-    this.G = new Uint32Array(set.stateWords);
+    this.R = new Int32Array(set.stateWords);
+    this.G = new Int32Array(set.stateWords);
     this.suffix = new Uint8Array(set.terms.length);
     this.isActive = new Uint8Array(set.terms.length);
   }
@@ -215,7 +253,7 @@ class Scan {
     if (this.dense) return this.readDense(x, word, kind === 2, start);
     if (this.active.length > 0 && this.readSparse(x, word, kind === 2)) return true;
     if (start) this.wake(x);
-    if (this.active.length * 4 > this.set.terms.length) this.toDense();
+    if (this.active.length * DENSE_RATIO > this.set.stateWords) this.toDense();
     return false;
   }
 
@@ -227,11 +265,13 @@ class Scan {
     return this.suffix.some((s) => (s & SUF_ACCEPT) !== 0);
   }
 
-  private masksOf(x: string): Uint32Array {
-    let M = this.masks.get(x);
+  private masksOf(x: string): Int32Array {
+    const kept = this.set.kept;
+    let M = kept.get(x) ?? this.masks.get(x);
     if (!M) {
       M = masksOf(this.set, x);
-      this.masks.set(x, M);
+      if (kept.size < KEPT_MASKS) kept.set(x, M);
+      else this.masks.set(x, M);
     }
     return M;
   }
@@ -324,7 +364,7 @@ class Scan {
       G[o] = ng;
       if ((nr | ng) !== 0) alive++;
     }
-    if (alive * 16 < this.set.terms.length) this.toSparse();
+    if (alive * DENSE_RATIO * 4 < this.set.stateWords) this.toSparse();
     return false;
   }
 
