@@ -15,7 +15,7 @@ import { normaliseText } from '../../ingest/normalise.js';
 import { adversarialTerms, adversarialTexts, LIMITS } from '../eval/adversarial.js';
 import { readDavidson, readYoutube, YOUTUBE_VIDEOS } from '../eval/datasets.js';
 import { createModerator } from '../index.js';
-import type { ModerationInput } from '../moderator.js';
+import type { ModerationInput, Moderator } from '../moderator.js';
 import { fmt, parse } from './args.js';
 
 const SETTINGS = {
@@ -29,43 +29,50 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-/** Crafted worst cases: every text against every longest terms list, a few rounds each. */
+/** Per-comment wall times, CPU time and the slowest text of one terms list over the crafted texts. */
+async function timeList(moderator: Moderator, blockedTerms: string[], texts: [string, string][]) {
+  const settings = { ...SETTINGS, blockedTerms, maxCommentChars: LIMITS.commentChars, languages: ['eng', 'spa'] };
+  const times: number[] = [];
+  const worst = new Map<string, number>();
+  let cpuMs = 0;
+  for (let round = 0; round < 6; round++) {
+    for (const [name, raw] of texts) {
+      const text = normaliseText(raw);
+      const cpu = process.cpuUsage();
+      const start = process.hrtime.bigint();
+      await moderator.check({ eventId: 'bench', user: { id: `u${round}`, name: 'bench' }, text, settings, now: round });
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (round === 0) continue; // warm-up: compiles the terms and the code paths
+      const used = process.cpuUsage(cpu);
+      cpuMs += (used.user + used.system) / 1000;
+      times.push(ms);
+      worst.set(name, Math.max(worst.get(name) ?? 0, ms));
+    }
+  }
+  times.sort((a, b) => a - b);
+  const slowest = [...worst].sort((a, b) => b[1] - a[1])[0]!;
+  return { times, cpuMs: cpuMs / times.length, slowest };
+}
+
+/** Crafted worst cases: every text against each longest terms list, a few rounds each. */
 async function adversarial(): Promise<void> {
   const moderator = createModerator({ dataDir: '/tmp/livecomments-bench', recent: new MemoryRecentSet() });
   const texts = Object.entries(adversarialTexts());
-  const times: number[] = [];
-  const worst = new Map<string, number>();
-  let n = 0;
+  console.log(
+    `moderation pipeline over ${texts.length} crafted comments of ${LIMITS.commentChars} characters, ${LIMITS.terms} blocked terms of up to ${LIMITS.termChars} letters, every stage on (node ${process.version})`,
+  );
   for (const [list, blockedTerms] of Object.entries(adversarialTerms())) {
-    const settings = {
-      ...SETTINGS,
-      blockedTerms,
-      maxCommentChars: LIMITS.commentChars,
-      languages: ['eng', 'spa'],
-    };
-    for (let round = 0; round < 6; round++) {
-      for (const [name, raw] of texts) {
-        const text = normaliseText(raw);
-        const start = process.hrtime.bigint();
-        await moderator.check({ eventId: 'bench', user: { id: `u${n++}`, name: 'bench' }, text, settings, now: n });
-        const ms = Number(process.hrtime.bigint() - start) / 1e6;
-        if (round === 0) continue; // warm-up: compiles the terms and the code paths
-        times.push(ms);
-        const key = `${name}/${list}`;
-        worst.set(key, Math.max(worst.get(key) ?? 0, ms));
-      }
-    }
+    const { times, cpuMs, slowest } = await timeList(moderator, blockedTerms, texts);
+    console.log(
+      `terms "${list}": p50 ${fmt(quantile(times, 0.5))} ms  p99 ${fmt(quantile(times, 0.99))} ms  max ${fmt(times[times.length - 1]!)} ms (${slowest[0]})  CPU ${fmt(cpuMs)} ms per comment`,
+    );
   }
   await moderator.close();
-  times.sort((a, b) => a - b);
   console.log(
-    `moderation pipeline over ${times.length} crafted comments of ${LIMITS.commentChars} characters, ${LIMITS.terms} blocked terms of ${LIMITS.termChars} (node ${process.version})`,
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
-  console.log(
-    `p50 ${fmt(quantile(times, 0.5))} ms  p99 ${fmt(quantile(times, 0.99))} ms  max ${fmt(times[times.length - 1]!)} ms`,
-  );
-  const slowest = [...worst].sort((a, b) => b[1] - a[1]).slice(0, 5);
-  console.log(`slowest: ${slowest.map(([k, ms]) => `${k} ${fmt(ms)} ms`).join(', ')}`);
 }
 
 async function main(): Promise<void> {
