@@ -82,3 +82,15 @@ test('names and titles are cut by code points, never inside a surrogate pair or 
   assert.equal(charCount(normaliseTitle('x'.repeat(500))), 200);
   assert.equal(normaliseName(`${'a'.repeat(60)}    ${'b'.repeat(10)}`), `${'a'.repeat(60)} bbb`);
 });
+
+test('a long run of spaces costs linear time', () => {
+  // " *[breaks]+ *" tried from every space of the run: 13 s for 64,000 spaces.
+  for (const text of [`${' '.repeat(64_000)}x`, `${' \t'.repeat(32_000)}x`]) {
+    const start = performance.now();
+    normaliseText(text);
+    normaliseTitle(text);
+    const ms = performance.now() - start;
+    assert.ok(ms < 1000, `${ms.toFixed(0)} ms`);
+  }
+  assert.equal(normaliseText('a   \n \r\n  b  \t c   d'), 'a b c   d');
+});
