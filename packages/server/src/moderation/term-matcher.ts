@@ -45,7 +45,7 @@ interface Term {
   words: number;
   /** Offset of its state words in the scratch vectors. */
   offset: number;
-  masks: Map<string, Int32Array>;
+  masks: Map<number, Int32Array>;
   /** The bit of the last letter, in the last word. */
   lastBit: number;
   /** Positions a separator may follow in the last word (all but the last letter). */
@@ -56,20 +56,25 @@ interface Term {
 export interface TermSet {
   terms: Term[];
   /** The terms whose first letter's class holds a character, by character. */
-  starters: Map<string, number[]>;
+  starters: Map<number, number[]>;
   /** The terms whose classes hold a character, by character. */
-  holders: Map<string, number[]>;
+  holders: Map<number, number[]>;
   /** Total state words of all terms. */
   stateWords: number;
   /** Letters of the longest term. */
   maxLetters: number;
   /** The state masks of the first characters met (`KEPT_MASKS`), kept across texts. */
-  kept: Map<string, Int32Array>;
+  kept: Map<number, Int32Array>;
   /** Per state word: its term, whether it is the term's first, its last-letter bit, its separator bits. */
   wordTerm: Int32Array;
   firstWord: Uint8Array;
   lastBits: Int32Array;
   gapBits: Int32Array;
+}
+
+/** The code points of a string. */
+function codePoints(text: string): number[] {
+  return Array.from(text, (c) => c.codePointAt(0)!);
 }
 
 /** The letters of a folded term: its letters and digits, by code point. */
@@ -80,16 +85,16 @@ function letters(term: string): string[] {
 /** Compiles folded terms; null when none has a letter or digit. */
 export function compileTermSet(folded: readonly string[]): TermSet | null {
   const terms: Term[] = [];
-  const starters = new Map<string, number[]>();
-  const holders = new Map<string, number[]>();
+  const starters = new Map<number, number[]>();
+  const holders = new Map<number, number[]>();
   let stateWords = 0;
   for (const term of folded) {
     const chars = letters(term);
     if (chars.length === 0) continue;
     const words = Math.ceil(chars.length / 32);
-    const masks = new Map<string, Int32Array>();
+    const masks = new Map<number, Int32Array>();
     chars.forEach((c, k) => {
-      for (const x of [c, ...(LEET[c] ?? '')]) {
+      for (const x of codePoints(c + (LEET[c] ?? ''))) {
         const mask = masks.get(x) ?? new Int32Array(words);
         mask[k >>> 5]! |= 1 << (k & 31);
         masks.set(x, mask);
@@ -104,7 +109,7 @@ export function compileTermSet(folded: readonly string[]): TermSet | null {
       if (list) list.push(id);
       else holders.set(x, [id]);
     }
-    for (const x of new Set([chars[0]!, ...(LEET[chars[0]!] ?? '')])) {
+    for (const x of new Set(codePoints(chars[0]! + (LEET[chars[0]!] ?? '')))) {
       const list = starters.get(x);
       if (list) list.push(id);
       else starters.set(x, [id]);
@@ -131,20 +136,21 @@ export function compileTermSet(folded: readonly string[]): TermSet | null {
  */
 const DENSE_RATIO = 8;
 
-/** Character kinds: 1 a letter or digit, 2 a separator. */
-const kinds = new Map<string, number>();
+/** Character kinds: 1 a letter or digit, 2 a separator, 0 another; -1 not known yet (BMP cache). */
+const bmpKinds = new Int8Array(0x10000).fill(-1);
 
-function kindOf(c: string): number {
-  let k = kinds.get(c);
-  if (k === undefined) {
-    k = WORD.test(c) ? 1 : GAP.test(c) ? 2 : 0;
-    if (kinds.size < 65_536) kinds.set(c, k);
+function kindOf(c: number): number {
+  let k = c < 0x10000 ? bmpKinds[c]! : -1;
+  if (k === -1) {
+    const x = String.fromCodePoint(c);
+    k = WORD.test(x) ? 1 : GAP.test(x) ? 2 : 0;
+    if (c < 0x10000) bmpKinds[c] = k;
   }
   return k;
 }
 
 /** The bits of every term's positions whose class holds `x`, over all state words. */
-function masksOf(set: TermSet, x: string): Int32Array {
+function masksOf(set: TermSet, x: number): Int32Array {
   const all = new Int32Array(set.stateWords);
   for (const t of set.holders.get(x) ?? []) {
     const term = set.terms[t]!;
@@ -157,39 +163,57 @@ function masksOf(set: TermSet, x: string): Int32Array {
 /** Characters whose state masks a term set keeps (each `stateWords` words: at most 16 KB). */
 const KEPT_MASKS = 64;
 
+const [S, E, I, N, G_, D, R_] = codePoints('seingdr');
+
 /** The suffix states after reading `x`, from the states before it (`last`: at the last letter). */
-function nextSuffix(suffix: number, last: boolean, x: string): number {
+function nextSuffix(suffix: number, last: boolean, x: number): number {
   let next = 0;
   if (last) {
-    if (x === 's') next |= SUF_DONE;
-    else if (x === 'e') next |= SUF_E;
-    else if (x === 'i') next |= SUF_I;
+    if (x === S) next |= SUF_DONE;
+    else if (x === E) next |= SUF_E;
+    else if (x === I) next |= SUF_I;
   }
   if (suffix & SUF_E) {
-    if (x === 's' || x === 'd') next |= SUF_DONE;
-    else if (x === 'r') next |= SUF_ER;
+    if (x === S || x === D) next |= SUF_DONE;
+    else if (x === R_) next |= SUF_ER;
   }
-  if (suffix & SUF_ER && x === 's') next |= SUF_DONE;
-  if (suffix & SUF_I && x === 'n') next |= SUF_IN;
-  if (suffix & SUF_IN && x === 'g') next |= SUF_DONE;
+  if (suffix & SUF_ER && x === S) next |= SUF_DONE;
+  if (suffix & SUF_I && x === N) next |= SUF_IN;
+  if (suffix & SUF_IN && x === G_) next |= SUF_DONE;
   return next;
 }
 
 /** True when a folded text holds one of the terms as a whole word. */
 export function matchTermSet(set: TermSet, text: string): boolean {
   const scan = new Scan(set);
-  const chars = Array.from(text);
+  const chars = new Int32Array(text.length);
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.codePointAt(i)!;
+    chars[length++] = c;
+    if (c > 0xffff) i++;
+  }
   // How long the text has repeated itself with period p, for p up to MAX_PERIOD.
   const same = new Int32Array(MAX_PERIOD + 1);
   const settled = 2 * set.maxLetters + 4;
-  for (let i = 0; i < chars.length; ) {
+  let tracking = false;
+  for (let i = 0; i < length; ) {
+    if (scan.idle()) {
+      // Nothing under way: reading costs little, and repetitions are counted again from here.
+      if (tracking) same.fill(0);
+      tracking = false;
+      if (scan.read(chars[i]!)) return true;
+      i++;
+      continue;
+    }
+    tracking = true;
     const p = settledPeriod(same, settled);
-    if (p !== 0 && repeats(chars, i, p)) {
+    if (p !== 0 && repeats(chars, i, p, length)) {
       i += p;
       continue;
     }
     const x = chars[i]!;
-    for (let q = 1; q <= MAX_PERIOD; q++) same[q] = chars[i - q] === x ? same[q]! + 1 : 0;
+    for (let q = 1; q <= MAX_PERIOD; q++) same[q] = i >= q && chars[i - q] === x ? same[q]! + 1 : 0;
     if (scan.read(x)) return true;
     i++;
   }
@@ -211,8 +235,8 @@ function settledPeriod(same: Int32Array, settled: number): number {
 }
 
 /** Whether `chars[i..i+p)` repeats the `p` characters before it. */
-function repeats(chars: string[], i: number, p: number): boolean {
-  if (i + p > chars.length) return false;
+function repeats(chars: Int32Array, i: number, p: number, length: number): boolean {
+  if (i + p > length) return false;
   for (let k = i; k < i + p; k++) if (chars[k] !== chars[k - p]) return false;
   return true;
 }
@@ -234,7 +258,7 @@ class Scan {
   private suffixed: number[] = [];
   private dense = false;
   /** Per character of this text beyond those the set keeps, built when first needed. */
-  private readonly masks = new Map<string, Int32Array>();
+  private readonly masks = new Map<number, Int32Array>();
   private prevWord = false;
 
   constructor(private readonly set: TermSet) {
@@ -244,8 +268,13 @@ class Scan {
     this.isActive = new Uint8Array(set.terms.length);
   }
 
+  /** Whether no term is under way. */
+  idle(): boolean {
+    return !this.dense && this.active.length === 0;
+  }
+
   /** Reads one character; true when a term ended just before it. */
-  read(x: string): boolean {
+  read(x: number): boolean {
     const kind = kindOf(x);
     const word = kind === 1;
     const start = !this.prevWord;
@@ -265,7 +294,7 @@ class Scan {
     return this.suffix.some((s) => (s & SUF_ACCEPT) !== 0);
   }
 
-  private masksOf(x: string): Int32Array {
+  private masksOf(x: number): Int32Array {
     const kept = this.set.kept;
     let M = kept.get(x) ?? this.masks.get(x);
     if (!M) {
@@ -276,7 +305,7 @@ class Scan {
     return M;
   }
 
-  private readSparse(x: string, word: boolean, gap: boolean): boolean {
+  private readSparse(x: number, word: boolean, gap: boolean): boolean {
     const { R, G, suffix, isActive, next } = this;
     const M = this.masksOf(x);
     next.length = 0;
@@ -308,7 +337,7 @@ class Scan {
   }
 
   /** Starts the terms whose first letter `x` may be. */
-  private wake(x: string): void {
+  private wake(x: number): void {
     for (const t of this.set.starters.get(x) ?? []) {
       this.R[this.set.terms[t]!.offset]! |= 1;
       if (!this.isActive[t]) {
@@ -342,7 +371,7 @@ class Scan {
     }
   }
 
-  private readDense(x: string, word: boolean, gap: boolean, start: boolean): boolean {
+  private readDense(x: number, word: boolean, gap: boolean, start: boolean): boolean {
     const { R, G } = this;
     const { firstWord, lastBits, gapBits, stateWords } = this.set;
     if (!word) {
@@ -369,7 +398,7 @@ class Scan {
   }
 
   /** Dense: the suffix states after `x`, from the letter states before it. */
-  private stepSuffixes(x: string): void {
+  private stepSuffixes(x: number): void {
     const { suffix, R } = this;
     const stepped: [number, number][] = [];
     for (const t of this.suffixed) {
@@ -377,7 +406,7 @@ class Scan {
       suffix[t] = 0;
       if (s !== 0) stepped.push([t, s]);
     }
-    if (x === 's' || x === 'e' || x === 'i') {
+    if (x === S || x === E || x === I) {
       const { lastBits, wordTerm } = this.set;
       const s = nextSuffix(0, true, x);
       for (let o = 0; o < R.length; o++) if (R[o]! & lastBits[o]!) stepped.push([wordTerm[o]!, s]);
