@@ -2,6 +2,8 @@
 // on REST and WebSocket posts, the review flow, and the moderation log.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { retrainExamples } from '../src/moderation/eval/base-data.js';
+import { examplesPath, readExamples } from '../src/moderation/index.js';
 import {
   api,
   createEvent,
@@ -190,6 +192,34 @@ describe('moderation end to end', () => {
     } finally {
       await viewer.close();
     }
+  });
+
+  // #14: any user may own an event, so an owner's approvals must not teach every event's filter.
+  test('review decisions record who decided; retraining learns from admins and moderators only by default', async () => {
+    const eventId = await createEvent(base, alice.token, { linkPolicy: 'hold' });
+    const byOwner = await post(base, bob.token, eventId, 'buy cheap followers at https://example.org/deal');
+    const byMod = await post(base, bob.token, eventId, 'my mixtape at https://example.net/tape');
+    assert.equal(byOwner.status, 202);
+    assert.equal(byMod.status, 202);
+    const review = (token: string, id: string) =>
+      api(base, 'POST', `/v1/events/${eventId}/review/${id}`, { token, body: { action: 'approve' } });
+    assert.equal((await review(alice.token, byOwner.body.comment.id)).status, 200);
+    assert.equal((await review(mod.token, byMod.body.comment.id)).status, 200);
+
+    const mine = readExamples(examplesPath(node.dataDir)).filter((e) => e.eventId === eventId);
+    assert.deepEqual(
+      mine.map((e) => [e.text, e.decidedBy, e.actorId]),
+      [
+        [byOwner.body.comment.text, 'owner', alice.id],
+        [byMod.body.comment.text, 'moderator', mod.id],
+      ],
+    );
+    const texts = (r: { examples: { text: string }[] }) => r.examples.map((e) => e.text);
+    const trustedOnly = retrainExamples('spam', node.dataDir, []);
+    assert.ok(texts(trustedOnly).includes(byMod.body.comment.text));
+    assert.ok(!texts(trustedOnly).includes(byOwner.body.comment.text), "the owner's approval is left out");
+    const withOwners = retrainExamples('spam', node.dataDir, [], { includeOwners: true });
+    assert.ok(texts(withOwners).includes(byOwner.body.comment.text), '--include-owners takes it');
   });
 });
 

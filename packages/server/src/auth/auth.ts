@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROLES, type Role } from '@livecomments/protocol';
 import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { normaliseName } from '../ingest/normalise.js';
 import { errors } from '../util/errors.js';
 
 /** Who is calling, from a verified token. */
@@ -122,7 +123,7 @@ function toPrincipal(payload: JWTPayload): Principal {
     throw errors.unauthenticated('the token has no subject');
   }
   const rawName = payload.name;
-  const name = typeof rawName === 'string' && rawName.trim() ? rawName.trim().slice(0, 64) : sub;
+  const name = (typeof rawName === 'string' && normaliseName(rawName)) || sub;
   const rawRole = payload.role ?? 'viewer';
   if (typeof rawRole !== 'string' || !(ROLES as readonly string[]).includes(rawRole)) {
     throw errors.unauthenticated('the token has an unknown role');

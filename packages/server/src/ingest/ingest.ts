@@ -8,7 +8,7 @@ import type { Moderator } from '../moderation/moderator.js';
 import { AppError, errors } from '../util/errors.js';
 import type { BanCache } from './bans.js';
 import { newCommentId } from './comment-id.js';
-import { charCount, normaliseText } from './normalise.js';
+import { charCount, hasVisible, normaliseText } from './normalise.js';
 
 /** A post as any transport hands it in. */
 export interface PostInput {
@@ -95,6 +95,7 @@ export class Ingest {
     if (event.status === 'ended') throw errors.ended();
     const text = normaliseText(input.text);
     if (text.length === 0) throw errors.invalid('the comment is empty');
+    if (!hasVisible(text)) throw errors.invalid('the comment has no visible character');
     const max = event.settings.maxCommentChars;
     if (charCount(text) > max) throw errors.invalid(`the comment is longer than ${max} characters`, { maxChars: max });
 

@@ -6,7 +6,12 @@ import type { Events } from '../events/events.js';
 import type { BanCache } from '../ingest/bans.js';
 import type { LogWriter } from '../log/writer.js';
 import { errors } from '../util/errors.js';
-import type { LabeledExample, Moderator } from './moderator.js';
+import type { ExampleSource, LabeledExample, Moderator } from './moderator.js';
+
+/** Who a reviewer is for the training examples: admins and moderators are global roles, anybody else owns the event. */
+function exampleSource(actor: Principal): ExampleSource {
+  return actor.role === 'admin' || actor.role === 'moderator' ? actor.role : 'owner';
+}
 
 /**
  * What moderators do: the review queue (approve appends the comment to the log with a fresh seq;
@@ -48,7 +53,14 @@ export class ModerationActions {
       throw errors.conflict('the comment was already reviewed');
     }
     await this.log(actor, eventId, action, commentId, reason, held.comment.text, { userId: held.comment.user.id });
-    const example: LabeledExample = { eventId, text: held.comment.text, label: action, at: Date.now() };
+    const example: LabeledExample = {
+      eventId,
+      decidedBy: exampleSource(actor),
+      actorId: actor.id,
+      text: held.comment.text,
+      label: action,
+      at: Date.now(),
+    };
     if (held.reasons) example.reasons = held.reasons;
     await this.moderator.learn(example);
     return published;

@@ -12,14 +12,25 @@ test('learn() appends labeled examples that retraining picks up', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lc-learn-'));
   try {
     const moderator = createModerator({ dataDir, recent: new MemoryRecentSet(), modelPath: join(dataDir, 'none') });
-    await moderator.learn({ eventId: 'e', text: 'buy followers cheap', label: 'reject', at: 1, reasons: ['spam'] });
-    await moderator.learn({ eventId: 'e', text: 'what a save', label: 'approve', at: 2, reasons: ['toxicity'] });
-    await moderator.learn({ eventId: 'e', text: 'you absolute worm', label: 'reject', at: 3, reasons: ['toxicity'] });
-    await moderator.learn({ eventId: 'e', text: 'X are vermin', label: 'reject', at: 4, reasons: ['identity_attack'] });
-    await moderator.learn({ eventId: 'e', text: 'you are a clown', label: 'approve', at: 5, reasons: ['harassment'] });
+    const by = { eventId: 'e', decidedBy: 'moderator' } as const;
+    await moderator.learn({ ...by, text: 'buy followers cheap', label: 'reject', at: 1, reasons: ['spam'] });
+    await moderator.learn({ ...by, text: 'what a save', label: 'approve', at: 2, reasons: ['toxicity'] });
+    await moderator.learn({
+      ...by,
+      decidedBy: 'admin',
+      text: 'you absolute worm',
+      label: 'reject',
+      at: 3,
+      reasons: ['toxicity'],
+    });
+    await moderator.learn({ ...by, text: 'X are vermin', label: 'reject', at: 4, reasons: ['identity_attack'] });
+    await moderator.learn({ ...by, text: 'you are a clown', label: 'approve', at: 5, reasons: ['harassment'] });
+    // Not trusted by default: an event owner's decision, and one of unknown source.
+    await moderator.learn({ ...by, decidedBy: 'owner', text: 'my spam is fine', label: 'approve', at: 6 });
+    await moderator.learn({ eventId: 'e', text: 'old approval', label: 'approve', at: 7 });
     await moderator.close();
     const lines = readFileSync(examplesPath(dataDir), 'utf8').trim().split('\n');
-    assert.equal(lines.length, 5);
+    assert.equal(lines.length, 7);
     assert.deepEqual(JSON.parse(lines[0]!).label, 'reject');
 
     const base = [{ text: 'base', label: '0' }];
@@ -32,6 +43,15 @@ test('learn() appends labeled examples that retraining picks up', async () => {
         ['buy followers cheap', '1'],
         ['what a save', '0'],
         ['you are a clown', '0'],
+      ],
+    );
+    assert.equal(spam.skipped, 2, "the owner's and the unknown decision are left out");
+    const all = retrainExamples('spam', dataDir, [], { includeOwners: true });
+    assert.deepEqual(
+      all.examples.slice(-2).map((e) => [e.text, e.label]),
+      [
+        ['my spam is fine', '0'],
+        ['old approval', '0'],
       ],
     );
     const toxicity = retrainExamples('toxicity', dataDir, []);

@@ -21,6 +21,7 @@ const AIMED_AFTER_VERB = new Set(['the', 'those', 'these', 'all', 'every', 'his'
 const AIMED_PREV = new Set(['you', 'u', 'ya', 'your', 'ur', 'these', 'those', 'them']);
 /** "fuck" as a verb (not "fucking", "fucked"), however it is spelt. */
 const BARE_VERB = /^f\W*[u*@v]\W*[c*k]+\W*k?$/;
+const MAX_VERB = 32;
 
 const isWordChar = (c: string | undefined) => c !== undefined && !/\s/.test(c);
 
@@ -33,16 +34,23 @@ export function withoutExpletives(text: string, matches: readonly ProfanityMatch
   spans.sort((a, b) => a[0] - b[0]);
   let out = '';
   let last = 0;
+  // End of the last token judged: further matches in it change nothing, and widening each again
+  // would cost matches × token length.
+  let judged = 0;
   for (let [start, end] of spans) {
+    if (start < judged) continue;
     // Widen to the whole token: "fucking", "bullshit", "#fuckit".
     while (start > 0 && isWordChar(text[start - 1])) start--;
     while (end < text.length && isWordChar(text[end])) end++;
+    judged = end;
     if (start < last) continue;
     const token = text
       .slice(start, end)
       .toLowerCase()
       .replace(/[^\p{L}*@]/gu, '');
-    if (INSULT_NOUN.test(token) || aimed(text, start, end, BARE_VERB.test(token))) continue;
+    // A longer token is no bare "fuck"; BARE_VERB backtracks with the square of a run of stars.
+    const verb = token.length <= MAX_VERB && BARE_VERB.test(token);
+    if (INSULT_NOUN.test(token) || aimed(text, start, end, verb)) continue;
     out += `${text.slice(last, start)} `;
     last = end;
   }

@@ -7,8 +7,11 @@ import type { Policy, StageResult } from './policy.js';
 
 const TLDS =
   'com|net|org|info|biz|io|ly|gg|tv|me|co|xyz|ru|de|uk|us|be|to|tk|ml|ga|cf|gq|top|site|online|live|link|click|shop|app|dev|fm|cc|in|br|fr|es|it|nl|pl|jp|cn|au|ca';
+// Labels and spaces are bounded (a DNS label has at most 63 characters): unbounded, each start
+// in "a-a-a-a..." or "a.b.a.b..." scanned to the end of the run, so the cost grew with the
+// square of the length.
 const LINK_RE = new RegExp(
-  `(?:https?://|www\\.)[^\\s<>"']+|\\b(?:[a-z0-9-]+\\.)+(?:${TLDS})\\b(?:[/?#][^\\s<>"']*)?|\\b[a-z0-9-]+\\s*(?:\\(|\\[)?\\s*dot\\s*(?:\\)|\\])?\\s*(?:${TLDS})\\b`,
+  `(?:https?://|www\\.)[^\\s<>"']+|\\b(?:[a-z0-9-]{1,63}\\.){1,10}(?:${TLDS})\\b(?:[/?#][^\\s<>"']*)?|\\b[a-z0-9-]{1,63}\\s{0,3}(?:\\(|\\[)?\\s{0,3}dot\\s{0,3}(?:\\)|\\])?\\s{0,3}(?:${TLDS})\\b`,
   'giu',
 );
 

@@ -25,9 +25,19 @@ export interface ModerationResult {
   shadow?: boolean;
 }
 
+/**
+ * Who decided a labeled example: an admin, a global moderator, or the event's owner. Owners are
+ * not trusted to teach the shared models by default: any user may own an event (#14).
+ */
+export type ExampleSource = 'admin' | 'moderator' | 'owner';
+
 /** A moderator's decision on a held comment, kept as a labeled example for retraining. */
 export interface LabeledExample {
   eventId: string;
+  /** Who decided it; missing in examples kept before sources were recorded (then not trusted). */
+  decidedBy?: ExampleSource;
+  /** The user who decided it. */
+  actorId?: string;
   text: string;
   /** `approve` = acceptable comment, `reject` = unacceptable. */
   label: 'approve' | 'reject';

@@ -135,3 +135,23 @@ test('hand-made live chat (the fixture eval:moderation reports): each group gets
   // One insult is let through, masked: "shut the fuck up" (README, "Moderation").
   assert.ok(passed('insult').length <= 1, passed('insult').join('\n'));
 });
+
+// The blocked-terms pattern once took hours on such texts (time grew with the fourth power of
+// the length); link, reading and expletive patterns the square. Each comment now costs
+// milliseconds (`npm run bench:moderation -- --adversarial`); the bound only catches a blow-up.
+test('crafted comments at the largest limits cost bounded time through the whole pipeline', async () => {
+  const { adversarialTerms, adversarialTexts, LIMITS } = await import('./eval/adversarial.js');
+  const { normaliseText } = await import('../ingest/normalise.js');
+  for (const [list, blockedTerms] of Object.entries(adversarialTerms())) {
+    assert.equal(blockedTerms.length, LIMITS.terms);
+    const settings = { ...DEFAULT_SETTINGS, blockedTerms, maxCommentChars: LIMITS.commentChars, languages: ['eng'] };
+    await moderator.check(input('warm up', { settings }));
+    for (const [name, raw] of Object.entries(adversarialTexts())) {
+      const text = normaliseText(raw);
+      const start = performance.now();
+      await moderator.check(input(text, { settings }));
+      const ms = performance.now() - start;
+      assert.ok(ms < 1000, `${name} against ${list}: ${ms.toFixed(0)} ms`);
+    }
+  }
+});

@@ -2,7 +2,8 @@
  * Repetition checks over a `RecentSet` (so they hold across a cluster): the same author posting
  * the same text again within a window, and unique-chat mode, which refuses a text anybody posted
  * recently. Texts are compared after folding (case, accents, look-alikes), without punctuation
- * or spaces and with runs of a letter shortened to one, so "LOL!!" repeats "lol".
+ * or spaces and with runs of a letter shortened to one, so "LOL!!" repeats "lol" (but "number 11"
+ * does not repeat "number 1").
  */
 import { createHash } from 'node:crypto';
 import type { RecentSet } from '../engines/recent-set.js';
@@ -13,7 +14,8 @@ import type { Policy, StageResult } from './policy.js';
 export function repeatKey(text: string): string {
   const core = fold(text)
     .replace(/[^\p{L}\p{N}\p{Extended_Pictographic}]/gu, '')
-    .replace(/(.)\1+/gsu, '$1');
+    // Runs of a letter or an emoji are shortened ("thereeee"), not of a digit: "11" is not "1" (#20).
+    .replace(/(\P{N})\1+/gsu, '$1');
   return createHash('sha1')
     .update(core || text)
     .digest('base64url')

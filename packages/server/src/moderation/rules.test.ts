@@ -143,6 +143,12 @@ describe('repeats', () => {
     assert.equal((await checkRepeats(recent, { ...a, eventId: 'other' }, p)).verdict, undefined, 'per event');
     now += 61_000;
     assert.equal((await checkRepeats(recent, a, p)).verdict, undefined, 'windows expire');
+    const numbers = { ...a, userId: 'n', text: 'number 1' };
+    assert.equal((await checkRepeats(recent, numbers, p)).verdict, undefined);
+    assert.equal((await checkRepeats(recent, { ...numbers, text: 'number 11' }, p)).verdict, undefined, 'digits count');
+    assert.equal((await checkRepeats(recent, { ...numbers, text: 'score 2-0' }, p)).verdict, undefined);
+    assert.equal((await checkRepeats(recent, { ...numbers, text: 'score 2-00' }, p)).verdict, undefined);
+    assert.deepEqual((await checkRepeats(recent, { ...numbers, text: 'NUMBER 11!!' }, p)).reasons, ['repeat']);
     const off = policy({ uniqueChat: false });
     assert.equal((await checkRepeats(recent, { ...a, userId: 'c', text: 'x' }, off)).verdict, undefined);
     assert.equal((await checkRepeats(recent, { ...a, userId: 'd', text: 'x' }, off)).verdict, undefined);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { requireName } from '../../ingest/normalise.js';
 import { errors } from '../../util/errors.js';
 import { DevTokenBody } from '../schemas.js';
 import type { HttpServices } from '../services.js';
@@ -12,7 +13,7 @@ export function devRoutes(app: App, s: Pick<HttpServices, 'auth'>): void {
     if (role && role !== 'viewer' && !fromLoopback(request.raw)) {
       throw errors.forbidden('development tokens of privileged roles are issued to this machine only');
     }
-    return reply.code(201).send(await s.auth.issue(name.trim(), role ?? 'viewer'));
+    return reply.code(201).send(await s.auth.issue(requireName(name), role ?? 'viewer'));
   });
 }
 

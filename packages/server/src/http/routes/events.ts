@@ -5,6 +5,7 @@ import { moderates } from '../../auth/powers.js';
 import { optionalPrincipal } from '../../auth/request.js';
 import type { EventRecord } from '../../engines/store.js';
 import { type PublicEvent, publicEvent } from '../../events/visibility.js';
+import { requireTitle } from '../../ingest/normalise.js';
 import { callerHook } from '../caller.js';
 import { CreateEventBody, EventParams, intParam, ListEventsQuery, PatchEventBody } from '../schemas.js';
 import type { HttpServices } from '../services.js';
@@ -18,7 +19,7 @@ export function eventRoutes(app: App, s: HttpServices): void {
     { schema: { body: CreateEventBody }, preHandler: needsCaller },
     async function createEvent(request, reply) {
       const { body } = request;
-      const record = await s.events.create(request.principal, body.title.trim(), body.settings);
+      const record = await s.events.create(request.principal, requireTitle(body.title), body.settings);
       return reply.code(201).send(await s.events.toWire(record));
     },
   );
@@ -39,7 +40,12 @@ export function eventRoutes(app: App, s: HttpServices): void {
     '/v1/events/:eventId',
     { schema: { params: EventParams, body: PatchEventBody }, preHandler: needsCaller },
     async function patchEvent(request) {
-      const record = await s.events.update(request.principal, request.params.eventId, request.body);
+      const { title, settings } = request.body;
+      const patch = {
+        ...(title === undefined ? {} : { title: requireTitle(title) }),
+        ...(settings === undefined ? {} : { settings }),
+      };
+      const record = await s.events.update(request.principal, request.params.eventId, patch);
       return s.events.toWire(record);
     },
   );

@@ -43,8 +43,9 @@ export interface SparseVector {
 }
 
 const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+// Labels bounded (DNS allows 63 characters): unbounded, "a.b.a.b..." cost the square of its length.
 const URL_RE =
-  /\b(?:https?:\/\/|www\.)[^\s<>"']+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|biz|ly|me|tv|co|io|us|uk|de|ru|gl|be|to|tk)\b(?:\/[^\s<>"']*)?/giu;
+  /\b(?:https?:\/\/|www\.)[^\s<>"']+|\b[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,9}\.(?:com|net|org|info|biz|ly|me|tv|co|io|us|uk|de|ru|gl|be|to|tk)\b(?:\/[^\s<>"']*)?/giu;
 const WORD_RE = /[\p{L}\p{N}_']+|[^\s\p{L}\p{N}_']/gu;
 
 /**
@@ -56,13 +57,20 @@ export function preprocess(raw: string): string {
   let text = raw.includes('\uFEFF') ? raw.replace(/\uFEFF/g, '') : raw;
   // Each rewrite runs only when its trigger character is there: most comments have none.
   if (text.includes('<')) {
-    text = text.replace(/<a\s[^>]*href="([^"]*)"[^>]*>/gi, ' $1 ').replace(/<[^>]{1,200}>/g, ' ');
+    // An anchor ends at the next "<" or ">": "[^>]*href=" rescanned the rest from every "<a ".
+    text = text.replace(/<a\s[^<>]*>/gi, anchorHref).replace(/<[^>]{1,200}>/g, ' ');
   }
   if (text.includes('&')) text = decodeEntities(text);
   text = text.toLowerCase();
   if (text.includes('.')) text = text.replace(URL_RE, urlToken);
   if (text.includes('@')) text = text.replace(/@[\p{L}\p{N}_]+/gu, ' mentiontoken ');
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** An anchor tag as its link (` href `), or unchanged when it has none (then removed as a tag). */
+function anchorHref(tag: string): string {
+  const href = /href="([^"]*)"/i.exec(tag);
+  return href ? ` ${href[1]} ` : tag;
 }
 
 function decodeEntities(text: string): string {

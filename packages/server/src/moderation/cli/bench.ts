@@ -5,13 +5,17 @@
  * (blocked terms, profanity, links, heuristics, language allow-list, classifiers, context,
  * repetition checks on an in-memory RecentSet). Prints p50, p99 and max in milliseconds.
  * `-- --languages` also turns on a language allow-list (franc costs about 0.1-0.3 ms a comment).
+ * `-- --adversarial` times crafted worst cases instead (`eval/adversarial.ts`): comments of the
+ * largest length against the longest blocked-terms lists, with every stage on.
  */
 import { loadavg } from 'node:os';
 import { MemoryRecentSet } from '../../engines/recent-set.memory.js';
 import { DEFAULT_SETTINGS } from '../../events/settings.js';
+import { normaliseText } from '../../ingest/normalise.js';
+import { adversarialTerms, adversarialTexts, LIMITS } from '../eval/adversarial.js';
 import { readDavidson, readYoutube, YOUTUBE_VIDEOS } from '../eval/datasets.js';
 import { createModerator } from '../index.js';
-import type { ModerationInput } from '../moderator.js';
+import type { ModerationInput, Moderator } from '../moderator.js';
 import { fmt, parse } from './args.js';
 
 const SETTINGS = {
@@ -25,8 +29,58 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+/** Per-comment wall times, CPU time and the slowest text of one terms list over the crafted texts. */
+async function timeList(moderator: Moderator, blockedTerms: string[], texts: [string, string][]) {
+  const settings = { ...SETTINGS, blockedTerms, maxCommentChars: LIMITS.commentChars, languages: ['eng', 'spa'] };
+  const times: number[] = [];
+  const worst = new Map<string, number>();
+  let cpuMs = 0;
+  for (let round = 0; round < 6; round++) {
+    for (const [name, raw] of texts) {
+      const text = normaliseText(raw);
+      const cpu = process.cpuUsage();
+      const start = process.hrtime.bigint();
+      await moderator.check({ eventId: 'bench', user: { id: `u${round}`, name: 'bench' }, text, settings, now: round });
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (round === 0) continue; // warm-up: compiles the terms and the code paths
+      const used = process.cpuUsage(cpu);
+      cpuMs += (used.user + used.system) / 1000;
+      times.push(ms);
+      worst.set(name, Math.max(worst.get(name) ?? 0, ms));
+    }
+  }
+  times.sort((a, b) => a - b);
+  const slowest = [...worst].sort((a, b) => b[1] - a[1])[0]!;
+  return { times, cpuMs: cpuMs / times.length, slowest };
+}
+
+/** Crafted worst cases: every text against each longest terms list, a few rounds each. */
+async function adversarial(): Promise<void> {
+  const moderator = createModerator({ dataDir: '/tmp/livecomments-bench', recent: new MemoryRecentSet() });
+  const texts = Object.entries(adversarialTexts());
+  console.log(
+    `moderation pipeline over ${texts.length} crafted comments of ${LIMITS.commentChars} characters, ${LIMITS.terms} blocked terms of up to ${LIMITS.termChars} letters, every stage on (node ${process.version})`,
+  );
+  for (const [list, blockedTerms] of Object.entries(adversarialTerms())) {
+    const { times, cpuMs, slowest } = await timeList(moderator, blockedTerms, texts);
+    console.log(
+      `terms "${list}": p50 ${fmt(quantile(times, 0.5))} ms  p99 ${fmt(quantile(times, 0.99))} ms  max ${fmt(times[times.length - 1]!)} ms (${slowest[0]})  CPU ${fmt(cpuMs)} ms per comment`,
+    );
+  }
+  await moderator.close();
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+}
+
 async function main(): Promise<void> {
-  const { values } = parse({ languages: { type: 'boolean' } }, 'usage: npm run bench:moderation [-- --languages]');
+  const { values } = parse(
+    { languages: { type: 'boolean' }, adversarial: { type: 'boolean' } },
+    'usage: npm run bench:moderation [-- --languages | --adversarial]',
+  );
+  if (values.adversarial) return adversarial();
   const settings = values.languages ? { ...SETTINGS, languages: ['eng', 'spa'] } : SETTINGS;
   const texts = [...YOUTUBE_VIDEOS.flatMap((v) => readYoutube(v)), ...readDavidson()].map((r) =>
     r.text

@@ -5,7 +5,7 @@
  */
 import type { TrainExample } from '../classifier/train.js';
 import { examplesPath, readExamples } from '../examples.js';
-import type { LabeledExample } from '../moderator.js';
+import type { ExampleSource, LabeledExample } from '../moderator.js';
 import { davidsonSplit, readDavidson, readYoutube, YOUTUBE_VIDEOS } from './datasets.js';
 
 /** The models the project ships. */
@@ -46,10 +46,29 @@ export function learnedExample(model: ModelName, e: LabeledExample): TrainExampl
   return { text: e.text, label: reasons.includes('identity_attack') ? 'hate' : 'offensive' };
 }
 
-/** Base data plus the learned examples of `dataDir`, as one training set. */
-export function retrainExamples(model: ModelName, dataDir: string, base = baseExamples(model)) {
-  const learned = readExamples(examplesPath(dataDir))
-    .map((e) => learnedExample(model, e))
-    .filter((e): e is TrainExample => e !== null);
-  return { examples: [...base, ...learned], learned: learned.length };
+/** Sources whose decisions retraining learns from by default: the global roles. */
+export const TRUSTED_SOURCES: readonly ExampleSource[] = ['admin', 'moderator'];
+
+/** Which learned examples to use: by default only those decided by `TRUSTED_SOURCES`. */
+export interface RetrainOptions {
+  /** Also learn from event owners' decisions and from examples of unknown source. */
+  includeOwners?: boolean;
+}
+
+/** Whether an example's decision may teach the shared models. */
+export function trusted(e: LabeledExample, options: RetrainOptions = {}): boolean {
+  return options.includeOwners === true || (e.decidedBy !== undefined && TRUSTED_SOURCES.includes(e.decidedBy));
+}
+
+/** Base data plus the (trusted) learned examples of `dataDir`, as one training set. */
+export function retrainExamples(
+  model: ModelName,
+  dataDir: string,
+  base = baseExamples(model),
+  options: RetrainOptions = {},
+) {
+  const all = readExamples(examplesPath(dataDir));
+  const chosen = all.filter((e) => trusted(e, options));
+  const learned = chosen.map((e) => learnedExample(model, e)).filter((e): e is TrainExample => e !== null);
+  return { examples: [...base, ...learned], learned: learned.length, skipped: all.length - chosen.length };
 }

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { preprocess } from './classifier/features.js';
+import { withoutExpletives } from './expletives.js';
+import { findLinks, stripLinks } from './links.js';
+import { findProfanity } from './profanity.js';
+import { readings } from './readings.js';
+
+/** `unit` repeated to `n` characters. */
+const fill = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+
+/**
+ * Texts far longer than a comment may be, so that a stage whose cost grows with the square of the
+ * length takes seconds, while a linear one takes milliseconds: the bound is generous both ways.
+ */
+const N = 64_000;
+const BOUND_MS = 1000;
+
+function bounded(name: string, run: () => unknown): void {
+  const start = performance.now();
+  run();
+  const ms = performance.now() - start;
+  assert.ok(ms < BOUND_MS, `${name}: ${ms.toFixed(0)} ms`);
+}
+
+test('links are found in time linear in the text', () => {
+  bounded('dotted', () => findLinks(fill('a.b.', N)));
+  bounded('hyphenated', () => findLinks(`${fill('a-', N)}.x`));
+  bounded('spaces before "dot"', () => findLinks(`a${fill(' ', N)}x.`));
+  bounded('strip', () => stripLinks(fill('a.b.', N)));
+});
+
+test('classifier preprocessing is linear in the text', () => {
+  bounded('dotted', () => preprocess(fill('a.b.', N)));
+  bounded('hyphenated', () => preprocess(`${fill('a-', N)}.x`));
+  bounded('open anchors', () => preprocess(fill('<a ', N)));
+});
+
+test('readings are linear in the text', () => {
+  bounded('capitals', () => readings(fill('Aé', N)));
+});
+
+test('expletives are removed in time linear in the text', () => {
+  const text = `fuck${fill('*', N)}x`;
+  bounded('stars', () => withoutExpletives(text, findProfanity(text)));
+});
