@@ -336,12 +336,11 @@ describe(`fuzz: REST (LC_FUZZ_SEED=${FUZZ_SEED}, LC_FUZZ_CASES=${FUZZ_CASES})`, 
     assertNone(findings, 'raw HTTP answers');
   });
 
-  // Known finding being fixed elsewhere: the blocked-terms pattern puts `+` letter classes
-  // around `*` gaps, so a run of one letter backtracks polynomially in the term's length: term
-  // "aaaaa" and 100 "a" then "b" take seconds, a 64-letter term never ends. The terms here are
-  // fixed and the random texts short (40 units) so that the matcher of today still ends;
-  // each post must answer within 1 s (a fixed matcher takes milliseconds).
-  test('blocked terms with hostile comments: bounded time, no 5xx', { todo: 'finding: ReDoS' }, async () => {
+  // Found by this suite (fixed): the blocked-terms pattern put `+` letter classes around `*`
+  // gaps, so a run of one letter backtracked polynomially in the term's length: term "aaaaa" and
+  // 100 "a" then "b" took seconds. Each post must answer within 1 s (the matcher takes
+  // milliseconds).
+  test('blocked terms with hostile comments: bounded time, no 5xx', async () => {
     const rng = new Rng(FUZZ_SEED + 5);
     const findings: Finding[] = [];
     const cases: [string[], string][] = [
@@ -366,10 +365,9 @@ describe(`fuzz: REST (LC_FUZZ_SEED=${FUZZ_SEED}, LC_FUZZ_CASES=${FUZZ_CASES})`, 
     assertNone(findings, 'slow or failed posts');
   });
 
-  // Known finding being fixed elsewhere: an unknown settings key holding a value nested some
-  // thousands deep (within the 64 KiB body limit) overflows the stack in mergeSettings'
-  // structuredClone and answers 503 instead of 400.
-  test('deeply nested bodies within the limit: 400, not 503', { todo: 'finding: deep nesting' }, async () => {
+  // Found by this suite (fixed): an unknown settings key holding a value nested some thousands
+  // deep (within the 64 KiB body limit) overflowed the stack and answered 503 instead of 400.
+  test('deeply nested bodies within the limit: 400, not 503', async () => {
     const findings: Finding[] = [];
     for (const depth of [1000, 5000, 20_000, 30_000]) {
       const deepObject = deepJson(depth, '{"a":', '}').replace('{"a":}', '{}');

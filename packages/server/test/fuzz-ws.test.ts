@@ -271,11 +271,9 @@ describe(`fuzz: WebSocket (LC_FUZZ_SEED=${FUZZ_SEED}, LC_FUZZ_CASES=${FUZZ_CASES
     assertNone(findings, 'upgrade answers');
   });
 
-  // Known finding being fixed elsewhere: an upgrade that ws refuses after the slot was taken
-  // (`Sec-WebSocket-Version: 8`, answered 400) never gives its slot back.
-  test('every connection slot comes back once the fuzz sockets are closed', {
-    todo: 'finding: slot leak',
-  }, async () => {
+  // Found by this suite (fixed): an upgrade that ws refused after the slot was taken
+  // (`Sec-WebSocket-Version: 8`, answered 400) never gave its slot back.
+  test('every connection slot comes back once the fuzz sockets are closed', async () => {
     // The limiter's table by address: empty when no real-time connection is open.
     const open = (node.services.connections as unknown as { open: Map<string, number> }).open;
     await waitFor(() => open.size === 0, `slots back (held: ${JSON.stringify([...open])})`, 5000).catch(() => {

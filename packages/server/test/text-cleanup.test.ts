@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
+import { DEV_ISSUER } from '../src/auth/auth.js';
 import { api, createEvent, post, startNodeWithUsers, type TestNode, type TestUser } from './support.js';
 
 describe('text clean-up', () => {
@@ -84,6 +85,7 @@ describe('text clean-up', () => {
     const sign = (name: string, sub: string) =>
       new SignJWT({ name })
         .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(DEV_ISSUER)
         .setSubject(sub)
         .setIssuedAt()
         .setExpirationTime('1h')

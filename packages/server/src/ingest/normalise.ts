@@ -29,9 +29,13 @@ export const MAX_NAME_CHARS = 64;
 /** Longest event title, in code points. */
 export const MAX_TITLE_CHARS = 200;
 
-/** Normalises comment text; the result may be empty (then the comment is refused). */
+/**
+ * Normalises comment text; the result may be empty (then the comment is refused). NFC comes
+ * after the removals: a removed character between a letter and its accent would otherwise leave
+ * the pair uncomposed, and a second pass would change the text.
+ */
 export function normaliseText(raw: string): string {
-  return raw.toWellFormed().normalize('NFC').replace(BLANK_RUN, oneLine).replace(INVISIBLE, '').trim();
+  return raw.toWellFormed().replace(BLANK_RUN, oneLine).replace(INVISIBLE, '').normalize('NFC').trim();
 }
 
 /** A blank run as one space if it breaks the line, else as it is. */
@@ -51,7 +55,7 @@ export function hasVisible(text: string): boolean {
  * nothing visible is left.
  */
 function normaliseLine(raw: string, max: number): string {
-  const line = normaliseText(raw).replace(NAME_INVISIBLE, '').replace(SPACES, ' ').trim();
+  const line = normaliseText(raw).replace(NAME_INVISIBLE, '').replace(SPACES, ' ').normalize('NFC').trim();
   if (!hasVisible(line)) return '';
   return cut(line, max).trim();
 }
