@@ -1,5 +1,5 @@
 import type { Entry } from '@livecomments/protocol';
-import { Batch, presenceFrame, resetFrame } from './frames.js';
+import { Batch, type WireFormat } from './frames.js';
 import type { CloseReason, Subscriber } from './subscriber.js';
 
 /** A subscriber with where it stands in the event's log. */
@@ -158,10 +158,17 @@ export class Channel {
   /** Sends the viewer count to every seat that takes it. */
   pushPresence(viewers: number): void {
     this.viewersPushed = viewers;
-    const frames = { ws: presenceFrame('ws', viewers), sse: presenceFrame('sse', viewers), poll: null };
+    // Encoded once per format in use.
+    const frames = new Map<WireFormat, Buffer | null>();
     for (const seat of this.seats) {
-      const frame = frames[seat.sub.format];
-      if (seat.live && frame) this.write(seat, frame);
+      if (!seat.live) continue;
+      const format = seat.sub.format;
+      let frame = frames.get(format);
+      if (frame === undefined) {
+        frame = format.presence(viewers);
+        frames.set(format, frame);
+      }
+      if (frame) this.write(seat, frame);
     }
   }
 
@@ -186,7 +193,7 @@ export class Channel {
   private reset(seat: Seat, reason: string): void {
     seat.lastSeq = this.lastSeq;
     seat.live = true;
-    this.write(seat, resetFrame(seat.sub.format, this.lastSeq, reason));
+    this.write(seat, seat.sub.format.reset(this.lastSeq, reason));
   }
 
   /**

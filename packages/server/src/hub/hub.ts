@@ -3,7 +3,7 @@ import type { Bus } from '../engines/bus.js';
 import type { Presence } from '../engines/presence.js';
 import type { Store } from '../engines/store.js';
 import { Channel, type ChannelContext, type Seat } from './channel.js';
-import { type Batch, presenceFrame } from './frames.js';
+import type { Batch, WireFormat } from './frames.js';
 import type { CloseReason, Subscriber } from './subscriber.js';
 
 /** The largest catch-up frame (smaller when the slow-consumer bound is small). */
@@ -44,8 +44,10 @@ export interface Membership {
 export class Hub {
   private readonly channels = new Map<string, Channel>();
   private readonly starting = new Map<string, Promise<Channel>>();
-  /** Long-poll viewers seen lately, by event: key -> expiry time. */
-  private readonly pollers = new Map<string, Map<string, number>>();
+  /** Viewers of transient formats (long polls) seen lately, by event: key -> expiry time. */
+  private readonly transient = new Map<string, Map<string, number>>();
+  /** The formats the transports registered: counted (at 0 too) in `counts()`. */
+  private readonly formats = new Set<WireFormat>();
   private readonly timer: NodeJS.Timeout;
   private readonly ctx: ChannelContext;
   private closed = false;
@@ -81,6 +83,11 @@ export class Hub {
     this.timer.unref();
   }
 
+  /** Makes a transport's wire format known (for `counts()`); seating a subscriber needs no more. */
+  registerFormat(format: WireFormat): void {
+    this.formats.add(format);
+  }
+
   /** Seats a subscriber on an event after `after` (undefined: only new entries). */
   async join(eventId: string, sub: Subscriber, after: number | undefined): Promise<Membership> {
     const channel = await this.channel(eventId);
@@ -91,7 +98,7 @@ export class Hub {
     }
     const seat: Seat = await channel.attach(sub, after);
     if (channel.viewersPushed >= 0 && !seat.closed) {
-      const frame = presenceFrame(sub.format, channel.viewersPushed);
+      const frame = sub.format.presence(channel.viewersPushed);
       if (frame) sub.write(frame);
     }
     return { leave: () => channel.detach(seat), lastSeq: () => seat.lastSeq };
@@ -105,12 +112,15 @@ export class Hub {
     this.channels.get(eventId)?.receive(entries);
   }
 
-  /** Counts a long-poll viewer as present for a while after each poll. */
-  notePoller(eventId: string, key: string, forMs: number): void {
-    let seen = this.pollers.get(eventId);
+  /**
+   * Counts a viewer of a transient format (a long poller, seated only while a poll waits) as
+   * present for `forMs`; `key` is the transport's own idea of who it is.
+   */
+  noteViewer(eventId: string, key: string, forMs: number): void {
+    let seen = this.transient.get(eventId);
     if (!seen) {
       seen = new Map();
-      this.pollers.set(eventId, seen);
+      this.transient.set(eventId, seen);
     }
     seen.set(key, Date.now() + forMs);
   }
@@ -119,8 +129,8 @@ export class Hub {
   localViewers(eventId: string): number {
     const channel = this.channels.get(eventId);
     let n = 0;
-    if (channel) for (const seat of channel.seats) if (seat.sub.format !== 'poll') n++;
-    return n + (this.pollers.get(eventId)?.size ?? 0);
+    if (channel) for (const seat of channel.seats) if (!seat.sub.format.transient) n++;
+    return n + (this.transient.get(eventId)?.size ?? 0);
   }
 
   /** The newest seq this node has accepted for an event, if it follows it. */
@@ -128,10 +138,16 @@ export class Hub {
     return this.channels.get(eventId)?.lastSeq;
   }
 
-  /** Number of subscribers over all channels, by format. */
-  counts(): { ws: number; sse: number; poll: number } {
-    const counts = { ws: 0, sse: 0, poll: 0 };
-    for (const channel of this.channels.values()) for (const seat of channel.seats) counts[seat.sub.format]++;
+  /** Number of subscribers over all channels, by format name (every registered format, 0 too). */
+  counts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const format of this.formats) counts[format.name] = 0;
+    for (const channel of this.channels.values()) {
+      for (const seat of channel.seats) {
+        const name = seat.sub.format.name;
+        counts[name] = (counts[name] ?? 0) + 1;
+      }
+    }
     return counts;
   }
 
@@ -177,9 +193,9 @@ export class Hub {
   private async tick(): Promise<void> {
     if (this.closed) return;
     const now = Date.now();
-    for (const [eventId, seen] of this.pollers) {
+    for (const [eventId, seen] of this.transient) {
       for (const [key, until] of seen) if (until <= now) seen.delete(key);
-      if (seen.size === 0) this.pollers.delete(eventId);
+      if (seen.size === 0) this.transient.delete(eventId);
     }
     const linger = this.options.lingerMs ?? 10_000;
     for (const [eventId, channel] of this.channels) {

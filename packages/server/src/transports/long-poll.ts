@@ -12,6 +12,7 @@ import type { Membership } from '../hub/hub.js';
 import type { Subscriber } from '../hub/subscriber.js';
 import { errors } from '../util/errors.js';
 import { type Admission, admit } from './admission.js';
+import { pollFormat } from './encoders.js';
 import type { TransportServices } from './services.js';
 
 /** Longest hold of a poll (docs/API.md). */
@@ -43,6 +44,7 @@ interface Sitting {
 
 /** `GET /v1/events/:eventId/poll?after=SEQ&timeoutMs=25000`. */
 export function longPollRoutes(app: FastifyInstance, s: TransportServices): void {
+  s.hub.registerFormat(pollFormat);
   app.get(
     '/v1/events/:eventId/poll',
     { schema: { params: EventParams, querystring: PollQuery } },
@@ -57,7 +59,7 @@ export function longPollRoutes(app: FastifyInstance, s: TransportServices): void
         storeMayBeAway: true,
       });
       const { principal, ip } = admission;
-      s.hub.notePoller(eventId, pollerKey(principal?.id, ip, request.headers['user-agent']), timeoutMs + 10_000);
+      s.hub.noteViewer(eventId, pollerKey(principal?.id, ip, request.headers['user-agent']), timeoutMs + 10_000);
 
       // "From now on" is the head known at the start: anything after it is what the poll waits for.
       let position = admission.after ?? knownHead(s, admission);
@@ -127,7 +129,7 @@ function sit(
     };
     const left = () => finish(undefined, false);
     const sub: Subscriber = {
-      format: 'poll',
+      format: pollFormat,
       write(frame) {
         finish(frame, false);
         return false;

@@ -9,6 +9,7 @@ import { EventParams, ListCommentsQuery } from '../http/schemas.js';
 import type { Membership } from '../hub/hub.js';
 import { type CloseReason, type Subscriber, socketDrained } from '../hub/subscriber.js';
 import { admit } from './admission.js';
+import { sseFormat } from './encoders.js';
 import type { TransportServices } from './services.js';
 
 /** The reconnect delay suggested to EventSource clients. */
@@ -25,7 +26,7 @@ const HEAD = Buffer.from(
 
 /** One SSE viewer; the socket is its only resource (no timers or closures of its own). */
 class SseConnection implements Subscriber {
-  readonly format = 'sse' as const;
+  readonly format = sseFormat;
   ended = false;
   private membership: Membership | null = null;
 
@@ -79,6 +80,7 @@ function onSocketClose(this: SseSocket): void {
 
 /** `GET /v1/events/:eventId/stream?after=SEQ` (the Last-Event-ID header wins over `after`). */
 export function sseRoutes(app: FastifyInstance, s: TransportServices): void {
+  s.hub.registerFormat(sseFormat);
   const open = new Set<SseConnection>();
   // One heartbeat for every connection, rather than a timer each.
   const heartbeat = setInterval(function sseHeartbeat() {

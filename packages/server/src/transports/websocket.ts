@@ -11,6 +11,7 @@ import type { Membership } from '../hub/hub.js';
 import { type CloseReason, type Subscriber, socketDrained } from '../hub/subscriber.js';
 import { AppError, errors } from '../util/errors.js';
 import { type Admission, admit } from './admission.js';
+import { wsFormat } from './encoders.js';
 import type { TransportServices } from './services.js';
 import { textFrame } from './ws-frame.js';
 import { handshakeProblem } from './ws-handshake.js';
@@ -45,7 +46,7 @@ type Peer = WebSocket & { [CONNECTION]?: WsConnection };
  * pre-framed straight to the socket (see ws-frame.ts); everything else goes through ws.
  */
 class WsConnection implements Subscriber {
-  readonly format = 'ws' as const;
+  readonly format = wsFormat;
   alive = true;
   closed = false;
   private membership: Membership | null = null;
@@ -210,6 +211,7 @@ export interface WebSocketEndpoint {
 
 /** Serves `GET /v1/events/:eventId/ws` on the node's HTTP server. */
 export function attachWebSocket(server: Server, s: TransportServices): WebSocketEndpoint {
+  s.hub.registerFormat(wsFormat);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   /** Open connections of signed-in users, by event and user. */
   const open = new Map<string, Set<WsConnection>>();
