@@ -12,6 +12,7 @@ export interface EventRow {
   created_at: string;
   ended_at: string | null;
   last_seq: string;
+  epoch: string;
   settings: EventSettings;
 }
 
@@ -50,6 +51,7 @@ export function eventFromRow(r: EventRow): EventRecord {
     ownerId: r.owner_id,
     createdAt: Number(r.created_at),
     lastSeq: Number(r.last_seq),
+    epoch: r.epoch,
     settings: r.settings,
   };
   if (r.ended_at !== null) e.endedAt = Number(r.ended_at);

@@ -225,6 +225,8 @@ export const MIGRATIONS: readonly string[] = [
   END;
   $fn$;
   `,
+  // 4: the epoch of each event's log (a random default, so events made before it get their own).
+  `ALTER TABLE events ADD COLUMN epoch text NOT NULL DEFAULT substr(md5(random()::text), 1, 12);`,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations across nodes. */
