@@ -1,4 +1,4 @@
-import type { Entry } from '@livecomments/protocol';
+import { type Entry, RESET_EPOCH } from '@livecomments/protocol';
 import { Batch, type WireFormat } from './frames.js';
 import type { CloseReason, Subscriber } from './subscriber.js';
 
@@ -54,6 +54,8 @@ const READ_PAGE = 500;
 export class Channel {
   /** The highest seq accepted (every seq up to it is in order). */
   lastSeq = 0;
+  /** The epoch of the event's log, as the store had it when the channel started ('' unknown). */
+  epoch = '';
   readonly seats = new Set<Seat>();
   /** When the last seat left, for lingering. */
   emptySince = Date.now();
@@ -76,8 +78,9 @@ export class Channel {
   ) {}
 
   /** Sets the starting point once the bus subscription is in place. */
-  init(lastSeq: number): void {
+  init(lastSeq: number, epoch: string): void {
     this.lastSeq = lastSeq;
+    this.epoch = epoch;
     this.initialised = true;
     this.drainFuture();
     if (this.future.size > 0) void this.fill();
@@ -119,12 +122,18 @@ export class Channel {
   }
 
   /**
-   * Seats a subscriber after `after` (undefined: from now on). Catches it up from the ring or the
-   * store, or sends a reset when that cannot be served, then it follows live.
+   * Seats a subscriber after `after` (undefined: from now on) of `epoch` (undefined: the client
+   * sent none, so any). Catches it up from the ring or the store, or sends a reset when that
+   * cannot be served (another epoch's position never is), then it follows live.
    */
-  async attach(sub: Subscriber, after: number | undefined): Promise<Seat> {
+  async attach(sub: Subscriber, after: number | undefined, epoch?: string): Promise<Seat> {
     const seat: Seat = { sub, lastSeq: this.lastSeq, live: false, closed: false, allowance: 0 };
     this.seats.add(seat);
+    if (after !== undefined && epoch !== undefined && this.epoch !== '' && epoch !== this.epoch) {
+      // The same seq of another history names other entries: reload rather than resume.
+      this.reset(seat, RESET_EPOCH);
+      return seat;
+    }
     if (after === undefined || after === this.lastSeq) {
       seat.live = true;
       return seat;
@@ -193,7 +202,7 @@ export class Channel {
   private reset(seat: Seat, reason: string): void {
     seat.lastSeq = this.lastSeq;
     seat.live = true;
-    this.write(seat, seat.sub.format.reset(this.lastSeq, reason));
+    this.write(seat, seat.sub.format.reset(this.lastSeq, reason, this.epoch));
   }
 
   /**

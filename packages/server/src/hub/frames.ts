@@ -18,8 +18,11 @@ export interface WireFormat {
   entries(batch: Batch): Buffer;
   /** The viewer count, or null for a format that carries none. */
   presence(viewers: number): Buffer | null;
-  /** The resume point cannot be served: reload recent history, then follow on from `lastSeq`. */
-  reset(lastSeq: number, reason: string): Buffer;
+  /**
+   * The resume point cannot be served: reload recent history, then follow on from `lastSeq` in
+   * `epoch` (the log's current epoch; empty while it is unknown).
+   */
+  reset(lastSeq: number, reason: string, epoch: string): Buffer;
 }
 
 /**

@@ -88,15 +88,18 @@ export class Hub {
     this.formats.add(format);
   }
 
-  /** Seats a subscriber on an event after `after` (undefined: only new entries). */
-  async join(eventId: string, sub: Subscriber, after: number | undefined): Promise<Membership> {
+  /**
+   * Seats a subscriber on an event after `after` (undefined: only new entries), a position in
+   * the log's `epoch` when the client sent one (another epoch gets a reset).
+   */
+  async join(eventId: string, sub: Subscriber, after: number | undefined, epoch?: string): Promise<Membership> {
     const channel = await this.channel(eventId);
     if (this.closed) {
       // Shut down while it was joining: let it go like the seated ones.
       sub.close('shutdown');
       throw new Error('the hub is closed');
     }
-    const seat: Seat = await channel.attach(sub, after);
+    const seat: Seat = await channel.attach(sub, after, epoch);
     if (channel.viewersPushed >= 0 && !seat.closed) {
       const frame = sub.format.presence(channel.viewersPushed);
       if (frame) sub.write(frame);
@@ -181,7 +184,7 @@ export class Hub {
     try {
       await this.bus.subscribe(eventId);
       const event = await this.store.getEvent(eventId);
-      channel.init(event?.lastSeq ?? 0);
+      channel.init(event?.lastSeq ?? 0, event?.epoch ?? '');
       return channel;
     } catch (error) {
       this.channels.delete(eventId);

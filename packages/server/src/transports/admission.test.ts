@@ -16,6 +16,7 @@ const EVENT: EventRecord = {
   ownerId: 'o',
   createdAt: 1,
   lastSeq: 7,
+  epoch: 'abc123',
   settings: DEFAULT_SETTINGS,
 };
 

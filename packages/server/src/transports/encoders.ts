@@ -8,7 +8,8 @@ export const wsFormat: WireFormat = {
   name: 'ws',
   entries: (batch) => Buffer.from(`{"type":"entries","items":[${batch.jsons.join(',')}]}`),
   presence: (viewers) => Buffer.from(`{"type":"presence","viewers":${viewers}}`),
-  reset: (lastSeq, reason) => Buffer.from(`{"type":"reset","lastSeq":${lastSeq},"reason":${JSON.stringify(reason)}}`),
+  reset: (lastSeq, reason, epoch) =>
+    Buffer.from(`{"type":"reset","lastSeq":${lastSeq},"reason":${JSON.stringify(reason)}${epochField(epoch)}}`),
 };
 
 /** Server-Sent Events: `id:` is the batch's last seq, so `Last-Event-ID` resumes after it. */
@@ -17,8 +18,10 @@ export const sseFormat: WireFormat = {
   entries: (batch) =>
     Buffer.from(`event: entries\nid: ${batch.lastSeq}\ndata: {"items":[${batch.jsons.join(',')}]}\n\n`),
   presence: (viewers) => Buffer.from(`event: presence\ndata: {"viewers":${viewers}}\n\n`),
-  reset: (lastSeq, reason) =>
-    Buffer.from(`event: reset\nid: ${lastSeq}\ndata: {"lastSeq":${lastSeq},"reason":${JSON.stringify(reason)}}\n\n`),
+  reset: (lastSeq, reason, epoch) =>
+    Buffer.from(
+      `event: reset\nid: ${lastSeq}\ndata: {"lastSeq":${lastSeq},"reason":${JSON.stringify(reason)}${epochField(epoch)}}\n\n`,
+    ),
 };
 
 /** Long polling: one answer per poll, the body of `GET .../poll`; no viewer count. */
@@ -27,6 +30,13 @@ export const pollFormat: WireFormat = {
   transient: true,
   entries: (batch: Batch) => Buffer.from(`{"items":[${batch.jsons.join(',')}],"lastSeq":${batch.lastSeq}}`),
   presence: () => null,
-  reset: (lastSeq, reason) =>
-    Buffer.from(`{"items":[],"lastSeq":${lastSeq},"reset":true,"reason":${JSON.stringify(reason)}}`),
+  reset: (lastSeq, reason, epoch) =>
+    Buffer.from(
+      `{"items":[],"lastSeq":${lastSeq},"reset":true,"reason":${JSON.stringify(reason)}${epochField(epoch)}}`,
+    ),
 };
+
+/** `,"epoch":"..."` for a known epoch (JSON-escaped, though epochs are base64url or hex). */
+function epochField(epoch: string): string {
+  return epoch === '' ? '' : `,"epoch":${JSON.stringify(epoch)}`;
+}

@@ -63,11 +63,13 @@ export function longPollRoutes(app: FastifyInstance, s: TransportServices): void
 
       // "From now on" is the head known at the start: anything after it is what the poll waits for.
       let position = admission.after ?? knownHead(s, admission);
+      // An epoch names the history the client's own resume point is in; "from now on" needs none.
+      const epoch = admission.after === undefined ? undefined : admission.epoch;
       const deadline = Date.now() + timeoutMs;
       let answer: Buffer | undefined;
       try {
         for (;;) {
-          const sitting = await sit(s, eventId, position, deadline - Date.now(), reply.raw);
+          const sitting = await sit(s, eventId, { after: position, epoch }, deadline - Date.now(), reply.raw);
           answer = sitting.frame;
           position = sitting.lastSeq ?? position;
           const left = deadline - Date.now();
@@ -111,7 +113,7 @@ function knownHead(s: TransportServices, admission: Admission): number | undefin
 function sit(
   s: TransportServices,
   eventId: string,
-  after: number | undefined,
+  from: { after: number | undefined; epoch: string | undefined },
   waitMs: number,
   response: ServerResponse,
 ): Promise<Sitting> {
@@ -141,7 +143,7 @@ function sit(
     };
     const timer = setTimeout(left, Math.max(0, waitMs));
     response.once('close', left);
-    s.hub.join(eventId, sub, after).then(
+    s.hub.join(eventId, sub, from.after, from.epoch).then(
       (seated) => {
         if (done) seated.leave();
         else membership = seated;

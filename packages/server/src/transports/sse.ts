@@ -114,7 +114,7 @@ export function sseRoutes(app: FastifyInstance, s: TransportServices): void {
       socket.write(HEAD);
       open.add(conn);
       try {
-        conn.seated(await s.hub.join(eventId, conn, admission.after));
+        conn.seated(await s.hub.join(eventId, conn, admission.after, admission.epoch));
       } catch (error) {
         request.log.warn({ err: error }, 'sse join failed');
         socket.end();

@@ -265,7 +265,7 @@ export function attachWebSocket(server: Server, s: TransportServices): WebSocket
     ws.on('error', onError);
     ws.on('close', onClose);
     ws.on('message', onMessage);
-    s.hub.join(eventId, conn, admission.after).then(
+    s.hub.join(eventId, conn, admission.after, admission.epoch).then(
       (membership) => conn.seated(membership),
       () => ws.close(1011, 'unavailable'),
     );
