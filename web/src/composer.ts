@@ -64,8 +64,12 @@ export class Composer {
     this.#refresh();
   }
 
-  /** Shows that the user is banned (`until` null: for good) and blocks posting. */
-  banned(until: number | null): void {
+  /**
+   * Shows that the user is banned (`until` null: for good) and blocks posting. `fromClose`: the
+   * connection closing says "banned" without an end; a time-out already shown keeps its end.
+   */
+  banned(until: number | null, fromClose = false): void {
+    if (fromClose && until === null && this.#blockedUntil > Date.now()) return;
     this.#blockedUntil = until ?? Number.POSITIVE_INFINITY;
     clearTimeout(this.#unblockTimer);
     if (until === null) {
@@ -101,6 +105,7 @@ export class Composer {
   disable(reason: string): void {
     this.#closedReason = reason;
     this.#notice.show('info', reason);
+    this.#showForms();
     this.#refresh();
   }
 
@@ -165,10 +170,11 @@ export class Composer {
   }
 
   #onKey = (ev: KeyboardEvent): void => {
-    if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
-      ev.preventDefault();
-      this.#submit();
-    }
+    if (ev.key !== 'Enter' || ev.isComposing) return;
+    // Comments are one paragraph (the server folds line breaks into spaces), so Enter sends and
+    // Shift+Enter adds no line that would be lost.
+    ev.preventDefault();
+    if (!ev.shiftKey) this.#submit();
   };
 
   /** Blocks sending for `ms`, with a countdown when there is a message for it. */
@@ -210,8 +216,10 @@ export class Composer {
 
   #showForms(): void {
     const identity = this.#o.identity();
-    this.#join.hidden = identity !== undefined;
-    this.#form.hidden = identity === undefined;
+    // An ended event offers nothing to join or write: its chat is there to read.
+    const closed = this.#closedReason !== undefined;
+    this.#join.hidden = closed || identity !== undefined;
+    this.#form.hidden = closed || identity === undefined;
     byId('as').textContent = identity ? `Commenting as ${identity.user.name}` : '';
   }
 }

@@ -3,6 +3,7 @@ import { ApiError, LiveCommentsApi } from '@livecomments/client';
 import type { LiveEvent } from '@livecomments/protocol';
 import { ago, byId, h, plural } from './dom.js';
 import { forgetIdentity, type Identity, lastName, loadIdentity, signIn } from './identity.js';
+import { setUpTheme } from './theme.js';
 
 const REFRESH_MS = 5000;
 
@@ -12,7 +13,9 @@ const nameInput = byId<HTMLInputElement>('name');
 const titleInput = byId<HTMLInputElement>('title');
 const errorLine = byId('start-error');
 const list = byId('events');
+const past = byId('past');
 
+setUpTheme();
 nameInput.value = lastName();
 showWhoami(loadIdentity());
 form.addEventListener('submit', onStart);
@@ -34,6 +37,12 @@ async function onStart(ev: SubmitEvent): Promise<void> {
     if (!identity || identity.user.name !== name) identity = await signIn(name);
     showWhoami(identity);
     const event = await createEvent(title);
+    // The event page puts the keyboard in its post box, where the owner goes next.
+    try {
+      sessionStorage.setItem('lc.focusComposer', event.id);
+    } catch {
+      // No storage: the page opens without moving focus.
+    }
     location.href = `/e/${encodeURIComponent(event.id)}`;
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
@@ -66,11 +75,12 @@ function showWhoami(identity: Identity | undefined): void {
   byId('whoami').textContent = identity ? `Signed in as ${identity.user.name}` : '';
 }
 
-/** Reloads the list of live events. */
+/** Reloads the lists of live and past events. */
 async function refresh(): Promise<void> {
   let events: LiveEvent[];
+  let ended: LiveEvent[];
   try {
-    events = await api.listEvents('live');
+    [events, ended] = await Promise.all([api.listEvents('live'), api.listEvents('ended')]);
   } catch {
     return;
   }
@@ -80,10 +90,29 @@ async function refresh(): Promise<void> {
       ? [h('li', { class: 'empty' }, 'No live events yet. Start one!')]
       : events.map((event) => eventRow(event, me))),
   );
+  past.replaceChildren(
+    ...(ended.length === 0
+      ? [h('li', { class: 'empty' }, 'Ended events show here, with their chat to read.')]
+      : ended.slice(0, 20).map((event) => eventRow(event, me))),
+  );
 }
 
 function eventRow(event: LiveEvent, me: string | undefined): HTMLLIElement {
   const href = `/e/${encodeURIComponent(event.id)}`;
+  if (event.status === 'ended') {
+    return h(
+      'li',
+      { class: 'event-row ended' },
+      h('span', { class: 'thumb', 'aria-hidden': 'true' }),
+      h(
+        'div',
+        { class: 'info' },
+        h('div', { class: 'title' }, event.title),
+        h('div', { class: 'sub' }, `Ended ${ago(event.endedAt ?? event.createdAt)}`),
+      ),
+      h('a', { class: 'btn small', href, 'aria-label': `Read the chat of ${event.title}` }, 'Read chat'),
+    );
+  }
   return h(
     'li',
     { class: 'event-row' },

@@ -1,11 +1,14 @@
 /** `/e/:eventId/mod`: the moderator console. */
 import { ApiError, connect, LiveCommentsApi, type TransportName } from '@livecomments/client';
 import type { Comment, LiveEvent } from '@livecomments/protocol';
+import { BanDialog } from './ban-dialog.js';
 import { CommentList } from './comment-list.js';
 import { byId, h } from './dom.js';
 import { type Identity, lastName, loadIdentity, signIn } from './identity.js';
+import { ModRecords } from './mod-records.js';
 import { eventIdFromPath, showConnection, transportFromQuery } from './page.js';
 import { ReviewQueue } from './review-queue.js';
+import { setUpTheme } from './theme.js';
 
 const eventId = eventIdFromPath();
 const TIMEOUT_MS = 5 * 60 * 1000;
@@ -14,6 +17,11 @@ const COUNTERS_EVERY_MS = 3000;
 let identity: Identity | undefined;
 const api = new LiveCommentsApi({ token: () => identity?.token });
 byId<HTMLAnchorElement>('viewlink').href = `/e/${encodeURIComponent(eventId)}`;
+setUpTheme();
+const banDialog = new BanDialog(byId<HTMLDialogElement>('ban-dialog'));
+/** Names of the users whose comments the console has seen, for the ban list. */
+const names = new Map<string, string>();
+let records: ModRecords | undefined;
 
 void start();
 
@@ -77,18 +85,27 @@ function openConsole(): void {
     me: () => identity?.user,
     actions: (comment) => commentActions(comment),
     emptyText: 'Comments appear here as they are published.',
+    older: (before) => api.listEntries(eventId, { before, limit: 50 }).then((page) => page.items),
+    onBan: 'mark',
   });
+  records = new ModRecords(byId('bans'), byId('modlog'), api, eventId, names, toast);
   const queue = new ReviewQueue(byId('queue'), api, eventId, toast, (n) => {
     byId('c-held').textContent = String(n);
   });
   const counters = new Counters();
 
   client.on('comment', (comment) => {
+    if (names.size > 5000) names.clear();
+    names.set(comment.user.id, comment.user.name);
     list.add(comment);
     counters.comment(comment);
   });
   client.on('delete', (id) => list.remove(id));
-  client.on('ban', (ban) => list.removeUser(ban.userId));
+  client.on('ban', (ban, entry) => {
+    // Viewers no longer see the user's comments; the console keeps them, greyed with the action.
+    if (ban.until === null || ban.until > Date.now()) list.ban(ban.userId, ban.until, entry.seq);
+    void records?.refresh();
+  });
   client.on('reset', () => list.clear());
   // An `event` entry carries the public settings only: the console reads them all with its token.
   client.on('event', () => void reloadEvent());
@@ -102,6 +119,7 @@ function openConsole(): void {
     await queue.refresh();
     counters.render();
     await counters.loadRefusals();
+    await records?.refresh();
   };
   void refresh();
   setInterval(refresh, COUNTERS_EVERY_MS);
@@ -147,12 +165,19 @@ function commentActions(comment: Comment): Node {
         class: 'btn tiny danger',
         type: 'button',
         'aria-label': `Ban ${who}`,
-        onclick: () =>
-          act(() => api.ban(eventId, { userId: comment.user.id, reason: 'banned from console' }), `${who} banned`),
+        onclick: () => void banWithReason(comment),
       },
       'Ban',
     ),
   );
+}
+
+/** Asks for a reason and a confirmation, then bans the comment's author for good. */
+async function banWithReason(comment: Comment): Promise<void> {
+  const reason = await banDialog.ask(comment.user.name, comment.text);
+  if (reason === undefined) return;
+  await act(() => api.ban(eventId, { userId: comment.user.id, reason }), `${comment.user.name} banned`);
+  void records?.refresh();
 }
 
 /** Runs a moderator action and reports how it went. */
@@ -191,7 +216,7 @@ function wireSettings(): void {
   links.addEventListener('change', () =>
     act(
       () => api.updateSettings(eventId, { linksAllowed: links.checked }),
-      links.checked ? 'Links allowed' : 'Links blocked',
+      links.checked ? 'Links allowed' : `Comments with links ${linksOffEffect()}`,
     ),
   );
   const attacks = byId<HTMLInputElement>('attack-rules');
@@ -202,9 +227,19 @@ function wireSettings(): void {
     ),
   );
   byId('end').addEventListener('click', () => {
-    if (confirm('End this event? Viewers can still read, but no one can comment any more.'))
+    if (confirm('End this event? Viewers can still read, but no one can comment any more.')) {
       void act(() => api.endEvent(eventId), 'Event ended');
+      // The button turns disabled: keep the keyboard on the panel.
+      byId('settings-title').focus();
+    }
   });
+}
+
+let linkPolicy: string | undefined;
+
+/** What the server does with a link while links are off (the event's link policy, else "hold"). */
+function linksOffEffect(): string {
+  return linkPolicy === 'block' ? 'are refused' : 'are held for review';
 }
 
 let eventReads = 0;
@@ -238,6 +273,10 @@ function showEvent(event: LiveEvent): void {
   const terms = byId<HTMLTextAreaElement>('terms');
   if (!terms.dataset.dirty && document.activeElement !== terms) terms.value = (s.blockedTerms ?? []).join('\n');
   byId<HTMLInputElement>('links').checked = Boolean(s.linksAllowed);
+  linkPolicy = typeof s.linkPolicy === 'string' ? s.linkPolicy : undefined;
+  byId('links-effect').textContent = s.linksAllowed
+    ? 'Allow links in comments'
+    : `Links off: comments with links ${linksOffEffect()}`;
   byId<HTMLInputElement>('attack-rules').checked = s.attackRules !== false;
   byId<HTMLButtonElement>('end').disabled = event.status !== 'live';
 }

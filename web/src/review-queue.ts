@@ -18,6 +18,8 @@ export class ReviewQueue {
     private readonly onCount: (held: number) => void = () => {},
   ) {
     document.addEventListener('keydown', this.#onKey);
+    // The keys act while the queue has focus, so it must be reachable by Tab.
+    el.tabIndex = 0;
   }
 
   /** Reloads the queue; returns how many wait. */
@@ -53,22 +55,27 @@ export class ReviewQueue {
     const hadFocus = this.el.contains(document.activeElement);
     this.el.replaceChildren(
       ...(this.#items.length === 0
-        ? [h('div', { class: 'chat-empty' }, 'Nothing to review. Held comments show up here.')]
+        ? [h('li', { class: 'chat-empty' }, 'Nothing to review. Held comments show up here.')]
         : this.#items.map((item, i) => this.#card(item, i === this.#selected))),
     );
-    // Screen readers follow the selection through the listbox's active descendant.
-    const selected = this.#items[this.#selected];
-    if (selected) this.el.setAttribute('aria-activedescendant', `held-${selected.comment.id}`);
-    else this.el.removeAttribute('aria-activedescendant');
-    if (hadFocus) this.el.focus();
+    // A list of cards (each holds buttons, so not a listbox): the selected card is `aria-current`
+    // and takes the focus when the queue had it, so screen readers read the one the keys act on.
+    const selected = this.el.querySelector<HTMLElement>('[aria-current="true"]');
+    if (hadFocus) (selected ?? this.el).focus();
   }
 
-  #card(item: HeldComment, selected: boolean): HTMLDivElement {
+  #card(item: HeldComment, selected: boolean): HTMLLIElement {
     const c = item.comment;
     const scores = Object.entries(item.scores ?? {}).filter(([, v]) => typeof v === 'number' && v > 0);
     return h(
-      'div',
-      { class: 'held-card', id: `held-${c.id}`, role: 'option', 'aria-selected': String(selected), 'data-id': c.id },
+      'li',
+      {
+        class: 'held-card',
+        id: `held-${c.id}`,
+        tabindex: '-1',
+        'aria-current': selected ? 'true' : undefined,
+        'data-id': c.id,
+      },
       h('div', { class: 'who' }, h('strong', {}, c.user.name), ` · ${ago(c.createdAt)}`),
       h('p', { class: 'text' }, c.text),
       h(

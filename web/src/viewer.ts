@@ -1,11 +1,22 @@
 /** `/e/:eventId`: the viewer page: stage, live comment panel, post box. */
-import { connect, type PendingPost, type PostResult, type TransportName } from '@livecomments/client';
-import type { ErrorBody, PublicEvent } from '@livecomments/protocol';
+import {
+  type ConnectionState,
+  connect,
+  type PendingPost,
+  type PostResult,
+  type TransportName,
+} from '@livecomments/client';
+import type { BanEntry, ErrorBody, PublicEvent } from '@livecomments/protocol';
 import { CommentList } from './comment-list.js';
 import { Composer } from './composer.js';
 import { byId } from './dom.js';
+import { HeldWatch } from './held-watch.js';
 import { type Identity, loadIdentity } from './identity.js';
 import { eventIdFromPath, showConnection, transportFromQuery } from './page.js';
+import { setUpShare } from './share.js';
+import { setUpTheme } from './theme.js';
+
+setUpTheme();
 
 const eventId = eventIdFromPath();
 let identity: Identity | undefined = loadIdentity();
@@ -19,7 +30,9 @@ const list = new CommentList({
   newer: byId<HTMLButtonElement>('newer'),
   announcer: byId('announcer'),
   me: () => identity?.user,
+  older: (before) => client.api.listEntries(eventId, { before, limit: 50 }).then((page) => page.items),
 });
+const held = new HeldWatch(client.api, eventId, (post) => list.rejected(post.clientId));
 const composer = new Composer({
   client,
   identity: () => identity,
@@ -37,13 +50,14 @@ client.on('event', onEvent);
 client.on('presence', (n) => {
   byId('viewers').textContent = `${n.toLocaleString()} watching`;
 });
-client.on('state', (state, transport: TransportName | null) => showConnection(byId('conn'), state, transport));
+client.on('state', onState);
 client.on('pending', (post: PendingPost) => {
   if (identity) list.addPending(post, identity.user);
 });
 client.on('settled', (post: PendingPost, result: PostResult) => {
   list.settle(post, result);
   composer.settled(post, result);
+  if (result.status === 'held') held.watch(post);
 });
 client.on('error', onFatal);
 client.on('tokenRejected', () => {
@@ -58,6 +72,7 @@ function onEvent(event: PublicEvent): void {
   const status = byId('status');
   status.textContent = event.status === 'live' ? 'LIVE' : 'Ended';
   status.className = `pill ${event.status}`;
+  onState(client.state, client.transport);
   const badge = byId('slow-badge');
   badge.hidden = !(event.settings.slowModeMs > 0);
   badge.textContent = `Slow mode · ${Math.round(event.settings.slowModeMs / 1000)} s`;
@@ -65,11 +80,22 @@ function onEvent(event: PublicEvent): void {
   showModLink(event);
 }
 
-/** Hides a banned user's comments; tells the user when it is them. */
-function onBan(ban: { userId: string; until: number | null }): void {
+/** Shows the connection; an ended event's page is a replay, not "Live". */
+function onState(state: ConnectionState, transport: TransportName | null): void {
+  const conn = byId('conn');
+  showConnection(conn, state, transport);
+  if (client.event?.status === 'ended' && state === 'live') {
+    conn.dataset.state = 'ended';
+    conn.textContent = 'Ended · chat replay';
+    conn.title = 'This event has ended; its chat stays readable';
+  }
+}
+
+/** Hides a banned user's comments (the user sees theirs greyed); tells the user when it is them. */
+function onBan(ban: { userId: string; until: number | null }, entry: BanEntry): void {
   // A ban whose end has passed is a lift (unbans are logged as a ban ending now).
   const inForce = ban.until === null || ban.until > Date.now();
-  if (inForce) list.removeUser(ban.userId);
+  if (inForce) list.ban(ban.userId, ban.until, entry.seq);
   if (ban.userId !== identity?.user.id) return;
   if (inForce) composer.banned(ban.until);
   else composer.unbanned();
@@ -77,7 +103,8 @@ function onBan(ban: { userId: string; until: number | null }): void {
 
 /** The connection cannot go on (event gone, user banned). */
 function onFatal(error: ErrorBody): void {
-  if (error.code === 'banned') composer.banned(null);
+  // A time-out told its end already through the log; the closing socket does not say it.
+  if (error.code === 'banned') composer.banned(typeof error.until === 'number' ? error.until : null, true);
   else if (error.code === 'not_found') {
     byId('title').textContent = 'Event not found';
     byId('stage-title').textContent = 'This event does not exist';
@@ -92,8 +119,24 @@ function showModLink(event: PublicEvent | null): void {
   link.hidden = !(event && identity && (event.ownerId === identity.user.id || identity.role !== 'viewer'));
 }
 
-window.addEventListener('pagehide', () => client.close());
+setUpShare(eventId);
+window.addEventListener('pagehide', () => {
+  held.stop();
+  client.close();
+});
 // Coming back through the back/forward cache: the connection was closed on the way out.
 window.addEventListener('pageshow', (ev) => {
   if (ev.persisted) location.reload();
 });
+
+/** After starting this event on the home page, the keyboard lands in the post box. */
+function focusAfterStart(): void {
+  try {
+    if (sessionStorage.getItem('lc.focusComposer') !== eventId) return;
+    sessionStorage.removeItem('lc.focusComposer');
+  } catch {
+    return;
+  }
+  byId('text').focus();
+}
+focusAfterStart();

@@ -246,7 +246,9 @@ describe('web pages in Chromium', () => {
       await mod.page.locator('#conn[data-state="live"]').waitFor();
       // Links off: a comment with a link is held for review (the core's rule).
       await mod.page.click('#links');
-      await mod.page.locator('#toast', { hasText: 'Links blocked' }).waitFor();
+      // Links off holds them for review: the console says so, not "blocked".
+      await mod.page.locator('#toast', { hasText: 'Comments with links are held for review' }).waitFor();
+      await mod.page.locator('#links-effect', { hasText: 'held for review' }).waitFor();
       // The attack rules are on by default; the switch turns them off for this event.
       assert.equal(await mod.page.isChecked('#attack-rules'), true);
       await mod.page.click('#attack-rules');
@@ -318,26 +320,53 @@ describe('web pages in Chromium', () => {
       );
       assert.equal(await mod.page.isChecked('#attack-rules'), false);
 
-      // Delete one comment: it leaves every screen.
+      // Delete one comment by keyboard: it leaves every screen, and the keyboard stays in the list.
       await mod.page
         .locator('#comments li.comment', { hasText: 'Slow and steady' })
         .getByRole('button', { name: 'Delete' })
-        .click();
+        .focus();
+      await mod.page.keyboard.press('Enter');
       await viewer.page.locator('#comments .text', { hasText: 'Slow and steady' }).waitFor({ state: 'detached' });
       await poster.page.locator('#comments .text', { hasText: 'Slow and steady' }).waitFor({ state: 'detached' });
+      await mod.page.locator('#comments .text', { hasText: 'Slow and steady' }).waitFor({ state: 'detached' });
+      assert.equal(
+        await mod.page.evaluate(() => document.getElementById('comments')?.contains(document.activeElement)),
+        true,
+        'focus stays in the list after the deleted comment leaves',
+      );
 
-      // Ban the author from the live list: their comments leave every screen.
-      await mod.page
+      // Ban the author from the live list: it asks for a reason and a confirmation first.
+      const banButton = mod.page
         .locator('#comments li.comment', { hasText: 'A first plain comment' })
-        .getByRole('button', { name: 'Ban Bob' })
-        .click();
+        .getByRole('button', { name: 'Ban Bob' });
+      await banButton.click();
+      await mod.page.locator('#ban-dialog[open]').waitFor();
+      await mod.page.click('#ban-cancel');
+      await mod.page.locator('#ban-dialog').waitFor({ state: 'hidden' });
+      assert.equal((await viewer.page.locator(`#comments li[data-user="${bob.user.id}"]`).count()) > 0, true);
+      await banButton.click();
+      await mod.page.fill('#ban-reason', 'link spam');
+      await mod.page.locator('#ban-dialog button[type=submit]').click();
+      // Viewers no longer see the user's comments (as on Twitch)...
       await viewer.page
         .locator('#comments li.comment[data-user]', { hasText: 'Bob' })
         .first()
         .waitFor({ state: 'detached' });
       assert.equal(await viewer.page.locator(`#comments li[data-user="${bob.user.id}"]`).count(), 0);
+      // ...the moderator still does, greyed with the action, and the user sees theirs marked.
+      await mod.page.locator('#comments li.comment.moderated', { hasText: 'A first plain comment' }).waitFor();
+      await mod.page.locator('#comments li.moderated .state', { hasText: 'Banned' }).first().waitFor();
+      await poster.page.locator('#comments li.moderated', { hasText: 'A first plain comment' }).waitFor();
+      assert.equal(await poster.page.locator('#comments .chat-empty').count(), 0, 'not "No comments yet"');
       await poster.page.locator('#notice', { hasText: 'banned' }).waitFor();
       assert.equal(await poster.page.locator('#text').isDisabled(), true);
+      // The console lists the ban with its reason, logs it, and lifts it.
+      await mod.page.locator('#bans li', { hasText: 'link spam' }).waitFor();
+      await mod.page.locator('#modlog li', { hasText: 'banned Bob' }).waitFor();
+      await mod.page.getByRole('button', { name: 'Lift the ban of Bob' }).click();
+      await mod.page.locator('#bans li', { hasText: 'Nobody is banned' }).waitFor();
+      await mod.page.locator('#modlog li', { hasText: 'lifted the ban of Bob' }).waitFor();
+
       await shot(mod.page, 'mod-after-ban');
       await shot(poster.page, 'viewer-banned');
       // After a reload the console shows the moderation settings again.
@@ -352,4 +381,211 @@ describe('web pages in Chromium', () => {
       for (const p of [mod, poster, viewer]) await p.context.close();
     }
   });
+
+  test('busy chat (30 comments/s): bounded while scrolled up, and the button follows the end again', async () => {
+    const event = await createEvent(server.url, alice, 'Busy burst');
+    const bot = await signUp(server.url, 'Stage bot', 'service');
+    const path = `/v1/events/${event.id}/comments`;
+    for (let i = 1; i <= 60; i++) await api(server.url, bot, 'POST', path, { text: `warm-up ${i}`, clientId: `w${i}` });
+    const b = await openPage(browser, `${server.url}/e/${event.id}`, bob, { width: 900, height: 600 });
+    const burst = startBurst(server.url, bot, path, 30);
+    try {
+      await b.page.locator('#comments .text', { hasText: 'warm-up 60' }).waitFor();
+      await b.page.locator('#comments').evaluate((el) => el.scrollTo({ top: 0 }));
+      // Five seconds scrolled up: arrivals wait off screen, the list stays bounded.
+      await b.page.waitForTimeout(5000);
+      await b.page.locator('#newer', { hasText: /\d+ new comments/ }).waitFor();
+      const shown = await b.page.locator('#comments li.comment').count();
+      const elements = await b.page.evaluate(() => document.getElementsByTagName('*').length);
+      assert.ok(shown <= 150, `${shown} comments on screen while scrolled up`);
+      assert.ok(elements < 2500, `${elements} elements`);
+      // The button answers a click at once and follows the end while comments keep coming.
+      const tookMs = await b.page.evaluate(async () => {
+        const list = document.getElementById('comments') as HTMLElement;
+        const started = performance.now();
+        (document.getElementById('newer') as HTMLButtonElement).click();
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        const gap = list.scrollHeight - list.scrollTop - list.clientHeight;
+        return gap < 48 ? performance.now() - started : -gap;
+      });
+      assert.ok(tookMs >= 0, `still ${-tookMs} px above the end after the click`);
+      assert.ok(tookMs < 1000, `the click took ${tookMs} ms to answer`);
+      for (let i = 0; i < 10; i++) {
+        await b.page.waitForTimeout(200);
+        const state = await b.page.evaluate(() => {
+          const list = document.getElementById('comments') as HTMLElement;
+          return { gap: list.scrollHeight - list.scrollTop - list.clientHeight, newer: !list.nextElementSibling };
+        });
+        assert.ok(state.gap < 48, `sample ${i}: ${state.gap} px above the end while following`);
+        assert.equal(await b.page.locator('#newer').isVisible(), false);
+      }
+      assert.ok((await b.page.locator('#comments li.comment').count()) <= 150);
+      await shot(b.page, 'busy-following');
+    } finally {
+      await burst.stop();
+      await b.context.close();
+    }
+  });
+
+  test('scrolling to the top reads older pages, without deleted comments', async () => {
+    const event = await createEvent(server.url, alice, 'Long history');
+    const bot = await signUp(server.url, 'Stage bot', 'service');
+    const path = `/v1/events/${event.id}/comments`;
+    const ids: string[] = [];
+    for (let i = 1; i <= 220; i++) {
+      const posted = await api<{ comment: { id: string } }>(server.url, bot, 'POST', path, {
+        text: `history ${i}`,
+        clientId: `h${i}`,
+      });
+      ids.push(posted.comment.id);
+    }
+    await api(server.url, alice, 'DELETE', `${path}/${ids[9]}`);
+    const b = await openPage(browser, `${server.url}/e/${event.id}`, bob, { width: 900, height: 600 });
+    try {
+      await b.page.locator('#comments .text', { hasText: 'history 220' }).waitFor();
+      for (let i = 0; i < 40; i++) {
+        if ((await b.page.locator('#comments .text', { hasText: /^history 1$/ }).count()) > 0) break;
+        await b.page.locator('#comments').evaluate((el) => el.scrollTo({ top: 0 }));
+        await b.page.waitForTimeout(150);
+      }
+      await b.page.locator('#comments .text', { hasText: /^history 1$/ }).waitFor({ timeout: 2000 });
+      const texts = await commentTexts(b.page);
+      const numbers = texts.map((t) => Number(t.replace('history ', '')));
+      assert.deepEqual(
+        numbers,
+        [...numbers].sort((x, y) => x - y),
+        'oldest first',
+      );
+      assert.equal(numbers.includes(10), false, 'the deleted comment stays gone');
+      assert.ok(numbers.length <= 150);
+      assert.equal(numbers[0], 1);
+      // The newest went off screen to keep the list bounded; the button brings them back.
+      await b.page.click('#newer');
+      await b.page.locator('#comments .text', { hasText: 'history 220' }).waitFor();
+    } finally {
+      await b.context.close();
+    }
+  });
+
+  test('a held comment the moderator rejects: its author is told; Shift+Enter promises no line', async () => {
+    const event = await createEvent(server.url, alice, 'Held and rejected', { linksAllowed: false });
+    const p = await openPage(browser, `${server.url}/e/${event.id}`, bob);
+    try {
+      await p.page.locator('#conn[data-state="live"]').waitFor();
+      const hint = await p.page.locator('.compose-hint').innerHTML();
+      assert.equal(/shift/i.test(hint), false, 'no Shift+Enter promise');
+      await p.page.fill('#text', 'one');
+      await p.page.press('#text', 'Shift+Enter');
+      assert.equal(await p.page.locator('#text').inputValue(), 'one', 'no line break that would be lost');
+      await p.page.fill('#text', 'My page is at example.com/mine');
+      await p.page.press('#text', 'Enter');
+      await p.page.locator('#comments li.held', { hasText: 'example.com/mine' }).waitFor();
+      const [held] = (
+        await api<{ items: { comment: { id: string } }[] }>(server.url, alice, 'GET', `/v1/events/${event.id}/review`)
+      ).items;
+      await api(server.url, alice, 'POST', `/v1/events/${event.id}/review/${held?.comment.id}`, { action: 'reject' });
+      await p.page.locator('#comments li.rejected .state', { hasText: 'Not published' }).waitFor({ timeout: 12_000 });
+      assert.equal(await p.page.locator('#comments li.held').count(), 0);
+      await shot(p.page, 'held-rejected');
+    } finally {
+      await p.context.close();
+    }
+  });
+
+  test('an ended event: listed under past events, its chat readable, no join, not "Live"', async () => {
+    const event = await createEvent(server.url, alice, 'Yesterday’s show');
+    await api(server.url, alice, 'POST', `/v1/events/${event.id}/comments`, { text: 'what a show', clientId: 'e1' });
+    await api(server.url, alice, 'POST', `/v1/events/${event.id}/end`, {});
+    const home = await openPage(browser, `${server.url}/`);
+    const p = await openPage(browser, `${server.url}/e/${event.id}`);
+    try {
+      const row = home.page.locator('#past .event-row', { hasText: 'Yesterday’s show' });
+      await row.waitFor();
+      assert.equal(await home.page.locator('#events .event-row', { hasText: 'Yesterday’s show' }).count(), 0);
+      await p.page.locator('#comments .text', { hasText: 'what a show' }).waitFor();
+      await p.page.locator('#status', { hasText: 'Ended' }).waitFor();
+      await p.page.locator('#conn', { hasText: 'Ended' }).waitFor();
+      assert.equal(await p.page.locator('#join').isVisible(), false, 'no Join on an ended event');
+      assert.equal(/Live/.test((await p.page.locator('#conn').textContent()) ?? ''), false);
+      await shot(home.page, 'home-past-events');
+      await shot(p.page, 'ended-event');
+    } finally {
+      await home.context.close();
+      await p.context.close();
+    }
+  });
+
+  test('phone width, dark mode, copy link and focus after starting an event', async () => {
+    const event = await createEvent(server.url, alice, 'On the phone');
+    const phone = { width: 390, height: 800 };
+    const home = await openPage(browser, `${server.url}/`, undefined, phone);
+    const gate = await openPage(browser, `${server.url}/e/${event.id}/mod`, undefined, phone);
+    try {
+      await home.page.locator('#events .event-row').first().waitFor();
+      const sideways = await home.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(sideways <= 0, `the home page scrolls ${sideways} px sideways`);
+      await gate.page.locator('#gate').waitFor();
+      const gateWidth = await gate.page.locator('#gate').evaluate((el) => el.getBoundingClientRect().right);
+      assert.ok(gateWidth <= 390, `the sign-in reaches ${gateWidth} px`);
+      assert.equal(await gate.page.locator('main:not([hidden])').count(), 1, 'the sign-in is the main landmark');
+
+      // Dark: follows the system, and the toggle wins.
+      await home.page.emulateMedia({ colorScheme: 'dark' });
+      const background = () => home.page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      assert.equal(await background(), 'rgb(15, 16, 32)');
+      await home.page.click('#theme');
+      assert.equal(await background(), 'rgb(245, 246, 250)');
+      await home.page.click('#theme');
+      assert.equal(await background(), 'rgb(15, 16, 32)');
+
+      // Starting an event lands the keyboard in the post box.
+      await home.page.fill('#name', 'Erin');
+      await home.page.fill('#title', 'Pocket show');
+      await home.page.click('#start button[type=submit]');
+      await home.page.waitForURL(/\/e\/[^/]+$/);
+      await home.page.locator('#compose').waitFor();
+      await home.page.waitForFunction(() => document.activeElement?.id === 'text');
+      const sidewaysEvent = await home.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(sidewaysEvent <= 0, `the event page scrolls ${sidewaysEvent} px sideways`);
+
+      await home.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+      await home.page.click('#share');
+      await home.page.locator('#share-said', { hasText: 'Link copied' }).waitFor();
+      const copied = await home.page.evaluate(() => navigator.clipboard.readText());
+      assert.equal(copied, home.page.url());
+      assert.deepEqual([...home.errors, ...gate.errors], []);
+    } finally {
+      await home.context.close();
+      await gate.context.close();
+    }
+  });
 });
+
+/** Posts `perSecond` comments a second as `bot` until stopped. */
+function startBurst(
+  baseUrl: string,
+  bot: TestUser,
+  path: string,
+  perSecond: number,
+): { stop(): Promise<void>; sent(): number } {
+  let n = 0;
+  let running = true;
+  const started = Date.now();
+  const loop = (async () => {
+    while (running) {
+      const due = Math.floor(((Date.now() - started) / 1000) * perSecond);
+      while (n < due && running) {
+        n++;
+        await api(baseUrl, bot, 'POST', path, { text: `burst ${n}`, clientId: `burst-${n}` }).catch(() => {});
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    sent: () => n,
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}

@@ -2,23 +2,38 @@ import type {
   Comment,
   EntriesPage,
   ErrorBody,
+  ErrorCode,
   LiveEvent,
   PostStatus,
   Role,
   SettingsPatch,
   UserRef,
 } from '@livecomments/protocol';
+import { TokenKeeper, type TokenSource } from './token.js';
 
-/** A bearer token, or a function that returns the current one (called before each request). */
-export type TokenSource = string | undefined | (() => string | undefined | Promise<string | undefined>);
+export type { TokenSource } from './token.js';
 
 /** Where the server is and who is asking. */
 export interface ApiOptions {
   /** Origin of the server, e.g. `http://localhost:8080`; in a browser the page's own origin by default. */
   baseUrl?: string;
   token?: TokenSource;
+  /**
+   * Fetches a fresh token (from your backend). Called when there is none yet, before the current
+   * one expires (its JWT `exp`), and after a 401; a request refused with 401 is retried once with
+   * the new token, then fails with `UnauthorizedError`. Takes precedence over `token`.
+   */
+  getToken?: () => string | undefined | Promise<string | undefined>;
   /** A fetch to use instead of the global one. */
   fetch?: typeof fetch;
+}
+
+/** Every error code the SDK reports: the server's catalogue, `network` (no answer) and `cancelled`. */
+export type ClientErrorCode = ErrorCode | 'network' | 'cancelled';
+
+/** An error body with a code from `ClientErrorCode`. */
+export interface ClientErrorBody extends ErrorBody {
+  code: ClientErrorCode;
 }
 
 /**
@@ -26,16 +41,16 @@ export interface ApiOptions {
  * `code: "network"` with `status: 0` when the request got no answer at all.
  */
 export class ApiError extends Error {
-  readonly code: string;
+  readonly code: ClientErrorCode;
   readonly status: number;
-  readonly body: ErrorBody;
+  readonly body: ClientErrorBody;
 
   constructor(status: number, body: ErrorBody) {
     super(body.message);
     this.name = 'ApiError';
     this.status = status;
-    this.code = body.code;
-    this.body = body;
+    this.body = body as ClientErrorBody;
+    this.code = this.body.code;
   }
 
   /** Milliseconds to wait before trying again, when the server said so. */
@@ -46,6 +61,16 @@ export class ApiError extends Error {
   /** True when the request may be retried as is: no answer, or a passing server trouble. */
   get transient(): boolean {
     return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504;
+  }
+}
+
+/** The server refused the token (401), also after a fresh one from `getToken`. */
+export class UnauthorizedError extends ApiError {
+  declare readonly code: 'unauthenticated';
+
+  constructor(body: ErrorBody = { code: 'unauthenticated', message: 'The server refused the token' }) {
+    super(401, { ...body, code: 'unauthenticated' });
+    this.name = 'UnauthorizedError';
   }
 }
 
@@ -84,22 +109,17 @@ function defaultBaseUrl(): string | undefined {
   return (globalThis as { location?: { origin?: string } }).location?.origin;
 }
 
-/** Resolves a token source to the current token. */
-export async function resolveToken(source: TokenSource): Promise<string | undefined> {
-  return typeof source === 'function' ? await source() : source;
-}
-
 /** Typed calls of the REST API (docs/API.md): events, comments, moderation, dev tokens. */
 export class LiveCommentsApi {
   readonly baseUrl: string;
-  #token: TokenSource;
+  readonly #token: TokenKeeper;
   #fetch: typeof fetch;
 
   constructor(options: ApiOptions = {}) {
     const baseUrl = options.baseUrl ?? defaultBaseUrl();
     if (!baseUrl) throw new TypeError('baseUrl is required outside a browser');
     this.baseUrl = baseUrl.replace(/\/+$/, '');
-    this.#token = options.token;
+    this.#token = new TokenKeeper(options.token, options.getToken);
     const f = options.fetch ?? globalThis.fetch;
     // Browsers want fetch called with globalThis as `this`.
     this.#fetch = (input, init) => f.call(globalThis, input, init);
@@ -107,12 +127,22 @@ export class LiveCommentsApi {
 
   /** Replaces the token used by later calls. */
   setToken(token: TokenSource): void {
-    this.#token = token;
+    this.#token.set(token);
   }
 
-  /** The current token, if any. */
+  /** The current token, if any (with `getToken`: renewed first when it expires soon). */
   token(): Promise<string | undefined> {
-    return resolveToken(this.#token);
+    return this.#token.current();
+  }
+
+  /** With `getToken`: asks it for a new token now (after a refusal); else the current token. */
+  renewToken(): Promise<string | undefined> {
+    return this.#token.renew();
+  }
+
+  /** When the current token should be renewed (ms since the epoch), when `getToken` and its `exp` say. */
+  get tokenRenewAt(): number | undefined {
+    return this.#token.renewable ? this.#token.renewAt : undefined;
   }
 
   /**
@@ -124,6 +154,29 @@ export class LiveCommentsApi {
     path: string,
     body?: unknown,
     init: { signal?: AbortSignal; headers?: Record<string, string> } = {},
+  ): Promise<T> {
+    const ownToken = !('authorization' in (init.headers ?? {}));
+    try {
+      return await this.#send<T>(method, path, body, init);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 401 || !ownToken) throw err;
+      if (!this.#token.renewable) throw new UnauthorizedError(err.body);
+    }
+    // Refused: ask for a new token and try once more.
+    await this.#token.renew();
+    try {
+      return await this.#send<T>(method, path, body, init);
+    } catch (err) {
+      throw err instanceof ApiError && err.status === 401 ? new UnauthorizedError(err.body) : err;
+    }
+  }
+
+  /** One request with the current token. */
+  async #send<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    init: { signal?: AbortSignal; headers?: Record<string, string> },
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
     if (headers.authorization === '') delete headers.authorization;
@@ -204,8 +257,9 @@ export class LiveCommentsApi {
   postComment(
     eventId: string,
     post: { text: string; clientId: string; parentId?: string },
+    init?: { signal?: AbortSignal },
   ): Promise<{ comment: Comment; status: PostStatus }> {
-    return this.request('POST', `/v1/events/${enc(eventId)}/comments`, post);
+    return this.request('POST', `/v1/events/${enc(eventId)}/comments`, post, init);
   }
 
   deleteComment(eventId: string, commentId: string): Promise<void> {

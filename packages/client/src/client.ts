@@ -1,15 +1,25 @@
-import type { Entry, ErrorBody, PublicEvent } from '@livecomments/protocol';
-import { ApiError, enc, LiveCommentsApi } from './api.js';
+import type { Comment, Entry, ErrorBody, PublicEvent } from '@livecomments/protocol';
+import { ApiError, type ClientErrorBody, enc, LiveCommentsApi, UnauthorizedError } from './api.js';
 import { Backoff } from './backoff.js';
 import { Emitter } from './emitter.js';
-import { makeClientId, sendPost } from './post.js';
+import { makeClientId, Outbox } from './post.js';
 import { recallTransport, rememberTransport } from './remember.js';
 import { Sequencer } from './sequencer.js';
 import { openLongPoll } from './transports/long-poll.js';
 import { openSse } from './transports/sse.js';
 import type { Transport, TransportEnd, TransportFactory, TransportName } from './transports/types.js';
 import { openWebSocket } from './transports/websocket.js';
-import type { ConnectionState, ConnectOptions, LiveCommentsEvents, PendingPost, PostResult } from './types.js';
+import type {
+  AttemptFailure,
+  ConnectionState,
+  ConnectOptions,
+  LiveCommentsEvents,
+  OlderPage,
+  PendingPost,
+  PostOptions,
+  PostResult,
+  QueuedPost,
+} from './types.js';
 
 const FACTORIES: Record<TransportName, TransportFactory> = { ws: openWebSocket, sse: openSse, poll: openLongPoll };
 const ORDER: readonly TransportName[] = ['ws', 'sse', 'poll'];
@@ -17,6 +27,8 @@ const ORDER: readonly TransportName[] = ['ws', 'sse', 'poll'];
 const STABLE_MS = 5000;
 /** How often the viewer count is read while on long polling. */
 const POLL_PRESENCE_MS = 15_000;
+/** The code an attempt failure reports, by what the probe found. */
+const FAILURE_CODE = { down: 'network', unauthenticated: 'unauthenticated', up: 'unavailable' } as const;
 
 /**
  * A live connection to one event's comments: loads recent history, then streams the log over
@@ -63,6 +75,21 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   /** Set while a reset reloads history; `#resets` counts them. */
   #resetting = false;
   #resets = 0;
+  /** Posts waiting for the connection or an answer. */
+  readonly #outbox: Outbox;
+  /** Set by `disconnect()` until `connect()`. */
+  #paused = false;
+  /** Failed connection attempts in a row. */
+  #attempts = 0;
+  /** Set once a refused stream token was renewed through `getToken`; cleared when live. */
+  #tokenRenewed = false;
+  #renewTimer: ReturnType<typeof setTimeout> | undefined;
+  #waiters: { resolve(): void; reject(err: Error): void }[] = [];
+  /** The oldest seq delivered so far (history and `loadOlder`), and what `loadOlder` must hide. */
+  #oldest = 0;
+  #deleted = new Set<string>();
+  #bannedAt = new Map<string, number>();
+  #older: Promise<unknown> = Promise.resolve();
 
   constructor(eventId: string, options: ConnectOptions = {}) {
     super();
@@ -70,10 +97,20 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     this.#options = options;
     this.api = new LiveCommentsApi(options);
     this.#backoff = new Backoff(options.backoff);
+    this.#outbox = new Outbox({
+      api: this.api,
+      eventId,
+      live: () => this.state === 'live',
+      settled: (post, result) => this.emit('settled', post, result),
+      maxAttempts: options.postRetries === undefined ? Number.POSITIVE_INFINITY : options.postRetries + 1,
+    });
     const mode = options.transport ?? 'auto';
     if (mode === 'auto') {
       const known = options.remember === false ? undefined : recallTransport(this.api.baseUrl);
-      this.#candidates = known ? [known, ...ORDER.filter((t) => t !== known)] : [...ORDER];
+      // Node 20 has no WebSocket unless one is passed in: start with SSE rather than fail first.
+      const hasWs = Boolean(options.WebSocket ?? (globalThis as { WebSocket?: unknown }).WebSocket);
+      const order = ORDER.filter((t) => hasWs || t !== 'ws');
+      this.#candidates = known && order.includes(known) ? [known, ...order.filter((t) => t !== known)] : order;
     } else {
       this.#candidates = [mode];
     }
@@ -95,24 +132,83 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     return this.#epoch;
   }
 
-  /** Posts a comment: `pending` at once, then `settled`; retried safely after network failures. */
-  async post(text: string, options: { parentId?: string; clientId?: string } = {}): Promise<PostResult> {
+  /**
+   * Posts a comment: `pending` at once, then `settled`. Sent while live; made while offline or
+   * reconnecting, it waits and goes when live again, and a lost answer is retried, always with the
+   * same `clientId`, so the server publishes it once.
+   */
+  post(text: string, options: PostOptions = {}): Promise<PostResult> {
     const pending: PendingPost = { clientId: options.clientId ?? makeClientId(), text, createdAt: Date.now() };
     if (options.parentId) pending.parentId = options.parentId;
+    if (this.#closed) {
+      const error = { code: 'cancelled' as const, message: 'The client is closed' };
+      return Promise.resolve({ status: 'refused', code: error.code, error });
+    }
     this.emit('pending', pending);
-    const result = await sendPost(this.api, this.eventId, pending, this.#options.postRetries ?? 4, () => this.#closed);
-    this.emit('settled', pending, result);
-    return result;
+    return this.#outbox.add(pending, options.signal);
   }
 
-  /** Closes the connection, stops every timer and request, and drops all handlers. */
+  /** Posts not answered yet, oldest first. */
+  get pendingPosts(): QueuedPost[] {
+    return this.#outbox.pending;
+  }
+
+  /** Sends waiting posts now instead of after the retry delay (when live). */
+  retryPosts(): void {
+    this.#outbox.retry();
+  }
+
+  /** Cancels a waiting post (by `clientId`), or all; it settles as `refused` with code `cancelled`. */
+  cancelPost(clientId?: string): number {
+    return this.#outbox.cancel(clientId);
+  }
+
+  /** Resolves when live (at once if live now); rejects on a fatal error or `close()`. */
+  ready(): Promise<void> {
+    if (this.state === 'live') return Promise.resolve();
+    if (this.#closed) return Promise.reject(new ApiError(0, { code: 'cancelled', message: 'The client is closed' }));
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  }
+
+  /**
+   * Comments before the oldest one delivered so far, oldest first, without those deleted or from
+   * users banned since; `hasMore` says whether to offer more. Calls run one after another.
+   */
+  loadOlder(limit = 50): Promise<OlderPage> {
+    const next = this.#older.then(() => this.#loadOlder(limit));
+    this.#older = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Stops the connection, keeping what it knows; `connect()` resumes after `lastSeq`. */
+  disconnect(): void {
+    if (this.#closed || this.#paused) return;
+    this.#paused = true;
+    this.#offline = true;
+    this.#stop();
+    clearTimeout(this.#renewTimer);
+    this.#setState('offline', null);
+  }
+
+  /** Connects again after `disconnect()`, resuming after the last entry delivered. */
+  connect(): void {
+    if (this.#closed) throw new Error('The client is closed: create a new one');
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#resume();
+  }
+
+  /** Closes for good: stops every timer and request, cancels waiting posts, drops all handlers. */
   close(): void {
     if (this.#closed) return;
     this.#stop();
     this.#closed = true;
     this.#abort.abort();
+    clearTimeout(this.#renewTimer);
     this.#watchNetwork(false);
     this.#setState('offline', null);
+    this.#outbox.cancel(undefined, 'The client was closed');
+    this.#settleWaiters(new ApiError(0, { code: 'cancelled', message: 'The client was closed' }));
     this.removeAllHandlers();
   }
 
@@ -130,6 +226,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
         // The caller's own position keeps its own epoch: the server resets it if that is stale.
         this.#epoch = this.#options.epoch ?? event.epoch;
         this.#seq = new Sequencer(this.#options.after, this.#deliver);
+        this.#oldest = this.#options.after + 1;
       } else {
         this.#epoch = event.epoch;
         await this.#loadHistory(event.lastSeq);
@@ -138,7 +235,9 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     } catch (err) {
       if (this.#closed) return;
       if (err instanceof ApiError && err.status === 404) return this.#fail(err.body);
-      this.#retry(() => this.#start());
+      if (err instanceof UnauthorizedError && this.#options.getToken) return this.#fail(err.body);
+      const error = err instanceof ApiError ? err : new ApiError(0, { code: 'network', message: String(err) });
+      this.#retry(() => this.#start(), { code: error.code, message: error.message, transport: null });
     }
   }
 
@@ -156,13 +255,14 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
       );
       if (this.#closed) return;
       const items = [...page.items].filter((e) => e.seq <= lastSeq).sort((a, b) => a.seq - b.seq);
+      this.#oldest = items[0]?.seq ?? lastSeq + 1;
       seq.jump((items[0]?.seq ?? lastSeq + 1) - 1);
       for (const entry of items) {
         if (entry.seq <= seq.cursor) continue;
         seq.cursor = entry.seq;
         this.#deliver(entry);
       }
-    }
+    } else this.#oldest = lastSeq + 1;
     seq.jump(lastSeq);
   }
 
@@ -229,6 +329,9 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   /** A transport connected: we are live on it. */
   #opened(name: TransportName): void {
     this.#everLive = true;
+    this.#attempts = 0;
+    this.#tokenRenewed = false;
+    this.#scheduleRenew();
     if (this.#options.transport === undefined || this.#options.transport === 'auto') {
       if (this.#options.remember !== false) rememberTransport(this.api.baseUrl, name);
     }
@@ -241,6 +344,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
 
   /** A transport ended: resume on it, fall back to the next one, or give up for good. */
   async #ended(end: TransportEnd): Promise<void> {
+    const name = this.#current?.name ?? this.#candidates[this.#index] ?? 'ws';
     this.#current = null;
     this.#generation++;
     clearTimeout(this.#stableTimer);
@@ -250,20 +354,55 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
       // Refused before it opened: a bad token, a proxy in the way, or the server is down?
       const why = end.code === 401 ? 'unauthenticated' : end.refused ? 'up' : await this.#probe();
       if (this.#closed || this.#offline) return;
-      if (why === 'unauthenticated' && this.#streamToken) {
-        this.#rejectToken(this.#streamToken);
-        this.#open();
-        return;
-      }
+      const failure = { code: FAILURE_CODE[why], message: end.reason || `${name} failed`, transport: name };
+      if (why === 'unauthenticated' && this.#streamToken) return this.#refused(this.#streamToken, failure);
       if (why !== 'down' && this.#index < this.#candidates.length - 1) {
         // The server is there but this transport does not get through: try the next one now.
+        this.#failed(failure, 0);
         this.#index++;
         this.#open();
         return;
       }
       this.#index = 0;
+      return this.#retry(() => this.#open(), failure);
     }
-    this.#retry(() => this.#open());
+    this.#retry(() => this.#open(), { code: 'network', message: end.reason || 'connection lost', transport: name });
+  }
+
+  /**
+   * The server refused the stream's token. With `getToken`: renew it and try once more, then stop
+   * with `unauthenticated`. Without: read on without it and say so.
+   */
+  async #refused(token: string, failure: Omit<AttemptFailure, 'attempt' | 'nextRetryMs'>): Promise<void> {
+    if (!this.#options.getToken) {
+      this.#rejectToken(token);
+      this.#failed(failure, 0);
+      this.#open();
+      return;
+    }
+    if (this.#tokenRenewed) return this.#fail(new UnauthorizedError().body);
+    this.#tokenRenewed = true;
+    this.#failed(failure, 0);
+    try {
+      await this.api.renewToken();
+    } catch {
+      return this.#fail(new UnauthorizedError({ code: 'unauthenticated', message: 'getToken failed' }).body);
+    }
+    if (!this.#closed && !this.#offline) this.#open();
+  }
+
+  /** Renews the token from `getToken` shortly before it expires, while connected. */
+  #scheduleRenew(): void {
+    clearTimeout(this.#renewTimer);
+    const at = this.api.tokenRenewAt;
+    if (at === undefined || this.#closed) return;
+    this.#renewTimer = setTimeout(
+      async () => {
+        await this.api.renewToken().catch(() => undefined);
+        if (!this.#closed && !this.#paused) this.#scheduleRenew();
+      },
+      Math.max(1000, at - Date.now()),
+    );
   }
 
   /**
@@ -303,12 +442,27 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     this.emit('tokenRejected', { code: 'unauthenticated', message: 'The server refused the token' });
   }
 
-  /** Waits the next backoff delay, then runs `again`. */
-  #retry(again: () => void): void {
+  /** Reports the failed attempt, waits the next backoff delay, then runs `again`. */
+  #retry(
+    again: () => void,
+    failure: Omit<AttemptFailure, 'attempt' | 'nextRetryMs'> = {
+      code: 'network',
+      message: 'connection lost',
+      transport: null,
+    },
+  ): void {
     if (this.#closed || this.#offline) return;
     this.#setState(this.#everLive ? 'reconnecting' : 'connecting', null);
     clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(again, this.#backoff.next());
+    const delay = this.#backoff.next();
+    this.#failed(failure, delay);
+    this.#retryTimer = setTimeout(again, delay);
+  }
+
+  /** Tells the app that a connection attempt failed and when the next one goes. */
+  #failed(failure: Omit<AttemptFailure, 'attempt' | 'nextRetryMs'>, nextRetryMs: number): void {
+    this.#attempts++;
+    this.emit('attemptFailed', { ...failure, attempt: this.#attempts, nextRetryMs });
   }
 
   /** Closes the current transport without hearing from it again. */
@@ -332,7 +486,18 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   #fail(error: ErrorBody): void {
     this.#stop();
     this.#setState('offline', null);
-    this.emit('error', error);
+    this.emit('error', error as ClientErrorBody);
+    this.#settleWaiters(error.code === 'unauthenticated' ? new UnauthorizedError(error) : new ApiError(0, error));
+  }
+
+  /** Answers every `ready()` waiting: with `error`, or resolved when undefined. */
+  #settleWaiters(error?: Error): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) {
+      if (error) w.reject(error);
+      else w.resolve();
+    }
   }
 
   // -- entries -----------------------------------------------------------------------------------
@@ -375,6 +540,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
 
   /** Hands one entry, in order, to the handlers. */
   #deliver = (entry: Entry): void => {
+    this.#remember(entry);
     this.emit('entry', entry);
     switch (entry.type) {
       case 'comment':
@@ -391,6 +557,33 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
         break;
     }
   };
+
+  /** Notes deletes and bans, which `loadOlder` applies to older comments. */
+  #remember(entry: Entry): void {
+    if (entry.type === 'delete') this.#deleted.add(entry.commentId);
+    else if (entry.type === 'ban') {
+      this.#bannedAt.set(entry.userId, Math.max(entry.seq, this.#bannedAt.get(entry.userId) ?? 0));
+    }
+  }
+
+  /** One page of `loadOlder`. */
+  async #loadOlder(limit: number): Promise<OlderPage> {
+    const before = this.#oldest;
+    if (before <= 1) return { comments: [], entries: [], hasMore: false };
+    const page = await this.api.listEntries(this.eventId, { before, limit }, { signal: this.#abort.signal });
+    const entries = page.items.filter((e) => e.seq < before).sort((a, b) => a.seq - b.seq);
+    for (const entry of entries) this.#remember(entry);
+    const oldest = entries[0]?.seq ?? 1;
+    // A reset meanwhile moved the oldest point: leave it to the reloaded history.
+    if (this.#oldest === before) this.#oldest = oldest;
+    const comments: Comment[] = [];
+    for (const entry of entries) {
+      if (entry.type !== 'comment' || this.#deleted.has(entry.comment.id)) continue;
+      if ((this.#bannedAt.get(entry.comment.user.id) ?? 0) > entry.seq) continue;
+      comments.push(entry.comment);
+    }
+    return { comments, entries, hasMore: entries.length >= limit && oldest > 1 };
+  }
 
   #applyEvent(event: PublicEvent): void {
     this.event = event;
@@ -418,6 +611,10 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     this.state = state;
     this.transport = transport;
     this.emit('state', state, transport);
+    if (state === 'live') {
+      this.#settleWaiters();
+      this.#outbox.flush();
+    }
   }
 
   // -- browser network events --------------------------------------------------------------------
@@ -441,14 +638,19 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   };
 
   #onOnline = (): void => {
-    if (!this.#offline || this.#closed) return;
+    if (!this.#offline || this.#closed || this.#paused) return;
+    this.#resume();
+  };
+
+  /** Connects again after going offline, resuming where it stopped. */
+  #resume(): void {
     this.#offline = false;
     this.#backoff.reset();
     this.#index = 0;
     this.#setState(this.#everLive ? 'reconnecting' : 'connecting', null);
     if (this.#seq) this.#open();
     else this.#start();
-  };
+  }
 }
 
 /** Opens a live connection to an event's comments. */

@@ -14,6 +14,15 @@ export class Emitter<Events extends { [K in keyof Events]: (...args: any[]) => v
     return () => this.off(name, handler);
   }
 
+  /** Adds a handler that runs once; returns its remover. */
+  once<K extends keyof Events>(name: K, handler: Events[K]): () => void {
+    const wrapper = ((...args: Parameters<Events[K]>) => {
+      this.off(name, wrapper);
+      (handler as (...a: Parameters<Events[K]>) => void)(...args);
+    }) as Events[K];
+    return this.on(name, wrapper);
+  }
+
   /** Removes a handler. */
   off<K extends keyof Events>(name: K, handler: Events[K]): void {
     this.#handlers.get(name)?.delete(handler);

@@ -3,9 +3,41 @@
  * WebSocket, Server-Sent Events or long polling, in order and exactly once; `LiveCommentsApi`
  * wraps the REST API. Works in browsers and Node 20+.
  */
-export * from './api.js';
-export * from './backoff.js';
-export * from './client.js';
+
+export type {
+  BanEntry,
+  Comment,
+  CommentEntry,
+  DeleteEntry,
+  EntriesPage,
+  Entry,
+  ErrorBody,
+  ErrorCode,
+  EventEntry,
+  EventSettings,
+  EventStatus,
+  LiveEvent,
+  PostStatus,
+  PublicEvent,
+  PublicSettings,
+  Role,
+  SettingsPatch,
+  UserRef,
+} from '@livecomments/protocol';
+export {
+  ApiError,
+  type ApiOptions,
+  type BanRecord,
+  type ClientErrorBody,
+  type ClientErrorCode,
+  type HeldComment,
+  LiveCommentsApi,
+  type ModerationLogItem,
+  type TokenSource,
+  UnauthorizedError,
+} from './api.js';
+export type { BackoffOptions } from './backoff.js';
+export { connect, LiveComments } from './client.js';
 export { makeClientId } from './post.js';
-export type { TransportName, WebSocketConstructor, WebSocketLike } from './transports/types.js';
+export type { TransportName, WebSocketConstructor, WebSocketInstance } from './transports/types.js';
 export type * from './types.js';

@@ -1,13 +1,5 @@
-import type {
-  BanEntry,
-  Comment,
-  CommentEntry,
-  DeleteEntry,
-  Entry,
-  ErrorBody,
-  PublicEvent,
-} from '@livecomments/protocol';
-import type { ApiOptions } from './api.js';
+import type { BanEntry, Comment, CommentEntry, DeleteEntry, Entry, PublicEvent } from '@livecomments/protocol';
+import type { ApiOptions, ClientErrorBody, ClientErrorCode } from './api.js';
 import type { BackoffOptions } from './backoff.js';
 import type { TransportName, WebSocketConstructor } from './transports/types.js';
 
@@ -40,7 +32,11 @@ export interface ConnectOptions extends ApiOptions {
   pollTimeoutMs?: number;
   /** Remember the transport that worked, in localStorage when there is one (default true). */
   remember?: boolean;
-  /** How many times a post is retried after a network failure (default 4). */
+  /**
+   * Give up on a post after this many failed attempts (no answer, 502/503/504) while live
+   * (default: never; posts wait while the client is not live, and `cancelPost` or an AbortSignal
+   * ends one).
+   */
   postRetries?: number;
 }
 
@@ -52,10 +48,52 @@ export interface PendingPost {
   createdAt: number;
 }
 
-/** The server's answer to a post. */
+/** A post not answered yet: waiting for the connection (`queued`) or on its way (`sending`). */
+export interface QueuedPost extends PendingPost {
+  status: 'queued' | 'sending';
+  /** Attempts made so far. */
+  attempts: number;
+}
+
+/** Options of `post`. */
+export interface PostOptions {
+  /** Reply to this comment. */
+  parentId?: string;
+  /** Your own id for the post (default: a random one); the server keeps one comment per id. */
+  clientId?: string;
+  /** Cancels the post while it waits or is on its way (it resolves as `refused`, code `cancelled`). */
+  signal?: AbortSignal;
+}
+
+/**
+ * The server's answer to a post, or `refused` with code `cancelled` when it was cancelled before
+ * an answer (`cancelPost`, an aborted signal, `close()`).
+ */
 export type PostResult =
   | { status: 'published' | 'held'; comment: Comment }
-  | { status: 'refused'; code: string; error: ErrorBody; retryAfterMs?: number };
+  | { status: 'refused'; code: ClientErrorCode; error: ClientErrorBody; retryAfterMs?: number };
+
+/** A failed connection attempt; the client tries again in `nextRetryMs` (0: at once, on another transport). */
+export interface AttemptFailure {
+  /** `network` (no answer), `unauthenticated`, `unavailable` (refused on the way, or the server is busy), ... */
+  code: ClientErrorCode;
+  message: string;
+  /** Failed attempts in a row, from 1; back to 0 once live. */
+  attempt: number;
+  nextRetryMs: number;
+  /** The transport that failed, or null when loading the event failed. */
+  transport: TransportName | null;
+}
+
+/** A page of older history from `loadOlder`. */
+export interface OlderPage {
+  /** Older comments, oldest first, without those deleted or from users banned since. */
+  comments: Comment[];
+  /** Every log entry of the page, oldest first. */
+  entries: Entry[];
+  /** Whether there is more before these. */
+  hasMore: boolean;
+}
 
 /** Handlers by event name (`client.on(name, handler)`). */
 export interface LiveCommentsEvents {
@@ -85,11 +123,16 @@ export interface LiveCommentsEvents {
   pending: (post: PendingPost) => void;
   /** A post was answered: confirm it (published, held) or withdraw it (refused). */
   settled: (post: PendingPost, result: PostResult) => void;
-  /** A problem that stops the connection for good (`not_found`, `banned`). */
-  error: (error: ErrorBody) => void;
+  /**
+   * A problem that stops the connection for good (`not_found`, `banned`, or `unauthenticated`
+   * when the token from `getToken` is refused too).
+   */
+  error: (error: ClientErrorBody) => void;
+  /** A connection attempt failed; the client goes on trying (see `AttemptFailure`). */
+  attemptFailed: (failure: AttemptFailure) => void;
   /**
    * The server refused the token (expired, or from another server): reading goes on without it;
    * posting needs a new one (the token source is asked again on each reconnect and post).
    */
-  tokenRejected: (error: ErrorBody) => void;
+  tokenRejected: (error: ClientErrorBody) => void;
 }

@@ -1,3 +1,3 @@
 // The server's public surface for embedders and tests.
 export { type Config, ConfigError, DEFAULTS, loadConfig } from './config/config.js';
-export { createEmbeddedEngines, createNode, type Engines, type LiveNode, type NodeOptions } from './node.js';
+export { createNode, type Engines, type LiveNode, type NodeOptions } from './node.js';

@@ -1,61 +1,47 @@
 // The composition root: builds the engines from the configuration and wires the modules.
 import { mkdirSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { Gauge } from 'prom-client';
 import { type Authenticator, createAuthenticator } from './auth/auth.js';
 import type { Config } from './config/config.js';
-import { createEngines, type Engines } from './engines/index.js';
+import { type BuiltEngines, createEngines, type Engines } from './engines/index.js';
 import { Events } from './events/events.js';
 import { buildApp } from './http/app.js';
 import { clientAddress, trustFunction } from './http/client-address.js';
-import { EdgeWarnings } from './http/edge-log.js';
 import { Metrics } from './http/metrics.js';
+import type { HttpServices } from './http/services.js';
 import { SocketTracker } from './http/sockets.js';
 import { Hub } from './hub/hub.js';
 import { BanCache } from './ingest/bans.js';
-import { GroupCommitter } from './ingest/committer.js';
 import { Ingest } from './ingest/ingest.js';
-import { LogWriter } from './ingest/log-writer.js';
+import { GroupCommitter } from './log/committer.js';
+import { LogFollowers } from './log/followers.js';
+import { LogWriter } from './log/writer.js';
 import { ModerationActions } from './moderation/actions.js';
 import { createModerator } from './moderation/index.js';
 import type { Moderator } from './moderation/moderator.js';
-import { ConnectionLimiter } from './transports/connections.js';
+import { ConnectionLimiter, type EdgeLog } from './transports/connections.js';
 import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.js';
-import { errors } from './util/errors.js';
-import { LogThrottle } from './util/log-throttle.js';
+import { LogLimit } from './util/log-limit.js';
+import { ShutdownGuard } from './util/shutdown-guard.js';
 import { watchStalls } from './util/stall-watch.js';
 
 export type { Engines } from './engines/index.js';
 
-/** Refuses new work once shutdown has begun. */
-export class ShutdownGuard {
-  closing = false;
-
-  assertOpen(): void {
-    if (this.closing) throw errors.unavailable('the server is shutting down; retry on another node');
-  }
-}
-
-/** Everything the routes and transports use. */
-export interface Services extends Engines {
-  config: Config;
+/**
+ * What a node wired: the engines and modules, for tests and embedders. The modules take only
+ * their part (http/services.ts, transports/services.ts); nothing below imports this file.
+ */
+export interface Services extends HttpServices, Engines {
   logger: Logger;
-  auth: Authenticator;
-  events: Events;
+  store: Engines['store'];
+  bus: Engines['bus'];
   ingest: Ingest;
-  actions: ModerationActions;
   hub: Hub;
-  writer: LogWriter;
-  metrics: Metrics;
-  connections: ConnectionLimiter;
   guard: ShutdownGuard;
-  /** Refused connections, logged at most once a minute per address. */
-  warnings: EdgeWarnings;
-  /** The client's address (behind the trusted proxies): the one every route and limit uses. */
-  clientIp(req: IncomingMessage): string;
+  writer: LogWriter;
 }
 
 /** A running node. */
@@ -79,11 +65,6 @@ export interface NodeOptions {
   moderator?: Moderator;
 }
 
-/** Builds the embedded engines: SQLite in the data folder and in-process everything else. */
-export async function createEmbeddedEngines(config: Config): Promise<Engines> {
-  return createEngines({ dataDir: config.dataDir });
-}
-
 /** Builds, wires and starts a node listening on `config.port` (0 for any free port). */
 export async function createNode(config: Config, options: NodeOptions = {}): Promise<LiveNode> {
   const logger = options.logger ?? pino({ level: config.logLevel });
@@ -104,15 +85,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   let hub: Hub | undefined;
   let ws: WebSocketEndpoint | undefined;
   const metrics = new Metrics(() => hub?.counts() ?? { ws: 0, sse: 0, poll: 0 });
-  new Gauge({
-    name: 'lc_engine_background',
-    help: 'Background work of the Redis engines so far (messages, errors, resyncs), by engine and counter',
-    labelNames: ['counter'],
-    registers: [metrics.registry],
-    collect() {
-      for (const [counter, n] of Object.entries(built.counters())) this.set({ counter }, n);
-    },
-  });
+  countEngineWork(metrics, built);
   const committer = new GroupCommitter(store, {
     windowMs: config.commitWindowMs,
     maxBatch: 500,
@@ -123,14 +96,18 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     },
   });
   const bans = new BanCache(store);
-  const writer = new LogWriter(committer, bus, {
-    publishFailed(error) {
-      metrics.errors.inc({ where: 'publish' });
-      logger.error({ err: error }, 'publishing to the bus failed');
-    },
-    committed: (eventId, entry) => bans.note(eventId, entry),
-    // This node's viewers get its own posts without the bus (Redis may be away).
-    local: (eventId, entries) => hub?.deliver(eventId, entries),
+  const followers = new LogFollowers(function followerFailed(follower, error) {
+    metrics.errors.inc({ where: 'follower' });
+    logger.error({ err: error, follower }, 'a log follower failed');
+  });
+  // Entries of other nodes (and this node's own, back from the bus: the followers drop those).
+  bus.listen({
+    entries: (eventId, entries) => followers.deliver(eventId, entries),
+    resync: () => hub?.resync(),
+  });
+  const writer = new LogWriter(committer, bus, followers, function publishFailed(error) {
+    metrics.errors.inc({ where: 'publish' });
+    logger.error({ err: error }, 'publishing to the bus failed');
   });
   const events = new Events(store, writer, presence, limiter, config.eventsPerHour);
   const moderator = options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger });
@@ -146,10 +123,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   );
   const actions = new ModerationActions(store, events, writer, moderator, bans);
   // Cut-offs and background failures come in bursts (a slow network, a database outage).
-  const slowCutoffs = new LogThrottle(function slowViewersCut(count) {
-    logger.warn({ count }, 'slow viewers cut off (their sockets did not drain)');
-  });
-  const hubFailures = new Map<string, LogThrottle>();
+  const slowCutoffs = new LogLimit(logger, { intervalMs: 60_000, summarise: true });
+  const hubFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
   hub = new Hub(store, bus, presence, config, {
     flushed(seconds, batch, frames) {
       metrics.flush.observe(seconds);
@@ -160,37 +135,18 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     },
     slowCutoff() {
       metrics.slow.inc();
-      slowCutoffs.note();
+      slowCutoffs.log('slow', {}, 'slow viewers cut off (their sockets did not drain)');
     },
     error(error, where) {
       metrics.errors.inc({ where });
-      let throttle = hubFailures.get(where);
-      if (!throttle) {
-        throttle = new LogThrottle(function hubFailed(count, latest) {
-          logger.error({ ...latest, where, count }, 'hub background failure');
-        });
-        hubFailures.set(where, throttle);
-      }
-      throttle.note({ err: error });
+      hubFailures.log(where, { err: error, where }, 'hub background failure');
     },
-    entry(eventId, entry) {
-      events.noteEntry(eventId, entry);
-      bans.note(eventId, entry);
-      ws?.entry(eventId, entry);
-    },
+    filled: (eventId, entries) => followers.deliver(eventId, entries),
   });
 
-  const auth = createAuthenticator({
-    ...(config.jwtSecret ? { jwtSecret: config.jwtSecret } : {}),
-    ...(config.jwksUrl ? { jwksUrl: config.jwksUrl } : {}),
-    ...(config.jwtIssuer ? { issuer: config.jwtIssuer } : {}),
-    ...(config.jwtAudience ? { audience: config.jwtAudience } : {}),
-    requireExp: config.jwtRequireExp,
-    devTokens: config.devTokens,
-    dataDir: config.dataDir,
-  });
+  const auth = authenticatorFor(config);
   const guard = new ShutdownGuard();
-  const warnings = new EdgeWarnings(logger);
+  const warnings = edgeLog(new LogLimit(logger, { intervalMs: 60_000, maxKeys: 10_000 }));
   const trust = trustFunction(config.trustProxy);
   const services: Services = {
     ...engines,
@@ -211,6 +167,13 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   const app = buildApp(services);
   const sockets = new SocketTracker(app.server);
   ws = attachWebSocket(app.server, services);
+  // The log followers, in one place (nothing is appended before the node listens): each sees
+  // every entry once, committed here or on another node. The hub comes first, so this node's
+  // viewers get its own posts at once, without the bus.
+  followers.register(hub);
+  followers.register(bans);
+  followers.register(events);
+  followers.register(ws);
   await app.listen({ port: config.port, host: config.host });
   const stalls = watchStalls(logger);
   const port = (app.server.address() as AddressInfo).port;
@@ -244,6 +207,41 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     app,
     services,
     close: () => (closing ??= close()),
+  };
+}
+
+/** The authenticator the configuration asks for (a JWT secret, a JWKS URL or development tokens). */
+function authenticatorFor(config: Config): Authenticator {
+  return createAuthenticator({
+    ...(config.jwtSecret ? { jwtSecret: config.jwtSecret } : {}),
+    ...(config.jwksUrl ? { jwksUrl: config.jwksUrl } : {}),
+    ...(config.jwtIssuer ? { issuer: config.jwtIssuer } : {}),
+    ...(config.jwtAudience ? { audience: config.jwtAudience } : {}),
+    requireExp: config.jwtRequireExp,
+    devTokens: config.devTokens,
+    dataDir: config.dataDir,
+  });
+}
+
+/** Exports the engines' background counters on /metrics. */
+function countEngineWork(metrics: Metrics, built: Pick<BuiltEngines, 'counters'>): void {
+  new Gauge({
+    name: 'lc_engine_background',
+    help: 'Background work of the Redis engines so far (messages, errors, resyncs), by engine and counter',
+    labelNames: ['counter'],
+    registers: [metrics.registry],
+    collect() {
+      for (const [counter, n] of Object.entries(built.counters())) this.set({ counter }, n);
+    },
+  });
+}
+
+/** Refused connections, one line per kind and address a minute (the key names both). */
+function edgeLog(limit: LogLimit): EdgeLog {
+  return {
+    warn(kind, address, message, details = {}) {
+      limit.log(`${kind} ${address}`, { kind, address, ...details }, message);
+    },
   };
 }
 

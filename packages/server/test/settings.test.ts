@@ -142,4 +142,28 @@ describe('event settings', () => {
     const stored = await node.services.store.getEvent(record.id);
     assert.equal('membersOnly' in (stored?.settings ?? {}), false);
   });
+
+  test('changes and ends are noted in the moderation log by the events module, whoever calls it', async () => {
+    const eventId = await createEvent(base, alice.token);
+    const patched = await patchRaw(eventId, '{"title":"  renamed  ","settings":{"slowModeMs":1000}}');
+    assert.equal(patched.status, 200);
+    assert.equal(patched.body.title, 'renamed');
+    // Not through a route: the entry is the module's doing, not the caller's.
+    const owner = { id: alice.id, name: 'alice', role: 'viewer' as const };
+    await node.services.events.update(owner, eventId, { settings: { uniqueChat: true } });
+    await node.services.events.end(owner, eventId);
+    const log = await api(base, 'GET', `/v1/events/${eventId}/moderation-log`, { token: alice.token });
+    assert.equal(log.status, 200);
+    const items = log.body.items.map((a: { action: string; actorId: string; targetId: string; details?: object }) => [
+      a.action,
+      a.actorId,
+      a.targetId,
+      a.details,
+    ]);
+    assert.deepEqual(items, [
+      ['end', alice.id, eventId, undefined],
+      ['settings', alice.id, eventId, { settings: { uniqueChat: true } }],
+      ['settings', alice.id, eventId, { title: '  renamed  ', settings: { slowModeMs: 1000 } }],
+    ]);
+  });
 });

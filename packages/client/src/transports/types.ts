@@ -47,8 +47,18 @@ export interface WebSocketLike {
   onerror: ((ev: unknown) => void) | null;
 }
 
-/** A WebSocket constructor: `globalThis.WebSocket` or the `ws` package's default export. */
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+/**
+ * What the SDK needs of a WebSocket at the type level: little enough that browsers', Node 22+'s
+ * and the `ws` package's classes all fit as they are (the handlers are set internally).
+ */
+export interface WebSocketInstance {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** A WebSocket constructor: `globalThis.WebSocket` or the `ws` package's default export, no cast needed. */
+export type WebSocketConstructor = new (url: string) => WebSocketInstance;
 
 /** Everything a transport needs to open. */
 export interface TransportContext {

@@ -56,7 +56,8 @@ export function openWebSocket(ctx: TransportContext): Transport {
 
   connectTimer = setTimeout(() => finish({ opened: false, reason: 'connect timeout' }), ctx.connectTimeoutMs);
   try {
-    socket = new Ctor(url);
+    // Every WebSocket has the handler properties; the public type leaves them out so that each fits.
+    socket = new Ctor(url) as unknown as WebSocketLike;
   } catch (err) {
     queueMicrotask(() => finish({ opened: false, refused: true, reason: String(err) }));
     return { name: 'ws', close: () => finish(null) };

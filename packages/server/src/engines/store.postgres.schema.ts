@@ -1,7 +1,16 @@
 // The PostgreSQL schema, as numbered migrations. A migration is never edited once released: add
 // the next one instead. `migrate()` applies the missing ones in order, under an advisory lock so
-// that several nodes starting at once do not race.
+// that several nodes starting at once do not race. Functions live in versioned files of sql/.
+import { readFileSync } from 'node:fs';
 import type pg from 'pg';
+
+/**
+ * A versioned file of `src/engines/sql/`, read from the sources beside the compiled code (the
+ * build copies nothing: from dist/src/engines/ the path leads back to src/engines/sql/).
+ */
+export function sqlFile(name: string): string {
+  return readFileSync(new URL(`../../../src/engines/sql/${name}`, import.meta.url), 'utf8');
+}
 
 /** Migrations by version, applied in order; index 0 is version 1. */
 export const MIGRATIONS: readonly string[] = [
@@ -225,7 +234,10 @@ export const MIGRATIONS: readonly string[] = [
   END;
   $fn$;
   `,
-  // 4: the epoch of each event's log (a random default, so events made before it get their own).
+  // 4: lc_append version 2 takes an `event` entry's full settings from its item, like its
+  // TypeScript twin; the store calls it directly (the wrapper of 3 stays for older nodes).
+  sqlFile('lc_append.v2.sql'),
+  // 5: the epoch of each event's log (a random default, so events made before it get their own).
   `ALTER TABLE events ADD COLUMN epoch text NOT NULL DEFAULT substr(md5(random()::text), 1, 12);`,
 ];
 

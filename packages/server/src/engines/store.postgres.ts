@@ -20,6 +20,7 @@ import {
   type StoredComment,
 } from './store.js';
 import { appendBatch } from './store.postgres.append.js';
+import { migrate } from './store.postgres.schema.js';
 import {
   type BanRow,
   banFromRow,
@@ -27,8 +28,9 @@ import {
   commentFromRow,
   type EventRow,
   eventFromRow,
-} from './store.postgres.rows.js';
-import { migrate } from './store.postgres.schema.js';
+  type ModActionRow,
+  modActionFromRow,
+} from './store.rows.js';
 
 /** Options of the PostgreSQL store. */
 export interface PostgresStoreOptions {
@@ -254,24 +256,4 @@ export class PostgresStore implements Store {
       client.release(broken);
     }
   }
-}
-
-interface ModActionRow {
-  event_id: string;
-  action: ModAction['action'];
-  actor_id: string;
-  at: string;
-  target_id: string | null;
-  reason: string | null;
-  text: string | null;
-  details: Record<string, unknown> | null;
-}
-
-function modActionFromRow(r: ModActionRow): ModAction {
-  const a: ModAction = { eventId: r.event_id, action: r.action, actorId: r.actor_id, at: Number(r.at) };
-  if (r.target_id !== null) a.targetId = r.target_id;
-  if (r.reason !== null) a.reason = r.reason;
-  if (r.text !== null) a.text = r.text;
-  if (r.details !== null) a.details = r.details;
-  return a;
 }

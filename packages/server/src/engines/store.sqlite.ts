@@ -15,16 +15,15 @@ import type {
 } from './store.js';
 import {
   type BanRow,
+  banFromRow,
   type CommentRow,
+  commentFromRow,
   type EventRow,
-  entryOfRow,
+  eventFromRow,
   type ModActionRow,
-  toBan,
-  toEvent,
-  toModAction,
-  toStored,
-  withSeq,
-} from './store.sqlite.rows.js';
+  modActionFromRow,
+} from './store.rows.js';
+import { entryOfRow, withSeq } from './store.sqlite.rows.js';
 import type { WriteReply, WriteRequest, WriterData } from './store.sqlite.worker.js';
 import { type AppendOutcome, SqliteWriter, type WriteOp } from './store.sqlite.writer.js';
 
@@ -88,14 +87,14 @@ export class SqliteStore implements Store {
   }
   async getEvent(id: string): Promise<EventRecord | null> {
     const row = this.q.getEvent.get(id) as EventRow | undefined;
-    return row ? toEvent(row) : null;
+    return row ? eventFromRow(row) : null;
   }
 
   async listEvents(filter: { status?: EventStatus; limit: number }): Promise<EventRecord[]> {
     const rows = (
       filter.status ? this.q.listEventsByStatus.all(filter.status, filter.limit) : this.q.listEvents.all(filter.limit)
     ) as EventRow[];
-    return rows.map(toEvent);
+    return rows.map(eventFromRow);
   }
 
   async append(items: AppendItem[]): Promise<AppendResult[]> {
@@ -115,12 +114,12 @@ export class SqliteStore implements Store {
 
   async getComment(eventId: string, commentId: string): Promise<StoredComment | null> {
     const row = this.q.getComment.get(eventId, commentId) as CommentRow | undefined;
-    return row ? toStored(row) : null;
+    return row ? commentFromRow(row) : null;
   }
 
   async findByClientId(eventId: string, userId: string, clientId: string): Promise<StoredComment | null> {
     const row = this.q.findByClientId.get(eventId, userId, clientId) as CommentRow | undefined;
-    return row ? toStored(row) : null;
+    return row ? commentFromRow(row) : null;
   }
 
   async holdComment(held: StoredComment): Promise<StoredComment> {
@@ -128,7 +127,7 @@ export class SqliteStore implements Store {
   }
 
   async listHeld(eventId: string, limit: number): Promise<StoredComment[]> {
-    return (this.q.listHeld.all(eventId, limit) as CommentRow[]).map(toStored);
+    return (this.q.listHeld.all(eventId, limit) as CommentRow[]).map(commentFromRow);
   }
 
   async rejectHeld(eventId: string, commentId: string): Promise<boolean> {
@@ -137,11 +136,11 @@ export class SqliteStore implements Store {
 
   async getBan(eventId: string, userId: string): Promise<Ban | null> {
     const row = this.q.getBan.get(eventId, userId) as BanRow | undefined;
-    return row ? toBan(row) : null;
+    return row ? banFromRow(row) : null;
   }
 
   async listBans(eventId: string): Promise<Ban[]> {
-    return (this.q.listBans.all(eventId) as BanRow[]).map(toBan);
+    return (this.q.listBans.all(eventId) as BanRow[]).map(banFromRow);
   }
 
   async putBan(ban: Ban): Promise<void> {
@@ -157,7 +156,7 @@ export class SqliteStore implements Store {
   }
 
   async listModActions(eventId: string, limit: number): Promise<ModAction[]> {
-    return (this.q.listModActions.all(eventId, limit) as ModActionRow[]).map(toModAction);
+    return (this.q.listModActions.all(eventId, limit) as ModActionRow[]).map(modActionFromRow);
   }
 
   async close(): Promise<void> {

@@ -12,7 +12,8 @@ import {
   newEpoch,
   type StoredComment,
 } from './store.js';
-import { type CommentRow, MIGRATIONS, toStored, withSeq } from './store.sqlite.rows.js';
+import { type CommentRow, commentFromRow } from './store.rows.js';
+import { MIGRATIONS, withSeq } from './store.sqlite.rows.js';
 
 /** What one appended item came to: its seq, or the comment an earlier post already made. */
 export type AppendOutcome = number | StoredComment;
@@ -108,7 +109,7 @@ export class SqliteWriter {
     return this.db.transaction((): StoredComment => {
       if (held.clientId !== undefined) {
         const prior = this.q.findByClientId.get(c.eventId, c.user.id, held.clientId) as CommentRow | undefined;
-        if (prior) return toStored(prior);
+        if (prior) return commentFromRow(prior);
       }
       this.q.insertComment.run(...commentRow(c, null, 'held', held));
       return { ...held, status: 'held', comment: { ...c, seq: null } };
@@ -136,8 +137,10 @@ export class SqliteWriter {
   }
 
   /**
-   * Inside the transaction. Each event's `last_seq` is read once and written once per batch; a
-   * new comment costs two inserts. The comment insert ignores a conflict on the comment's id:
+   * Inside the transaction. Its twin is the PostgreSQL function in sql/lc_append.v2.sql: the two
+   * must do the same, and the store contract suite (store.case.test.ts) is their specification.
+   * Each event's `last_seq` is read once and written once per batch; a new comment costs two
+   * inserts. The comment insert ignores a conflict on the comment's id:
    * only then (an approval of a held comment, or a repeat) is the existing row read, so the seq
    * is taken only by what is really appended and the log stays gapless.
    */
@@ -169,7 +172,7 @@ export class SqliteWriter {
           }
           const prior = q.findByClientId.get(eventId, c.user.id, item.clientId) as CommentRow | undefined;
           if (prior && prior.id !== c.id) {
-            out[i] = toStored(prior);
+            out[i] = commentFromRow(prior);
             continue;
           }
         }
@@ -180,7 +183,7 @@ export class SqliteWriter {
           const same = q.getComment.get(eventId, c.id) as CommentRow | undefined;
           if (!same) throw new Error(`comment ${c.id} could not be stored`);
           if (same.status !== 'held') {
-            out[i] = toStored(same);
+            out[i] = commentFromRow(same);
             continue;
           }
           q.publishHeld.run(seq, c.text, eventId, c.id);

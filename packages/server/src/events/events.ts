@@ -4,8 +4,10 @@ import type { Principal } from '../auth/auth.js';
 import { canChangeSettings } from '../auth/powers.js';
 import type { Presence } from '../engines/presence.js';
 import type { RateLimiter } from '../engines/rate-limiter.js';
-import { type EventRecord, newEpoch, type Store } from '../engines/store.js';
-import type { LogWriter } from '../ingest/log-writer.js';
+import { type EventRecord, type ModAction, newEpoch, type Store } from '../engines/store.js';
+import { ownShadowed, withShadowed } from '../ingest/shadow.js';
+import type { LogFollower } from '../log/followers.js';
+import type { LogWriter } from '../log/writer.js';
 import { errors } from '../util/errors.js';
 import { DEFAULT_SETTINGS, mergeSettings, readSettings, type SettingsPatch } from './settings.js';
 import { publicEvent } from './visibility.js';
@@ -15,9 +17,11 @@ const CACHE_MS = 1_000;
 
 /**
  * The live event lifecycle: create, read (cached briefly, for the write path), change settings,
- * end. Changes go through the log as `event` entries, so viewers see them in order.
+ * end. Changes go through the log as `event` entries, so viewers see them in order, and each is
+ * noted in the moderation log with who made it.
  */
-export class Events {
+export class Events implements LogFollower {
+  readonly name = 'events';
   private readonly cache = new Map<string, { record: EventRecord; at: number }>();
 
   constructor(
@@ -84,6 +88,26 @@ export class Events {
     return records.map(withCleanSettings);
   }
 
+  /**
+   * A page of the event's log, after or before a position. In shadow mode `readerId` also reads
+   * their own blocked comments back where they would have been; nobody else does.
+   */
+  async page(
+    eventId: string,
+    range: { after: number } | { before: number },
+    limit: number,
+    readerId: string | null,
+  ): Promise<Entry[]> {
+    const items =
+      'before' in range
+        ? await this.store.readBefore(eventId, range.before, limit)
+        : await this.store.readAfter(eventId, range.after, limit);
+    if (readerId === null) return items;
+    const shadowed = await ownShadowed(this.store, eventId, readerId);
+    return withShadowed(items, shadowed, range, items.length === limit);
+  }
+
+  /** Changes the title or settings (owner or admin); the patch as asked is kept in the moderation log. */
   async update(
     actor: Principal,
     id: string,
@@ -93,17 +117,22 @@ export class Events {
     if (!canChangeSettings(actor, current)) throw errors.forbidden('only the owner or an admin may change the event');
     const next: EventRecord = {
       ...current,
-      title: patch.title ?? current.title,
+      title: patch.title?.trim() ?? current.title,
       settings: mergeSettings(current.settings, patch.settings),
     };
-    return this.write(next);
+    const record = await this.write(next);
+    await this.note(actor, id, 'settings', { ...patch });
+    return record;
   }
 
+  /** Ends the event (owner or admin); ending it again changes nothing but is noted again. */
   async end(actor: Principal, id: string): Promise<EventRecord> {
     const current = await this.fresh(id);
     if (!canChangeSettings(actor, current)) throw errors.forbidden('only the owner or an admin may end the event');
-    if (current.status === 'ended') return current;
-    return this.write({ ...current, status: 'ended', endedAt: Date.now() });
+    const record =
+      current.status === 'ended' ? current : await this.write({ ...current, status: 'ended', endedAt: Date.now() });
+    await this.note(actor, id, 'end');
+    return record;
   }
 
   /**
@@ -111,10 +140,15 @@ export class Events {
    * carries only the public settings and the write path needs them all (blocked terms,
    * thresholds), so an older cached event is dropped and the next post reads the store.
    */
-  noteEntry(eventId: string, entry: Entry): void {
-    if (entry.type !== 'event') return;
+  entries(eventId: string, entries: readonly Entry[]): void {
     const hit = this.cache.get(eventId);
-    if (hit && hit.record.lastSeq < entry.seq) this.cache.delete(eventId);
+    if (!hit) return;
+    for (const entry of entries) {
+      if (entry.type === 'event' && hit.record.lastSeq < entry.seq) {
+        this.cache.delete(eventId);
+        return;
+      }
+    }
   }
 
   /**
@@ -145,6 +179,18 @@ export class Events {
     const record: EventRecord = { ...next, lastSeq: result.entry.event.lastSeq };
     this.cache.set(next.id, { record, at: Date.now() });
     return record;
+  }
+
+  /** Notes a change of the event in its moderation log. */
+  private async note(
+    actor: Principal,
+    eventId: string,
+    action: 'settings' | 'end',
+    details?: Record<string, unknown>,
+  ): Promise<void> {
+    const entry: ModAction = { eventId, action, actorId: actor.id, at: Date.now(), targetId: eventId };
+    if (details !== undefined) entry.details = details;
+    await this.store.addModAction(entry);
   }
 
   private sweep(): void {

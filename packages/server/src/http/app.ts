@@ -1,7 +1,7 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import type { Services } from '../node.js';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { longPollRoutes } from '../transports/long-poll.js';
 import { sseRoutes } from '../transports/sse.js';
+import { registerCaller } from './caller.js';
 import { trustFunction } from './client-address.js';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './errors.js';
 import { registerJsonParser } from './json.js';
@@ -11,14 +11,16 @@ import { devRoutes } from './routes/dev.js';
 import { eventRoutes } from './routes/events.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { opsRoutes } from './routes/ops.js';
+import type { HttpServices } from './services.js';
+import type { TypeBoxTypeProvider } from './typed.js';
 
 /** Largest request body outside the comment route. */
 export const BODY_LIMIT = 64 * 1024;
 
 /** Builds the HTTP application: routes, parsers, error handling. */
-export function buildApp(s: Services): FastifyInstance {
+export function buildApp(s: HttpServices): FastifyInstance {
   const app = Fastify({
-    loggerInstance: s.logger as FastifyBaseLogger,
+    loggerInstance: s.logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     // The same trust as s.clientIp (client-address.ts), so `request.ip` names the same address.
@@ -47,19 +49,22 @@ export function buildApp(s: Services): FastifyInstance {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
   });
   registerJsonParser(app);
+  registerCaller(app);
   registerErrorHandling(app, () => s.metrics.errors.inc({ where: 'http' }));
   // A callback hook, not an async one: it runs on every answer, and a promise each adds up.
   app.addHook('onSend', function noStore(_request, reply, payload, done) {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     done(null, payload);
   });
+  // The routes' request values are typed by their schemas.
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
   opsRoutes(app, s);
-  devRoutes(app, s);
-  eventRoutes(app, s);
-  commentRoutes(app, s);
-  moderationRoutes(app, s);
+  devRoutes(typed, s);
+  eventRoutes(typed, s);
+  commentRoutes(typed, s);
+  moderationRoutes(typed, s);
   sseRoutes(app, s);
   longPollRoutes(app, s);
-  pageRoutes(app, s);
+  pageRoutes(app);
   return app;
 }

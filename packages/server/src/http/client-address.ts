@@ -27,7 +27,7 @@ export function trustFunction(trust: TrustProxy): TrustFn {
   }
   const list = new BlockList();
   for (const entry of trust.flatMap((e) => NAMED[e] ?? [e])) {
-    const [address, prefix] = entry.split('/') as [string, string | undefined];
+    const [address = '', prefix] = entry.split('/');
     const type = isIP(address) === 6 ? 'ipv6' : 'ipv4';
     if (prefix === undefined) list.addAddress(address, type);
     else list.addSubnet(address, Number(prefix), type);

@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errors } from '../util/errors.js';
-import { LogThrottle } from '../util/log-throttle.js';
+import { LogLimit } from '../util/log-limit.js';
 
 /**
  * An error as a whole HTTP/1.1 answer written on a raw socket (a refused WebSocket upgrade, a
@@ -95,15 +95,18 @@ function fromFastify(error: FastifyError): AppError | null {
 /** Every failure becomes a catalogued JSON error; unexpected ones are logged, never shown. */
 export function registerErrorHandling(app: FastifyInstance, onUnexpected: (error: unknown) => void): void {
   // A dependency outage fails every request: one line when it starts, then a count per minute.
-  const failures = new LogThrottle(function requestsFailed(count, latest) {
-    app.log.error({ ...latest, count }, count === 1 ? 'request failed' : 'requests failed (count in the last minute)');
+  const failures = new LogLimit(app.log, {
+    intervalMs: 60_000,
+    level: 'error',
+    summarise: true,
+    summaryMessage: 'requests failed (count in the last minute)',
   });
   app.setErrorHandler(function handleError(error: FastifyError | AppError, request, reply) {
     if (error instanceof AppError) return sendError(reply, error);
-    const mapped = fromFastify(error as FastifyError);
+    const mapped = fromFastify(error);
     if (mapped) return sendError(reply, mapped);
     onUnexpected(error);
-    failures.note({ err: error, reqId: request.id });
+    failures.log('request', { err: error, reqId: request.id }, 'request failed');
     return sendError(reply, errors.unavailable());
   });
   app.setNotFoundHandler(function handleNotFound(request, reply) {

@@ -14,6 +14,7 @@ export const MAX_JSON_DEPTH = 32;
 export function registerJsonParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, function parseJson(_request, body, done) {
+    // parseAs: 'buffer' gives a Buffer; fastify's parser type does not follow that option.
     const bytes = body as Buffer;
     if (bytes.length === 0) return done(null, undefined);
     if (!isUtf8(bytes)) return done(errors.invalid('the body is not valid UTF-8'), undefined);

@@ -5,7 +5,6 @@ import { stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Services } from '../node.js';
 
 /** Where `web/build.mjs` puts the pages: `<repo>/web/dist/public` (this file is in packages/server/dist/src/http). */
 export const WEB_DIR = fileURLToPath(new URL('../../../../../web/dist/public/', import.meta.url));
@@ -29,7 +28,7 @@ const CSP =
   "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /** `/`, `/e/:eventId`, `/e/:eventId/mod` and `/assets/*`. */
-export function pageRoutes(app: FastifyInstance, _s: Services, dir: string = WEB_DIR): void {
+export function pageRoutes(app: FastifyInstance, dir: string = WEB_DIR): void {
   app.get('/', function home(_request, reply) {
     return sendFile(reply, dir, 'index.html');
   });
@@ -39,9 +38,8 @@ export function pageRoutes(app: FastifyInstance, _s: Services, dir: string = WEB
   app.get('/e/:eventId/mod', function moderatorPage(_request, reply) {
     return sendFile(reply, dir, 'mod.html');
   });
-  app.get('/assets/*', function asset(request, reply) {
-    const rel = (request.params as { '*': string })['*'];
-    return sendFile(reply, dir, join('assets', rel));
+  app.get<{ Params: { '*': string } }>('/assets/*', function asset(request, reply) {
+    return sendFile(reply, dir, join('assets', request.params['*']));
   });
 }
 

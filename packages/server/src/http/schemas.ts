@@ -1,11 +1,9 @@
 // Request shapes, declared once and validated at the edge (docs/API.md).
 import { SettingsPatchSchema } from '@livecomments/protocol/settings';
 import { type Static, Type as T } from '@sinclair/typebox';
+import { EventParams, Id, ListCommentsQuery, Seq } from '../transports/schemas.js';
 
-const Seq = T.String({ pattern: '^[0-9]{1,15}$' });
-const Id = T.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' });
-
-export const EventParams = T.Object({ eventId: Id });
+export { EventParams, ListCommentsQuery };
 export const CommentParams = T.Object({ eventId: Id, commentId: Id });
 export const UserParams = T.Object({ eventId: Id, userId: T.String({ minLength: 1, maxLength: 200 }) });
 
@@ -60,12 +58,6 @@ export const CommentReply = T.Object({
 export const PostCommentReply = T.Object({
   status: T.String(),
   comment: CommentReply,
-});
-
-export const ListCommentsQuery = T.Object({
-  after: T.Optional(Seq),
-  before: T.Optional(Seq),
-  limit: T.Optional(Seq),
 });
 
 export const ReviewBody = T.Object(

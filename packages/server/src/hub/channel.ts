@@ -40,7 +40,8 @@ export interface ChannelContext {
   catchUpPageBytes: number;
   onFlush(seconds: number, batch: Batch, frames: number): void;
   onSlow(): void;
-  onEntry(eventId: string, entry: Entry): void;
+  /** Entries a gap fill read from the store (the bus lost or has not yet brought them). */
+  onFilled(eventId: string, entries: readonly Entry[]): void;
   onError(error: unknown, what: string): void;
 }
 
@@ -111,6 +112,7 @@ export class Channel {
           for (const entry of entries) this.future.set(entry.seq, entry);
           const before = this.lastSeq;
           this.drainFuture();
+          if (entries.length > 0) this.ctx.onFilled(this.eventId, entries);
           if (entries.length < READ_PAGE || this.lastSeq === before) break;
         }
       } while (this.refill);
@@ -290,7 +292,6 @@ export class Channel {
     if (this.ring.length > this.ctx.ringSize * 2) this.ring = this.ring.slice(-this.ctx.ringSize);
     this.pending.push(item);
     if (entry.type === 'delete') this.blank(entry.commentId);
-    this.ctx.onEntry(this.eventId, entry);
     this.schedule();
   }
 

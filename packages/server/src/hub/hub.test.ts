@@ -78,8 +78,10 @@ before(async () => {
     bus,
     new MemoryPresence(),
     { flushMs: 5, maxFlushMs: 40, ringSize: 64, maxCatchUp: 10_000, maxBufferedBytes: 1 << 20, presenceMs: 1000 },
-    { flushed: () => batches++, slowCutoff() {}, error() {}, entry() {} },
+    { flushed: () => batches++, slowCutoff() {}, error() {}, filled() {} },
   );
+  // The hub straight on the bus, without the other log followers: it orders and fills by itself.
+  bus.listen({ entries: (eventId, entries) => hub.entries(eventId, entries), resync: () => hub.resync() });
 });
 after(async () => {
   await hub.close();

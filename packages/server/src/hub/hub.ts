@@ -2,6 +2,7 @@ import type { Entry } from '@livecomments/protocol';
 import type { Bus } from '../engines/bus.js';
 import type { Presence } from '../engines/presence.js';
 import type { Store } from '../engines/store.js';
+import type { LogFollower } from '../log/followers.js';
 import { Channel, type ChannelContext, type Seat } from './channel.js';
 import type { Batch, WireFormat } from './frames.js';
 import type { CloseReason, Subscriber } from './subscriber.js';
@@ -26,8 +27,11 @@ export interface HubObserver {
   flushed(seconds: number, batch: Batch, frames: number): void;
   slowCutoff(): void;
   error(error: unknown, what: string): void;
-  /** Every entry accepted in order (the events module watches `event` entries). */
-  entry(eventId: string, entry: Entry): void;
+  /**
+   * Entries a gap fill found in the store: the bus lost them (or is late with them), so the
+   * node hands them to the log followers that have not seen them.
+   */
+  filled(eventId: string, entries: readonly Entry[]): void;
 }
 
 /** A subscription handle: `leave()` when the connection ends. */
@@ -38,10 +42,12 @@ export interface Membership {
 }
 
 /**
- * The fan-out of this node: one channel per event with viewers here. It takes new entries from
- * the bus, and seats subscribers of every transport.
+ * The fan-out of this node: one channel per event with viewers here, subscribed on the bus for
+ * them. It follows the log (`deliver`: entries committed here and those from the bus), and seats
+ * subscribers of every transport.
  */
-export class Hub {
+export class Hub implements LogFollower {
+  readonly name = 'hub';
   private readonly channels = new Map<string, Channel>();
   private readonly starting = new Map<string, Promise<Channel>>();
   /** Viewers of transient formats (long polls) seen lately, by event: key -> expiry time. */
@@ -70,15 +76,9 @@ export class Hub {
       catchUpPageBytes: Math.max(1, Math.min(CATCH_UP_PAGE_BYTES, Math.floor(options.maxBufferedBytes / 4))),
       onFlush: (s, b, f) => observer.flushed(s, b, f),
       onSlow: () => observer.slowCutoff(),
-      onEntry: (e, entry) => observer.entry(e, entry),
+      onFilled: (e, entries) => observer.filled(e, entries),
       onError: (error, what) => observer.error(error, what),
     };
-    bus.listen({
-      entries: (eventId, entries) => this.deliver(eventId, entries),
-      resync: () => {
-        for (const channel of this.channels.values()) void channel.fill();
-      },
-    });
     this.timer = setInterval(() => void this.tick(), options.presenceMs);
     this.timer.unref();
   }
@@ -108,11 +108,16 @@ export class Hub {
   }
 
   /**
-   * New entries of an event, from the bus or straight from this node's log writer: the channel
-   * takes each seq once, in order, so the two copies of a local entry make one delivery.
+   * New entries of an event (the hub's part as a log follower): its channel takes each seq once,
+   * in order, and fills from the store any gap it sees.
    */
-  deliver(eventId: string, entries: readonly Entry[]): void {
+  entries(eventId: string, entries: readonly Entry[]): void {
     this.channels.get(eventId)?.receive(entries);
+  }
+
+  /** The bus may have lost messages: every channel checks its event against the store. */
+  resync(): void {
+    for (const channel of this.channels.values()) void channel.fill();
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Entry } from '@livecomments/protocol';
 import type { Store } from '../engines/store.js';
+import type { LogFollower } from '../log/followers.js';
 
 /** How long an event's bans are trusted before they are read again (other nodes may ban). */
 const FRESH_MS = 1_000;
@@ -20,11 +21,13 @@ interface EventBans {
 
 /**
  * Bans in memory, so a post costs no store read: each event's bans are read once, then kept
- * current by every `ban` entry this node commits (at its commit, before the moderator's answer:
- * a ban made here applies to the very next post) or receives from the bus, and read again when
- * older than a second, for bans made on nodes this one hears nothing from.
+ * current by every `ban` entry of the log (a log follower: this node's own at their commit,
+ * before the moderator's answer, so a ban made here applies to the very next post; other nodes'
+ * from the bus), and read again when older than a second, for bans made on nodes this one hears
+ * nothing from.
  */
-export class BanCache {
+export class BanCache implements LogFollower {
+  readonly name = 'bans';
   private readonly events = new Map<string, EventBans>();
 
   constructor(
@@ -40,6 +43,11 @@ export class BanCache {
     const state = this.events.get(eventId);
     if (state && now - state.at < this.freshMs) return activeUntil(state, userId, now);
     return this.load(eventId, state).then((loaded) => activeUntil(loaded, userId, now));
+  }
+
+  /** Follows the log (see `note`). */
+  entries(eventId: string, entries: readonly Entry[]): void {
+    for (const entry of entries) this.note(eventId, entry);
   }
 
   /** Follows a log entry: a `ban` entry bans (or, ending now or earlier, lifts a ban). */

@@ -3,11 +3,11 @@ import type { Principal } from '../auth/auth.js';
 import type { RateLimiter, RateRule, RateTake } from '../engines/rate-limiter.js';
 import type { EventRecord, Store, StoredComment } from '../engines/store.js';
 import type { Events } from '../events/events.js';
+import type { LogWriter } from '../log/writer.js';
 import type { Moderator } from '../moderation/moderator.js';
 import { AppError, errors } from '../util/errors.js';
 import type { BanCache } from './bans.js';
 import { newCommentId } from './comment-id.js';
-import type { LogWriter } from './log-writer.js';
 import { charCount, normaliseText } from './normalise.js';
 
 /** A post as any transport hands it in. */

@@ -4,7 +4,7 @@ import { moderates, refusalAgainst } from '../auth/powers.js';
 import type { Ban, EventRecord, ModAction, Store, StoredComment } from '../engines/store.js';
 import type { Events } from '../events/events.js';
 import type { BanCache } from '../ingest/bans.js';
-import type { LogWriter } from '../ingest/log-writer.js';
+import type { LogWriter } from '../log/writer.js';
 import { errors } from '../util/errors.js';
 import type { LabeledExample, Moderator } from './moderator.js';
 

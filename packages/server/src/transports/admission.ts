@@ -3,8 +3,8 @@
 // shutdown guard, the client's address and its connection slot).
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../auth/auth.js';
+import { optionalPrincipal, queryOf } from '../auth/request.js';
 import type { EventRecord } from '../engines/store.js';
-import { optionalPrincipal, queryOf } from '../http/principal.js';
 import { AppError } from '../util/errors.js';
 import type { ConnectionLimiter } from './connections.js';
 import { resumeEpoch, resumePoint } from './resume.js';

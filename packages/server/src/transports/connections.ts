@@ -1,5 +1,12 @@
-import type { EdgeWarnings } from '../http/edge-log.js';
 import { errors } from '../util/errors.js';
+
+/**
+ * Warnings about refused connections, rate limited per kind and address. Callers pass paths,
+ * never URLs: a `?token=` must not reach a log line.
+ */
+export interface EdgeLog {
+  warn(kind: string, address: string, message: string, details?: Record<string, unknown>): void;
+}
 
 /** The pause suggested to a client refused for too many connections. */
 const RETRY_MS = 5_000;
@@ -10,7 +17,7 @@ export class ConnectionLimiter {
 
   constructor(
     private readonly max: number,
-    private readonly warnings?: EdgeWarnings,
+    private readonly warnings?: EdgeLog,
   ) {}
 
   /** Takes a slot for `ip`; false when it has too many connections already. */

@@ -7,12 +7,12 @@ import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { EventParams } from '../http/schemas.js';
 import type { Membership } from '../hub/hub.js';
 import type { Subscriber } from '../hub/subscriber.js';
 import { errors } from '../util/errors.js';
 import { type Admission, admit } from './admission.js';
 import { pollFormat } from './encoders.js';
+import { EventParams } from './schemas.js';
 import type { TransportServices } from './services.js';
 
 /** Longest hold of a poll (docs/API.md). */

@@ -1,30 +1,30 @@
-// What the transports need from the node: narrow interfaces, so transports/ never imports the
-// composition root (node.ts builds a Services that satisfies them).
+// What the transports use of the node, declared here so they depend on these shapes, not on the
+// composition root that wires them (node.ts).
 import type { IncomingMessage } from 'node:http';
 import type { Authenticator } from '../auth/auth.js';
 import type { Config } from '../config/config.js';
 import type { Events } from '../events/events.js';
-import type { EdgeWarnings } from '../http/edge-log.js';
 import type { Hub } from '../hub/hub.js';
 import type { Ingest } from '../ingest/ingest.js';
-import type { ConnectionLimiter } from './connections.js';
+import type { ShutdownGuard } from '../util/shutdown-guard.js';
+import type { ConnectionLimiter, EdgeLog } from './connections.js';
 
 /** What admission (transports/admission.ts) reads. */
 export interface AdmissionServices {
-  auth: Authenticator;
+  auth: Pick<Authenticator, 'verify'>;
   events: Pick<Events, 'get'>;
   connections: ConnectionLimiter;
-  /** Refuses new work once shutdown has begun. */
-  guard: { readonly closing: boolean; assertOpen(): void };
+  guard: Pick<ShutdownGuard, 'closing' | 'assertOpen'>;
   /** The client's address (behind the trusted proxies): the one every route and limit uses. */
   clientIp(req: IncomingMessage): string;
 }
 
-/** What the three transports use: admission's needs, the hub, and for WebSocket posting. */
+/** The services WebSocket, SSE and long polling are built on: admission's, the hub, posting. */
 export interface TransportServices extends AdmissionServices {
-  hub: Hub;
-  ingest: Pick<Ingest, 'post'>;
   config: Pick<Config, 'sseHeartbeatMs' | 'wsPingMs'>;
-  /** Refused connections, logged at most once a minute per address. */
-  warnings: EdgeWarnings;
+  /** Comments posted over a WebSocket. */
+  ingest: Pick<Ingest, 'post'>;
+  hub: Pick<Hub, 'join' | 'lastSeq' | 'noteViewer' | 'registerFormat'>;
+  /** Refused connections, logged at most once a minute per kind and address. */
+  warnings: EdgeLog;
 }

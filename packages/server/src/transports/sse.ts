@@ -5,11 +5,11 @@
 // section 6.3), so a hub frame goes out as the very bytes every other viewer gets, in one write.
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { EventParams, ListCommentsQuery } from '../http/schemas.js';
 import type { Membership } from '../hub/hub.js';
 import { type CloseReason, type Subscriber, socketDrained } from '../hub/subscriber.js';
 import { admit } from './admission.js';
 import { sseFormat } from './encoders.js';
+import { EventParams, ListCommentsQuery } from './schemas.js';
 import type { TransportServices } from './services.js';
 
 /** The reconnect delay suggested to EventSource clients. */

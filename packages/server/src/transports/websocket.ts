@@ -2,13 +2,14 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { type ClientFrame, CloseCode, type Entry } from '@livecomments/protocol';
+import { type ClientFrame, CloseCode } from '@livecomments/protocol';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Principal } from '../auth/auth.js';
+import { queryOf } from '../auth/request.js';
 import { writeRawError } from '../http/errors.js';
-import { queryOf } from '../http/principal.js';
 import type { Membership } from '../hub/hub.js';
 import { type CloseReason, type Subscriber, socketDrained } from '../hub/subscriber.js';
+import type { LogFollower } from '../log/followers.js';
 import { AppError, errors } from '../util/errors.js';
 import { type Admission, admit } from './admission.js';
 import { wsFormat } from './encoders.js';
@@ -202,10 +203,8 @@ function userKey(eventId: string, userId: string): string {
   return `${eventId}\n${userId}`;
 }
 
-/** What `attachWebSocket` gives the node. */
-export interface WebSocketEndpoint {
-  /** A log entry passed through the hub: a ban closes the banned user's sockets (4003). */
-  entry(eventId: string, entry: Entry): void;
+/** What `attachWebSocket` gives the node: a log follower, as a ban closes the banned user's sockets (4003). */
+export interface WebSocketEndpoint extends LogFollower {
   close(): void;
 }
 
@@ -286,9 +285,12 @@ export function attachWebSocket(server: Server, s: TransportServices): WebSocket
   pinger.unref();
 
   return {
-    entry(eventId, entry) {
-      if (entry.type !== 'ban' || (entry.until !== null && entry.until <= Date.now())) return;
-      for (const conn of open.get(userKey(eventId, entry.userId)) ?? []) conn.ban();
+    name: 'ws-bans',
+    entries(eventId, entries) {
+      for (const entry of entries) {
+        if (entry.type !== 'ban' || (entry.until !== null && entry.until <= Date.now())) continue;
+        for (const conn of open.get(userKey(eventId, entry.userId)) ?? []) conn.ban();
+      }
     },
     close() {
       clearInterval(pinger);

@@ -2,7 +2,7 @@
 // every connection of the node at once and leaves no trace otherwise. A timer that fires late by
 // more than the threshold means the loop was blocked that long; it is logged at warn.
 import { performance } from 'node:perf_hooks';
-import { LogLimit, type WarnLogger } from './log-limit.js';
+import { type LineLogger, LogLimit } from './log-limit.js';
 
 /** Options of the stall watch. */
 export interface StallWatchOptions {
@@ -15,7 +15,7 @@ export interface StallWatchOptions {
 }
 
 /** Watches the event loop for stalls; the timer is unref'd, `stop()` ends it. */
-export function watchStalls(logger: WarnLogger, options: StallWatchOptions = {}): { stop(): void } {
+export function watchStalls(logger: LineLogger, options: StallWatchOptions = {}): { stop(): void } {
   const thresholdMs = options.thresholdMs ?? 1000;
   const intervalMs = options.intervalMs ?? 250;
   const limit = new LogLimit(logger, { intervalMs: options.logEveryMs ?? 10_000 });
@@ -25,7 +25,7 @@ export function watchStalls(logger: WarnLogger, options: StallWatchOptions = {})
     const blockedMs = Math.round(now - last - intervalMs);
     last = now;
     if (blockedMs > thresholdMs) {
-      limit.warn('stall', { blockedMs, thresholdMs }, 'the event loop was blocked; every connection waited');
+      limit.log('stall', { blockedMs, thresholdMs }, 'the event loop was blocked; every connection waited');
     }
   }, intervalMs);
   timer.unref();

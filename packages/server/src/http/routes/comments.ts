@@ -1,8 +1,6 @@
-import type { FastifyInstance } from 'fastify';
-import { ownShadowed, withShadowed } from '../../ingest/shadow.js';
-import type { Services } from '../../node.js';
+import { optionalPrincipal } from '../../auth/request.js';
 import { errors } from '../../util/errors.js';
-import { optionalPrincipal, requirePrincipal } from '../principal.js';
+import { callerHook } from '../caller.js';
 import {
   CommentParams,
   EventParams,
@@ -11,12 +9,19 @@ import {
   PostCommentBody,
   PostCommentReply,
 } from '../schemas.js';
+import type { HttpServices } from '../services.js';
+import type { App } from '../typed.js';
 
 /** Largest comment request body: a comment is at most a few KiB even in the widest script. */
 export const COMMENT_BODY_LIMIT = 16 * 1024;
 
 /** Comments: post, page through the log, delete (docs/API.md "Comments"). */
-export function commentRoutes(app: FastifyInstance, s: Services): void {
+export function commentRoutes(app: App, s: HttpServices): void {
+  const needsCaller = callerHook(s.auth);
+  // Refused at once while shutting down, before the token is even looked at.
+  async function whileOpen(): Promise<void> {
+    s.guard.assertOpen();
+  }
   app.post(
     '/v1/events/:eventId/comments',
     {
@@ -26,12 +31,12 @@ export function commentRoutes(app: FastifyInstance, s: Services): void {
         body: PostCommentBody,
         response: { 201: PostCommentReply, 202: PostCommentReply },
       },
+      preHandler: [whileOpen, needsCaller],
     },
     async function postComment(request, reply) {
-      s.guard.assertOpen();
-      const author = await requirePrincipal(s.auth, request.raw);
-      const { eventId } = request.params as { eventId: string };
-      const body = request.body as { text: string; clientId?: string; parentId?: string };
+      const author = request.principal;
+      const { eventId } = request.params;
+      const { body } = request;
       const header = request.headers['idempotency-key'];
       const clientId = body.clientId ?? (typeof header === 'string' && header ? header : undefined);
       const result = await s.ingest.post(author, eventId, { text: body.text, clientId, parentId: body.parentId });
@@ -43,8 +48,8 @@ export function commentRoutes(app: FastifyInstance, s: Services): void {
     '/v1/events/:eventId/comments',
     { schema: { params: EventParams, querystring: ListCommentsQuery } },
     async function listComments(request) {
-      const { eventId } = request.params as { eventId: string };
-      const query = request.query as { after?: string; before?: string; limit?: string };
+      const { eventId } = request.params;
+      const { query } = request;
       if (query.after !== undefined && query.before !== undefined) {
         throw errors.invalid('give either after or before, not both');
       }
@@ -55,27 +60,20 @@ export function commentRoutes(app: FastifyInstance, s: Services): void {
         query.before !== undefined
           ? { before: Number(query.before) }
           : { after: intParam(query.after, 0, Number.MAX_SAFE_INTEGER) };
-      const items =
-        'before' in range
-          ? await s.store.readBefore(eventId, range.before, limit)
-          : await s.store.readAfter(eventId, range.after, limit);
       // Shadow mode: the author reads their own blocked comments back; nobody else does.
       const reader = event.settings.moderation.shadow
         ? await optionalPrincipal(s.auth, request.raw).catch(noReader)
         : null;
-      if (!reader) return { items, lastSeq: event.lastSeq };
-      const shadowed = await ownShadowed(s.store, eventId, reader.id);
-      return { items: withShadowed(items, shadowed, range, items.length === limit), lastSeq: event.lastSeq };
+      return { items: await s.events.page(eventId, range, limit, reader?.id ?? null), lastSeq: event.lastSeq };
     },
   );
 
   app.delete(
     '/v1/events/:eventId/comments/:commentId',
-    { schema: { params: CommentParams } },
+    { schema: { params: CommentParams }, preHandler: needsCaller },
     async function deleteComment(request, reply) {
-      const actor = await requirePrincipal(s.auth, request.raw);
-      const { eventId, commentId } = request.params as { eventId: string; commentId: string };
-      await s.actions.deleteComment(actor, eventId, commentId);
+      const { eventId, commentId } = request.params;
+      await s.actions.deleteComment(request.principal, eventId, commentId);
       return reply.code(204).send();
     },
   );

@@ -1,15 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import type { Role } from '@livecomments/protocol';
-import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../node.js';
 import { errors } from '../../util/errors.js';
 import { DevTokenBody } from '../schemas.js';
+import type { HttpServices } from '../services.js';
+import type { App } from '../typed.js';
 
 /** Development tokens: on by default, never beside a JWT secret or JWKS URL (config.ts). */
-export function devRoutes(app: FastifyInstance, s: Services): void {
+export function devRoutes(app: App, s: Pick<HttpServices, 'auth'>): void {
   app.post('/v1/dev/tokens', { schema: { body: DevTokenBody } }, async function devToken(request, reply) {
     if (!s.auth.canIssue) throw errors.notFound('development tokens are turned off; POST /v1/dev/tokens');
-    const { name, role } = request.body as { name: string; role?: Role };
+    const { name, role } = request.body;
     if (role && role !== 'viewer' && !fromLoopback(request.raw)) {
       throw errors.forbidden('development tokens of privileged roles are issued to this machine only');
     }

@@ -1,73 +1,61 @@
 import type { IncomingMessage } from 'node:http';
 import type { LiveEvent } from '@livecomments/protocol';
-import type { FastifyInstance } from 'fastify';
-import type { Principal } from '../../auth/auth.js';
+import type { Authenticator, Principal } from '../../auth/auth.js';
 import { moderates } from '../../auth/powers.js';
+import { optionalPrincipal } from '../../auth/request.js';
 import type { EventRecord } from '../../engines/store.js';
-import type { SettingsPatch } from '../../events/settings.js';
 import { type PublicEvent, publicEvent } from '../../events/visibility.js';
-import type { Services } from '../../node.js';
-import { optionalPrincipal, requirePrincipal } from '../principal.js';
-import {
-  type CreateEventBody as CreateBody,
-  CreateEventBody,
-  EventParams,
-  intParam,
-  ListEventsQuery,
-  type PatchEventBody as PatchBody,
-  PatchEventBody,
-} from '../schemas.js';
+import { callerHook } from '../caller.js';
+import { CreateEventBody, EventParams, intParam, ListEventsQuery, PatchEventBody } from '../schemas.js';
+import type { HttpServices } from '../services.js';
+import type { App } from '../typed.js';
 
 /** Events: create, list, read, change settings, end (docs/API.md "Events"). */
-export function eventRoutes(app: FastifyInstance, s: Services): void {
-  app.post('/v1/events', { schema: { body: CreateEventBody } }, async function createEvent(request, reply) {
-    const owner = await requirePrincipal(s.auth, request.raw);
-    const body = request.body as CreateBody;
-    const record = await s.events.create(owner, body.title.trim(), body.settings);
-    return reply.code(201).send(await s.events.toWire(record));
-  });
+export function eventRoutes(app: App, s: HttpServices): void {
+  const needsCaller = callerHook(s.auth);
+  app.post(
+    '/v1/events',
+    { schema: { body: CreateEventBody }, preHandler: needsCaller },
+    async function createEvent(request, reply) {
+      const { body } = request;
+      const record = await s.events.create(request.principal, body.title.trim(), body.settings);
+      return reply.code(201).send(await s.events.toWire(record));
+    },
+  );
 
   app.get('/v1/events', { schema: { querystring: ListEventsQuery } }, async function listEvents(request) {
-    const query = request.query as { status?: 'live' | 'ended'; limit?: string };
+    const { query } = request;
     const records = await s.events.list(query.status, intParam(query.limit, 50, 200));
-    const reader = await readerOf(s, request.raw);
+    const reader = await readerOf(s.auth, request.raw);
     return { items: await Promise.all(records.map((r) => seenBy(reader, r, s.events.toWire(r)))) };
   });
 
   app.get('/v1/events/:eventId', { schema: { params: EventParams } }, async function getEvent(request) {
-    const { eventId } = request.params as { eventId: string };
-    const record = await s.events.fresh(eventId);
-    return seenBy(await readerOf(s, request.raw), record, s.events.toWire(record));
+    const record = await s.events.fresh(request.params.eventId);
+    return seenBy(await readerOf(s.auth, request.raw), record, s.events.toWire(record));
   });
 
   app.patch(
     '/v1/events/:eventId',
-    { schema: { params: EventParams, body: PatchEventBody } },
+    { schema: { params: EventParams, body: PatchEventBody }, preHandler: needsCaller },
     async function patchEvent(request) {
-      const actor = await requirePrincipal(s.auth, request.raw);
-      const { eventId } = request.params as { eventId: string };
-      const body = request.body as PatchBody;
-      const patch: { title?: string; settings?: SettingsPatch } = {};
-      if (body.title !== undefined) patch.title = body.title.trim();
-      if (body.settings !== undefined) patch.settings = body.settings;
-      const record = await s.events.update(actor, eventId, patch);
-      await s.actions.note(actor, eventId, 'settings', { ...body });
+      const record = await s.events.update(request.principal, request.params.eventId, request.body);
       return s.events.toWire(record);
     },
   );
 
-  app.post('/v1/events/:eventId/end', { schema: { params: EventParams } }, async function endEvent(request) {
-    const actor = await requirePrincipal(s.auth, request.raw);
-    const { eventId } = request.params as { eventId: string };
-    const record = await s.events.end(actor, eventId);
-    await s.actions.note(actor, eventId, 'end');
-    return s.events.toWire(record);
-  });
+  app.post(
+    '/v1/events/:eventId/end',
+    { schema: { params: EventParams }, preHandler: needsCaller },
+    async function endEvent(request) {
+      return s.events.toWire(await s.events.end(request.principal, request.params.eventId));
+    },
+  );
 }
 
 /** The reader of a public page: a bad or stale token reads as nobody rather than failing the page. */
-function readerOf(s: Services, req: IncomingMessage): Promise<Principal | null> {
-  return optionalPrincipal(s.auth, req).catch(() => null);
+function readerOf(auth: Pick<Authenticator, 'verify'>, req: IncomingMessage): Promise<Principal | null> {
+  return optionalPrincipal(auth, req).catch(() => null);
 }
 
 /** The event as `reader` may see it: in full for those who moderate it, else the public part. */

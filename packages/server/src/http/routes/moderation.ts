@@ -1,17 +1,18 @@
-import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../node.js';
-import { requirePrincipal } from '../principal.js';
+import { callerHook } from '../caller.js';
 import { BanBody, CommentParams, EventParams, intParam, LimitQuery, ReviewBody, UserParams } from '../schemas.js';
+import type { HttpServices } from '../services.js';
+import type { App } from '../typed.js';
 
 /** Review queue, bans and the moderation log (docs/API.md "Moderation"). */
-export function moderationRoutes(app: FastifyInstance, s: Services): void {
+export function moderationRoutes(app: App, s: HttpServices): void {
+  const needsCaller = callerHook(s.auth);
   app.get(
     '/v1/events/:eventId/review',
-    { schema: { params: EventParams, querystring: LimitQuery } },
+    { schema: { params: EventParams, querystring: LimitQuery }, preHandler: needsCaller },
     async function listHeld(request) {
-      const actor = await requirePrincipal(s.auth, request.raw);
-      const { eventId } = request.params as { eventId: string };
-      const { limit } = request.query as { limit?: string };
+      const actor = request.principal;
+      const { eventId } = request.params;
+      const { limit } = request.query;
       const held = await s.actions.listHeld(actor, eventId, intParam(limit, 100, 500));
       return {
         items: held.map((h) => ({ comment: h.comment, scores: h.scores ?? {}, reasons: h.reasons ?? [] })),
@@ -21,11 +22,11 @@ export function moderationRoutes(app: FastifyInstance, s: Services): void {
 
   app.post(
     '/v1/events/:eventId/review/:commentId',
-    { schema: { params: CommentParams, body: ReviewBody } },
+    { schema: { params: CommentParams, body: ReviewBody }, preHandler: needsCaller },
     async function review(request) {
-      const actor = await requirePrincipal(s.auth, request.raw);
-      const { eventId, commentId } = request.params as { eventId: string; commentId: string };
-      const { action, reason } = request.body as { action: 'approve' | 'reject'; reason?: string };
+      const actor = request.principal;
+      const { eventId, commentId } = request.params;
+      const { action, reason } = request.body;
       const comment = await s.actions.review(actor, eventId, commentId, action, reason);
       return comment ? { status: 'published', comment } : { status: 'rejected' };
     },
@@ -33,11 +34,11 @@ export function moderationRoutes(app: FastifyInstance, s: Services): void {
 
   app.post(
     '/v1/events/:eventId/bans',
-    { schema: { params: EventParams, body: BanBody } },
+    { schema: { params: EventParams, body: BanBody }, preHandler: needsCaller },
     async function ban(request, reply) {
-      const actor = await requirePrincipal(s.auth, request.raw);
-      const { eventId } = request.params as { eventId: string };
-      const body = request.body as { userId: string; durationMs?: number; reason?: string };
+      const actor = request.principal;
+      const { eventId } = request.params;
+      const body = request.body;
       const result = await s.actions.ban(actor, eventId, body.userId, body.durationMs, body.reason);
       return reply.code(201).send(result);
     },
@@ -45,28 +46,32 @@ export function moderationRoutes(app: FastifyInstance, s: Services): void {
 
   app.delete(
     '/v1/events/:eventId/bans/:userId',
-    { schema: { params: UserParams } },
+    { schema: { params: UserParams }, preHandler: needsCaller },
     async function unban(request, reply) {
-      const actor = await requirePrincipal(s.auth, request.raw);
-      const { eventId, userId } = request.params as { eventId: string; userId: string };
+      const actor = request.principal;
+      const { eventId, userId } = request.params;
       await s.actions.unban(actor, eventId, userId);
       return reply.code(204).send();
     },
   );
 
-  app.get('/v1/events/:eventId/bans', { schema: { params: EventParams } }, async function listBans(request) {
-    const actor = await requirePrincipal(s.auth, request.raw);
-    const { eventId } = request.params as { eventId: string };
-    return { items: await s.actions.listBans(actor, eventId) };
-  });
+  app.get(
+    '/v1/events/:eventId/bans',
+    { schema: { params: EventParams }, preHandler: needsCaller },
+    async function listBans(request) {
+      const actor = request.principal;
+      const { eventId } = request.params;
+      return { items: await s.actions.listBans(actor, eventId) };
+    },
+  );
 
   app.get(
     '/v1/events/:eventId/moderation-log',
-    { schema: { params: EventParams, querystring: LimitQuery } },
+    { schema: { params: EventParams, querystring: LimitQuery }, preHandler: needsCaller },
     async function moderationLog(request) {
-      const actor = await requirePrincipal(s.auth, request.raw);
-      const { eventId } = request.params as { eventId: string };
-      const { limit } = request.query as { limit?: string };
+      const actor = request.principal;
+      const { eventId } = request.params;
+      const { limit } = request.query;
       return { items: await s.actions.listLog(actor, eventId, intParam(limit, 100, 1000)) };
     },
   );

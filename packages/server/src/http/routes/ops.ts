@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../node.js';
+import type { HttpServices } from '../services.js';
 
 /** Health, readiness and metrics (docs/API.md "Operations"). */
-export function opsRoutes(app: FastifyInstance, s: Services): void {
+export function opsRoutes(app: FastifyInstance, s: Pick<HttpServices, 'store' | 'bus' | 'guard' | 'metrics'>): void {
   app.get('/health', async function health() {
     return { status: 'ok' };
   });

@@ -1,6 +1,7 @@
+// Request identity: the bearer token of an HTTP request or WebSocket handshake, and its caller.
 import type { IncomingMessage } from 'node:http';
-import type { Authenticator, Principal } from '../auth/auth.js';
 import { errors } from '../util/errors.js';
+import type { Authenticator, Principal } from './auth.js';
 
 /**
  * The bearer token of a request: the Authorization header, or `?token=` where browsers cannot set
@@ -19,7 +20,7 @@ export function tokenOf(req: IncomingMessage, query: URLSearchParams | null): st
 
 /** The caller, or `unauthenticated`. */
 export async function requirePrincipal(
-  auth: Authenticator,
+  auth: Pick<Authenticator, 'verify'>,
   req: IncomingMessage,
   query: URLSearchParams | null = null,
 ): Promise<Principal> {
@@ -30,7 +31,7 @@ export async function requirePrincipal(
 
 /** The caller when a token is given (a bad token still fails), else null. */
 export async function optionalPrincipal(
-  auth: Authenticator,
+  auth: Pick<Authenticator, 'verify'>,
   req: IncomingMessage,
   query: URLSearchParams | null = null,
 ): Promise<Principal | null> {

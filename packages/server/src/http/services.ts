@@ -1,0 +1,26 @@
+// What the HTTP application uses of the node, declared here so that the routes depend on these
+// shapes, not on the composition root that wires them (node.ts).
+import type { FastifyBaseLogger } from 'fastify';
+import type { Authenticator } from '../auth/auth.js';
+import type { Config } from '../config/config.js';
+import type { Bus } from '../engines/bus.js';
+import type { Store } from '../engines/store.js';
+import type { Events } from '../events/events.js';
+import type { ModerationActions } from '../moderation/actions.js';
+import type { TransportServices } from '../transports/services.js';
+import type { Metrics } from './metrics.js';
+
+/** The services the routes, the pages and the transports mounted on the application use. */
+export interface HttpServices extends TransportServices {
+  config: Config;
+  /** A pino logger (fastify's logger type is pino's). */
+  logger: FastifyBaseLogger;
+  auth: Authenticator;
+  events: Events;
+  actions: ModerationActions;
+  /** For /ready. */
+  store: Pick<Store, 'ping'>;
+  /** For /ready. */
+  bus: Pick<Bus, 'ping'>;
+  metrics: Metrics;
+}
