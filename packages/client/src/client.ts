@@ -57,6 +57,8 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   readonly #abort = new AbortController();
   #index = 0;
   #seq: Sequencer | null = null;
+  /** The epoch the cursor belongs to, sent beside it on every resume. */
+  #epoch: string | undefined;
   #current: Transport | null = null;
   #generation = 0;
   #everLive = false;
@@ -120,6 +122,14 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   /** The seq of the last entry delivered (the resume point). */
   get lastSeq(): number {
     return this.#seq?.cursor ?? this.#options.after ?? 0;
+  }
+
+  /**
+   * The epoch of the event's log that `lastSeq` is in (from the server; undefined until known or
+   * from a server without epochs). Save it with `lastSeq` and pass both back as `after`/`epoch`.
+   */
+  get epoch(): string | undefined {
+    return this.#epoch;
   }
 
   /**
@@ -213,9 +223,14 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
       this.#applyEvent(event);
       this.#setViewers(event.viewers);
       if (this.#options.after !== undefined) {
+        // The caller's own position keeps its own epoch: the server resets it if that is stale.
+        this.#epoch = this.#options.epoch ?? event.epoch;
         this.#seq = new Sequencer(this.#options.after, this.#deliver);
         this.#oldest = this.#options.after + 1;
-      } else await this.#loadHistory(event.lastSeq);
+      } else {
+        this.#epoch = event.epoch;
+        await this.#loadHistory(event.lastSeq);
+      }
       this.#open();
     } catch (err) {
       if (this.#closed) return;
@@ -251,9 +266,13 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     seq.jump(lastSeq);
   }
 
-  /** The server cannot resume us: tell the app, reload recent history, go on from the log's end. */
-  async #reset(lastSeq: number): Promise<void> {
+  /**
+   * The server cannot resume us: tell the app, reload recent history, go on from the log's end
+   * (in `epoch`, the log's current one, when the server said).
+   */
+  async #reset(lastSeq: number, epoch?: string): Promise<void> {
     if (this.#resetting) return;
+    if (epoch !== undefined) this.#epoch = epoch;
     // Nothing else may deliver while history reloads: stop the transport, retries and gap fills.
     this.#resetting = true;
     this.#resets++;
@@ -290,6 +309,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
       baseUrl: this.api.baseUrl,
       eventId: this.eventId,
       cursor: () => this.lastSeq,
+      epoch: () => this.#epoch,
       token,
       fetch: (input, init) => (this.#options.fetch ?? globalThis.fetch).call(globalThis, input, init),
       WebSocket: this.#options.WebSocket,
@@ -300,7 +320,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
         onOpen: live(() => this.#opened(name)),
         onEntries: live((items: Entry[]) => this.#push(items)),
         onPresence: live((viewers: number) => this.#setViewers(viewers)),
-        onReset: live((lastSeq: number) => void this.#reset(lastSeq)),
+        onReset: live((lastSeq: number, epoch?: string) => void this.#reset(lastSeq, epoch)),
         onEnd: live((end: TransportEnd) => void this.#ended(end)),
       },
     });

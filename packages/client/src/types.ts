@@ -12,6 +12,12 @@ export interface ConnectOptions extends ApiOptions {
   transport?: 'auto' | TransportName;
   /** Resume after this seq (entries you already have); default: load `history` recent entries. */
   after?: number;
+  /**
+   * The epoch `after` belongs to (`client.epoch` when you saved `client.lastSeq`): if the log was
+   * lost or re-created since, the server answers with a reset instead of resuming in another
+   * history. Without it, `after` is taken as is.
+   */
+  epoch?: string;
   /** How many recent log entries to load on start and after a reset (default 50; 0: only new ones). */
   history?: number;
   /** WebSocket constructor; default `globalThis.WebSocket` (pass the `ws` package on Node 20). */
@@ -108,7 +114,10 @@ export interface LiveCommentsEvents {
   entry: (entry: Entry) => void;
   /** Connection state and the transport in use (null while not live). */
   state: (state: ConnectionState, transport: TransportName | null) => void;
-  /** The log could not be resumed: clear what you show; recent history follows. */
+  /**
+   * The log could not be resumed (too far back, ahead of the log, or of another epoch): clear what
+   * you show; recent history follows.
+   */
   reset: (lastSeq: number) => void;
   /** A post was sent: show it as pending. */
   pending: (post: PendingPost) => void;

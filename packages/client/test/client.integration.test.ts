@@ -227,6 +227,45 @@ describe('client SDK against the real server', () => {
     }
   });
 
+  for (const transport of ['ws', 'sse', 'poll'] as const) {
+    test(`${transport}: the client learns the epoch; a resume in a stale epoch resets and reloads`, async () => {
+      const event = await createEvent(server.url, alice);
+      await postComment(server.url, alice, event.id, 'old');
+      const epoch = event.epoch;
+      assert.ok(epoch, 'the event carries its epoch');
+      const fresh = connect(event.id, { baseUrl: server.url, transport, WebSocket: WS, remember: false });
+      try {
+        await until(() => fresh.state === 'live', 5000, 'live');
+        assert.equal(fresh.epoch, epoch);
+      } finally {
+        fresh.close();
+      }
+      const stale = epoch === 'stale000' ? 'stale001' : 'stale000';
+      const client = connect(event.id, {
+        baseUrl: server.url,
+        transport,
+        after: 1,
+        epoch: stale,
+        WebSocket: WS,
+        remember: false,
+        backoff: FAST,
+      });
+      const seen = watch(client);
+      try {
+        await until(() => seen.resets === 1 && client.state === 'live', 5000, 'reset');
+        await until(() => seen.texts.length === 1, 5000, 'history');
+        assert.deepEqual(seen.texts, ['old'], 'the history of the current epoch, reloaded');
+        assert.equal(client.epoch, epoch, 'the epoch the reset gave');
+        await postComment(server.url, alice, event.id, 'new');
+        await until(() => seen.texts.length === 2);
+        assert.deepEqual(seen.texts, ['old', 'new']);
+        assert.equal(seen.resets, 1, 'one reset: the resume after it carries the right epoch');
+      } finally {
+        client.close();
+      }
+    });
+  }
+
   test('server restart: every transport reconnects and resumes, once and in order', async () => {
     const event = await createEvent(server.url, alice);
     const clients = (['ws', 'sse', 'poll'] as const).map((transport) =>

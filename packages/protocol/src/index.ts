@@ -46,6 +46,11 @@ export interface LiveEvent {
   createdAt: number;
   endedAt?: number;
   lastSeq: number;
+  /**
+   * The epoch of the event's log: resume with it beside `after` (`epoch=`). A new one means the
+   * history was lost or re-created; a resume point of another epoch gets a `reset` (reason `epoch`).
+   */
+  epoch?: string;
   viewers: number;
   settings: EventSettings;
 }
@@ -117,7 +122,7 @@ export type ServerFrame =
   | { type: 'presence'; viewers: number }
   | { type: 'ack'; clientId: string; status: PostStatus; comment: Comment }
   | { type: 'error'; clientId?: string; error: ErrorBody }
-  | { type: 'reset'; lastSeq: number; reason: string }
+  | { type: 'reset'; lastSeq: number; reason: string; epoch?: string }
   | { type: 'pong' };
 
 /** Frames a client sends over a WebSocket. */
@@ -137,4 +142,11 @@ export interface EntriesPage {
   lastSeq: number;
   /** Set when the requested resume point cannot be served: reload recent history. */
   reset?: boolean;
+  /** With `reset`: why (`epoch` when the client's epoch is not the log's). */
+  reason?: string;
+  /** With `reset`: the log's current epoch, to resume with from now on. */
+  epoch?: string;
 }
+
+/** Why a resume point was refused with a reset because it belongs to another epoch of the log. */
+export const RESET_EPOCH = 'epoch';

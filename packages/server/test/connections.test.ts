@@ -21,7 +21,7 @@ describe('connections', () => {
       assert.equal(poll.body.error.code, 'rate_limited');
       await a.close();
       b.close();
-      await waitFor(() => node.services.hub.counts().ws + node.services.hub.counts().sse === 0);
+      await waitFor(() => (node.services.hub.counts().ws ?? 0) + (node.services.hub.counts().sse ?? 0) === 0);
       const again = await WsViewer.open(node.url, eventId);
       await again.close();
     } finally {

@@ -203,6 +203,41 @@ describe('real time', () => {
     assert.equal(poll.body.lastSeq, 61);
   });
 
+  test('a resume point of another epoch gets a reset (reason epoch) on every transport; the right one resumes', async () => {
+    const eventId = await createEvent(base, owner.token);
+    await postMany(eventId, 3);
+    const event = await api(base, 'GET', `/v1/events/${eventId}`);
+    const epoch: string = event.body.epoch;
+    assert.match(epoch, /^[0-9A-Za-z_-]{8,32}$/, 'the event tells its epoch');
+    const stale = epoch === 'other000' ? 'other001' : 'other000';
+
+    const ws = await WsViewer.open(base, eventId, `after=2&epoch=${stale}`);
+    assert.deepEqual(await ws.next((f) => f.type === 'reset'), { type: 'reset', lastSeq: 3, reason: 'epoch', epoch });
+    await ws.close();
+    const sse = await SseViewer.open(base, eventId, `epoch=${stale}`, { 'last-event-id': '2' });
+    await waitFor(() => sse.events.some((e) => e.event === 'reset'));
+    const reset = sse.events.find((e) => e.event === 'reset')!;
+    assert.equal(reset.id, '3');
+    assert.deepEqual(reset.data, { lastSeq: 3, reason: 'epoch', epoch });
+    sse.close();
+    const poll = await api(base, 'GET', `/v1/events/${eventId}/poll?after=2&epoch=${stale}&timeoutMs=1000`);
+    assert.deepEqual(poll.body, { items: [], lastSeq: 3, reset: true, reason: 'epoch', epoch });
+
+    // The right epoch resumes as before, and so does a client that sends none.
+    const right = await WsViewer.open(base, eventId, `after=2&epoch=${epoch}`);
+    await waitFor(() => right.entries.length === 1);
+    assert.equal(right.entries[0]!.seq, 3);
+    assert.ok(!right.frames.some((f) => f.type === 'reset'));
+    await right.close();
+    const none = await api(base, 'GET', `/v1/events/${eventId}/poll?after=2&timeoutMs=1000`);
+    assert.deepEqual(
+      none.body.items.map((e: Entry) => e.seq),
+      [3],
+    );
+    const bad = await api(base, 'GET', `/v1/events/${eventId}/poll?after=2&epoch=${encodeURIComponent('a b')}`);
+    assert.equal(bad.body.error.code, 'invalid_request');
+  });
+
   test('concurrent posters, viewers on all three transports end with the store sequence', async () => {
     const eventId = await createEvent(base, owner.token);
     const ws = await WsViewer.open(base, eventId, 'after=0');

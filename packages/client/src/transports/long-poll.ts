@@ -41,7 +41,11 @@ export function openLongPoll(ctx: TransportContext): Transport {
   async function poll(timeoutMs: number): Promise<EntriesPage | undefined> {
     const abort = new AbortController();
     current = abort;
-    const url = buildUrl(ctx.baseUrl, `/v1/events/${enc(ctx.eventId)}/poll`, { after: ctx.cursor(), timeoutMs });
+    const url = buildUrl(ctx.baseUrl, `/v1/events/${enc(ctx.eventId)}/poll`, {
+      after: ctx.cursor(),
+      epoch: ctx.epoch(),
+      timeoutMs,
+    });
     timer = setTimeout(() => abort.abort(), (opened ? timeoutMs : ctx.connectTimeoutMs) + GRACE_MS);
     try {
       const res = await ctx.fetch(url, { headers, signal: abort.signal, cache: 'no-store' });
@@ -78,7 +82,7 @@ export function openLongPoll(ctx: TransportContext): Transport {
         h.onOpen();
       }
       if (page.reset) {
-        h.onReset(page.lastSeq);
+        h.onReset(page.lastSeq, page.epoch);
         return;
       }
       if (page.items.length > 0) h.onEntries(page.items);

@@ -18,7 +18,10 @@ import {
 export function openSse(ctx: TransportContext): Transport {
   const h = ctx.handlers;
   const abort = new AbortController();
-  const url = buildUrl(ctx.baseUrl, `/v1/events/${enc(ctx.eventId)}/stream`, { after: ctx.cursor() });
+  const url = buildUrl(ctx.baseUrl, `/v1/events/${enc(ctx.eventId)}/stream`, {
+    after: ctx.cursor(),
+    epoch: ctx.epoch(),
+  });
   const headers: Record<string, string> = { accept: 'text/event-stream' };
   if (ctx.token) headers.authorization = `Bearer ${ctx.token}`;
   let opened = false;
@@ -58,7 +61,7 @@ export function openSse(ctx: TransportContext): Transport {
         h.onPresence((data as { viewers: number }).viewers);
         break;
       case 'reset':
-        h.onReset((data as { lastSeq: number }).lastSeq);
+        h.onReset((data as { lastSeq: number }).lastSeq, (data as { epoch?: string }).epoch);
         break;
       case 'error':
         h.onError?.((data as { error: ErrorBody }).error ?? (data as ErrorBody));

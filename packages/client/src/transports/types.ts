@@ -26,8 +26,8 @@ export interface TransportHandlers {
   /** A batch of log entries, ascending. */
   onEntries(items: Entry[]): void;
   onPresence(viewers: number): void;
-  /** The resume point cannot be served; `lastSeq` is the log's current end. */
-  onReset(lastSeq: number): void;
+  /** The resume point cannot be served; `lastSeq` is the log's current end, `epoch` its epoch. */
+  onReset(lastSeq: number, epoch?: string): void;
   /** The answer to a comment sent over this transport (WebSocket only). */
   onAck?(clientId: string, status: PostStatus, comment: Comment): void;
   /** An error frame; with a `clientId` it answers that comment. */
@@ -66,6 +66,8 @@ export interface TransportContext {
   eventId: string;
   /** The client's resume point now (the last seq it delivered). */
   cursor(): number;
+  /** The epoch of the log the cursor is in, when known: sent beside it. */
+  epoch(): string | undefined;
   token?: string;
   handlers: TransportHandlers;
   fetch: typeof fetch;

@@ -13,11 +13,15 @@ const FATAL_CLOSE: Record<number, ErrorBody> = {
 
 function ignore(): void {}
 
-/** The WebSocket transport: `GET /v1/events/:id/ws?after=SEQ[&token=...]`. */
+/** The WebSocket transport: `GET /v1/events/:id/ws?after=SEQ&epoch=E[&token=...]`. */
 export function openWebSocket(ctx: TransportContext): Transport {
   const Ctor = ctx.WebSocket ?? (globalThis as { WebSocket?: TransportContext['WebSocket'] }).WebSocket;
   const wsBase = ctx.baseUrl.replace(/^http/, 'ws');
-  const url = buildUrl(wsBase, `/v1/events/${enc(ctx.eventId)}/ws`, { after: ctx.cursor(), token: ctx.token });
+  const url = buildUrl(wsBase, `/v1/events/${enc(ctx.eventId)}/ws`, {
+    after: ctx.cursor(),
+    epoch: ctx.epoch(),
+    token: ctx.token,
+  });
   const h = ctx.handlers;
   let opened = false;
   let ended = false;
@@ -96,7 +100,7 @@ export function openWebSocket(ctx: TransportContext): Transport {
         h.onPresence(frame.viewers);
         break;
       case 'reset':
-        h.onReset(frame.lastSeq);
+        h.onReset(frame.lastSeq, frame.epoch);
         break;
       case 'ack':
         h.onAck?.(frame.clientId, frame.status, frame.comment);

@@ -45,6 +45,7 @@ function eventRecord(id = uid('ev'), over: Partial<EventRecord> = {}): EventReco
     ownerId: 'owner',
     createdAt: Date.now(),
     lastSeq: 0,
+    epoch: `ep${counter}`,
     settings: SETTINGS,
     ...over,
   };
@@ -93,6 +94,10 @@ export function storeContract(
       assert.deepEqual(await store.getEvent(a.id), a);
       assert.deepEqual(await store.getEvent(b.id), b);
       assert.equal(await store.getEvent('nope'), null);
+      const { epoch: _, ...without } = eventRecord(uid('ev'));
+      await store.createEvent(without);
+      const made = (await store.getEvent(without.id))?.epoch ?? '';
+      assert.match(made, /^[0-9A-Za-z_-]{8,32}$/, 'an epoch is made when none is given');
       const all = (await store.listEvents({ limit: 1000 })).map((e) => e.id);
       assert.ok(all.indexOf(b.id) < all.indexOf(a.id), 'newest first');
       const ended = await store.listEvents({ status: 'ended', limit: 1000 });

@@ -237,6 +237,8 @@ export const MIGRATIONS: readonly string[] = [
   // 4: lc_append version 2 takes an `event` entry's full settings from its item, like its
   // TypeScript twin; the store calls it directly (the wrapper of 3 stays for older nodes).
   sqlFile('lc_append.v2.sql'),
+  // 5: the epoch of each event's log (a random default, so events made before it get their own).
+  `ALTER TABLE events ADD COLUMN epoch text NOT NULL DEFAULT substr(md5(random()::text), 1, 12);`,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations across nodes. */

@@ -45,7 +45,14 @@ test('a database of an older release (schema version 3) is brought up to date an
       settings,
     };
     const store = createPostgresStore(pool);
-    await store.createEvent(event);
+    // Created as that release did: its events had no epoch column yet.
+    const createdByOlderNode = (id: string) =>
+      pool.query(
+        `INSERT INTO events (id, title, status, owner_id, created_at, ended_at, last_seq, settings)
+         VALUES ($1, $2, $3, $4, $5, NULL, 0, $6)`,
+        [id, event.title, event.status, event.ownerId, event.createdAt, JSON.stringify(settings)],
+      );
+    await createdByOlderNode('old');
     const changed = (title: string, terms: string[]) => ({
       eventId: 'old',
       entry: { type: 'event' as const, event: publicEvent({ ...event, title, viewers: 0 }) },
@@ -68,6 +75,11 @@ test('a database of an older release (schema version 3) is brought up to date an
       (await store.readAfter('old', 0, 10)).map((e) => e.type === 'event' && e.event.title),
       ['before', 'after', 'older node'],
     );
+    // Events made before the epoch column, and by an older node after it, each have their own.
+    await createdByOlderNode('older node');
+    const epochs = [(await store.getEvent('old'))?.epoch, (await store.getEvent('older node'))?.epoch];
+    for (const epoch of epochs) assert.match(epoch ?? '', /^[0-9a-f]{12}$/);
+    assert.notEqual(epochs[0], epochs[1]);
     await store.migrate();
   } finally {
     await schema.drop();

@@ -14,6 +14,8 @@ import {
   type EventRecord,
   type ModAction,
   modActionValues,
+  type NewEventRecord,
+  newEpoch,
   type Store,
   type StoredComment,
 } from './store.js';
@@ -63,11 +65,20 @@ export class PostgresStore implements Store {
     await this.pool.query({ name: 'lc_ping', text: 'SELECT 1' });
   }
 
-  async createEvent(e: EventRecord): Promise<void> {
+  async createEvent(e: NewEventRecord): Promise<void> {
     await this.pool.query(
-      `INSERT INTO events (id, title, status, owner_id, created_at, ended_at, last_seq, settings)
-       VALUES ($1, $2, $3, $4, $5, $6, 0, $7)`,
-      [e.id, e.title, e.status, e.ownerId, e.createdAt, e.endedAt ?? null, JSON.stringify(e.settings)],
+      `INSERT INTO events (id, title, status, owner_id, created_at, ended_at, last_seq, epoch, settings)
+       VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8)`,
+      [
+        e.id,
+        e.title,
+        e.status,
+        e.ownerId,
+        e.createdAt,
+        e.endedAt ?? null,
+        e.epoch ?? newEpoch(),
+        JSON.stringify(e.settings),
+      ],
     );
   }
 

@@ -20,6 +20,7 @@ export interface EventRow {
   created_at: Int;
   ended_at: Int | null;
   last_seq: Int;
+  epoch: string;
   settings: Json<EventSettings>;
 }
 
@@ -70,6 +71,7 @@ export function eventFromRow(row: EventRow): EventRecord {
     ownerId: row.owner_id,
     createdAt: Number(row.created_at),
     lastSeq: Number(row.last_seq),
+    epoch: row.epoch,
     settings: json(row.settings),
   };
   if (row.ended_at !== null) event.endedAt = Number(row.ended_at);

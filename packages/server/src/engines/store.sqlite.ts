@@ -3,7 +3,16 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Entry, EventStatus } from '@livecomments/protocol';
 import Database from 'better-sqlite3';
-import type { AppendItem, AppendResult, Ban, EventRecord, ModAction, Store, StoredComment } from './store.js';
+import type {
+  AppendItem,
+  AppendResult,
+  Ban,
+  EventRecord,
+  ModAction,
+  NewEventRecord,
+  Store,
+  StoredComment,
+} from './store.js';
 import {
   type BanRow,
   banFromRow,
@@ -73,7 +82,7 @@ export class SqliteStore implements Store {
     this.q.ping.get();
   }
 
-  async createEvent(event: EventRecord): Promise<void> {
+  async createEvent(event: NewEventRecord): Promise<void> {
     await this.writer.run('createEvent', [event]);
   }
   async getEvent(id: string): Promise<EventRecord | null> {

@@ -6,9 +6,10 @@ import {
   type AppendItem,
   type Ban,
   commentValues,
-  type EventRecord,
   type ModAction,
   modActionValues,
+  type NewEventRecord,
+  newEpoch,
   type StoredComment,
 } from './store.js';
 import { type CommentRow, commentFromRow } from './store.rows.js';
@@ -76,7 +77,7 @@ export class SqliteWriter {
     this.stmt = this.prepare();
   }
 
-  createEvent(event: EventRecord): void {
+  createEvent(event: NewEventRecord): void {
     this.q.insertEvent.run(
       event.id,
       event.title,
@@ -85,6 +86,7 @@ export class SqliteWriter {
       event.createdAt,
       event.endedAt ?? null,
       event.lastSeq,
+      event.epoch ?? newEpoch(),
       JSON.stringify(event.settings),
     );
   }
@@ -230,7 +232,7 @@ export class SqliteWriter {
     const db = this.db;
     return {
       insertEvent: db.prepare(
-        'INSERT INTO events (id, title, status, owner_id, created_at, ended_at, last_seq, settings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO events (id, title, status, owner_id, created_at, ended_at, last_seq, epoch, settings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       lastSeq: db.prepare('SELECT last_seq FROM events WHERE id = ?'),
       setLastSeq: db.prepare('UPDATE events SET last_seq = ? WHERE id = ?'),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Comment, Entry, EventSettings, EventStatus, NewEntry } from '@livecomments/protocol';
 
 /** An event as the store keeps it (the viewer count is not stored: presence knows it). */
@@ -9,7 +10,21 @@ export interface EventRecord {
   createdAt: number;
   endedAt?: number;
   lastSeq: number;
+  /**
+   * The epoch of the event's log: a short random string set when the log is created, and a new
+   * one whenever its history is lost or re-created, so a resume point of another epoch is
+   * refused (reset) rather than served from a different history.
+   */
+  epoch: string;
   settings: EventSettings;
+}
+
+/** An event to create: the store makes up its epoch when none is given. */
+export type NewEventRecord = Omit<EventRecord, 'epoch'> & { epoch?: string };
+
+/** A fresh epoch: 8 random characters of base64url. */
+export function newEpoch(): string {
+  return randomBytes(6).toString('base64url');
 }
 
 /** Where a comment stands. Only `published` and `deleted` comments have a `seq`. */
@@ -83,8 +98,8 @@ export interface Store {
   migrate(): Promise<void>;
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
-  /** Creates an event with `lastSeq` 0. */
-  createEvent(event: EventRecord): Promise<void>;
+  /** Creates an event with `lastSeq` 0, and its epoch (a new one when the record has none). */
+  createEvent(event: NewEventRecord): Promise<void>;
   getEvent(id: string): Promise<EventRecord | null>;
   /** Newest first. */
   listEvents(filter: { status?: EventStatus; limit: number }): Promise<EventRecord[]>;

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/auth.js';
 import { canChangeSettings } from '../auth/powers.js';
 import type { Presence } from '../engines/presence.js';
 import type { RateLimiter } from '../engines/rate-limiter.js';
-import type { EventRecord, ModAction, Store } from '../engines/store.js';
+import { type EventRecord, type ModAction, newEpoch, type Store } from '../engines/store.js';
 import { ownShadowed, withShadowed } from '../ingest/shadow.js';
 import type { LogFollower } from '../log/followers.js';
 import type { LogWriter } from '../log/writer.js';
@@ -42,6 +42,7 @@ export class Events implements LogFollower {
       ownerId: owner.id,
       createdAt: Date.now(),
       lastSeq: 0,
+      epoch: newEpoch(),
       settings: mergeSettings(DEFAULT_SETTINGS, settings),
     };
     await this.store.createEvent(record);
@@ -167,9 +168,11 @@ export class Events implements LogFollower {
   /** Appends the `event` entry (public settings) and stores the full settings beside it. */
   private async write(next: EventRecord): Promise<EventRecord> {
     const viewers = await this.presence.count(next.id).catch(() => 0);
+    // The epoch names the log an entry is in; the entry itself does not carry it.
+    const { epoch: _, ...event } = next;
     const result = await this.writer.append({
       eventId: next.id,
-      entry: { type: 'event', event: publicEvent({ ...next, viewers }) },
+      entry: { type: 'event', event: publicEvent({ ...event, viewers }) },
       settings: next.settings,
     });
     if (!('entry' in result) || result.entry.type !== 'event') throw new Error('event entry not appended');

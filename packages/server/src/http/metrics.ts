@@ -59,7 +59,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(connections: () => { ws: number; sse: number; poll: number }) {
+  constructor(connections: () => Readonly<Record<string, number>>) {
     new Gauge({
       name: 'lc_connections',
       help: 'Open subscriber connections, by transport',
@@ -67,9 +67,9 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         const counts = connections();
-        this.set({ transport: 'websocket' }, counts.ws);
-        this.set({ transport: 'sse' }, counts.sse);
-        this.set({ transport: 'long_poll' }, counts.poll);
+        this.set({ transport: 'websocket' }, counts.ws ?? 0);
+        this.set({ transport: 'sse' }, counts.sse ?? 0);
+        this.set({ transport: 'long_poll' }, counts.poll ?? 0);
       },
     });
     collectDefaultMetrics({ register: this.registry });

@@ -1,5 +1,5 @@
-import type { Entry } from '@livecomments/protocol';
-import { Batch, presenceFrame, resetFrame } from './frames.js';
+import { type Entry, RESET_EPOCH } from '@livecomments/protocol';
+import { Batch, type WireFormat } from './frames.js';
 import type { CloseReason, Subscriber } from './subscriber.js';
 
 /** A subscriber with where it stands in the event's log. */
@@ -55,6 +55,8 @@ const READ_PAGE = 500;
 export class Channel {
   /** The highest seq accepted (every seq up to it is in order). */
   lastSeq = 0;
+  /** The epoch of the event's log, as the store had it when the channel started ('' unknown). */
+  epoch = '';
   readonly seats = new Set<Seat>();
   /** When the last seat left, for lingering. */
   emptySince = Date.now();
@@ -77,8 +79,9 @@ export class Channel {
   ) {}
 
   /** Sets the starting point once the bus subscription is in place. */
-  init(lastSeq: number): void {
+  init(lastSeq: number, epoch: string): void {
     this.lastSeq = lastSeq;
+    this.epoch = epoch;
     this.initialised = true;
     this.drainFuture();
     if (this.future.size > 0) void this.fill();
@@ -121,12 +124,18 @@ export class Channel {
   }
 
   /**
-   * Seats a subscriber after `after` (undefined: from now on). Catches it up from the ring or the
-   * store, or sends a reset when that cannot be served, then it follows live.
+   * Seats a subscriber after `after` (undefined: from now on) of `epoch` (undefined: the client
+   * sent none, so any). Catches it up from the ring or the store, or sends a reset when that
+   * cannot be served (another epoch's position never is), then it follows live.
    */
-  async attach(sub: Subscriber, after: number | undefined): Promise<Seat> {
+  async attach(sub: Subscriber, after: number | undefined, epoch?: string): Promise<Seat> {
     const seat: Seat = { sub, lastSeq: this.lastSeq, live: false, closed: false, allowance: 0 };
     this.seats.add(seat);
+    if (after !== undefined && epoch !== undefined && this.epoch !== '' && epoch !== this.epoch) {
+      // The same seq of another history names other entries: reload rather than resume.
+      this.reset(seat, RESET_EPOCH);
+      return seat;
+    }
     if (after === undefined || after === this.lastSeq) {
       seat.live = true;
       return seat;
@@ -160,10 +169,17 @@ export class Channel {
   /** Sends the viewer count to every seat that takes it. */
   pushPresence(viewers: number): void {
     this.viewersPushed = viewers;
-    const frames = { ws: presenceFrame('ws', viewers), sse: presenceFrame('sse', viewers), poll: null };
+    // Encoded once per format in use.
+    const frames = new Map<WireFormat, Buffer | null>();
     for (const seat of this.seats) {
-      const frame = frames[seat.sub.format];
-      if (seat.live && frame) this.write(seat, frame);
+      if (!seat.live) continue;
+      const format = seat.sub.format;
+      let frame = frames.get(format);
+      if (frame === undefined) {
+        frame = format.presence(viewers);
+        frames.set(format, frame);
+      }
+      if (frame) this.write(seat, frame);
     }
   }
 
@@ -188,7 +204,7 @@ export class Channel {
   private reset(seat: Seat, reason: string): void {
     seat.lastSeq = this.lastSeq;
     seat.live = true;
-    this.write(seat, resetFrame(seat.sub.format, this.lastSeq, reason));
+    this.write(seat, seat.sub.format.reset(this.lastSeq, reason, this.epoch));
   }
 
   /**

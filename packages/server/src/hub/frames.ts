@@ -1,53 +1,36 @@
-// Wire encodings of the hub's frames, one function per frame and format (docs/API.md).
-// Entries arrive as JSON text already, so a batch is joined, never re-serialised per viewer.
+// What the hub hands the transports: batches of entries, and the wire formats that encode them.
+// The hub knows no wire format: each transport brings its own (transports/encoders.ts), and the
+// hub asks it for bytes once per batch and format in use, never once per viewer.
 
-/** The three wire formats a subscriber can speak. */
-export type WireFormat = 'ws' | 'sse' | 'poll';
-
-/** A batch of entries (as JSON texts) in one wire format. */
-export function entriesFrame(format: WireFormat, jsons: readonly string[], lastSeq: number): Buffer {
-  const items = jsons.join(',');
-  switch (format) {
-    case 'ws':
-      return Buffer.from(`{"type":"entries","items":[${items}]}`);
-    case 'sse':
-      return Buffer.from(`event: entries\nid: ${lastSeq}\ndata: {"items":[${items}]}\n\n`);
-    case 'poll':
-      return Buffer.from(`{"items":[${items}],"lastSeq":${lastSeq}}`);
-  }
-}
-
-/** The viewer count (long polls get none). */
-export function presenceFrame(format: WireFormat, viewers: number): Buffer | null {
-  switch (format) {
-    case 'ws':
-      return Buffer.from(`{"type":"presence","viewers":${viewers}}`);
-    case 'sse':
-      return Buffer.from(`event: presence\ndata: {"viewers":${viewers}}\n\n`);
-    case 'poll':
-      return null;
-  }
-}
-
-/** The resume point cannot be served: reload recent history, then follow on from `lastSeq`. */
-export function resetFrame(format: WireFormat, lastSeq: number, reason: string): Buffer {
-  const why = JSON.stringify(reason);
-  switch (format) {
-    case 'ws':
-      return Buffer.from(`{"type":"reset","lastSeq":${lastSeq},"reason":${why}}`);
-    case 'sse':
-      return Buffer.from(`event: reset\nid: ${lastSeq}\ndata: {"lastSeq":${lastSeq},"reason":${why}}\n\n`);
-    case 'poll':
-      return Buffer.from(`{"items":[],"lastSeq":${lastSeq},"reset":true,"reason":${why}}`);
-  }
+/**
+ * How one transport puts the hub's frames on the wire: one shared object per transport, held by
+ * each of its subscribers. A new transport, or a compressed variant of one, is one new format.
+ */
+export interface WireFormat {
+  /** The transport's name, for metrics (`ws`, `sse`, `poll`). */
+  readonly name: string;
+  /**
+   * Set for a format whose subscriber answers once and is seated again per request (long
+   * polling): its seats do not count as viewers; the transport counts them with `noteViewer`.
+   */
+  readonly transient?: boolean;
+  /** A batch of entries. */
+  entries(batch: Batch): Buffer;
+  /** The viewer count, or null for a format that carries none. */
+  presence(viewers: number): Buffer | null;
+  /**
+   * The resume point cannot be served: reload recent history, then follow on from `lastSeq` in
+   * `epoch` (the log's current epoch; empty while it is unknown).
+   */
+  reset(lastSeq: number, reason: string, epoch: string): Buffer;
 }
 
 /**
- * One batch, encoded lazily and at most once per format, then shared by every subscriber of
- * that format.
+ * One batch of entries (as JSON texts, made once when they entered the channel), encoded lazily
+ * and at most once per format, then shared by every subscriber of that format.
  */
 export class Batch {
-  private readonly encoded: Partial<Record<WireFormat, Buffer>> = {};
+  private readonly encoded = new Map<WireFormat, Buffer>();
 
   constructor(
     readonly jsons: readonly string[],
@@ -55,11 +38,12 @@ export class Batch {
     readonly lastSeq: number,
   ) {}
 
+  /** The batch in `format`, encoded on first use. */
   frame(format: WireFormat): Buffer {
-    let bytes = this.encoded[format];
+    let bytes = this.encoded.get(format);
     if (!bytes) {
-      bytes = entriesFrame(format, this.jsons, this.lastSeq);
-      this.encoded[format] = bytes;
+      bytes = format.entries(this);
+      this.encoded.set(format, bytes);
     }
     return bytes;
   }
@@ -67,7 +51,7 @@ export class Batch {
   /** Total bytes encoded so far (for metrics). */
   get bytes(): number {
     let n = 0;
-    for (const b of Object.values(this.encoded)) n += b.length;
+    for (const b of this.encoded.values()) n += b.length;
     return n;
   }
 }

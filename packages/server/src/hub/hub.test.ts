@@ -9,7 +9,8 @@ import { MemoryBus } from '../engines/bus.memory.js';
 import { MemoryPresence } from '../engines/presence.memory.js';
 import { SqliteStore } from '../engines/store.sqlite.js';
 import { DEFAULT_SETTINGS } from '../events/settings.js';
-import type { WireFormat } from './frames.js';
+import { pollFormat, sseFormat, wsFormat } from '../transports/encoders.js';
+import type { Batch, WireFormat } from './frames.js';
 import { Hub } from './hub.js';
 import type { Subscriber } from './subscriber.js';
 
@@ -26,7 +27,7 @@ class Collector implements Subscriber {
   constructor(readonly format: WireFormat) {}
   write(frame: Buffer) {
     this.frames.push(frame);
-    return this.format !== 'poll'; // a long poll answers once
+    return !this.format.transient; // a long poll answers once
   }
   buffered() {
     return 0;
@@ -40,7 +41,7 @@ class Collector implements Subscriber {
   entries(): Entry[] {
     return this.frames.flatMap((f) => {
       const text = f.toString();
-      if (this.format === 'sse') {
+      if (this.format === sseFormat) {
         const data = text.split('\n').find((l) => l.startsWith('data: '))!;
         return JSON.parse(data.slice(6)).items ?? [];
       }
@@ -90,7 +91,7 @@ after(async () => {
 
 test('lost and reordered bus messages: gaps are filled from the store, delivery stays in order', async () => {
   await event('gaps');
-  const sub = new Collector('ws');
+  const sub = new Collector(wsFormat);
   await hub.join('gaps', sub, undefined);
   const entries = await append('gaps', 6);
   // The bus loses 2 and reorders the rest.
@@ -107,7 +108,7 @@ test('lost and reordered bus messages: gaps are filled from the store, delivery 
 
 test('a burst becomes one frame per subscriber, encoded once per format', async () => {
   await event('burst');
-  const subs = [new Collector('ws'), new Collector('ws'), new Collector('sse'), new Collector('sse')];
+  const subs = [new Collector(wsFormat), new Collector(wsFormat), new Collector(sseFormat), new Collector(sseFormat)];
   for (const s of subs) await hub.join('burst', s, undefined);
   const before = batches;
   const entries = await append('burst', 100);
@@ -121,12 +122,12 @@ test('a burst becomes one frame per subscriber, encoded once per format', async 
 
 test('catch-up from the store beyond the ring, then live, without a gap', async () => {
   await event('catch');
-  const early = new Collector('ws');
+  const early = new Collector(wsFormat);
   await hub.join('catch', early, undefined);
   for (const e of await append('catch', 300)) await bus.publish('catch', [e]);
   await waitFor(() => early.entries().length === 300);
-  const late = new Collector('poll');
-  const sse = new Collector('sse');
+  const late = new Collector(pollFormat);
+  const sse = new Collector(sseFormat);
   await hub.join('catch', sse, 10);
   await hub.join('catch', late, 250);
   for (const e of await append('catch', 5)) await bus.publish('catch', [e]);
@@ -142,4 +143,25 @@ test('catch-up from the store beyond the ring, then live, without a gap', async 
     Array.from({ length: polled.length }, (_, i) => i + 251),
   );
   assert.ok(polled.length >= 50);
+});
+
+test('a new wire format is one object: each batch is encoded once per format in use, not per subscriber', async () => {
+  await event('format');
+  let encoded = 0;
+  const counting: WireFormat = {
+    name: 'counting',
+    entries(batch: Batch) {
+      encoded++;
+      return Buffer.from(`{"items":[${batch.jsons.join(',')}]}`);
+    },
+    presence: () => null,
+    reset: (lastSeq) => Buffer.from(`{"reset":${lastSeq}}`),
+  };
+  const subs = Array.from({ length: 20 }, () => new Collector(counting));
+  for (const s of subs) await hub.join('format', s, undefined);
+  const entries = await append('format', 10);
+  await bus.publish('format', entries);
+  await waitFor(() => subs.every((s) => s.entries().length === 10));
+  assert.equal(encoded, 1, 'one encoding for 20 subscribers');
+  assert.equal(hub.counts().counting, 20);
 });

@@ -4,7 +4,7 @@ import type { Presence } from '../engines/presence.js';
 import type { Store } from '../engines/store.js';
 import type { LogFollower } from '../log/followers.js';
 import { Channel, type ChannelContext, type Seat } from './channel.js';
-import { type Batch, presenceFrame } from './frames.js';
+import type { Batch, WireFormat } from './frames.js';
 import type { CloseReason, Subscriber } from './subscriber.js';
 
 /** The largest catch-up frame (smaller when the slow-consumer bound is small). */
@@ -50,8 +50,10 @@ export class Hub implements LogFollower {
   readonly name = 'hub';
   private readonly channels = new Map<string, Channel>();
   private readonly starting = new Map<string, Promise<Channel>>();
-  /** Long-poll viewers seen lately, by event: key -> expiry time. */
-  private readonly pollers = new Map<string, Map<string, number>>();
+  /** Viewers of transient formats (long polls) seen lately, by event: key -> expiry time. */
+  private readonly transient = new Map<string, Map<string, number>>();
+  /** The formats the transports registered: counted (at 0 too) in `counts()`. */
+  private readonly formats = new Set<WireFormat>();
   private readonly timer: NodeJS.Timeout;
   private readonly ctx: ChannelContext;
   private closed = false;
@@ -81,17 +83,25 @@ export class Hub implements LogFollower {
     this.timer.unref();
   }
 
-  /** Seats a subscriber on an event after `after` (undefined: only new entries). */
-  async join(eventId: string, sub: Subscriber, after: number | undefined): Promise<Membership> {
+  /** Makes a transport's wire format known (for `counts()`); seating a subscriber needs no more. */
+  registerFormat(format: WireFormat): void {
+    this.formats.add(format);
+  }
+
+  /**
+   * Seats a subscriber on an event after `after` (undefined: only new entries), a position in
+   * the log's `epoch` when the client sent one (another epoch gets a reset).
+   */
+  async join(eventId: string, sub: Subscriber, after: number | undefined, epoch?: string): Promise<Membership> {
     const channel = await this.channel(eventId);
     if (this.closed) {
       // Shut down while it was joining: let it go like the seated ones.
       sub.close('shutdown');
       throw new Error('the hub is closed');
     }
-    const seat: Seat = await channel.attach(sub, after);
+    const seat: Seat = await channel.attach(sub, after, epoch);
     if (channel.viewersPushed >= 0 && !seat.closed) {
-      const frame = presenceFrame(sub.format, channel.viewersPushed);
+      const frame = sub.format.presence(channel.viewersPushed);
       if (frame) sub.write(frame);
     }
     return { leave: () => channel.detach(seat), lastSeq: () => seat.lastSeq };
@@ -110,12 +120,15 @@ export class Hub implements LogFollower {
     for (const channel of this.channels.values()) void channel.fill();
   }
 
-  /** Counts a long-poll viewer as present for a while after each poll. */
-  notePoller(eventId: string, key: string, forMs: number): void {
-    let seen = this.pollers.get(eventId);
+  /**
+   * Counts a viewer of a transient format (a long poller, seated only while a poll waits) as
+   * present for `forMs`; `key` is the transport's own idea of who it is.
+   */
+  noteViewer(eventId: string, key: string, forMs: number): void {
+    let seen = this.transient.get(eventId);
     if (!seen) {
       seen = new Map();
-      this.pollers.set(eventId, seen);
+      this.transient.set(eventId, seen);
     }
     seen.set(key, Date.now() + forMs);
   }
@@ -124,8 +137,8 @@ export class Hub implements LogFollower {
   localViewers(eventId: string): number {
     const channel = this.channels.get(eventId);
     let n = 0;
-    if (channel) for (const seat of channel.seats) if (seat.sub.format !== 'poll') n++;
-    return n + (this.pollers.get(eventId)?.size ?? 0);
+    if (channel) for (const seat of channel.seats) if (!seat.sub.format.transient) n++;
+    return n + (this.transient.get(eventId)?.size ?? 0);
   }
 
   /** The newest seq this node has accepted for an event, if it follows it. */
@@ -133,10 +146,16 @@ export class Hub implements LogFollower {
     return this.channels.get(eventId)?.lastSeq;
   }
 
-  /** Number of subscribers over all channels, by format. */
-  counts(): { ws: number; sse: number; poll: number } {
-    const counts = { ws: 0, sse: 0, poll: 0 };
-    for (const channel of this.channels.values()) for (const seat of channel.seats) counts[seat.sub.format]++;
+  /** Number of subscribers over all channels, by format name (every registered format, 0 too). */
+  counts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const format of this.formats) counts[format.name] = 0;
+    for (const channel of this.channels.values()) {
+      for (const seat of channel.seats) {
+        const name = seat.sub.format.name;
+        counts[name] = (counts[name] ?? 0) + 1;
+      }
+    }
     return counts;
   }
 
@@ -170,7 +189,7 @@ export class Hub implements LogFollower {
     try {
       await this.bus.subscribe(eventId);
       const event = await this.store.getEvent(eventId);
-      channel.init(event?.lastSeq ?? 0);
+      channel.init(event?.lastSeq ?? 0, event?.epoch ?? '');
       return channel;
     } catch (error) {
       this.channels.delete(eventId);
@@ -182,9 +201,9 @@ export class Hub implements LogFollower {
   private async tick(): Promise<void> {
     if (this.closed) return;
     const now = Date.now();
-    for (const [eventId, seen] of this.pollers) {
+    for (const [eventId, seen] of this.transient) {
       for (const [key, until] of seen) if (until <= now) seen.delete(key);
-      if (seen.size === 0) this.pollers.delete(eventId);
+      if (seen.size === 0) this.transient.delete(eventId);
     }
     const linger = this.options.lingerMs ?? 10_000;
     for (const [eventId, channel] of this.channels) {

@@ -9,6 +9,7 @@ export type CloseReason = 'slow' | 'shutdown' | 'gone';
  * reads how many are still buffered; transports hold no comment logic.
  */
 export interface Subscriber {
+  /** The wire format it speaks (shared by every subscriber of its transport). */
   readonly format: WireFormat;
   /** Writes one frame. Returns false when the subscriber is done (a long poll after its answer). */
   write(frame: Buffer): boolean;

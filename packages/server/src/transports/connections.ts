@@ -28,11 +28,16 @@ export class ConnectionLimiter {
     return true;
   }
 
+  /** Takes a slot for `ip`; false (logged at warn, rate limited) when it has too many already. */
+  tryTake(ip: string, transport: string): boolean {
+    if (this.acquire(ip)) return true;
+    this.warnings?.warn('connection_cap', ip, 'connection cap reached for an address', { transport, max: this.max });
+    return false;
+  }
+
   /** Takes a slot for `ip` or throws the catalogued refusal (logged at warn, rate limited). */
   take(ip: string, transport: string): void {
-    if (this.acquire(ip)) return;
-    this.warnings?.warn('connection_cap', ip, 'connection cap reached for an address', { transport, max: this.max });
-    throw errors.tooManyConnections(RETRY_MS);
+    if (!this.tryTake(ip, transport)) throw errors.tooManyConnections(RETRY_MS);
   }
 
   /** Gives a slot back; call exactly once per slot taken. */

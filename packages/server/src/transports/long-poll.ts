@@ -7,11 +7,11 @@ import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { optionalPrincipal, queryOf } from '../auth/request.js';
 import type { Membership } from '../hub/hub.js';
 import type { Subscriber } from '../hub/subscriber.js';
-import { AppError, errors } from '../util/errors.js';
-import { resumePoint } from './resume.js';
+import { errors } from '../util/errors.js';
+import { type Admission, admit } from './admission.js';
+import { pollFormat } from './encoders.js';
 import { EventParams } from './schemas.js';
 import type { TransportServices } from './services.js';
 
@@ -29,6 +29,7 @@ const PollQuery = T.Object({
   after: T.Optional(T.String({ pattern: '^[0-9]{1,15}$' })),
   timeoutMs: T.Optional(T.String({ pattern: '^[0-9]{1,9}$' })),
   token: T.Optional(T.String()),
+  epoch: T.Optional(T.String()),
 });
 
 /** How one seating of a poll ended. */
@@ -43,28 +44,32 @@ interface Sitting {
 
 /** `GET /v1/events/:eventId/poll?after=SEQ&timeoutMs=25000`. */
 export function longPollRoutes(app: FastifyInstance, s: TransportServices): void {
+  s.hub.registerFormat(pollFormat);
   app.get(
     '/v1/events/:eventId/poll',
     { schema: { params: EventParams, querystring: PollQuery } },
     async function poll(request, reply) {
-      s.guard.assertOpen();
-      const principal = await optionalPrincipal(s.auth, request.raw, queryOf(request.raw));
       const { eventId } = request.params as { eventId: string };
       const query = request.query as { after?: string; timeoutMs?: string };
-      const after = resumePoint(query.after);
       const timeoutMs = Math.min(query.timeoutMs === undefined ? MAX_POLL_MS : Number(query.timeoutMs), MAX_POLL_MS);
-      const head = await knownHead(s, eventId);
-      const ip = s.clientIp(request.raw);
-      s.connections.take(ip, 'poll');
-      s.hub.notePoller(eventId, pollerKey(principal?.id, ip, request.headers['user-agent']), timeoutMs + 10_000);
+      const admission = await admit(s, request.raw, {
+        transport: 'poll',
+        eventId,
+        after: query.after,
+        storeMayBeAway: true,
+      });
+      const { principal, ip } = admission;
+      s.hub.noteViewer(eventId, pollerKey(principal?.id, ip, request.headers['user-agent']), timeoutMs + 10_000);
 
       // "From now on" is the head known at the start: anything after it is what the poll waits for.
-      let position = after ?? head;
+      let position = admission.after ?? knownHead(s, admission);
+      // An epoch names the history the client's own resume point is in; "from now on" needs none.
+      const epoch = admission.after === undefined ? undefined : admission.epoch;
       const deadline = Date.now() + timeoutMs;
       let answer: Buffer | undefined;
       try {
         for (;;) {
-          const sitting = await sit(s, eventId, position, deadline - Date.now(), reply.raw);
+          const sitting = await sit(s, eventId, { after: position, epoch }, deadline - Date.now(), reply.raw);
           answer = sitting.frame;
           position = sitting.lastSeq ?? position;
           const left = deadline - Date.now();
@@ -72,7 +77,7 @@ export function longPollRoutes(app: FastifyInstance, s: TransportServices): void
           await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_MS, left)));
         }
       } finally {
-        s.connections.release(ip);
+        admission.release();
       }
       if (answer) return reply.type('application/json; charset=utf-8').send(answer);
       // Neither the client nor this node knows where the log stands: the store is still away.
@@ -97,24 +102,18 @@ export function pollerKey(userId: string | undefined, ip: string, userAgent: str
 }
 
 /**
- * The head of the event's log as far as this node knows; throws `not_found` for an unknown event.
- * While the store cannot answer, the hub's view (or nothing) will do: the poll waits instead.
+ * The head of the event's log as far as this node knows. While the store cannot answer
+ * (admission found no event), the hub's view (or nothing) will do: the poll waits instead.
  */
-async function knownHead(s: TransportServices, eventId: string): Promise<number | undefined> {
-  try {
-    const event = await s.events.get(eventId);
-    return s.hub.lastSeq(eventId) ?? event.lastSeq;
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    return s.hub.lastSeq(eventId);
-  }
+function knownHead(s: TransportServices, admission: Admission): number | undefined {
+  return s.hub.lastSeq(admission.eventId) ?? admission.event?.lastSeq;
 }
 
 /** Seats the poll on the hub once, until a frame, the time limit, the client leaving or a failure. */
 function sit(
   s: TransportServices,
   eventId: string,
-  after: number | undefined,
+  from: { after: number | undefined; epoch: string | undefined },
   waitMs: number,
   response: ServerResponse,
 ): Promise<Sitting> {
@@ -132,7 +131,7 @@ function sit(
     };
     const left = () => finish(undefined, false);
     const sub: Subscriber = {
-      format: 'poll',
+      format: pollFormat,
       write(frame) {
         finish(frame, false);
         return false;
@@ -144,7 +143,7 @@ function sit(
     };
     const timer = setTimeout(left, Math.max(0, waitMs));
     response.once('close', left);
-    s.hub.join(eventId, sub, after).then(
+    s.hub.join(eventId, sub, from.after, from.epoch).then(
       (seated) => {
         if (done) seated.leave();
         else membership = seated;

@@ -9,18 +9,22 @@ import type { Ingest } from '../ingest/ingest.js';
 import type { ShutdownGuard } from '../util/shutdown-guard.js';
 import type { ConnectionLimiter, EdgeLog } from './connections.js';
 
-/** The services WebSocket, SSE and long polling are built on. */
-export interface TransportServices {
-  config: Pick<Config, 'sseHeartbeatMs' | 'wsPingMs'>;
+/** What admission (transports/admission.ts) reads. */
+export interface AdmissionServices {
   auth: Pick<Authenticator, 'verify'>;
   events: Pick<Events, 'get'>;
-  /** Comments posted over a WebSocket. */
-  ingest: Pick<Ingest, 'post'>;
-  hub: Pick<Hub, 'join' | 'lastSeq' | 'notePoller'>;
   connections: ConnectionLimiter;
   guard: Pick<ShutdownGuard, 'closing' | 'assertOpen'>;
-  /** Refused connections, logged at most once a minute per kind and address. */
-  warnings: EdgeLog;
   /** The client's address (behind the trusted proxies): the one every route and limit uses. */
   clientIp(req: IncomingMessage): string;
+}
+
+/** The services WebSocket, SSE and long polling are built on: admission's, the hub, posting. */
+export interface TransportServices extends AdmissionServices {
+  config: Pick<Config, 'sseHeartbeatMs' | 'wsPingMs'>;
+  /** Comments posted over a WebSocket. */
+  ingest: Pick<Ingest, 'post'>;
+  hub: Pick<Hub, 'join' | 'lastSeq' | 'noteViewer' | 'registerFormat'>;
+  /** Refused connections, logged at most once a minute per kind and address. */
+  warnings: EdgeLog;
 }

@@ -5,10 +5,10 @@
 // section 6.3), so a hub frame goes out as the very bytes every other viewer gets, in one write.
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { optionalPrincipal, queryOf } from '../auth/request.js';
 import type { Membership } from '../hub/hub.js';
 import { type CloseReason, type Subscriber, socketDrained } from '../hub/subscriber.js';
-import { resumePoint } from './resume.js';
+import { admit } from './admission.js';
+import { sseFormat } from './encoders.js';
 import { EventParams, ListCommentsQuery } from './schemas.js';
 import type { TransportServices } from './services.js';
 
@@ -26,14 +26,14 @@ const HEAD = Buffer.from(
 
 /** One SSE viewer; the socket is its only resource (no timers or closures of its own). */
 class SseConnection implements Subscriber {
-  readonly format = 'sse' as const;
+  readonly format = sseFormat;
   ended = false;
   private membership: Membership | null = null;
 
   constructor(
     private readonly socket: Socket,
-    private readonly s: TransportServices,
-    private readonly ip: string,
+    /** Gives the connection slot back (admission's release). */
+    private readonly release: () => void,
     private readonly open: Set<SseConnection>,
   ) {}
 
@@ -67,7 +67,7 @@ class SseConnection implements Subscriber {
     this.open.delete(this);
     this.membership?.leave();
     this.membership = null;
-    this.s.connections.release(this.ip);
+    this.release();
   }
 }
 
@@ -80,6 +80,7 @@ function onSocketClose(this: SseSocket): void {
 
 /** `GET /v1/events/:eventId/stream?after=SEQ` (the Last-Event-ID header wins over `after`). */
 export function sseRoutes(app: FastifyInstance, s: TransportServices): void {
+  s.hub.registerFormat(sseFormat);
   const open = new Set<SseConnection>();
   // One heartbeat for every connection, rather than a timer each.
   const heartbeat = setInterval(function sseHeartbeat() {
@@ -92,22 +93,20 @@ export function sseRoutes(app: FastifyInstance, s: TransportServices): void {
     '/v1/events/:eventId/stream',
     { schema: { params: EventParams, querystring: ListCommentsQuery } },
     async function stream(request, reply) {
-      s.guard.assertOpen();
-      await optionalPrincipal(s.auth, request.raw, queryOf(request.raw));
       const { eventId } = request.params as { eventId: string };
-      await s.events.get(eventId);
       const lastEventId = request.headers['last-event-id'];
-      const after = resumePoint(
-        typeof lastEventId === 'string' && lastEventId !== ''
-          ? lastEventId
-          : (request.query as { after?: string }).after,
-      );
-      const ip = s.clientIp(request.raw);
-      s.connections.take(ip, 'sse');
+      const admission = await admit(s, request.raw, {
+        transport: 'sse',
+        eventId,
+        after:
+          typeof lastEventId === 'string' && lastEventId !== ''
+            ? lastEventId
+            : (request.query as { after?: string }).after,
+      });
 
       reply.hijack();
       const socket = request.raw.socket as SseSocket;
-      const conn = new SseConnection(socket, s, ip, open);
+      const conn = new SseConnection(socket, admission.release, open);
       socket[CONNECTION] = conn;
       socket.setTimeout(0);
       socket.on('close', onSocketClose);
@@ -115,7 +114,7 @@ export function sseRoutes(app: FastifyInstance, s: TransportServices): void {
       socket.write(HEAD);
       open.add(conn);
       try {
-        conn.seated(await s.hub.join(eventId, conn, after));
+        conn.seated(await s.hub.join(eventId, conn, admission.after, admission.epoch));
       } catch (error) {
         request.log.warn({ err: error }, 'sse join failed');
         socket.end();

@@ -5,13 +5,14 @@ import type { Duplex } from 'node:stream';
 import { type ClientFrame, CloseCode } from '@livecomments/protocol';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Principal } from '../auth/auth.js';
-import { optionalPrincipal, queryOf } from '../auth/request.js';
+import { queryOf } from '../auth/request.js';
 import { writeRawError } from '../http/errors.js';
 import type { Membership } from '../hub/hub.js';
 import { type CloseReason, type Subscriber, socketDrained } from '../hub/subscriber.js';
 import type { LogFollower } from '../log/followers.js';
 import { AppError, errors } from '../util/errors.js';
-import { resumePoint } from './resume.js';
+import { type Admission, admit } from './admission.js';
+import { wsFormat } from './encoders.js';
 import type { TransportServices } from './services.js';
 import { textFrame } from './ws-frame.js';
 import { handshakeProblem } from './ws-handshake.js';
@@ -46,7 +47,7 @@ type Peer = WebSocket & { [CONNECTION]?: WsConnection };
  * pre-framed straight to the socket (see ws-frame.ts); everything else goes through ws.
  */
 class WsConnection implements Subscriber {
-  readonly format = 'ws' as const;
+  readonly format = wsFormat;
   alive = true;
   closed = false;
   private membership: Membership | null = null;
@@ -209,6 +210,7 @@ export interface WebSocketEndpoint extends LogFollower {
 
 /** Serves `GET /v1/events/:eventId/ws` on the node's HTTP server. */
 export function attachWebSocket(server: Server, s: TransportServices): WebSocketEndpoint {
+  s.hub.registerFormat(wsFormat);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   /** Open connections of signed-in users, by event and user. */
   const open = new Map<string, Set<WsConnection>>();
@@ -230,31 +232,26 @@ export function attachWebSocket(server: Server, s: TransportServices): WebSocket
         s.warnings.warn('bad_handshake', ip, 'refused a WebSocket handshake', { path, problem });
         throw errors.invalid(problem);
       }
-      s.guard.assertOpen();
-      const query = queryOf(req);
-      const principal = await optionalPrincipal(s.auth, req, query);
-      const eventId = match[1]!;
-      await s.events.get(eventId);
-      const after = resumePoint(query.get('after'));
-      if (socket.destroyed) return;
-      if (!s.connections.acquire(ip)) {
-        s.warnings.warn('connection_cap', ip, 'connection cap reached for an address', { transport: 'ws' });
-        // Completed, then closed 4029: a browser cannot read a refused handshake's status.
-        wss.handleUpgrade(req, socket, head, closeTooMany);
-        return;
-      }
+      const admission = await admit(s, req, {
+        transport: 'ws',
+        eventId: match[1]!,
+        after: queryOf(req).get('after'),
+        admitOverCap: true,
+      });
+      if (socket.destroyed) return admission.release();
+      // Completed, then closed 4029: a browser cannot read a refused handshake's status.
+      if (!admission.slot) return wss.handleUpgrade(req, socket, head, closeTooMany);
       // The slot belongs to the socket and comes back when it closes, whatever the path: ws
       // refuses some handshakes (a bad subprotocol) by answering 400 without calling back.
-      socket.once('close', function releaseSlot() {
-        s.connections.release(ip);
-      });
-      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, eventId, principal, after));
+      socket.once('close', admission.release);
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, admission));
     } catch (error) {
       writeRawError(socket, error instanceof AppError ? error : errors.unavailable());
     }
   }
 
-  function onConnection(ws: WebSocket, eventId: string, principal: Principal | null, after: number | undefined): void {
+  function onConnection(ws: WebSocket, admission: Admission): void {
+    const { eventId, principal } = admission;
     const conn = new WsConnection(ws, s, eventId, principal, open);
     (ws as Peer)[CONNECTION] = conn;
     if (principal) {
@@ -267,7 +264,7 @@ export function attachWebSocket(server: Server, s: TransportServices): WebSocket
     ws.on('error', onError);
     ws.on('close', onClose);
     ws.on('message', onMessage);
-    s.hub.join(eventId, conn, after).then(
+    s.hub.join(eventId, conn, admission.after, admission.epoch).then(
       (membership) => conn.seated(membership),
       () => ws.close(1011, 'unavailable'),
     );
