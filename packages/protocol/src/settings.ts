@@ -8,6 +8,7 @@
  * entry re-exports the types alone, so the browser bundle carries no TypeBox.
  */
 import { type SchemaOptions, type Static, Type as T } from '@sinclair/typebox';
+import { DEFAULT_REACTIONS } from './reactions.js';
 
 const profanityPolicy = (options?: SchemaOptions) =>
   T.Union([T.Literal('allow'), T.Literal('mask'), T.Literal('hold'), T.Literal('block')], options);
@@ -102,6 +103,14 @@ export const EventSettingsSchema = T.Object(
         maximum: 86_400_000,
         default: 30_000,
         description: 'How long the same author may not repeat the same text, in ms.',
+      }),
+    ),
+    reactions: T.Optional(
+      T.Array(T.String({ minLength: 1, maxLength: 16 }), {
+        maxItems: 12,
+        uniqueItems: true,
+        default: [...DEFAULT_REACTIONS],
+        description: 'The emoji viewers may react with (a small set; empty turns reactions off).',
       }),
     ),
     attackRules: T.Optional(

@@ -239,6 +239,15 @@ export const MIGRATIONS: readonly string[] = [
   sqlFile('lc_append.v2.sql'),
   // 5: the epoch of each event's log (a random default, so events made before it get their own).
   `ALTER TABLE events ADD COLUMN epoch text NOT NULL DEFAULT substr(md5(random()::text), 1, 12);`,
+  // Reactions and likes: not log entries, so tables of their own (self-contained: it may be
+  // renumbered beside other migrations).
+  `CREATE TABLE IF NOT EXISTS reaction_totals (
+     event_id text NOT NULL, emoji text NOT NULL, n bigint NOT NULL, PRIMARY KEY (event_id, emoji));
+   CREATE TABLE IF NOT EXISTS comment_likes (
+     event_id text NOT NULL, comment_id text NOT NULL, user_id text NOT NULL, created_at bigint NOT NULL,
+     PRIMARY KEY (event_id, comment_id, user_id));
+   CREATE TABLE IF NOT EXISTS like_counts (
+     event_id text NOT NULL, comment_id text NOT NULL, n bigint NOT NULL, PRIMARY KEY (event_id, comment_id));`,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations across nodes. */

@@ -6,6 +6,7 @@ import type { Presence } from '../engines/presence.js';
 import type { RateLimiter } from '../engines/rate-limiter.js';
 import { type EventRecord, type ModAction, newEpoch, type Store } from '../engines/store.js';
 import { ownShadowed, withShadowed } from '../ingest/shadow.js';
+import { withLikes } from '../interactions/with-likes.js';
 import type { LogFollower } from '../log/followers.js';
 import type { LogWriter } from '../log/writer.js';
 import { errors } from '../util/errors.js';
@@ -102,9 +103,9 @@ export class Events implements LogFollower {
       'before' in range
         ? await this.store.readBefore(eventId, range.before, limit)
         : await this.store.readAfter(eventId, range.after, limit);
-    if (readerId === null) return items;
+    if (readerId === null) return withLikes(this.store, eventId, items);
     const shadowed = await ownShadowed(this.store, eventId, readerId);
-    return withShadowed(items, shadowed, range, items.length === limit);
+    return withLikes(this.store, eventId, withShadowed(items, shadowed, range, items.length === limit));
   }
 
   /** Changes the title or settings (owner or admin); the patch as asked is kept in the moderation log. */

@@ -9,6 +9,7 @@ import { pageRoutes } from './pages.js';
 import { commentRoutes } from './routes/comments.js';
 import { devRoutes } from './routes/dev.js';
 import { eventRoutes } from './routes/events.js';
+import { interactionRoutes } from './routes/interactions.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { opsRoutes } from './routes/ops.js';
 import type { HttpServices } from './services.js';
@@ -63,6 +64,7 @@ export function buildApp(s: HttpServices): FastifyInstance {
   eventRoutes(typed, s);
   commentRoutes(typed, s);
   moderationRoutes(typed, s);
+  interactionRoutes(typed, s);
   sseRoutes(app, s);
   longPollRoutes(app, s);
   pageRoutes(app);

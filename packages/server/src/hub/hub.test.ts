@@ -81,7 +81,13 @@ before(async () => {
     { flushed: () => batches++, slowCutoff() {}, error() {}, filled() {} },
   );
   // The hub straight on the bus, without the other log followers: it orders and fills by itself.
-  bus.listen({ entries: (eventId, entries) => hub.entries(eventId, entries), resync: () => hub.resync() });
+  bus.listen({
+    entries: (eventId, entries) => hub.entries(eventId, entries),
+    resync: () => hub.resync(),
+    counts: (eventId, counts) => {
+      if (counts.reactions) hub.pushCounts(eventId, 'reactions', counts.reactions);
+    },
+  });
 });
 after(async () => {
   await hub.close();
@@ -154,6 +160,7 @@ test('a new wire format is one object: each batch is encoded once per format in 
       encoded++;
       return Buffer.from(`{"items":[${batch.jsons.join(',')}]}`);
     },
+    counts: () => null,
     presence: () => null,
     reset: (lastSeq) => Buffer.from(`{"reset":${lastSeq}}`),
   };

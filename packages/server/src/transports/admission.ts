@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../auth/auth.js';
 import { optionalPrincipal, queryOf } from '../auth/request.js';
 import type { EventRecord } from '../engines/store.js';
-import { AppError } from '../util/errors.js';
+import { AppError, errors } from '../util/errors.js';
 import type { ConnectionLimiter } from './connections.js';
 import { resumeEpoch, resumePoint } from './resume.js';
 import type { AdmissionServices } from './services.js';
@@ -42,6 +42,8 @@ export interface Admission {
   /** The epoch the client's resume point belongs to, when it sent one. */
   epoch: string | undefined;
   ip: string;
+  /** `view=top`: the subscriber follows the Top chat view. */
+  top: boolean;
   /** False only with `admitOverCap` when the address has too many connections already. */
   slot: boolean;
   /** Gives the slot back; safe to call on every path, any number of times. */
@@ -67,6 +69,7 @@ export async function admit(s: AdmissionServices, req: IncomingMessage, ask: Adm
     event,
     after,
     epoch,
+    top: viewOf(query.get('view')),
     ip,
     slot,
     release: slot ? releaser(s.connections, ip) : noop,
@@ -99,3 +102,10 @@ function releaser(connections: ConnectionLimiter, ip: string): () => void {
 }
 
 function noop(): void {}
+
+/** `view=top` for Top chat; `live` or none for every comment; anything else is refused. */
+function viewOf(view: string | null): boolean {
+  if (view === null || view === '' || view === 'live') return false;
+  if (view === 'top') return true;
+  throw errors.invalid('view must be live or top');
+}

@@ -15,3 +15,14 @@ export const ListCommentsQuery = T.Object({
   before: T.Optional(Seq),
   limit: T.Optional(Seq),
 });
+
+/** The Top chat view (`top`) or every comment (`live`, the default). */
+export const View = T.Union([T.Literal('live'), T.Literal('top')]);
+
+/** A stream's query: where it resumes, and its view. */
+export const StreamQuery = T.Object({
+  after: T.Optional(Seq),
+  before: T.Optional(Seq),
+  limit: T.Optional(Seq),
+  view: T.Optional(View),
+});
