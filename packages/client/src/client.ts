@@ -148,6 +148,25 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     return this.#outbox.add(pending, options.signal);
   }
 
+  /**
+   * Reacts with an emoji of the event's set (`event.settings.reactions`): over the WebSocket when
+   * it is the transport in use, else `POST .../reactions`. Counts come back in `reactions` events.
+   */
+  async react(emoji: string): Promise<void> {
+    if (this.#current?.send?.({ type: 'reaction', emoji })) return;
+    await this.api.request('POST', `/v1/events/${enc(this.eventId)}/reactions`, { emoji });
+  }
+
+  /** Likes a comment (once per user: liking again changes nothing). Counts come in `likes` events. */
+  async like(commentId: string): Promise<void> {
+    await this.api.request('PUT', `/v1/events/${enc(this.eventId)}/comments/${enc(commentId)}/like`);
+  }
+
+  /** Takes a like back (idempotent). */
+  async unlike(commentId: string): Promise<void> {
+    await this.api.request('DELETE', `/v1/events/${enc(this.eventId)}/comments/${enc(commentId)}/like`);
+  }
+
   /** Posts not answered yet, oldest first. */
   get pendingPosts(): QueuedPost[] {
     return this.#outbox.pending;
@@ -310,6 +329,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
       eventId: this.eventId,
       cursor: () => this.lastSeq,
       epoch: () => this.#epoch,
+      ...(this.#options.view === 'top' ? { view: 'top' as const } : {}),
       token,
       fetch: (input, init) => (this.#options.fetch ?? globalThis.fetch).call(globalThis, input, init),
       WebSocket: this.#options.WebSocket,
@@ -318,7 +338,8 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
       pollTimeoutMs: this.#options.pollTimeoutMs ?? 25_000,
       handlers: {
         onOpen: live(() => this.#opened(name)),
-        onEntries: live((items: Entry[]) => this.#push(items)),
+        onEntries: live((items: Entry[], lastSeq?: number) => this.#push(items, lastSeq)),
+        onCounts: live((kind: 'reactions' | 'likes', counts: Record<string, number>) => this.emit(kind, counts)),
         onPresence: live((viewers: number) => this.#setViewers(viewers)),
         onReset: live((lastSeq: number, epoch?: string) => void this.#reset(lastSeq, epoch)),
         onEnd: live((end: TransportEnd) => void this.#ended(end)),
@@ -503,9 +524,18 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   // -- entries -----------------------------------------------------------------------------------
 
   /** Takes entries from a transport; fills gaps from the store. */
-  #push(items: Entry[]): void {
+  #push(items: Entry[], lastSeq?: number): void {
     const seq = this.#seq;
     if (!seq) return;
+    if (this.#options.view === 'top') {
+      // The Top chat view leaves entries out: its gaps are not losses, so move over them.
+      for (const entry of items) {
+        if (entry.seq > seq.cursor + 1) seq.jump(entry.seq - 1);
+        seq.push([entry]);
+      }
+      if (lastSeq !== undefined && lastSeq > seq.cursor) seq.jump(lastSeq);
+      return;
+    }
     if (!seq.push(items)) {
       void this.#reset(Math.max(...items.map((e) => e.seq)));
       return;
