@@ -10,6 +10,8 @@ export interface Options {
   viewers: number;
   events: number;
   rate: number;
+  /** Reactions per second sent beside the comments (over all events). */
+  reactions: number;
   post: 'http' | 'ws';
   duration: number;
   warmup: number;
@@ -41,6 +43,7 @@ export const DEFAULT_OPTIONS: Options = {
   viewers: 1000,
   events: 1,
   rate: 100,
+  reactions: 0,
   post: 'http',
   duration: 20,
   warmup: 5,
@@ -72,6 +75,9 @@ Fan-out (default): N viewers, P comments/s posted, latency/loss/throughput measu
   --events E           events the viewers and posts are spread over (default 1: one hot event)
   --rate P             comments per second posted, over all events (default 100)
   --post http|ws       how the poster posts (default http)
+  --reactions R        emoji reactions per second sent beside the comments (default 0); viewers
+                       get them as one counts frame per window, so compare the comment p99 with
+                       and without (the token's \`service\` role is not limited per user)
   --duration D         measured seconds (default 20), after --warmup W seconds (default 5)
   --size C             characters per comment (default 100)
   --sweep              raise the rate (from --rate, x --step 1.25) until p99 > --target-p99 (100 ms)
@@ -140,6 +146,9 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
         break;
       case '--rate':
         o.rate = num(0);
+        break;
+      case '--reactions':
+        o.reactions = num(0);
         break;
       case '--post': {
         const p = take();

@@ -44,7 +44,7 @@ export class Reactions {
     if (!allowed.includes(emoji)) throw errors.invalid('this reaction is not offered here', { allowed });
     const banned = await this.s.bans.until(eventId, user.id);
     if (banned !== undefined) throw errors.banned(banned);
-    await takeInteraction(this.s.limiter, 'react', user.id, eventId);
+    await takeInteraction(this.s.limiter, 'react', user, eventId);
     this.s.window.react(eventId, emoji);
   }
 
