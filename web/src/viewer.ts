@@ -12,7 +12,10 @@ import { Composer } from './composer.js';
 import { byId } from './dom.js';
 import { HeldWatch } from './held-watch.js';
 import { type Identity, loadIdentity } from './identity.js';
+import { Likes, setUpViewSwitch, viewFromQuery } from './likes.js';
+import { Notice } from './notice.js';
 import { eventIdFromPath, showConnection, transportFromQuery } from './page.js';
+import { ReactionBar } from './reaction-bar.js';
 import { setUpShare } from './share.js';
 import { setUpTheme } from './theme.js';
 
@@ -21,11 +24,21 @@ setUpTheme();
 const eventId = eventIdFromPath();
 let identity: Identity | undefined = loadIdentity();
 
+const view = viewFromQuery();
 const client = connect(eventId, {
   token: () => identity?.token,
   transport: transportFromQuery(),
+  view,
 });
+const notice = new Notice(byId('notice'));
+const say = (message: string) => notice.show('info', message, 4000);
+const signedIn = () => identity !== undefined;
+const likes = new Likes(byId('comments'), client, say, signedIn);
+const reactions = new ReactionBar(byId('reactions'), byId('burst'), client, say, signedIn);
+setUpViewSwitch(byId('view-switch'), view);
+byId('chat-title').textContent = view === 'top' ? 'Top chat' : 'Live chat';
 const list = new CommentList({
+  actions: likes.button,
   list: byId('comments'),
   newer: byId<HTMLButtonElement>('newer'),
   announcer: byId('announcer'),
@@ -47,6 +60,8 @@ client.on('delete', (commentId) => list.remove(commentId));
 client.on('ban', onBan);
 client.on('reset', () => list.clear());
 client.on('event', onEvent);
+client.on('reactions', (counts) => reactions.counts(counts));
+client.on('likes', (counts) => likes.counts(counts));
 client.on('presence', (n) => {
   byId('viewers').textContent = `${n.toLocaleString()} watching`;
 });
@@ -77,6 +92,7 @@ function onEvent(event: PublicEvent): void {
   badge.hidden = !(event.settings.slowModeMs > 0);
   badge.textContent = `Slow mode · ${Math.round(event.settings.slowModeMs / 1000)} s`;
   composer.setEvent(event);
+  reactions.setEvent(event.settings.reactions);
   showModLink(event);
 }
 
