@@ -163,7 +163,7 @@ describe('event settings', () => {
     assert.deepEqual(items, [
       ['end', alice.id, eventId, undefined],
       ['settings', alice.id, eventId, { settings: { uniqueChat: true } }],
-      ['settings', alice.id, eventId, { title: '  renamed  ', settings: { slowModeMs: 1000 } }],
+      ['settings', alice.id, eventId, { title: 'renamed', settings: { slowModeMs: 1000 } }],
     ]);
   });
 });
