@@ -125,11 +125,6 @@ export class ModerationActions {
     return this.store.listModActions(eventId, limit);
   }
 
-  /** Records a settings change or an end by a moderator. */
-  async note(actor: Principal, eventId: string, action: 'settings' | 'end', details?: Record<string, unknown>) {
-    await this.log(actor, eventId, action, eventId, undefined, undefined, details);
-  }
-
   /**
    * The event, if the actor moderates it and is not banned from it; else `forbidden`. Admins
    * stand above events: a moderator's ban (who cannot tell an admin's id) does not disarm one.
