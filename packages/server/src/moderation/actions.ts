@@ -133,10 +133,9 @@ export class ModerationActions {
     const event = await this.events.get(eventId);
     if (!moderates(actor, event)) throw errors.forbidden('only the owner or a moderator may do this');
     if (actor.role === 'admin') return event;
-    const check = this.bans.until(eventId, actor.id, Date.now());
-    if ((check instanceof Promise ? await check : check) !== undefined) {
-      throw errors.forbidden('you are banned from this event');
-    }
+    let banned = this.bans.cached(eventId, actor.id);
+    if (banned === undefined) banned = await this.bans.until(eventId, actor.id);
+    if (banned !== false) throw errors.forbidden('you are banned from this event');
     return event;
   }
 
