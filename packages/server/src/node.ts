@@ -61,6 +61,7 @@ export interface LiveNode {
 /** Options beyond the configuration (tests and embedders pass their own parts). */
 export interface NodeOptions {
   logger?: Logger;
+  /** Engines to use instead of building them; the node closes them when it closes. */
   engines?: Partial<Engines>;
   moderator?: Moderator;
 }
@@ -69,8 +70,9 @@ export interface NodeOptions {
 export async function createNode(config: Config, options: NodeOptions = {}): Promise<LiveNode> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   mkdirSync(config.dataDir, { recursive: true });
-  // Embedded by default, Redis/PostgreSQL when REDIS_URL/DATABASE_URL are set (engines/index.ts).
-  const built = await createEngines(config, { log: logger });
+  // Embedded by default, Redis/PostgreSQL when REDIS_URL/DATABASE_URL are set (engines/index.ts);
+  // the engines given in the options are used as they are, and only the others are built.
+  const built = await createEngines(config, { log: logger, given: options.engines ?? {} });
   logger.info({ engines: built.kinds }, 'engines ready');
   const engines: Engines = {
     store: built.store,
@@ -78,7 +80,6 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     presence: built.presence,
     limiter: built.limiter,
     recent: built.recent,
-    ...options.engines,
   };
   const { store, bus, presence, limiter, recent } = engines;
 
