@@ -63,8 +63,12 @@ export const EventSettingsSchema = T.Object(
       description: 'Longest comment, in Unicode code points.',
     }),
     uniqueChat: T.Boolean({ default: false, description: 'Refuse a comment that repeats a recent one from anybody.' }),
-    blockedTerms: T.Array(T.String({ minLength: 1, maxLength: 100 }), {
-      maxItems: 1000,
+    // Bounded so that matching the longest list against the longest comment stays well under a
+    // millisecond (cost: comment length x terms, each term at most 32 letters being one machine
+    // word of the matcher). Lists stored before under the old bounds (1000 x 100) are cut to
+    // these when read: the first 100 terms of at most 32 characters are kept.
+    blockedTerms: T.Array(T.String({ minLength: 1, maxLength: 32 }), {
+      maxItems: 100,
       default: [],
       description: 'Terms that get a comment blocked (trimmed, duplicates dropped).',
     }),

@@ -4,7 +4,7 @@
  * part). Balanced class weights alone over-predict a small class such as Davidson's `hate`; an
  * offset moves each boundary to where the classes' F1 balance best.
  */
-import { decideClass } from './model.js';
+import { decideClass } from '@livecomments/server/moderation';
 
 /** Offsets tried for each class (the first class stays at 0: only differences matter). */
 const GRID = Array.from({ length: 61 }, (_, i) => (i - 30) / 10);

@@ -1,6 +1,6 @@
 /** Turns command-line options into training options, on top of a preset. */
-import { PRESETS } from '../classifier/presets.js';
-import { DEFAULT_TRAIN, type TrainOptions } from '../classifier/train.js';
+import { PRESETS } from '../training/presets.js';
+import { DEFAULT_TRAIN, type TrainOptions } from '../training/train.js';
 import { fail, numberList } from './args.js';
 
 /** The training options the command line asks for. */

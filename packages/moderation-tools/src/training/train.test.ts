@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { LinearModel } from '@livecomments/server/moderation';
 import { examplesFromCsv } from '../cli/args.js';
 import { repoRoot } from '../eval/datasets.js';
-import { LinearModel } from './model.js';
 import { PRESETS } from './presets.js';
 import { outOfFoldProbabilities, train } from './train.js';
 
-const FIXTURE = join(repoRoot(), 'packages/server/test/fixtures/moderation/tiny-spam.csv');
+const FIXTURE = join(repoRoot(), 'packages/moderation-tools/fixtures/tiny-spam.csv');
 
 test('a model trained on a small fixture scores what it should, and survives a save and load', () => {
   const examples = examplesFromCsv([FIXTURE], 'text', 'label', new Map());

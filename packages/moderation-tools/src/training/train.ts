@@ -3,9 +3,14 @@
  * L-BFGS over the hash buckets the training texts touch (a compact space, so memory follows the
  * data, not 2^bits). Deterministic: same data and options, same model.
  */
-import { countFeatures, DEFAULT_FEATURES, type FeatureConfig, weigh } from './features.js';
+import {
+  countFeatures,
+  DEFAULT_FEATURES,
+  type FeatureConfig,
+  LinearModel,
+  weigh,
+} from '@livecomments/server/moderation';
 import { minimize } from './lbfgs.js';
-import { LinearModel } from './model.js';
 import { tuneOffsets } from './offsets.js';
 
 /** One training text with its label (or a distribution over labels, e.g. annotator votes). */

@@ -1,7 +1,7 @@
 /** Small helpers the moderation commands share: options, errors, number formatting. */
 import { parseArgs } from 'node:util';
-import type { TrainExample } from '../classifier/train.js';
 import { readLabeledCsv } from '../eval/datasets.js';
+import type { TrainExample } from '../training/train.js';
 
 /** Options every training command understands. */
 export const TRAIN_OPTIONS = {

@@ -3,9 +3,10 @@
  * training example for each: spam learns from YouTube (all five videos), toxicity from the
  * Davidson training part (its held-out 10% stays out, so the published figures stay honest).
  */
-import type { TrainExample } from '../classifier/train.js';
-import { examplesPath, readExamples } from '../examples.js';
-import type { ExampleSource, LabeledExample } from '../moderator.js';
+
+import type { ExampleSource, LabeledExample } from '@livecomments/server/moderation';
+import { examplesPath, readExamples } from '@livecomments/server/moderation';
+import type { TrainExample } from '../training/train.js';
 import { davidsonSplit, readDavidson, readYoutube, YOUTUBE_VIDEOS } from './datasets.js';
 
 /** The models the project ships. */

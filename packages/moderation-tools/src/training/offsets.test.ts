@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LinearModel } from './model.js';
+import { LinearModel } from '@livecomments/server/moderation';
 import { macroF1Of, tuneOffsets } from './offsets.js';
 
 test('tuned offsets move a boundary that over-predicts a class', () => {

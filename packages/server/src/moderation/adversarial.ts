@@ -1,13 +1,18 @@
 /**
  * Crafted worst cases for the moderation pipeline at the limits a client may set: comments of
- * the largest `maxCommentChars` and the longest blocked-terms list (`http/schemas.ts`). Each text
+ * the largest `maxCommentChars` and the longest blocked-terms list (`@livecomments/protocol/settings`). Each text
  * aims at one stage: runs that kept a backtracking blocked-terms pattern busy, leetspeak that
  * makes every reading ambiguous, near-links, near-insults, characters that NFKD makes long. The
  * bench (`bench:moderation -- --adversarial`) times them; `pipeline.test.ts` bounds them.
  */
+import { EventSettingsSchema } from '@livecomments/protocol/settings';
 
 /** The largest `maxCommentChars` and blocked-terms list the settings schema accepts. */
-export const LIMITS = { commentChars: 2000, terms: 1000, termChars: 100 } as const;
+export const LIMITS = {
+  commentChars: EventSettingsSchema.properties.maxCommentChars.maximum!,
+  terms: EventSettingsSchema.properties.blockedTerms.maxItems!,
+  termChars: EventSettingsSchema.properties.blockedTerms.items.maxLength!,
+} as const;
 
 /** `unit` repeated to exactly `LIMITS.commentChars` code points, then `end`. */
 function fill(unit: string, end = ''): string {

@@ -8,17 +8,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { decideClass } from '../classifier/model.js';
-import { tuneOffsets } from '../classifier/offsets.js';
-import {
-  classOrder,
-  outOfFoldProbabilities,
-  type TrainExample,
-  type TrainOptions,
-  train,
-} from '../classifier/train.js';
-import { DEFAULT_MODEL_DIR, MODEL_FILES } from '../classifiers.js';
+import { DEFAULT_MODEL_DIR, decideClass, MODEL_FILES } from '@livecomments/server/moderation';
 import { baseExamples, MODEL_LABELS, type ModelName } from '../eval/base-data.js';
+import { tuneOffsets } from '../training/offsets.js';
+import { classOrder, outOfFoldProbabilities, type TrainExample, type TrainOptions, train } from '../training/train.js';
 import { examplesFromCsv, fail, fmt, labelMap, parse, TRAIN_OPTIONS } from './args.js';
 import { printScores } from './report.js';
 import { trainOptionsFrom } from './train-options.js';

@@ -11,13 +11,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryRecentSet } from '../../engines/recent-set.memory.js';
-import { DEFAULT_SETTINGS } from '../../events/settings.js';
-import { normaliseText } from '../../ingest/normalise.js';
-import { LinearModel } from '../classifier/model.js';
-import { PRESETS } from '../classifier/presets.js';
-import { train } from '../classifier/train.js';
-import { DEFAULT_MODEL_DIR, MODEL_FILES } from '../classifiers.js';
+import {
+  createModerator,
+  DEFAULT_MODEL_DIR,
+  DEFAULT_SETTINGS,
+  LinearModel,
+  MemoryRecentSet,
+  MODEL_FILES,
+  normaliseText,
+} from '@livecomments/server/moderation';
 import { panelAgreement } from '../eval/agreement.js';
 import { baseExamples, MODEL_LABELS } from '../eval/base-data.js';
 import {
@@ -32,11 +34,12 @@ import {
   youtubeSplit,
 } from '../eval/datasets.js';
 import { binaryScores, multiScores } from '../eval/metrics.js';
-import { createModerator } from '../index.js';
+import { PRESETS } from '../training/presets.js';
+import { train } from '../training/train.js';
 import { fmt, parse } from './args.js';
 
 /** Hand-made live chat in four groups: cheering with swear words, innocent, insults, attacks on a group. */
-const LIVE_CHAT = join(repoRoot(), 'packages/server/test/fixtures/moderation/live-chat.csv');
+const LIVE_CHAT = join(repoRoot(), 'packages/moderation-tools/fixtures/live-chat.csv');
 
 /** Published MCC per video: best of 12 classifiers, and logistic regression (BASELINES.md §1). */
 const YOUTUBE_ANCHORS: Record<string, { best: number; logistic: number }> = {

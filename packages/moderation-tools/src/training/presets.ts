@@ -5,7 +5,7 @@
  * (`--block-norm`, `--c 1|3`, `--balanced false`, `--tune-folds 3`) gained at most 0.008 of
  * out-of-fold macro F1 and cost served recall, so the shipped configuration stays (README).
  */
-import { DEFAULT_FEATURES } from './features.js';
+import { DEFAULT_FEATURES } from '@livecomments/server/moderation';
 import type { TrainOptions } from './train.js';
 
 /** Named training configurations. */

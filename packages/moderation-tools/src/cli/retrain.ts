@@ -8,10 +8,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { train } from '../classifier/train.js';
-import { DEFAULT_MODEL_DIR, MODEL_FILES } from '../classifiers.js';
+import { DEFAULT_MODEL_DIR, examplesPath, MODEL_FILES } from '@livecomments/server/moderation';
 import { MODEL_LABELS, type ModelName, retrainExamples } from '../eval/base-data.js';
-import { examplesPath } from '../examples.js';
+import { train } from '../training/train.js';
 import { fail, parse, TRAIN_OPTIONS } from './args.js';
 import { trainOptionsFrom } from './train-options.js';
 

@@ -4,7 +4,7 @@
  * scores a model on labelled CSV files. Two classes: accuracy, precision, recall, F1 and MCC of
  * the positive class. More: per-class precision, recall and F1, macro and weighted F1.
  */
-import { LinearModel } from '../classifier/model.js';
+import { LinearModel } from '@livecomments/server/moderation';
 import { examplesFromCsv, fail, labelMap, parse } from './args.js';
 import { printScores } from './report.js';
 

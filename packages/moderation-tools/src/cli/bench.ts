@@ -5,17 +5,21 @@
  * (blocked terms, profanity, links, heuristics, language allow-list, classifiers, context,
  * repetition checks on an in-memory RecentSet). Prints p50, p99 and max in milliseconds.
  * `-- --languages` also turns on a language allow-list (franc costs about 0.1-0.3 ms a comment).
- * `-- --adversarial` times crafted worst cases instead (`eval/adversarial.ts`): comments of the
+ * `-- --adversarial` times crafted worst cases instead (`adversarial.ts` in the server's moderation folder): comments of the
  * largest length against the longest blocked-terms lists, with every stage on.
  */
 import { loadavg } from 'node:os';
-import { MemoryRecentSet } from '../../engines/recent-set.memory.js';
-import { DEFAULT_SETTINGS } from '../../events/settings.js';
-import { normaliseText } from '../../ingest/normalise.js';
-import { adversarialTerms, adversarialTexts, LIMITS } from '../eval/adversarial.js';
+import type { ModerationInput, Moderator } from '@livecomments/server/moderation';
+import {
+  adversarialTerms,
+  adversarialTexts,
+  createModerator,
+  DEFAULT_SETTINGS,
+  LIMITS,
+  MemoryRecentSet,
+  normaliseText,
+} from '@livecomments/server/moderation';
 import { readDavidson, readYoutube, YOUTUBE_VIDEOS } from '../eval/datasets.js';
-import { createModerator } from '../index.js';
-import type { ModerationInput, Moderator } from '../moderator.js';
 import { fmt, parse } from './args.js';
 
 const SETTINGS = {
