@@ -13,6 +13,7 @@ import { byId } from './dom.js';
 import { HeldWatch } from './held-watch.js';
 import { type Identity, loadIdentity } from './identity.js';
 import { eventIdFromPath, showConnection, transportFromQuery } from './page.js';
+import { PinPollView } from './pin-poll.js';
 import { setUpShare } from './share.js';
 import { setUpTheme } from './theme.js';
 
@@ -39,6 +40,16 @@ const composer = new Composer({
   onIdentity: (next) => {
     identity = next;
     showModLink(client.event);
+  },
+});
+
+new PinPollView({
+  client,
+  pin: byId('pin'),
+  poll: byId('poll'),
+  canVote: () => identity !== undefined,
+  say: (message) => {
+    byId('notice').textContent = message;
   },
 });
 

@@ -16,6 +16,8 @@ import { SocketTracker } from './http/sockets.js';
 import { Hub } from './hub/hub.js';
 import { BanCache } from './ingest/bans.js';
 import { Ingest } from './ingest/ingest.js';
+import { Pins } from './interactions/pins.js';
+import { Polls } from './interactions/polls.js';
 import { GroupCommitter } from './log/committer.js';
 import { LogFollowers } from './log/followers.js';
 import { LogWriter } from './log/writer.js';
@@ -123,6 +125,12 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     { userRatePerMinute: config.userRatePerMinute },
   );
   const actions = new ModerationActions(store, events, writer, moderator, bans);
+  function interactionFailed(error: unknown): void {
+    metrics.errors.inc({ where: 'interactions' });
+    logger.error({ err: error }, 'appending a pin or poll entry failed');
+  }
+  const pins = new Pins(store, events, writer, limiter, interactionFailed);
+  const polls = new Polls(store, events, writer, limiter, bans, interactionFailed);
   // Cut-offs and background failures come in bursts (a slow network, a database outage).
   const slowCutoffs = new LogLimit(logger, { intervalMs: 60_000, summarise: true });
   const hubFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
@@ -157,6 +165,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     events,
     ingest,
     actions,
+    pins,
+    polls,
     hub,
     writer,
     metrics,
@@ -175,6 +185,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   followers.register(bans);
   followers.register(events);
   followers.register(ws);
+  followers.register(pins);
+  followers.register(polls);
   await app.listen({ port: config.port, host: config.host });
   const stalls = watchStalls(logger);
   const port = (app.server.address() as AddressInfo).port;
@@ -185,6 +197,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     const until = Date.now() + config.drainMs;
     guard.closing = true;
     stalls.stop();
+    pins.close();
+    polls.close();
     // Every viewer is let go at once, where it stands, so it resumes on another node.
     await hub!.close('shutdown');
     ws!.close();

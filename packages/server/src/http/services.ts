@@ -6,6 +6,8 @@ import type { Config } from '../config/config.js';
 import type { Bus } from '../engines/bus.js';
 import type { Store } from '../engines/store.js';
 import type { Events } from '../events/events.js';
+import type { Pins } from '../interactions/pins.js';
+import type { Polls } from '../interactions/polls.js';
 import type { ModerationActions } from '../moderation/actions.js';
 import type { TransportServices } from '../transports/services.js';
 import type { Metrics } from './metrics.js';
@@ -18,6 +20,8 @@ export interface HttpServices extends TransportServices {
   auth: Authenticator;
   events: Events;
   actions: ModerationActions;
+  pins: Pins;
+  polls: Polls;
   /** For /ready. */
   store: Pick<Store, 'ping'>;
   /** For /ready. */

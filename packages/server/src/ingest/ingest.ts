@@ -185,7 +185,7 @@ export class Ingest {
       this.onOutcome('duplicate');
       return fromStored(appended.existing);
     }
-    if (appended.entry.type !== 'comment') throw new Error('comment entry expected');
+    if (!('entry' in appended) || appended.entry.type !== 'comment') throw new Error('comment entry expected');
     this.onOutcome('published');
     return { status: 'published', comment: appended.entry.comment };
   }

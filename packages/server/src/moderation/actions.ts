@@ -48,7 +48,7 @@ export class ModerationActions {
       const comment: Comment = { ...held.comment, seq: 0 };
       const result = await this.writer.append({ eventId, entry: { type: 'comment', comment } });
       if ('existing' in result) throw errors.conflict('the comment was already reviewed');
-      if (result.entry.type === 'comment') published = result.entry.comment;
+      if ('entry' in result && result.entry.type === 'comment') published = result.entry.comment;
     } else if (!(await this.store.rejectHeld(eventId, commentId))) {
       throw errors.conflict('the comment was already reviewed');
     }
