@@ -89,8 +89,8 @@ export class Polls implements LogFollower {
       if (poll.status === 'open') this.finish(poll);
       throw errors.conflict('the poll has ended');
     }
-    const banned = this.bans.until(eventId, voter.id, now);
-    if ((banned instanceof Promise ? await banned : banned) !== undefined) throw errors.banned(null);
+    const banned = await this.bans.until(eventId, voter.id, now);
+    if (banned !== false) throw errors.banned(banned);
     const decision = await this.limiter.take(`vote:{${voter.id}}`, VOTES);
     if (!decision.ok) throw errors.rateLimited(decision.retryAfterMs, 'too many votes; wait before voting again');
     if (!(await this.store.vote({ eventId, pollId, userId: voter.id, option, at: now })))
