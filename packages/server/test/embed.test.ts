@@ -78,6 +78,7 @@ describe('embedding: allowed origins', () => {
     assert.match(String(res.headers.vary), /Origin/);
     assert.match(String(res.headers['access-control-allow-headers']), /Authorization/);
     assert.match(String(res.headers['access-control-allow-headers']), /Content-Type/);
+    assert.match(String(res.headers['access-control-allow-headers']), /Idempotency-Key/);
     assert.match(String(res.headers['access-control-allow-methods']), /POST/);
     assert.ok(Number(res.headers['access-control-max-age']) > 0);
     assert.equal(res.headers['access-control-allow-credentials'], undefined, 'no cookies: no credentials');

@@ -15,7 +15,7 @@ export interface CorsServices {
 
 /** The methods the API answers, the request headers it reads, the answer headers clients read. */
 const METHODS = 'GET, POST, PUT, PATCH, DELETE';
-const HEADERS = 'Authorization, Content-Type, Last-Event-ID';
+const HEADERS = 'Authorization, Content-Type, Idempotency-Key, Last-Event-ID';
 const EXPOSED = 'Retry-After';
 /** How long a browser may keep a preflight's answer (Chromium caps it at 2 hours). */
 const MAX_AGE_S = '600';
