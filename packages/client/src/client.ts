@@ -460,6 +460,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
 
   /** The token for a stream: none once the server refused it (until the source gives a new one). */
   async #readToken(): Promise<string | undefined> {
+    if (this.#options.streamToken === false) return undefined;
     const token = await this.api.token().catch(() => undefined);
     return token === this.#rejectedToken ? undefined : token;
   }

@@ -39,6 +39,12 @@ export interface ConnectOptions extends ApiOptions {
   idleTimeoutMs?: number;
   /** How long the server may hold a long poll (default 25 s). */
   pollTimeoutMs?: number;
+  /**
+   * Open streams with the token (default true). A browser can only put it in the URL there
+   * (`?token=`), which proxies may log; false keeps it out of URLs: streams read anonymously and
+   * posts still carry it in the Authorization header.
+   */
+  streamToken?: boolean;
   /** Remember the transport that worked, in localStorage when there is one (default true). */
   remember?: boolean;
   /**

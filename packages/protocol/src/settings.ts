@@ -44,6 +44,27 @@ export const ModerationThresholdsSchema = T.Object(
 export type ModerationThresholds = Static<typeof ModerationThresholdsSchema>;
 
 /**
+ * A web origin as browsers send it in `Origin`: `https://host[:port]` (or `http://`), lower case,
+ * no path. Linear-time: no nested or overlapping repetition.
+ */
+export const ORIGIN_PATTERN = '^https?://(\\[[0-9a-f:.]{2,45}\\]|[a-z0-9][a-z0-9.-]{0,252})(:[1-9][0-9]{0,4})?$';
+
+/** Where the event may be embedded and called from (docs/EMBED.md). */
+export const EmbedSettingsSchema = T.Object(
+  {
+    allowedOrigins: T.Array(T.String({ minLength: 8, maxLength: 270, pattern: ORIGIN_PATTERN }), {
+      maxItems: 50,
+      default: [],
+      description:
+        "Origins (`https://host[:port]`) whose pages may frame `/embed/:eventId`, call the API and stream this event, beside the node's own `LC_ALLOWED_ORIGINS`.",
+    }),
+  },
+  { additionalProperties: false },
+);
+/** Where the event may be embedded and called from. */
+export type EmbedSettings = Static<typeof EmbedSettingsSchema>;
+
+/**
  * Per-event settings an owner or moderator may change. Required settings have a default that a
  * new event starts with; optional ones carry the server's default as a `default` annotation
  * and stay absent until set (absent means "the server's default", which may change).
@@ -108,6 +129,7 @@ export const EventSettingsSchema = T.Object(
         description: 'How long the same author may not repeat the same text, in ms.',
       }),
     ),
+    embed: T.Optional(EmbedSettingsSchema),
     attackRules: T.Optional(
       T.Boolean({
         default: true,

@@ -27,6 +27,7 @@ import type { Moderator } from './moderation/moderator.js';
 import { ConnectionLimiter, type EdgeLog } from './transports/connections.js';
 import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.js';
 import { LogLimit } from './util/log-limit.js';
+import { OriginPolicy } from './util/origins.js';
 import { ShutdownGuard } from './util/shutdown-guard.js';
 import { watchStalls } from './util/stall-watch.js';
 
@@ -174,6 +175,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     guard,
     warnings,
     clientIp: (req) => clientAddress(trust, req),
+    origins: new OriginPolicy(config.allowedOrigins),
   };
   const app = buildApp(services);
   const sockets = new SocketTracker(app.server);

@@ -3,6 +3,7 @@
 import type { EventSettings, SettingsPatch } from '@livecomments/protocol';
 import { EventSettingsSchema } from '@livecomments/protocol/settings';
 import { Value } from '@sinclair/typebox/value';
+import { canonicalOrigin } from '../util/origins.js';
 
 export type { SettingsPatch } from '@livecomments/protocol';
 
@@ -27,6 +28,11 @@ export function mergeSettings(base: EventSettings, patch: SettingsPatch | undefi
   merged.moderation = { ...base.moderation, ...moderation };
   if (patch.blockedTerms) {
     merged.blockedTerms = [...new Set(patch.blockedTerms.map((t) => t.trim()).filter((t) => t.length > 0))];
+  }
+  if (patch.embed) {
+    // As browsers write them (the schema's pattern lets `:443` on https through), once each.
+    const origins = patch.embed.allowedOrigins.map((o) => canonicalOrigin(o) ?? o);
+    merged.embed = { allowedOrigins: [...new Set(origins)] };
   }
   return merged;
 }

@@ -3,6 +3,7 @@ import { longPollRoutes } from '../transports/long-poll.js';
 import { sseRoutes } from '../transports/sse.js';
 import { registerCaller } from './caller.js';
 import { trustFunction } from './client-address.js';
+import { registerCors } from './cors.js';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './errors.js';
 import { registerJsonParser } from './json.js';
 import { pageRoutes } from './pages.js';
@@ -51,6 +52,7 @@ export function buildApp(s: HttpServices): FastifyInstance {
   });
   registerJsonParser(app);
   registerCaller(app);
+  registerCors(app, s);
   registerErrorHandling(app, () => s.metrics.errors.inc({ where: 'http' }));
   // A callback hook, not an async one: it runs on every answer, and a promise each adds up.
   app.addHook('onSend', function noStore(_request, reply, payload, done) {
@@ -67,6 +69,6 @@ export function buildApp(s: HttpServices): FastifyInstance {
   pinPollRoutes(typed, s);
   sseRoutes(app, s);
   longPollRoutes(app, s);
-  pageRoutes(app);
+  pageRoutes(app, s);
   return app;
 }

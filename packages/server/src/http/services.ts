@@ -10,6 +10,7 @@ import type { Pins } from '../interactions/pins.js';
 import type { Polls } from '../interactions/polls.js';
 import type { ModerationActions } from '../moderation/actions.js';
 import type { TransportServices } from '../transports/services.js';
+import type { OriginPolicy } from '../util/origins.js';
 import type { Metrics } from './metrics.js';
 
 /** The services the routes, the pages and the transports mounted on the application use. */
@@ -27,4 +28,6 @@ export interface HttpServices extends TransportServices {
   /** For /ready. */
   bus: Pick<Bus, 'ping'>;
   metrics: Metrics;
+  /** Which browser origins may call, stream and frame (CORS, the embed page, admission). */
+  origins: OriginPolicy;
 }
