@@ -86,7 +86,7 @@ const NOT = any('not', 'never', 'dont', 'wont', 'wouldnt', 'cant');
 const THREATS: PhraseRule[] = [
   // "I will find you and break your legs", "im gonna stab you", "someone should shoot this streamer"
   {
-    pattern: `(?<!${NOT} )${INTENT}${gap(2)} ${HARM}${gap(3)} ${YOU}(?! ${any('at', 'in', 'on', 'a message', 'a dm', 'a msg', 'a text', 'an email', 'a link', 'with', 'over', 'down the')})`,
+    pattern: `(?<!${NOT} )${INTENT}${gap(2)} ${HARM}${gap(3)} ${YOU}(?! ${any('at', 'in game', 'in the game', 'in this game', 'in ranked', 'in the next', 'in round', 'in the final', 'in chess', 'in a 1v1', 'in fortnite', 'on the court', 'on the field', 'a message', 'a dm', 'a msg', 'a text', 'an email', 'a link', 'with', 'over', 'down the')})`,
     kind: 'threat',
     strength: 3,
   },
@@ -209,7 +209,7 @@ const SEXUAL: PhraseRule[] = [
     strength: 3,
   },
   {
-    pattern: `${any('so', 'im', 'getting', 'make me', 'makes me', 'got me')} ${any('horny', 'hard', 'wet', 'rock hard')}|${any('you', 'u', 'she')} ${any('make', 'makes', 'made')} me(?: so)? ${any('hard', 'wet', 'horny')}`,
+    pattern: `${any('so', 'im', 'getting', 'make me', 'makes me', 'got me')} horny|${any('im', 'getting', 'got me')}(?: so)? ${any('hard', 'wet', 'rock hard')} ${any('for', 'watching', 'looking at', 'thinking about')}|${any('you', 'u', 'she')} ${any('make', 'makes', 'made')} me(?: so)? ${any('hard', 'wet', 'horny')}`,
     kind: 'harassment',
     strength: 3,
   },
