@@ -95,7 +95,20 @@ const LEET: Record<string, string> = {
 
 const APOSTROPHES = new Set(["'", '\u2019', '\u2018', '`', '\u00b4', '\u02bc']);
 
-const isLetter = (c: string | undefined) => c !== undefined && /\p{L}/u.test(c);
+/** Whether each BMP character is a letter: 0 unknown, 1 yes, 2 no (a regular expression per character costs too much). */
+const LETTERS = new Uint8Array(0x10000);
+
+function isLetter(c: string | undefined): boolean {
+  if (c === undefined) return false;
+  const code = c.charCodeAt(0);
+  if (c.length > 1 || code >= 0x10000) return /\p{L}/u.test(c);
+  let v = LETTERS[code]!;
+  if (v === 0) {
+    v = /\p{L}/u.test(c) ? 1 : 2;
+    LETTERS[code] = v;
+  }
+  return v === 1;
+}
 
 /** The reading: words of the text, and the same words with separators and spacing undone. */
 export interface ChatReading {
@@ -179,7 +192,7 @@ export function readChat(raw: string): ChatReading {
     for (const c of read) {
       // "you're" reads "youre", "i'll" reads "ill": one word, as chat often writes it anyway.
       if (APOSTROPHES.has(c)) continue;
-      if (isLetter(c) || /\p{N}/u.test(c)) {
+      if (isLetter(c) || (c >= '0' && c <= '9')) {
         joined += c;
         split += c;
       } else {
@@ -188,12 +201,14 @@ export function readChat(raw: string): ChatReading {
     }
     for (const w of split.split(' ')) if (w) words.push(unstretch(w));
     const word = unstretch(joined);
+    // A lone separator ("k . y . s") breaks no run of spaced letters.
+    if (word.length === 0) continue;
     if (word.length === 1) {
       singles += word;
       continue;
     }
     flushSingles();
-    if (word) glued.push(word);
+    glued.push(word);
   }
   flushSingles();
   return { folded, words, text: words.join(' '), glued, handles };

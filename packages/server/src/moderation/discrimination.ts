@@ -73,6 +73,8 @@ const INNOCENT_NEXT: Record<string, string[]> = {
   retard: ['the', 'fire', 'growth'],
 };
 
+const LATIN_WORD = /^[a-z]+$/;
+
 /** Squeezes every run of one letter to one (`niggger` and `nigger` both read `niger`). */
 function squeeze(word: string): string {
   let out = '';
@@ -85,8 +87,9 @@ for (const [w, s] of Object.entries(SLURS)) if (squeeze(w) !== w) SQUEEZED.set(s
 
 /** A word's slur strength, or 0: the word, its plural, its squeezed form (only for stretched words). */
 function slurStrength(word: string, next: string | undefined): Strength | 0 {
-  if (word.length < 3 || word.length > 40) return 0;
-  const forms = [word, word.replace(/(?:es|s|z)$/, ''), word.replace(/(?:ed|s)$/, '')];
+  // Slurs are Latin words once folded: anything else (another script, digits) is skipped at once.
+  if (word.length < 3 || word.length > 40 || !LATIN_WORD.test(word)) return 0;
+  const forms = [word, word.replace(/(?:es|s|z)$/, ''), word.replace(/(?:ed|s)$/, ''), word.replace(/ies$/, 'y')];
   for (const f of forms) {
     const s = SLURS[f] ?? (squeeze(f) !== f ? SQUEEZED.get(squeeze(f)) : undefined);
     if (s) return INNOCENT_NEXT[f]?.includes(next ?? '') ? 0 : s;

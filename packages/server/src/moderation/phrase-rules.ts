@@ -13,7 +13,7 @@ export interface PhraseRule {
 }
 
 /** Any one word. */
-export const W = '[\\p{L}\\p{N}]+';
+export const W = '[^ ]+';
 /** Up to `n` words (with their spaces) between two parts of a phrase. */
 export const gap = (n: number) => `(?: ${W}){0,${n}}`;
 /** A choice of words or phrases. */
@@ -29,9 +29,9 @@ export class PhraseRules {
     private readonly category: Finding['category'],
     rules: readonly PhraseRule[],
   ) {
-    const bound = (p: string) => `(?<![\\p{L}\\p{N}])(?:${p})(?![\\p{L}\\p{N}])`;
-    this.compiled = rules.map((r) => ({ re: new RegExp(bound(r.pattern), 'u'), kind: r.kind, strength: r.strength }));
-    this.anyRule = new RegExp(bound(rules.map((r) => r.pattern).join('|')), 'u');
+    const bound = (p: string) => `(?<![^ ])(?:${p})(?![^ ])`;
+    this.compiled = rules.map((r) => ({ re: new RegExp(bound(r.pattern)), kind: r.kind, strength: r.strength }));
+    this.anyRule = new RegExp(bound(rules.map((r) => r.pattern).join('|')));
   }
 
   /** The findings of these rules in a reading's text. */
