@@ -148,12 +148,6 @@ function levelThresholds(t: ModerationThresholds, spam: string, hostility: strin
     return [block, hold];
   };
   const [spamBlock, spamHold] = shift(t.spamBlock, t.spamHold, spam);
-  // The toxicity model learnt from tweets, where "hard", "hot" and "queen" go with abuse: alone, at
-  // the default level, it holds only what it would block and blocks nothing; the rules of each
-  // category say what is abuse in live chat. `high` uses the thresholds as set.
-  const [toxicityBlock, toxicityHold] =
-    hostility === 'medium'
-      ? [2, t.toxicityBlock]
-      : shift(t.toxicityBlock, t.toxicityHold, hostility === 'high' ? 'medium' : hostility);
+  const [toxicityBlock, toxicityHold] = shift(t.toxicityBlock, t.toxicityHold, hostility);
   return { ...t, spamBlock, spamHold, toxicityBlock, toxicityHold };
 }
