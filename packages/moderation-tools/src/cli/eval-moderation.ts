@@ -187,7 +187,8 @@ export async function automodTable(
   const moderator = createModerator({ dataDir, recent: new MemoryRecentSet() });
   const tally: Record<string, { n: number; hold: number; block: number }> = {};
   const add = (group: string, verdict: string) => {
-    const t = (tally[group] ??= { n: 0, hold: 0, block: 0 });
+    const t = tally[group] ?? { n: 0, hold: 0, block: 0 };
+    tally[group] = t;
     t.n++;
     if (verdict === 'hold') t.hold++;
     if (verdict === 'block') t.block++;

@@ -131,29 +131,6 @@ const BRAND = any(
   'roblox',
   'partner',
 );
-const LURE = any(
-  'verify',
-  'verification',
-  'support',
-  'secure',
-  'login',
-  'appeal',
-  'copyright',
-  'gift',
-  'gifts',
-  'free',
-  'promo',
-  'claim',
-  'prize',
-  'giveaway',
-  'x2',
-  'double',
-  'bonus',
-  'reward',
-  'rewards',
-  'center',
-  'help',
-);
 const ACCOUNT = any('account', 'channel', 'stream', 'profile', 'nitro', 'partnership', 'login', 'details');
 const DOOM = any(
   'suspended',
