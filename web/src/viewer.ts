@@ -15,6 +15,7 @@ import { type Identity, loadIdentity } from './identity.js';
 import { Likes, setUpViewSwitch, viewFromQuery } from './likes.js';
 import { Notice } from './notice.js';
 import { eventIdFromPath, showConnection, transportFromQuery } from './page.js';
+import { PinPollView } from './pin-poll.js';
 import { ReactionBar } from './reaction-bar.js';
 import { setUpShare } from './share.js';
 import { setUpTheme } from './theme.js';
@@ -52,6 +53,16 @@ const composer = new Composer({
   onIdentity: (next) => {
     identity = next;
     showModLink(client.event);
+  },
+});
+
+new PinPollView({
+  client,
+  pin: byId('pin'),
+  poll: byId('poll'),
+  canVote: () => identity !== undefined,
+  say: (message) => {
+    byId('notice').textContent = message;
   },
 });
 

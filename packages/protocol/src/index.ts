@@ -5,12 +5,23 @@
 
 export * from './close-codes.js';
 export * from './errors.js';
+export * from './pins-polls.js';
 export * from './reactions.js';
 
+import type { CurrentPin, PinEntry, Poll, PollEntry, UnpinEntry } from './pins-polls.js';
 import type { EventSettings } from './settings.js';
 
 // Types only: the schema itself is `@livecomments/protocol/settings`, so bundles stay free of TypeBox.
-export type { EventSettings, LinkPolicy, ModerationThresholds, ProfanityPolicy, SettingsPatch } from './settings.js';
+export type {
+  AutomodCategory,
+  AutomodLevel,
+  AutomodSettings,
+  EventSettings,
+  LinkPolicy,
+  ModerationThresholds,
+  ProfanityPolicy,
+  SettingsPatch,
+} from './settings.js';
 
 /** A user as shown next to a comment. */
 export interface UserRef {
@@ -56,6 +67,10 @@ export interface LiveEvent {
   epoch?: string;
   viewers: number;
   settings: EventSettings;
+  /** What is pinned at the top of the chat now, if anything (an expired pin is left out). */
+  pin?: CurrentPin;
+  /** The event's latest poll (open, or the last one closed), with its latest results. */
+  poll?: Poll;
 }
 
 /**
@@ -108,14 +123,17 @@ export interface EventEntry {
 }
 
 /** One entry of an event's log; `seq` runs 1, 2, 3... with no gaps. */
-export type Entry = CommentEntry | DeleteEntry | BanEntry | EventEntry;
+export type Entry = CommentEntry | DeleteEntry | BanEntry | EventEntry | PinEntry | UnpinEntry | PollEntry;
 
 /** An entry before the store gave it its sequence number. */
 export type NewEntry =
   | Omit<CommentEntry, 'seq'>
   | Omit<DeleteEntry, 'seq'>
   | Omit<BanEntry, 'seq'>
-  | Omit<EventEntry, 'seq'>;
+  | Omit<EventEntry, 'seq'>
+  | Omit<PinEntry, 'seq'>
+  | Omit<UnpinEntry, 'seq'>
+  | Omit<PollEntry, 'seq'>;
 
 /** Outcome of a post. */
 export type PostStatus = 'published' | 'held';

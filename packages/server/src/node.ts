@@ -25,6 +25,8 @@ import {
   topComments,
   topRanker,
 } from './interactions/index.js';
+import { Pins } from './interactions/pins.js';
+import { Polls } from './interactions/polls.js';
 import { GroupCommitter } from './log/committer.js';
 import { LogFollowers } from './log/followers.js';
 import { LogWriter } from './log/writer.js';
@@ -34,6 +36,7 @@ import type { Moderator } from './moderation/moderator.js';
 import { ConnectionLimiter, type EdgeLog } from './transports/connections.js';
 import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.js';
 import { LogLimit } from './util/log-limit.js';
+import { OriginPolicy } from './util/origins.js';
 import { ShutdownGuard } from './util/shutdown-guard.js';
 import { watchStalls } from './util/stall-watch.js';
 
@@ -71,6 +74,7 @@ export interface LiveNode {
 /** Options beyond the configuration (tests and embedders pass their own parts). */
 export interface NodeOptions {
   logger?: Logger;
+  /** Engines to use instead of building them; the node closes them when it closes. */
   engines?: Partial<Engines>;
   moderator?: Moderator;
 }
@@ -79,8 +83,9 @@ export interface NodeOptions {
 export async function createNode(config: Config, options: NodeOptions = {}): Promise<LiveNode> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   mkdirSync(config.dataDir, { recursive: true });
-  // Embedded by default, Redis/PostgreSQL when REDIS_URL/DATABASE_URL are set (engines/index.ts).
-  const built = await createEngines(config, { log: logger });
+  // Embedded by default, Redis/PostgreSQL when REDIS_URL/DATABASE_URL are set (engines/index.ts);
+  // the engines given in the options are used as they are, and only the others are built.
+  const built = await createEngines(config, { log: logger, given: options.engines ?? {} });
   logger.info({ engines: built.kinds }, 'engines ready');
   const engines: Engines = {
     store: built.store,
@@ -88,7 +93,6 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     presence: built.presence,
     limiter: built.limiter,
     recent: built.recent,
-    ...options.engines,
   };
   const { store, bus, presence, limiter, recent } = engines;
 
@@ -111,7 +115,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     logger.error({ err: error, follower }, 'a log follower failed');
   });
   const interactionFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
-  function interactionFailed(error: unknown, where: string): void {
+  function aggregateFailed(error: unknown, where: string): void {
     metrics.errors.inc({ where });
     interactionFailures.log(where, { err: error, where }, 'interaction background failure');
   }
@@ -120,7 +124,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     {
       publish: (eventId, counts) => bus.publishCounts(eventId, counts),
       push: (eventId, kind, counts) => hub?.pushCounts(eventId, kind, counts),
-      error: interactionFailed,
+      error: aggregateFailed,
     },
     config.aggregateWindowMs,
     (eventId, counts) => reactions.published(eventId, counts),
@@ -148,8 +152,14 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     { userRatePerMinute: config.userRatePerMinute },
   );
   const actions = new ModerationActions(store, events, writer, moderator, bans);
+  function interactionFailed(error: unknown): void {
+    metrics.errors.inc({ where: 'interactions' });
+    logger.error({ err: error }, 'appending a pin or poll entry failed');
+  }
+  const pins = new Pins(store, events, writer, limiter, interactionFailed);
+  const polls = new Polls(store, events, writer, limiter, bans, interactionFailed);
   const reactions = new Reactions(
-    { store, events, limiter, bans, window, error: interactionFailed },
+    { store, events, limiter, bans, window, error: aggregateFailed },
     config.reactionSaveMs,
   );
   const likes = new Likes({ store, events, limiter, bans, window });
@@ -196,6 +206,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     events,
     ingest,
     actions,
+    pins,
+    polls,
     interactions,
     hub,
     writer,
@@ -204,6 +216,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     guard,
     warnings,
     clientIp: (req) => clientAddress(trust, req),
+    origins: new OriginPolicy(config.allowedOrigins),
   };
   const app = buildApp(services);
   const sockets = new SocketTracker(app.server);
@@ -215,6 +228,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   followers.register(bans);
   followers.register(events);
   followers.register(ws);
+  followers.register(pins);
+  followers.register(polls);
   await app.listen({ port: config.port, host: config.host });
   const stalls = watchStalls(logger);
   const port = (app.server.address() as AddressInfo).port;
@@ -225,6 +240,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     const until = Date.now() + config.drainMs;
     guard.closing = true;
     stalls.stop();
+    pins.close();
+    polls.close();
     // Every viewer is let go at once, where it stands, so it resumes on another node.
     await hub!.close('shutdown');
     ws!.close();

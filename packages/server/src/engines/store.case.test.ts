@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Comment, CommentEntry, EventSettings, NewEntry } from '@livecomments/protocol';
 import { publicEvent } from '../events/visibility.js';
 import type { AppendItem, EventRecord, Store, StoredComment } from './store.js';
+import { pinPollCases } from './store.pins-polls.case.test.js';
 
 /** A fresh database and a way to open stores on it. */
 export interface StoreHarness {
@@ -349,6 +350,7 @@ export function storeContract(
       assert.equal(log[1]?.targetId, 'x');
     });
 
+    pinPollCases(() => store, options.concurrentInstances ? () => harness.open() : undefined);
     test('reactions: window counts add up per emoji, per event', async () => {
       const e = eventRecord();
       const other = eventRecord();

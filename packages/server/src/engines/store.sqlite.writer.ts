@@ -1,6 +1,6 @@
 // The SQLite store's write side: the one connection that writes, owned by the writer thread
 // (store.sqlite.worker.ts) or, inline, by the store itself.
-import type { Comment } from '@livecomments/protocol';
+import type { Comment, Entry } from '@livecomments/protocol';
 import Database from 'better-sqlite3';
 import {
   type AppendItem,
@@ -11,13 +11,18 @@ import {
   modActionValues,
   type NewEventRecord,
   newEpoch,
+  type PollVote,
   type StoredComment,
 } from './store.js';
 import { type CommentRow, commentFromRow } from './store.rows.js';
+import { isInteraction, SqliteInteractions } from './store.sqlite.interactions.js';
 import { MIGRATIONS, withSeq } from './store.sqlite.rows.js';
 
-/** What one appended item came to: its seq, or the comment an earlier post already made. */
-export type AppendOutcome = number | StoredComment;
+/**
+ * What one appended item came to: its seq, the entry itself when the store filled it in (a
+ * `poll` entry's votes), the comment an earlier post already made, or null (skipped).
+ */
+export type AppendOutcome = number | { entry: Entry } | StoredComment | null;
 
 /** The write operations, by name, as the store sends them to the writer. */
 export type WriteOp =
@@ -29,6 +34,7 @@ export type WriteOp =
   | 'putBan'
   | 'removeBan'
   | 'addModAction'
+  | 'vote'
   | 'addReactions'
   | 'setLike';
 
@@ -46,6 +52,7 @@ interface Head {
 export class SqliteWriter {
   private readonly db: Database.Database;
   private stmt: ReturnType<SqliteWriter['prepare']> | null = null;
+  private interactionsOnce: SqliteInteractions | null = null;
   private readonly appendTx: (items: AppendItem[]) => AppendOutcome[];
   private readonly groupTx: (batches: AppendItem[][]) => (AppendOutcome[] | Error)[];
 
@@ -135,6 +142,10 @@ export class SqliteWriter {
     this.q.addModAction.run(...modActionValues(a));
   }
 
+  vote(v: PollVote): boolean {
+    return this.interactions.vote(v);
+  }
+
   addReactions(eventId: string, counts: Record<string, number>): void {
     this.addReactionsTx(eventId, counts);
   }
@@ -145,6 +156,12 @@ export class SqliteWriter {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /** Prepared after the migrations, like the statements. */
+  private get interactions(): SqliteInteractions {
+    this.interactionsOnce ??= new SqliteInteractions(this.db);
+    return this.interactionsOnce;
   }
 
   private readonly addReactionsTx = (eventId: string, counts: Record<string, number>): void => {
@@ -226,6 +243,16 @@ export class SqliteWriter {
           const stored: StoredComment = { comment: { ...c, seq }, status: 'published', clientId: item.clientId! };
           byKey.set(key, stored);
         }
+      } else if (isInteraction(entry)) {
+        const full = this.interactions.append(item, seq);
+        if (!full) {
+          out[i] = null;
+          continue;
+        }
+        q.insertLog.run(eventId, seq, full.type, JSON.stringify(full), null);
+        head.seq = seq;
+        out[i] = full.type === 'poll' ? { entry: full } : seq;
+        continue;
       } else {
         const full = withSeq(entry, seq);
         if (full.type === 'delete') {

@@ -7,8 +7,11 @@ import type { Bus } from '../engines/bus.js';
 import type { Store } from '../engines/store.js';
 import type { Events } from '../events/events.js';
 import type { InteractionServices } from '../interactions/index.js';
+import type { Pins } from '../interactions/pins.js';
+import type { Polls } from '../interactions/polls.js';
 import type { ModerationActions } from '../moderation/actions.js';
 import type { TransportServices } from '../transports/services.js';
+import type { OriginPolicy } from '../util/origins.js';
 import type { Metrics } from './metrics.js';
 
 /** The services the routes, the pages and the transports mounted on the application use. */
@@ -19,6 +22,8 @@ export interface HttpServices extends TransportServices {
   auth: Authenticator;
   events: Events;
   actions: ModerationActions;
+  pins: Pins;
+  polls: Polls;
   /** Reactions, likes, Top chat. */
   interactions: InteractionServices;
   /** For /ready. */
@@ -26,4 +31,6 @@ export interface HttpServices extends TransportServices {
   /** For /ready. */
   bus: Pick<Bus, 'ping'>;
   metrics: Metrics;
+  /** Which browser origins may call, stream and frame (CORS, the embed page, admission). */
+  origins: OriginPolicy;
 }

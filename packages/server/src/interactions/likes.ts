@@ -29,7 +29,7 @@ export class Likes {
     const stored = await this.s.store.getComment(eventId, commentId);
     if (stored?.status !== 'published') throw errors.notFound('comment');
     const banned = await this.s.bans.until(eventId, user.id);
-    if (banned !== undefined) throw errors.banned(banned);
+    if (banned !== false) throw errors.banned(banned);
     await takeInteraction(this.s.limiter, 'like', user, eventId);
     const outcome = await this.s.store.setLike(eventId, commentId, user.id, liked);
     if (outcome.changed) this.s.window.liked(eventId, commentId, outcome.likes);

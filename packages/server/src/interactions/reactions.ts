@@ -43,7 +43,7 @@ export class Reactions {
     const allowed = event.settings.reactions ?? DEFAULT_REACTIONS;
     if (!allowed.includes(emoji)) throw errors.invalid('this reaction is not offered here', { allowed });
     const banned = await this.s.bans.until(eventId, user.id);
-    if (banned !== undefined) throw errors.banned(banned);
+    if (banned !== false) throw errors.banned(banned);
     await takeInteraction(this.s.limiter, 'react', user, eventId);
     this.s.window.react(eventId, emoji);
   }
