@@ -1,4 +1,13 @@
-import type { Comment, CurrentPin, Entry, ErrorBody, PinEntry, Poll, PublicEvent } from '@livecomments/protocol';
+import {
+  type Comment,
+  type CurrentPin,
+  DEFAULT_REACTIONS,
+  type Entry,
+  type ErrorBody,
+  type PinEntry,
+  type Poll,
+  type PublicEvent,
+} from '@livecomments/protocol';
 import { ApiError, type ClientErrorBody, enc, LiveCommentsApi, UnauthorizedError } from './api.js';
 import { Backoff } from './backoff.js';
 import { Emitter } from './emitter.js';
@@ -158,6 +167,12 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
    * it is the transport in use, else `POST .../reactions`. Counts come back in `reactions` events.
    */
   async react(emoji: string): Promise<void> {
+    // A WebSocket frame gets no answer when accepted, so an emoji the event does not offer is
+    // refused here, as the server would.
+    const offered = this.event?.settings.reactions ?? DEFAULT_REACTIONS;
+    if (this.event && !offered.includes(emoji)) {
+      throw new ApiError(400, { code: 'invalid_request', message: 'this reaction is not offered here' });
+    }
     if (this.#current?.send?.({ type: 'reaction', emoji })) return;
     await this.api.request('POST', `/v1/events/${enc(this.eventId)}/reactions`, { emoji });
   }
