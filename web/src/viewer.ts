@@ -44,7 +44,10 @@ const list = new CommentList({
   newer: byId<HTMLButtonElement>('newer'),
   announcer: byId('announcer'),
   me: () => identity?.user,
-  older: (before) => client.api.listEntries(eventId, { before, limit: 50 }).then((page) => page.items),
+  older: (before) =>
+    client.api
+      .listEntries(eventId, { before, limit: 50, ...(view === 'top' ? { view } : {}) })
+      .then((page) => page.items),
 });
 const held = new HeldWatch(client.api, eventId, (post) => list.rejected(post.clientId));
 const composer = new Composer({

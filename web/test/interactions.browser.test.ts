@@ -133,6 +133,14 @@ describe('viewer page: reactions, likes, Top chat', () => {
       await top.page.locator('#comments .text', { hasText: 'Looks great from here' }).waitFor();
       assert.deepEqual(await commentTexts(top.page), ['Congrats on the launch, team', 'Looks great from here']);
       await shot(top.page, 'top-chat');
+      // A page opened later reads its history through the same rule.
+      const late = await openPage(browser, `${url}?view=top`);
+      try {
+        await late.page.locator('#comments .text', { hasText: 'Looks great from here' }).waitFor();
+        assert.deepEqual(await commentTexts(late.page), ['Congrats on the launch, team', 'Looks great from here']);
+      } finally {
+        await late.context.close();
+      }
       await top.page.click('.view-tab:has-text("Live chat")');
       await top.page.waitForURL(/view=live/);
       await top.page.locator('#comments .text', { hasText: 'Looks great from here' }).waitFor();

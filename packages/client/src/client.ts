@@ -162,6 +162,11 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     return this.#outbox.add(pending, options.signal);
   }
 
+  /** `{ view: 'top' }` for history reads in the Top chat view, else nothing. */
+  get #view(): { view?: 'top' } {
+    return this.#options.view === 'top' ? { view: 'top' } : {};
+  }
+
   /**
    * Reacts with an emoji of the event's set (`event.settings.reactions`): over the WebSocket when
    * it is the transport in use, else `POST .../reactions`. Counts come back in `reactions` events.
@@ -312,7 +317,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     if (limit > 0 && lastSeq > 0) {
       const page = await this.api.listEntries(
         this.eventId,
-        { before: lastSeq + 1, limit },
+        { before: lastSeq + 1, limit, ...this.#view },
         { signal: this.#abort.signal },
       );
       if (this.#closed) return;
@@ -668,7 +673,11 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   async #loadOlder(limit: number): Promise<OlderPage> {
     const before = this.#oldest;
     if (before <= 1) return { comments: [], entries: [], hasMore: false };
-    const page = await this.api.listEntries(this.eventId, { before, limit }, { signal: this.#abort.signal });
+    const page = await this.api.listEntries(
+      this.eventId,
+      { before, limit, ...this.#view },
+      { signal: this.#abort.signal },
+    );
     const entries = page.items.filter((e) => e.seq < before).sort((a, b) => a.seq - b.seq);
     for (const entry of entries) this.#remember(entry);
     const oldest = entries[0]?.seq ?? 1;

@@ -79,5 +79,21 @@ describe('client SDK: reactions, likes, Top chat', () => {
         client.close();
       }
     });
+
+    test(`${transport}: view top loads its history through the same rule`, async () => {
+      const event = await createEvent(server.url, alice);
+      await postComment(server.url, bob, event.id, 'an earlier thoughtful comment');
+      await postComment(server.url, bob, event.id, 'lol');
+      const client = connect(event.id, { baseUrl: server.url, transport, view: 'top', WebSocket: WS, remember: false });
+      const texts: string[] = [];
+      client.on('comment', (c) => texts.push(c.text));
+      try {
+        await until(() => client.state === 'live', 5000, 'live');
+        assert.deepEqual(texts, ['an earlier thoughtful comment']);
+        assert.equal(client.lastSeq, 2);
+      } finally {
+        client.close();
+      }
+    });
   }
 });

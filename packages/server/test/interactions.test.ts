@@ -191,6 +191,8 @@ describe('interactions', () => {
     const lastFrame = topWs.frames.filter((f) => f.type === 'entries').at(-1);
     assert.equal(lastFrame.lastSeq, 5, 'a top frame says where the log stands');
     assert.equal(topSse.lastId, '5');
+    const history = await api(base, 'GET', `/v1/events/${eventId}/comments?view=top`);
+    assert.deepEqual(texts(history.body.items), texts(topWs.entries), 'history reads take the view too');
     const polled = await api(base, 'GET', `/v1/events/${eventId}/poll?view=top&after=0&timeoutMs=1000`);
     assert.deepEqual(topIds(polled.body.items), topIds(topWs.entries));
     assert.equal(polled.body.lastSeq, 5);
