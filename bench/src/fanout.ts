@@ -81,6 +81,7 @@ export class FanoutRun {
       connections: this.o.post === 'ws' ? Math.max(this.o.posterConnections, 1) : this.o.posterConnections,
       depth: this.o.depth,
       reactions: this.o.reactions,
+      reactVia: this.o.reactVia,
     });
     this.lastProc = this.server.pid ? sampleProc(this.server.pid) : null;
   }

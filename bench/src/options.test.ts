@@ -27,4 +27,7 @@ test('--reactions: a rate beside the comments, none by default', () => {
   assert.equal(parseOptions([]).reactions, 0);
   assert.equal(parseOptions(['--reactions', '5000', '--rate', '100']).reactions, 5000);
   assert.throws(() => parseOptions(['--reactions', '-1']), /--reactions must be a number >= 0/);
+  assert.equal(parseOptions([]).reactVia, 'ws');
+  assert.equal(parseOptions(['--react-via', 'http']).reactVia, 'http');
+  assert.throws(() => parseOptions(['--react-via', 'smoke']), /--react-via is http or ws/);
 });

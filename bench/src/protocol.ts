@@ -69,6 +69,8 @@ export interface PosterPlan {
   depth: number;
   /** Reactions per second, sent over connections of their own (absent or 0: none). */
   reactions?: number;
+  /** Over WebSocket frames (no answer: a refusal comes as an error frame) or REST posts. */
+  reactVia?: 'http' | 'ws';
 }
 
 /** Counters of the poster since its last report. */
