@@ -72,6 +72,23 @@ export const EventSettingsSchema = T.Object(
       default: [],
       description: 'Terms that get a comment blocked (trimmed, duplicates dropped).',
     }),
+    blockedTermsMatch: T.Optional(
+      T.Object(
+        {
+          glued: T.Boolean({
+            default: false,
+            description: 'Also find a term inside a longer token ("xxidiotxx"); off: whole words only.',
+          }),
+          reversed: T.Boolean({ default: false, description: 'Also find each term written backwards ("toidi").' }),
+        },
+        {
+          additionalProperties: false,
+          default: { glued: false, reversed: false },
+          description:
+            'How blocked terms match beyond whole words (each term matches whole words, or their plural, in any case).',
+        },
+      ),
+    ),
     linksAllowed: T.Boolean({ default: true, description: 'Whether comments may carry links.' }),
     rateLimitPerMinute: T.Integer({
       minimum: 0,

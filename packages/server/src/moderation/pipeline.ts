@@ -56,7 +56,9 @@ export class PipelineModerator implements Moderator {
     const policy = resolvePolicy(input.settings);
     const { text } = input;
     const scores: Record<string, number> = {};
-    const stages: StageResult[] = [checkBlockedTerms(text, input.settings.blockedTerms)];
+    const stages: StageResult[] = [
+      checkBlockedTerms(text, input.settings.blockedTerms, input.settings.blockedTermsMatch),
+    ];
     if (stages[0]!.verdict === 'block') return { verdict: 'block', text, reasons: stages[0]!.reasons, scores };
 
     const swearing = findProfanity(text);
