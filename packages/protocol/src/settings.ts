@@ -132,6 +132,13 @@ export const EventSettingsSchema = T.Object(
           'Hold for review attacks on a group or a person that carry no slur ("all X are vermin", "kill yourself"). A gaming or sports event may turn it off.',
       }),
     ),
+    moderationHook: T.Optional(
+      T.Union([T.Literal('off'), T.Literal('fail-open'), T.Literal('fail-closed')], {
+        default: 'fail-open',
+        description:
+          "Ask the operator's classifier (LC_MODERATION_URL) about comments the rules let through: off; fail-open (a late or failed answer changes nothing); fail-closed (it holds the comment for review, reason `classifier_unavailable`).",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,18 +1,22 @@
 /**
  * The staged moderation pipeline: rules (blocked terms, profanity, links, heuristics, attacks
  * on a group or a person, language), classifiers (spam, toxicity), the author's context, then
- * the decision; repetition checks run last so that a comment refused for another reason is not
- * remembered as posted. Every stage is synchronous and in memory except the repetition checks
- * (a `RecentSet`, shared in a cluster).
+ * the decision; then, when those did not block, the operator's classifier (`hook.ts`, over
+ * HTTP, within its time budget); repetition checks run last so that a comment refused for
+ * another reason is not remembered as posted. Every stage is synchronous and in memory except
+ * the hook and the repetition checks (a `RecentSet`, shared in a cluster).
  */
+
 import type { RecentSet } from '../engines/recent-set.js';
+import { OPTIONAL_DEFAULTS } from '../events/settings.js';
 import { type Classifiers, sharedCounts, spamScore, toxicityScores } from './classifiers.js';
 import { AuthorHistory, checkContext } from './context.js';
-import { decide } from './decision.js';
+import { decide, stricter } from './decision.js';
 import type { ExampleLog } from './examples.js';
 import { withoutExpletives } from './expletives.js';
 import { checkHarassment } from './harassment.js';
 import { checkHeuristics } from './heuristics.js';
+import { type ClassifierHook, judgeHookScores } from './hook.js';
 import { checkIdentityAttack } from './identity.js';
 import { checkLanguage } from './language.js';
 import { checkLinks, stripLinks } from './links.js';
@@ -31,10 +35,12 @@ export class PipelineModerator implements Moderator {
     private readonly classifiers: Classifiers,
     private readonly recent: RecentSet,
     private readonly examples: ExampleLog,
+    private readonly hook: ClassifierHook | null = null,
   ) {}
 
   async check(input: ModerationInput): Promise<ModerationResult> {
     const result = this.checkSync(input);
+    if (result.verdict !== 'block') await this.askHook(input, result);
     if (result.verdict !== 'block') {
       const repeats = await checkRepeats(
         this.recent,
@@ -87,11 +93,37 @@ export class PipelineModerator implements Moderator {
     return { verdict, text: profanity.text ?? text, reasons, scores };
   }
 
+  /**
+   * The classifier's verdict joined to the result. Without scores (late, failed, overloaded), a
+   * fail-open event goes on as if there were no hook, a fail-closed one holds the comment.
+   */
+  private async askHook(input: ModerationInput, result: ModerationResult): Promise<void> {
+    const mode = input.settings.moderationHook ?? OPTIONAL_DEFAULTS.moderationHook;
+    if (!this.hook || mode === 'off') return;
+    const outcome = await this.hook.classify({
+      eventId: input.eventId,
+      authorId: input.user.id,
+      text: input.text,
+      newAuthor: result.scores.newAuthor === 1,
+      reasons: result.reasons,
+    });
+    if ('scores' in outcome) {
+      const stage = judgeHookScores(outcome.scores, input.settings.moderation);
+      Object.assign(result.scores, stage.scores);
+      if (stage.verdict) result.verdict = stricter(result.verdict, stage.verdict);
+      result.reasons = [...new Set([...result.reasons, ...stage.reasons])];
+    } else if (mode === 'fail-closed') {
+      result.verdict = stricter(result.verdict, 'hold');
+      result.reasons.push('classifier_unavailable');
+    }
+  }
+
   async learn(example: LabeledExample): Promise<void> {
     await this.examples.append(example);
   }
 
   async close(): Promise<void> {
+    this.hook?.close();
     await this.examples.flush();
   }
 }
