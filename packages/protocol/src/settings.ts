@@ -24,6 +24,39 @@ export const LinkPolicySchema = linkPolicy();
 /** Per-event handling of comments with links (allow-listed domains are always fine). */
 export type LinkPolicy = Static<typeof LinkPolicySchema>;
 
+const automodLevel = (options?: SchemaOptions) =>
+  T.Union([T.Literal('off'), T.Literal('low'), T.Literal('medium'), T.Literal('high')], options);
+
+/** How strictly AutoMod acts on one category: not at all, the clearest cases, the default, or anything likely. */
+export const AutomodLevelSchema = automodLevel();
+/** How strictly AutoMod acts on one category: not at all, the clearest cases, the default, or anything likely. */
+export type AutomodLevel = Static<typeof AutomodLevelSchema>;
+
+const level = (description: string) => T.Optional(automodLevel({ default: 'medium', description }));
+
+/**
+ * AutoMod's level per category (each absent one is `medium`). A finding is clear, likely or
+ * possible: `low` holds clear ones; `medium` blocks clear ones and holds likely ones; `high` blocks
+ * clear and likely ones and holds possible ones; `off` ignores the category. Profanity keeps its
+ * own `profanity` policy (allow, mask, hold, block).
+ */
+export const AutomodSettingsSchema = T.Object(
+  {
+    spam: level(
+      'Spam and scams: giveaways, crypto, "earn $X a day", off-platform contact, fake support, hidden links.',
+    ),
+    hostility: level('Threats and violence against a person, insults and harassment (game and sports talk is fine).'),
+    sexual: level('Sexual content and sexual harassment aimed at the streamer or a viewer.'),
+    discrimination: level('Slurs in any disguise and hate against a group.'),
+    selfHarm: level('Incitement to self-harm ("kys" in any spelling).'),
+  },
+  { additionalProperties: false },
+);
+/** AutoMod's level per category (see `AutomodSettingsSchema`). */
+export type AutomodSettings = Static<typeof AutomodSettingsSchema>;
+/** The AutoMod categories that take a level. */
+export type AutomodCategory = keyof AutomodSettings;
+
 const score = (value: number, description: string) => T.Number({ minimum: 0, maximum: 1, default: value, description });
 
 /** Scores above `block*` block a comment, above `hold*` hold it for review. */
@@ -139,6 +172,7 @@ export const EventSettingsSchema = T.Object(
           "Ask the operator's classifier (LC_MODERATION_URL) about comments the rules let through: off; fail-open (a late or failed answer changes nothing); fail-closed (it holds the comment for review, reason `classifier_unavailable`).",
       }),
     ),
+    automod: T.Optional(AutomodSettingsSchema),
   },
   { additionalProperties: false },
 );

@@ -20,7 +20,7 @@ interface Sent {
   reasons: string[];
 }
 
-/** A classifier over HTTP: toxicity 0.95 for "tangerine", spam 0.65 for "marmalade" (words the local models find harmless), else low. */
+/** A classifier over HTTP: toxicity 0.95 for "tangerine", spam 0.8 (likely) for "marmalade" (words the local models find harmless), else low. */
 class Classifier {
   mode: Mode = 'score';
   readonly requests: Sent[][] = [];
@@ -56,7 +56,7 @@ class Classifier {
     const results = comments.map((c) => ({
       scores: {
         toxicity: c.text.includes('tangerine') ? 0.95 : 0.01,
-        spam: c.text.includes('marmalade') ? 0.65 : 0.01,
+        spam: c.text.includes('marmalade') ? 0.8 : 0.01,
         threats: 0.2,
       },
     }));
@@ -107,8 +107,12 @@ describe('classifier hook', () => {
     assert.equal(spam.status, 202);
     const queue = await api(base, 'GET', `/v1/events/${eventId}/review`, { token: mod.token });
     const held = queue.body.items.find((c: any) => c.comment.id === spam.body.comment.id);
-    assert.ok(held.reasons.includes('spam'), JSON.stringify(held.reasons));
-    assert.equal(held.scores['hook.spam'], 0.65);
+    assert.ok(held.reasons.includes('spam:classifier'), JSON.stringify(held.reasons));
+    assert.equal(held.scores['hook.spam'], 0.8);
+    const high = await createEvent(base, alice.token, { automod: { spam: 'high' } });
+    assert.equal((await post(base, bob.token, high, 'cheap marmalade deals')).status, 422, 'likely blocks at high');
+    const off = await createEvent(base, alice.token, { automod: { spam: 'off' } });
+    assert.equal((await post(base, alice.token, off, 'cheap marmalade deals')).status, 201, 'ignored when off');
     assert.equal(held.scores['hook.threats'], 0.2, 'other categories kept for review');
 
     const sent = classifier.sent().find((c) => c.text === 'what a lovely match');

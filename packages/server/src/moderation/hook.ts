@@ -10,8 +10,10 @@
  *   POST {"comments": [{"id", "eventId", "authorId", "text", "newAuthor", "reasons"}]}
  *   200  {"results": [{"scores": {"spam": 0.93, "toxicity": 0.02}}]}   (same order and length)
  */
-import type { ModerationThresholds } from '@livecomments/protocol';
-import { thresholdVerdict } from './decision.js';
+import type { AutomodSettings, ModerationThresholds } from '@livecomments/protocol';
+import { CATEGORIES, type Finding, judge, type Strength } from './automod.js';
+import { stricter, thresholdVerdict } from './decision.js';
+import type { Verdict } from './moderator.js';
 import type { StageResult } from './policy.js';
 
 /** What the hook is told of one comment. */
@@ -163,24 +165,39 @@ export function parseAnswer(answer: unknown, expected: number): HookScores[] {
   });
 }
 
+/** A classifier score as a finding's strength: clear from 0.9, likely from 0.75, possible from 0.5. */
+export function scoreStrength(score: number): Strength | 0 {
+  if (score >= 0.9) return 3;
+  if (score >= 0.75) return 2;
+  if (score >= 0.5) return 1;
+  return 0;
+}
+
 /**
- * The hook's scores against the event's thresholds, as one stage. The seam where the classifier's
- * categories meet the event's levels: today `spam` and `toxicity` read against the event's spam
- * and toxicity thresholds (reasons `spam`, `toxicity`); the per-category levels (spam and scams,
- * threats, sexual, discrimination, self-harm, profanity) map here when they land. Every score
- * is kept for review as `hook.<category>`.
+ * The hook's scores against the event's settings, as one stage: a score named for an AutoMod
+ * category (`spam`, `hostility`, `sexual`, `discrimination`, `selfHarm`) is a finding of that
+ * category (`scoreStrength`) judged by the event's level for it, reason `<category>:classifier`;
+ * `toxicity` reads against the event's toxicity thresholds (reason `toxicity`). Every score is
+ * kept for review as `hook.<name>`.
  */
-export function judgeHookScores(scores: HookScores, t: ModerationThresholds): StageResult {
+export function judgeHookScores(
+  scores: HookScores,
+  t: ModerationThresholds,
+  levels: AutomodSettings | undefined,
+): StageResult {
   const stage: StageResult = { reasons: [], scores: {} };
   for (const [name, value] of Object.entries(scores)) stage.scores![`hook.${name}`] = value;
-  const verdicts = [
-    ['spam', thresholdVerdict(scores.spam, t.spamBlock, t.spamHold)],
-    ['toxicity', thresholdVerdict(scores.toxicity, t.toxicityBlock, t.toxicityHold)],
-  ] as const;
-  for (const [reason, verdict] of verdicts) {
-    if (verdict === 'approve') continue;
-    stage.reasons.push(reason);
-    if (verdict === 'block' || !stage.verdict) stage.verdict = verdict;
+  const findings: Finding[] = [];
+  for (const category of CATEGORIES) {
+    const strength = scoreStrength(scores[category] ?? 0);
+    if (strength > 0) findings.push({ category, kind: 'classifier', strength: strength as Strength });
   }
+  const automod = judge(findings, levels);
+  let verdict: Verdict = automod.verdict;
+  stage.reasons.push(...automod.reasons);
+  const toxicity = thresholdVerdict(scores.toxicity, t.toxicityBlock, t.toxicityHold);
+  if (toxicity !== 'approve') stage.reasons.push('toxicity');
+  verdict = stricter(verdict, toxicity);
+  if (verdict !== 'approve') stage.verdict = verdict;
   return stage;
 }
