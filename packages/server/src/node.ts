@@ -22,7 +22,7 @@ import { GroupCommitter } from './log/committer.js';
 import { LogFollowers } from './log/followers.js';
 import { LogWriter } from './log/writer.js';
 import { ModerationActions } from './moderation/actions.js';
-import { createModerator } from './moderation/index.js';
+import { createModerator, type HookOptions } from './moderation/index.js';
 import type { Moderator } from './moderation/moderator.js';
 import { ConnectionLimiter, type EdgeLog } from './transports/connections.js';
 import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.js';
@@ -114,7 +114,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     logger.error({ err: error }, 'publishing to the bus failed');
   });
   const events = new Events(store, writer, presence, limiter, config.eventsPerHour);
-  const moderator = options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger });
+  const moderator =
+    options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger, hook: hookFor(config, metrics) });
   const ingest = new Ingest(
     store,
     events,
@@ -238,6 +239,26 @@ function authenticatorFor(config: Config): Authenticator {
     devTokens: config.devTokens,
     dataDir: config.dataDir,
   });
+}
+
+/** The operator's classifier hook, counted on /metrics; none without `LC_MODERATION_URL`. */
+function hookFor(config: Config, metrics: Metrics): HookOptions | undefined {
+  if (!config.moderationUrl) return undefined;
+  return {
+    url: config.moderationUrl,
+    timeoutMs: config.moderationTimeoutMs,
+    batchMs: config.moderationBatchMs,
+    maxBatch: config.moderationMaxBatch,
+    observer: {
+      answered(seconds, comments) {
+        metrics.hookSeconds.observe(seconds);
+        metrics.hookBatch.observe(comments);
+      },
+      failed(kind, comments) {
+        metrics.hookFailures.inc({ kind }, comments);
+      },
+    },
+  };
 }
 
 /** Exports the engines' background counters on /metrics. */

@@ -18,6 +18,7 @@ export const OPTIONAL_DEFAULTS = {
   profanity: EventSettingsSchema.properties.profanity.default as NonNullable<EventSettings['profanity']>,
   repeatWindowMs: EventSettingsSchema.properties.repeatWindowMs.default as number,
   attackRules: EventSettingsSchema.properties.attackRules.default as boolean,
+  moderationHook: EventSettingsSchema.properties.moderationHook.default as NonNullable<EventSettings['moderationHook']>,
 } as const;
 
 /** Applies a change to settings; fields left out keep their value. */
