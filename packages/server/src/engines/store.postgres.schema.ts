@@ -3,6 +3,7 @@
 // that several nodes starting at once do not race. Functions live in versioned files of sql/.
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
+import { SOCIAL_MIGRATION } from './store.postgres.social.js';
 
 /**
  * A versioned file of `src/engines/sql/`, read from the sources beside the compiled code (the
@@ -239,6 +240,8 @@ export const MIGRATIONS: readonly string[] = [
   sqlFile('lc_append.v2.sql'),
   // 5: the epoch of each event's log (a random default, so events made before it get their own).
   `ALTER TABLE events ADD COLUMN epoch text NOT NULL DEFAULT substr(md5(random()::text), 1, 12);`,
+  // Event roles (owner's name, appointed moderators), comment reports, and replies by parent.
+  SOCIAL_MIGRATION,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations across nodes. */

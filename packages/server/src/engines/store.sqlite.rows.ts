@@ -2,6 +2,7 @@
 // and their conversions are the same for both SQL stores: store.rows.ts).
 import type { Entry, NewEntry } from '@livecomments/protocol';
 import { publicEntry } from '../events/visibility.js';
+import { SOCIAL_MIGRATION } from './store.sqlite.social.js';
 
 /** Schema versions in order; each runs once, in one transaction. */
 export const MIGRATIONS: string[] = [
@@ -36,6 +37,8 @@ export const MIGRATIONS: string[] = [
   // The epoch of each event's log; events created before it get one of their own.
   `ALTER TABLE events ADD COLUMN epoch TEXT NOT NULL DEFAULT '';
    UPDATE events SET epoch = lower(hex(randomblob(6)));`,
+  // Event roles (owner's name, appointed moderators), comment reports, and replies by parent.
+  SOCIAL_MIGRATION,
 ];
 
 /** A `log` row as readers get it (an `event` entry with the public part of the settings). */
