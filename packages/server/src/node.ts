@@ -8,6 +8,8 @@ import { type Authenticator, createAuthenticator } from './auth/auth.js';
 import type { Config } from './config/config.js';
 import { type BuiltEngines, createEngines, type Engines } from './engines/index.js';
 import { Events } from './events/events.js';
+import { Replies } from './events/replies.js';
+import { EventRoles } from './events/roles.js';
 import { buildApp } from './http/app.js';
 import { clientAddress, trustFunction } from './http/client-address.js';
 import { Metrics } from './http/metrics.js';
@@ -22,6 +24,7 @@ import { LogWriter } from './log/writer.js';
 import { ModerationActions } from './moderation/actions.js';
 import { createModerator } from './moderation/index.js';
 import type { Moderator } from './moderation/moderator.js';
+import { Reports } from './moderation/reports.js';
 import { ConnectionLimiter, type EdgeLog } from './transports/connections.js';
 import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.js';
 import { LogLimit } from './util/log-limit.js';
@@ -110,6 +113,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     logger.error({ err: error }, 'publishing to the bus failed');
   });
   const events = new Events(store, writer, presence, limiter, config.eventsPerHour);
+  const roles = new EventRoles(store, limiter);
   const moderator = options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger });
   const ingest = new Ingest(
     store,
@@ -118,10 +122,12 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     limiter,
     moderator,
     bans,
+    roles,
     (outcome) => metrics.comments.inc({ outcome }),
     { userRatePerMinute: config.userRatePerMinute },
   );
-  const actions = new ModerationActions(store, events, writer, moderator, bans);
+  const actions = new ModerationActions(store, events, writer, moderator, bans, roles);
+  const reports = new Reports(store, events, limiter, bans);
   // Cut-offs and background failures come in bursts (a slow network, a database outage).
   const slowCutoffs = new LogLimit(logger, { intervalMs: 60_000, summarise: true });
   const hubFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
@@ -156,6 +162,9 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     events,
     ingest,
     actions,
+    roles,
+    reports,
+    replies: new Replies(store, events),
     hub,
     writer,
     metrics,
