@@ -5,6 +5,7 @@
  */
 
 export type {
+  Badge,
   BanEntry,
   Comment,
   CommentEntry,
@@ -14,12 +15,14 @@ export type {
   ErrorBody,
   ErrorCode,
   EventEntry,
+  EventModerator,
   EventSettings,
   EventStatus,
   LiveEvent,
   PostStatus,
   PublicEvent,
   PublicSettings,
+  ReportSummary,
   Role,
   SettingsPatch,
   UserRef,
