@@ -6,6 +6,7 @@ import { CommentList } from './comment-list.js';
 import { byId, h } from './dom.js';
 import { type Identity, lastName, loadIdentity, signIn } from './identity.js';
 import { ModRecords } from './mod-records.js';
+import { ModeratorsPanel } from './moderators-panel.js';
 import { eventIdFromPath, showConnection, transportFromQuery } from './page.js';
 import { ReviewQueue } from './review-queue.js';
 import { setUpTheme } from './theme.js';
@@ -93,6 +94,7 @@ function openConsole(): void {
     byId('c-held').textContent = String(n);
   });
   const counters = new Counters();
+  const moderators = new ModeratorsPanel(byId('mods'), api, eventId, toast);
 
   client.on('comment', (comment) => {
     if (names.size > 5000) names.clear();
@@ -120,6 +122,7 @@ function openConsole(): void {
     counters.render();
     await counters.loadRefusals();
     await records?.refresh();
+    await moderators.refresh();
   };
   void refresh();
   setInterval(refresh, COUNTERS_EVERY_MS);
