@@ -9,6 +9,11 @@ export interface ComposerOptions {
   client: LiveComments;
   identity: () => Identity | undefined;
   onIdentity: (identity: Identity | undefined) => void;
+  /**
+   * Offer the join form (development tokens) when signed out; default true. The embed page says
+   * false: its sign-in belongs to the host site, which hands the token in.
+   */
+  join?: boolean;
 }
 
 /** Messages for refusals, by error code. */
@@ -95,10 +100,21 @@ export class Composer {
 
   /** The server no longer accepts the stored sign-in: forget it and offer the join form. */
   signedOut(): void {
-    forgetIdentity();
+    if (this.#o.join !== false) forgetIdentity();
     this.#o.onIdentity(undefined);
     this.#showForms();
-    this.#notice.show('warn', 'Your sign-in has expired. Please join again.');
+    this.#notice.show(
+      'warn',
+      this.#o.join === false
+        ? 'Your sign-in has expired. Sign in again on this site.'
+        : 'Your sign-in has expired. Please join again.',
+    );
+  }
+
+  /** The user signed in or out elsewhere (the host page of an embed): show the right form. */
+  identityChanged(): void {
+    this.#showForms();
+    this.#refresh();
   }
 
   /** Closes the post box for good with `reason`. */
@@ -240,7 +256,7 @@ export class Composer {
     const identity = this.#o.identity();
     // An ended event offers nothing to join or write: its chat is there to read.
     const closed = this.#closedReason !== undefined;
-    this.#join.hidden = closed || identity !== undefined;
+    this.#join.hidden = closed || identity !== undefined || this.#o.join === false;
     this.#form.hidden = closed || identity === undefined;
     byId('as').textContent = identity ? `Commenting as ${identity.user.name}` : '';
   }

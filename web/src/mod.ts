@@ -1,4 +1,5 @@
 /** `/e/:eventId/mod`: the moderator console. */
+
 import { ApiError, connect, LiveCommentsApi, type TransportName } from '@livecomments/client';
 import type { Comment, LiveEvent } from '@livecomments/protocol';
 import { BanDialog } from './ban-dialog.js';
@@ -8,6 +9,8 @@ import { type Identity, lastName, loadIdentity, signIn } from './identity.js';
 import { ModRecords } from './mod-records.js';
 import { ModeratorsPanel } from './moderators-panel.js';
 import { eventIdFromPath, showConnection, transportFromQuery } from './page.js';
+import { PinPollView } from './pin-poll.js';
+import { wirePinPollControls } from './pin-poll-controls.js';
 import { ReviewQueue } from './review-queue.js';
 import { setUpTheme } from './theme.js';
 
@@ -116,6 +119,9 @@ function openConsole(): void {
   });
   client.on('state', (state, transport: TransportName | null) => showConnection(byId('conn'), state, transport));
   wireSettings();
+  new PinPollView({ client, pin: byId('pin'), poll: byId('poll'), canVote: () => false, say: toast });
+  wirePinPollControls(client, act);
+  pinComment = (comment) => act(() => client.pinMessage({ commentId: comment.id }), 'Comment pinned');
 
   const refresh = async () => {
     await queue.refresh();
@@ -133,12 +139,16 @@ function openConsole(): void {
   });
 }
 
-/** Delete / time out / ban buttons under a comment. */
+/** Pins a comment (set once the console is live). */
+let pinComment: ((comment: Comment) => Promise<void>) | undefined;
+
+/** Pin / delete / time out / ban buttons under a comment. */
 function commentActions(comment: Comment): Node {
   const who = comment.user.name;
   return h(
     'div',
     { class: 'actions' },
+    h('button', { class: 'btn tiny', type: 'button', onclick: () => void pinComment?.(comment) }, 'Pin'),
     h(
       'button',
       {

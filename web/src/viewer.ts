@@ -14,6 +14,7 @@ import { HeldWatch } from './held-watch.js';
 import { type Identity, loadIdentity } from './identity.js';
 import { MentionPicker } from './mentions.js';
 import { eventIdFromPath, showConnection, transportFromQuery } from './page.js';
+import { PinPollView } from './pin-poll.js';
 import { setUpShare } from './share.js';
 import { ViewerSocial } from './social.js';
 import { setUpTheme } from './theme.js';
@@ -43,6 +44,16 @@ const composer = new Composer({
   onIdentity: (next) => {
     identity = next;
     showModLink(client.event);
+  },
+});
+
+new PinPollView({
+  client,
+  pin: byId('pin'),
+  poll: byId('poll'),
+  canVote: () => identity !== undefined,
+  say: (message) => {
+    byId('notice').textContent = message;
   },
 });
 

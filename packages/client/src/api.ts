@@ -5,6 +5,8 @@ import type {
   ErrorCode,
   EventModerator,
   LiveEvent,
+  PinEntry,
+  Poll,
   PostStatus,
   ReportSummary,
   Role,
@@ -296,6 +298,29 @@ export class LiveCommentsApi {
   async listBans(eventId: string): Promise<BanRecord[]> {
     const page = await this.request<{ items: BanRecord[] }>('GET', `/v1/events/${enc(eventId)}/bans`);
     return page.items;
+  }
+
+  /** Pins a comment (`commentId`) or a text at the top of the chat (owner, moderator). */
+  pin(
+    eventId: string,
+    pin: { commentId: string; expiresAt?: number } | { text: string; expiresAt?: number },
+  ): Promise<PinEntry> {
+    return this.request('POST', `/v1/events/${enc(eventId)}/pin`, pin);
+  }
+
+  /** Ends the current pin (owner, moderator). */
+  unpin(eventId: string): Promise<void> {
+    return this.request('DELETE', `/v1/events/${enc(eventId)}/pin`);
+  }
+
+  /** Starts a poll of 2-6 options (owner, moderator); its results come as `poll` entries. */
+  startPoll(eventId: string, poll: { question: string; options: string[]; durationMs: number }): Promise<Poll> {
+    return this.request('POST', `/v1/events/${enc(eventId)}/polls`, poll);
+  }
+
+  /** Votes for an option (by index); voting again changes the vote until the poll ends. */
+  vote(eventId: string, pollId: string, option: number): Promise<void> {
+    return this.request('POST', `/v1/events/${enc(eventId)}/polls/${enc(pollId)}/votes`, { option });
   }
 
   async moderationLog(eventId: string): Promise<ModerationLogItem[]> {

@@ -5,7 +5,9 @@
 
 export * from './close-codes.js';
 export * from './errors.js';
+export * from './pins-polls.js';
 
+import type { CurrentPin, PinEntry, Poll, PollEntry, UnpinEntry } from './pins-polls.js';
 import type { EventSettings } from './settings.js';
 
 // Types only: the schema itself is `@livecomments/protocol/settings`, so bundles stay free of TypeBox.
@@ -55,6 +57,10 @@ export interface LiveEvent {
   epoch?: string;
   viewers: number;
   settings: EventSettings;
+  /** What is pinned at the top of the chat now, if anything (an expired pin is left out). */
+  pin?: CurrentPin;
+  /** The event's latest poll (open, or the last one closed), with its latest results. */
+  poll?: Poll;
 }
 
 /**
@@ -106,14 +112,17 @@ export interface EventEntry {
 }
 
 /** One entry of an event's log; `seq` runs 1, 2, 3... with no gaps. */
-export type Entry = CommentEntry | DeleteEntry | BanEntry | EventEntry;
+export type Entry = CommentEntry | DeleteEntry | BanEntry | EventEntry | PinEntry | UnpinEntry | PollEntry;
 
 /** An entry before the store gave it its sequence number. */
 export type NewEntry =
   | Omit<CommentEntry, 'seq'>
   | Omit<DeleteEntry, 'seq'>
   | Omit<BanEntry, 'seq'>
-  | Omit<EventEntry, 'seq'>;
+  | Omit<EventEntry, 'seq'>
+  | Omit<PinEntry, 'seq'>
+  | Omit<UnpinEntry, 'seq'>
+  | Omit<PollEntry, 'seq'>;
 
 /** Outcome of a post. */
 export type PostStatus = 'published' | 'held';

@@ -44,6 +44,27 @@ export const ModerationThresholdsSchema = T.Object(
 export type ModerationThresholds = Static<typeof ModerationThresholdsSchema>;
 
 /**
+ * A web origin as browsers send it in `Origin`: `https://host[:port]` (or `http://`), lower case,
+ * no path. Linear-time: no nested or overlapping repetition.
+ */
+export const ORIGIN_PATTERN = '^https?://(\\[[0-9a-f:.]{2,45}\\]|[a-z0-9][a-z0-9.-]{0,252})(:[1-9][0-9]{0,4})?$';
+
+/** Where the event may be embedded and called from (docs/EMBED.md). */
+export const EmbedSettingsSchema = T.Object(
+  {
+    allowedOrigins: T.Array(T.String({ minLength: 8, maxLength: 270, pattern: ORIGIN_PATTERN }), {
+      maxItems: 50,
+      default: [],
+      description:
+        "Origins (`https://host[:port]`) whose pages may frame `/embed/:eventId`, call the API and stream this event, beside the node's own `LC_ALLOWED_ORIGINS`.",
+    }),
+  },
+  { additionalProperties: false },
+);
+/** Where the event may be embedded and called from. */
+export type EmbedSettings = Static<typeof EmbedSettingsSchema>;
+
+/**
  * Per-event settings an owner or moderator may change. Required settings have a default that a
  * new event starts with; optional ones carry the server's default as a `default` annotation
  * and stay absent until set (absent means "the server's default", which may change).
@@ -63,8 +84,12 @@ export const EventSettingsSchema = T.Object(
       description: 'Longest comment, in Unicode code points.',
     }),
     uniqueChat: T.Boolean({ default: false, description: 'Refuse a comment that repeats a recent one from anybody.' }),
-    blockedTerms: T.Array(T.String({ minLength: 1, maxLength: 100 }), {
-      maxItems: 1000,
+    // Bounded so that matching the longest list against the longest comment stays well under a
+    // millisecond (cost: comment length x terms, each term at most 32 letters being one machine
+    // word of the matcher). Lists stored before under the old bounds (1000 x 100) are cut to
+    // these when read: the first 100 terms of at most 32 characters are kept.
+    blockedTerms: T.Array(T.String({ minLength: 1, maxLength: 32 }), {
+      maxItems: 100,
       default: [],
       description: 'Terms that get a comment blocked (trimmed, duplicates dropped).',
     }),
@@ -104,6 +129,7 @@ export const EventSettingsSchema = T.Object(
         description: 'How long the same author may not repeat the same text, in ms.',
       }),
     ),
+    embed: T.Optional(EmbedSettingsSchema),
     attackRules: T.Optional(
       T.Boolean({
         default: true,

@@ -18,6 +18,8 @@ import { SocketTracker } from './http/sockets.js';
 import { Hub } from './hub/hub.js';
 import { BanCache } from './ingest/bans.js';
 import { Ingest } from './ingest/ingest.js';
+import { Pins } from './interactions/pins.js';
+import { Polls } from './interactions/polls.js';
 import { GroupCommitter } from './log/committer.js';
 import { LogFollowers } from './log/followers.js';
 import { LogWriter } from './log/writer.js';
@@ -28,6 +30,7 @@ import { Reports } from './moderation/reports.js';
 import { ConnectionLimiter, type EdgeLog } from './transports/connections.js';
 import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.js';
 import { LogLimit } from './util/log-limit.js';
+import { OriginPolicy } from './util/origins.js';
 import { ShutdownGuard } from './util/shutdown-guard.js';
 import { watchStalls } from './util/stall-watch.js';
 
@@ -64,6 +67,7 @@ export interface LiveNode {
 /** Options beyond the configuration (tests and embedders pass their own parts). */
 export interface NodeOptions {
   logger?: Logger;
+  /** Engines to use instead of building them; the node closes them when it closes. */
   engines?: Partial<Engines>;
   moderator?: Moderator;
 }
@@ -72,8 +76,9 @@ export interface NodeOptions {
 export async function createNode(config: Config, options: NodeOptions = {}): Promise<LiveNode> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   mkdirSync(config.dataDir, { recursive: true });
-  // Embedded by default, Redis/PostgreSQL when REDIS_URL/DATABASE_URL are set (engines/index.ts).
-  const built = await createEngines(config, { log: logger });
+  // Embedded by default, Redis/PostgreSQL when REDIS_URL/DATABASE_URL are set (engines/index.ts);
+  // the engines given in the options are used as they are, and only the others are built.
+  const built = await createEngines(config, { log: logger, given: options.engines ?? {} });
   logger.info({ engines: built.kinds }, 'engines ready');
   const engines: Engines = {
     store: built.store,
@@ -81,7 +86,6 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     presence: built.presence,
     limiter: built.limiter,
     recent: built.recent,
-    ...options.engines,
   };
   const { store, bus, presence, limiter, recent } = engines;
 
@@ -127,6 +131,12 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     { userRatePerMinute: config.userRatePerMinute },
   );
   const actions = new ModerationActions(store, events, writer, moderator, bans, roles);
+  function interactionFailed(error: unknown): void {
+    metrics.errors.inc({ where: 'interactions' });
+    logger.error({ err: error }, 'appending a pin or poll entry failed');
+  }
+  const pins = new Pins(store, events, writer, limiter, interactionFailed);
+  const polls = new Polls(store, events, writer, limiter, bans, interactionFailed);
   const reports = new Reports(store, events, limiter, bans);
   // Cut-offs and background failures come in bursts (a slow network, a database outage).
   const slowCutoffs = new LogLimit(logger, { intervalMs: 60_000, summarise: true });
@@ -165,6 +175,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     roles,
     reports,
     replies: new Replies(store, events),
+    pins,
+    polls,
     hub,
     writer,
     metrics,
@@ -172,6 +184,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     guard,
     warnings,
     clientIp: (req) => clientAddress(trust, req),
+    origins: new OriginPolicy(config.allowedOrigins),
   };
   const app = buildApp(services);
   const sockets = new SocketTracker(app.server);
@@ -183,6 +196,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   followers.register(bans);
   followers.register(events);
   followers.register(ws);
+  followers.register(pins);
+  followers.register(polls);
   await app.listen({ port: config.port, host: config.host });
   const stalls = watchStalls(logger);
   const port = (app.server.address() as AddressInfo).port;
@@ -193,6 +208,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     const until = Date.now() + config.drainMs;
     guard.closing = true;
     stalls.stop();
+    pins.close();
+    polls.close();
     // Every viewer is let go at once, where it stands, so it resumes on another node.
     await hub!.close('shutdown');
     ws!.close();

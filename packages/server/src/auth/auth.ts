@@ -2,7 +2,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Badge, CLAIMED_BADGES, ROLES, type Role } from '@livecomments/protocol';
-import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import {
+  createRemoteJWKSet,
+  type FlattenedJWSInput,
+  type JWTHeaderParameters,
+  type JWTPayload,
+  errors as joseErrors,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 import { normaliseName } from '../ingest/normalise.js';
 import { errors } from '../util/errors.js';
 
@@ -51,9 +59,13 @@ const DEV_TOKEN_TTL = '7d';
 /** The `iss` of development tokens: a node with a real secret or JWKS URL refuses them. */
 export const DEV_ISSUER = 'livecomments-dev';
 
+/** Algorithms of keys from a JWKS URL (asymmetric only: a public key is never an HMAC secret). */
+const JWKS_ALGORITHMS = ['RS256', 'ES256'];
+
 /**
- * Builds the authenticator: HS256 with a secret, a JWKS URL, or (neither set) a development
- * secret of its own, never the real one.
+ * Builds the authenticator: HS256 with a secret, a JWKS URL, both (a token is checked by its
+ * `alg`: HS256 against the secret, RS256/ES256 against the key set by `kid`, so keys can rotate
+ * from one to the other), or (neither set) a development secret of its own, never the real one.
  */
 export function createAuthenticator(options: AuthOptions): Authenticator {
   const real = Boolean(options.jwtSecret || options.jwksUrl);
@@ -63,6 +75,12 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
       ? null
       : devSecret(options.dataDir);
   const jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : null;
+  const algorithms = [...(secret ? ['HS256'] : []), ...(jwks ? JWKS_ALGORITHMS : [])];
+  /** The key for a token's header: jose has already refused an `alg` outside `algorithms`. */
+  function keyFor(header: JWTHeaderParameters, token: FlattenedJWSInput) {
+    if (header.alg === 'HS256') return secret!;
+    return jwks!(header, token);
+  }
   const canIssue = options.devTokens && !real;
   const claims = {
     // Development mode accepts only its own tokens; a real issuer is checked when configured.
@@ -88,8 +106,7 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
   async function verifyAfresh(token: string): Promise<{ principal: Principal; exp: number | undefined }> {
     let payload: JWTPayload;
     try {
-      if (jwks) payload = (await jwtVerify(token, jwks, { ...claims, algorithms: ['RS256', 'ES256'] })).payload;
-      else payload = (await jwtVerify(token, secret!, { ...claims, algorithms: ['HS256'] })).payload;
+      payload = (await jwtVerify(token, keyFor, { ...claims, algorithms })).payload;
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw errors.unauthenticated('the token has expired');
       if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'exp') {

@@ -93,3 +93,25 @@ test('values are parsed and checked', () => {
     );
   }
 });
+
+test('LC_ALLOWED_ORIGINS: exact origins, written as browsers send them; anything else is an error', () => {
+  assert.deepEqual(loadConfig({}).allowedOrigins, [], 'default: the node’s own origin only');
+  const config = loadConfig({
+    LC_ALLOWED_ORIGINS: 'https://Shop.example, http://127.0.0.2:8080,https://shop.example:443',
+  });
+  assert.deepEqual(config.allowedOrigins, ['https://shop.example', 'http://127.0.0.2:8080']);
+  for (const bad of [
+    '*',
+    'shop.example',
+    'https://shop.example/path',
+    'ftp://x.example',
+    'https://a.example:99999',
+    'null',
+  ]) {
+    assert.throws(
+      () => loadConfig({ LC_ALLOWED_ORIGINS: bad }),
+      (e: unknown) => e instanceof ConfigError && /LC_ALLOWED_ORIGINS/.test(e.message),
+      bad,
+    );
+  }
+});

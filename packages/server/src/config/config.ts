@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { canonicalOrigin } from '../util/origins.js';
 
 /** Server configuration, read from the environment and validated at start (docs/API.md). */
 export interface Config {
@@ -54,6 +55,11 @@ export interface Config {
   eventsPerHour: number;
   /** The longest graceful stop: viewers and requests still open after it are cut. */
   drainMs: number;
+  /**
+   * Web origins allowed on every event (CORS, framing `/embed/:eventId`, WebSocket Origin);
+   * empty: the node's own origin only.
+   */
+  allowedOrigins: string[];
 }
 
 /** Trusted proxies: a hop count, or addresses, CIDRs and the names `loopback`, `linklocal`, `uniquelocal`. */
@@ -85,6 +91,7 @@ export const DEFAULTS: Config = {
   userRatePerMinute: 120,
   eventsPerHour: 30,
   drainMs: 5_000,
+  allowedOrigins: [],
 };
 
 /** A configuration problem, reported at start with the variable's name. */
@@ -146,6 +153,7 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_USER_RATE_PER_MINUTE: ['userRatePerMinute', int(0, 1_000_000)],
   LC_EVENTS_PER_HOUR: ['eventsPerHour', int(0, 1_000_000)],
   LC_DRAIN_MS: ['drainMs', int(0, 600_000)],
+  LC_ALLOWED_ORIGINS: ['allowedOrigins', origins],
 };
 
 /**
@@ -233,6 +241,22 @@ function trustProxy(name: string, value: string): number | string[] {
     }
   }
   return entries;
+}
+
+/** The most origins `LC_ALLOWED_ORIGINS` takes (each is a header-length string in a CSP). */
+const MAX_ORIGINS = 100;
+
+/** A comma list of exact origins (`https://host[:port]`), written as browsers send them. */
+function origins(name: string, value: string): string[] {
+  const entries = value.split(',').filter((entry) => entry.trim() !== '');
+  if (entries.length > MAX_ORIGINS) throw new ConfigError(`${name} takes at most ${MAX_ORIGINS} origins`);
+  const list: string[] = [];
+  for (const entry of entries) {
+    const origin = canonicalOrigin(entry);
+    if (!origin) throw new ConfigError(`${name} must list origins such as https://example.com:8443, got "${entry}"`);
+    if (!list.includes(origin)) list.push(origin);
+  }
+  return list;
 }
 
 function url(name: string, value: string, protocols: string[]): string {

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Comment, CommentEntry, EventSettings, NewEntry } from '@livecomments/protocol';
 import { publicEvent } from '../events/visibility.js';
 import type { AppendItem, EventRecord, Store, StoredComment } from './store.js';
+import { pinPollCases } from './store.pins-polls.case.test.js';
 
 /** A fresh database and a way to open stores on it. */
 export interface StoreHarness {
@@ -432,6 +433,8 @@ export function storeContract(
       assert.equal((await store.listReplies(e.id, parentId, 1)).length, 1);
       assert.deepEqual(await store.listReplies(e.id, 'nope', 10), []);
     });
+
+    pinPollCases(() => store, options.concurrentInstances ? () => harness.open() : undefined);
 
     if (options.concurrentInstances) {
       test('several instances appending to one event: gapless, no duplicate, one winner per client id', async () => {

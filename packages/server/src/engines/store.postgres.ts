@@ -17,6 +17,8 @@ import {
   modActionValues,
   type NewEventRecord,
   newEpoch,
+  type PollRecord,
+  type PollVote,
   type Report,
   type ReportedComment,
   type Store,
@@ -34,6 +36,8 @@ import {
   eventFromRow,
   type ModActionRow,
   modActionFromRow,
+  type PollRow,
+  pollFromRow,
 } from './store.rows.js';
 
 /** Options of the PostgreSQL store. */
@@ -266,6 +270,28 @@ export class PostgresStore implements Store {
 
   listReplies(eventId: string, parentId: string, limit: number): Promise<Comment[]> {
     return this.social.listReplies(eventId, parentId, limit);
+  }
+
+  async getPoll(eventId: string, pollId: string): Promise<PollRecord | null> {
+    const { rows } = await this.pool.query<PollRow>('SELECT * FROM polls WHERE event_id = $1 AND id = $2', [
+      eventId,
+      pollId,
+    ]);
+    return rows[0] ? pollFromRow(rows[0]) : null;
+  }
+
+  async vote(v: PollVote): Promise<boolean> {
+    // FOR SHARE: a close in flight (UPDATE of the poll row) waits for this vote, then counts it; a
+    // vote after the close finds the poll closed and records nothing.
+    const res = await this.pool.query({
+      name: 'lc_vote',
+      text: `WITH open_poll AS (
+               SELECT 1 FROM polls WHERE event_id = $1 AND id = $2 AND status = 'open' AND ends_at > $5 FOR SHARE)
+             INSERT INTO poll_votes (event_id, poll_id, user_id, option, at) SELECT $1, $2, $3, $4, $5 FROM open_poll
+             ON CONFLICT (event_id, poll_id, user_id) DO UPDATE SET option = excluded.option, at = excluded.at`,
+      values: [v.eventId, v.pollId, v.userId, v.option, v.at],
+    });
+    return (res.rowCount ?? 0) > 0;
   }
 
   async close(): Promise<void> {

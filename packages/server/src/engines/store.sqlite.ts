@@ -11,6 +11,8 @@ import type {
   EventRole,
   ModAction,
   NewEventRecord,
+  PollRecord,
+  PollVote,
   Report,
   ReportedComment,
   Store,
@@ -25,7 +27,10 @@ import {
   eventFromRow,
   type ModActionRow,
   modActionFromRow,
+  type PollRow,
+  pollFromRow,
 } from './store.rows.js';
+import { GET_POLL } from './store.sqlite.interactions.js';
 import { entryOfRow, withSeq } from './store.sqlite.rows.js';
 import { socialReads } from './store.sqlite.social.js';
 import type { WriteReply, WriteRequest, WriterData } from './store.sqlite.worker.js';
@@ -104,9 +109,11 @@ export class SqliteStore implements Store {
 
   async append(items: AppendItem[]): Promise<AppendResult[]> {
     const outcomes = (await this.writer.run('append', [items])) as AppendOutcome[];
-    return outcomes.map(
-      (o, n): AppendResult => (typeof o === 'number' ? { entry: withSeq(items[n]!.entry, o) } : { existing: o }),
-    );
+    return outcomes.map(function resultOf(o, n): AppendResult {
+      if (typeof o === 'number') return { entry: withSeq(items[n]!.entry, o) };
+      if (o === null) return { skipped: true };
+      return 'entry' in o ? o : { existing: o };
+    });
   }
 
   async readAfter(eventId: string, after: number, limit: number): Promise<Entry[]> {
@@ -199,6 +206,15 @@ export class SqliteStore implements Store {
     return this.socialStmt;
   }
 
+  async getPoll(eventId: string, pollId: string): Promise<PollRecord | null> {
+    const row = this.q.getPoll.get(eventId, pollId) as PollRow | undefined;
+    return row ? pollFromRow(row) : null;
+  }
+
+  async vote(vote: PollVote): Promise<boolean> {
+    return (await this.writer.run('vote', [vote])) as boolean;
+  }
+
   async close(): Promise<void> {
     await this.writer.close();
     if (this.db?.open) this.db.close();
@@ -225,6 +241,7 @@ export class SqliteStore implements Store {
       getBan: db.prepare('SELECT * FROM bans WHERE event_id = ? AND user_id = ?'),
       listBans: db.prepare('SELECT * FROM bans WHERE event_id = ? ORDER BY created_at DESC'),
       listModActions: db.prepare('SELECT * FROM mod_actions WHERE event_id = ? ORDER BY id DESC LIMIT ?'),
+      getPoll: db.prepare(GET_POLL),
     };
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Comment, Entry, EventSettings, EventStatus, NewEntry } from '@livecomments/protocol';
+import type { Comment, CurrentPin, Entry, EventSettings, EventStatus, NewEntry, Poll } from '@livecomments/protocol';
 
 /** An event as the store keeps it (the viewer count is not stored: presence knows it). */
 export interface EventRecord {
@@ -17,6 +17,10 @@ export interface EventRecord {
    */
   epoch: string;
   settings: EventSettings;
+  /** The current pin, kept by `pin` and `unpin` entries (it may have expired: readers check). */
+  pin?: CurrentPin;
+  /** The latest poll, kept by `poll` entries. */
+  poll?: Poll;
 }
 
 /** An event to create: the store makes up its epoch when none is given. */
@@ -51,10 +55,38 @@ export interface AppendItem {
    * carries only the public part, since the log is what viewers read.
    */
   settings?: EventSettings;
+  /**
+   * For `unpin` entries: append only while the event's pin is the one made at this seq (an
+   * expiry, which every node may try, ends that pin once and never a newer one).
+   */
+  ifPinSeq?: number;
 }
 
-/** What an append did: a new entry, or the comment a retried post already made. */
-export type AppendResult = { entry: Entry } | { existing: StoredComment };
+/**
+ * What an append did: a new entry, the comment a retried post already made, or nothing, when the
+ * item's condition did not hold (an `unpin` whose pin was replaced, a `poll` entry of a poll
+ * that is no longer open).
+ */
+export type AppendResult = { entry: Entry } | { existing: StoredComment } | { skipped: true };
+
+/** A poll as the store keeps it (the votes are counted into `poll` entries as they are appended). */
+export interface PollRecord {
+  eventId: string;
+  id: string;
+  question: string;
+  options: string[];
+  status: 'open' | 'closed';
+  endsAt: number;
+}
+
+/** One user's vote in a poll (a later vote of the same user replaces it). */
+export interface PollVote {
+  eventId: string;
+  pollId: string;
+  userId: string;
+  option: number;
+  at: number;
+}
 
 /** A ban of one user from one event; `until` null is permanent. */
 export interface Ban {
@@ -136,6 +168,10 @@ export interface Store {
    * (or an earlier held one of the same id), `delete` marks it deleted and blanks its text,
    * `ban` records the ban, `event` replaces the event's title, status and endedAt from the entry
    * and its settings from the item's `settings` (an `event` item without them is refused).
+   * `pin` and `unpin` set and clear the event's pin (an `unpin` with `ifPinSeq` is skipped
+   * unless that pin is current); a `poll` entry of a new poll records it, one of a known poll is
+   * skipped unless the poll is open, gets the votes counted into its options (in the same
+   * transaction) and, when `closed`, closes it; each `poll` entry becomes the event's `poll`.
    */
   append(items: AppendItem[]): Promise<AppendResult[]>;
   /** Entries with `seq > after`, ascending, at most `limit`; `event` entries as viewers see them. */
@@ -158,6 +194,12 @@ export interface Store {
   /** False when there was no ban. */
   removeBan(eventId: string, userId: string): Promise<boolean>;
   addModAction(action: ModAction): Promise<void>;
+  getPoll(eventId: string, pollId: string): Promise<PollRecord | null>;
+  /**
+   * Records or changes a user's vote, only while the poll is open and `at` is before its end;
+   * false otherwise. A vote that returns true is counted by every `poll` entry appended after.
+   */
+  vote(vote: PollVote): Promise<boolean>;
   /** Newest first. */
   listModActions(eventId: string, limit: number): Promise<ModAction[]>;
 

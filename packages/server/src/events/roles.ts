@@ -70,6 +70,7 @@ export class EventRoles {
     };
     await this.store.putRole(role);
     this.cache.delete(event.id);
+    await this.note(actor, event.id, { moderatorAdded: userId });
     return toWire(role);
   }
 
@@ -80,6 +81,19 @@ export class EventRoles {
     const removed = await this.store.removeModerator(event.id, userId);
     this.cache.delete(event.id);
     if (!removed) throw errors.notFound('moderator');
+    await this.note(actor, event.id, { moderatorRemoved: userId });
+  }
+
+  /** Notes an appointment or a removal in the event's moderation log (a settings change). */
+  private async note(actor: Principal, eventId: string, details: Record<string, unknown>): Promise<void> {
+    await this.store.addModAction({
+      eventId,
+      action: 'settings',
+      actorId: actor.id,
+      at: Date.now(),
+      targetId: eventId,
+      details,
+    });
   }
 
   /**

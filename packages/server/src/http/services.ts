@@ -8,9 +8,12 @@ import type { Store } from '../engines/store.js';
 import type { Events } from '../events/events.js';
 import type { Replies } from '../events/replies.js';
 import type { EventRoles } from '../events/roles.js';
+import type { Pins } from '../interactions/pins.js';
+import type { Polls } from '../interactions/polls.js';
 import type { ModerationActions } from '../moderation/actions.js';
 import type { Reports } from '../moderation/reports.js';
 import type { TransportServices } from '../transports/services.js';
+import type { OriginPolicy } from '../util/origins.js';
 import type { Metrics } from './metrics.js';
 
 /** The services the routes, the pages and the transports mounted on the application use. */
@@ -27,9 +30,15 @@ export interface HttpServices extends TransportServices {
   reports: Reports;
   /** Comment threads. */
   replies: Replies;
+  /** Pinned messages. */
+  pins: Pins;
+  /** Polls and votes. */
+  polls: Polls;
   /** For /ready. */
   store: Pick<Store, 'ping'>;
   /** For /ready. */
   bus: Pick<Bus, 'ping'>;
   metrics: Metrics;
+  /** Which browser origins may call, stream and frame (CORS, the embed page, admission). */
+  origins: OriginPolicy;
 }

@@ -128,9 +128,10 @@ export class Ingest {
   private async accept({ author, event, text, parentId, clientId }: Draft): Promise<PostResult> {
     const eventId = event.id;
     const now = Date.now();
-    const check = this.bans.until(eventId, author.id, now);
-    const banned = check instanceof Promise ? await check : check;
-    if (banned !== undefined) throw errors.banned(banned);
+    // Not `??`: a permanent ban is null.
+    let banned = this.bans.cached(eventId, author.id, now);
+    if (banned === undefined) banned = await this.bans.until(eventId, author.id, now);
+    if (banned !== false) throw errors.banned(banned);
     if (parentId !== undefined) {
       const parent = await this.store.getComment(eventId, parentId);
       if (parent?.status !== 'published') throw errors.invalid('parentId is not a comment of this event');
@@ -196,7 +197,7 @@ export class Ingest {
       this.onOutcome('duplicate');
       return withBadges(fromStored(appended.existing), badges);
     }
-    if (appended.entry.type !== 'comment') throw new Error('comment entry expected');
+    if (!('entry' in appended) || appended.entry.type !== 'comment') throw new Error('comment entry expected');
     this.onOutcome('published');
     return { status: 'published', comment: appended.entry.comment };
   }

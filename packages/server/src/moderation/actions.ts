@@ -60,7 +60,7 @@ export class ModerationActions {
       const comment: Comment = { ...held.comment, user, seq: 0 };
       const result = await this.writer.append({ eventId, entry: { type: 'comment', comment } });
       if ('existing' in result) throw errors.conflict('the comment was already reviewed');
-      if (result.entry.type === 'comment') published = result.entry.comment;
+      if ('entry' in result && result.entry.type === 'comment') published = result.entry.comment;
     } else if (!(await this.store.rejectHeld(eventId, commentId))) {
       throw errors.conflict('the comment was already reviewed');
     }
@@ -165,11 +165,6 @@ export class ModerationActions {
     return this.store.listModActions(eventId, limit);
   }
 
-  /** Records a settings change or an end by a moderator. */
-  async note(actor: Principal, eventId: string, action: 'settings' | 'end', details?: Record<string, unknown>) {
-    await this.log(actor, eventId, action, eventId, undefined, undefined, details);
-  }
-
   /**
    * The event, if the actor moderates it and is not banned from it; else `forbidden`. Admins
    * stand above events: a moderator's ban (who cannot tell an admin's id) does not disarm one.
@@ -179,10 +174,9 @@ export class ModerationActions {
     const event = { ...record, moderators: (await this.roles.powers(record)).moderators };
     if (!moderates(actor, event)) throw errors.forbidden('only the owner or a moderator may do this');
     if (actor.role === 'admin') return event;
-    const check = this.bans.until(eventId, actor.id, Date.now());
-    if ((check instanceof Promise ? await check : check) !== undefined) {
-      throw errors.forbidden('you are banned from this event');
-    }
+    let banned = this.bans.cached(eventId, actor.id);
+    if (banned === undefined) banned = await this.bans.until(eventId, actor.id);
+    if (banned !== false) throw errors.forbidden('you are banned from this event');
     return event;
   }
 

@@ -29,9 +29,10 @@ export class Reports {
     const reason = normaliseTitle(rawReason);
     if (!reason) throw errors.invalid('reason has no visible character');
     await this.events.get(eventId);
-    const check = this.bans.until(eventId, actor.id, Date.now());
-    const banned = check instanceof Promise ? await check : check;
-    if (banned !== undefined) throw errors.banned(banned);
+    // Not `??`: a permanent ban is null.
+    let banned = this.bans.cached(eventId, actor.id);
+    if (banned === undefined) banned = await this.bans.until(eventId, actor.id);
+    if (banned !== false) throw errors.banned(banned);
     const stored = await this.store.getComment(eventId, commentId);
     if (stored?.status !== 'published') throw errors.notFound('comment');
     if (stored.comment.user.id === actor.id) throw errors.invalid('you may not report your own comment');

@@ -41,9 +41,7 @@ export function socialRoutes(app: App, s: HttpServices): void {
     async function appointModerator(request) {
       const { eventId, userId } = request.params;
       const event = await s.events.fresh(eventId);
-      const moderator = await s.roles.appoint(request.principal, event, userId, request.body.name);
-      await s.actions.note(request.principal, eventId, 'settings', { moderatorAdded: userId });
-      return moderator;
+      return s.roles.appoint(request.principal, event, userId, request.body.name);
     },
   );
 
@@ -54,7 +52,6 @@ export function socialRoutes(app: App, s: HttpServices): void {
       const { eventId, userId } = request.params;
       const event = await s.events.fresh(eventId);
       await s.roles.remove(request.principal, event, userId);
-      await s.actions.note(request.principal, eventId, 'settings', { moderatorRemoved: userId });
       return reply.code(204).send();
     },
   );
