@@ -11,7 +11,16 @@ import type { CurrentPin, PinEntry, Poll, PollEntry, UnpinEntry } from './pins-p
 import type { EventSettings } from './settings.js';
 
 // Types only: the schema itself is `@livecomments/protocol/settings`, so bundles stay free of TypeBox.
-export type { EventSettings, LinkPolicy, ModerationThresholds, ProfanityPolicy, SettingsPatch } from './settings.js';
+export type {
+  AutomodCategory,
+  AutomodLevel,
+  AutomodSettings,
+  EventSettings,
+  LinkPolicy,
+  ModerationThresholds,
+  ProfanityPolicy,
+  SettingsPatch,
+} from './settings.js';
 
 /** A user as shown next to a comment. */
 export interface UserRef {

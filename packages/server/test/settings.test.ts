@@ -198,4 +198,21 @@ describe('event settings', () => {
       ['settings', alice.id, eventId, { title: 'renamed', settings: { slowModeMs: 1000 } }],
     ]);
   });
+
+  test('AutoMod levels: a PATCH changes the categories it names, a wrong level or category is a 400, viewers never see them', async () => {
+    const eventId = await createEvent(base, alice.token, { automod: { spam: 'high', sexual: 'low' } });
+    const patched = await patchRaw(eventId, '{"settings":{"automod":{"sexual":"off","hostility":"high"}}}');
+    assert.equal(patched.status, 200);
+    assert.deepEqual(patched.body.settings.automod, { spam: 'high', sexual: 'off', hostility: 'high' });
+    const wrongLevel = await patchRaw(eventId, '{"settings":{"automod":{"spam":"extreme"}}}');
+    assert.equal(wrongLevel.status, 400);
+    assert.equal(wrongLevel.body.error.code, 'invalid_request');
+    const unknown = await patchRaw(eventId, '{"settings":{"automod":{"violence":"low"}}}');
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.body.error.field, 'settings.automod.violence');
+    const asOwner = await api(base, 'GET', `/v1/events/${eventId}`, { token: alice.token });
+    assert.deepEqual(asOwner.body.settings.automod, { spam: 'high', sexual: 'off', hostility: 'high' });
+    const anonymous = await api(base, 'GET', `/v1/events/${eventId}`);
+    assert.equal(anonymous.body.settings.automod, undefined, 'what is filtered is not told to viewers');
+  });
 });

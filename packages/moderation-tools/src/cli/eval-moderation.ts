@@ -41,6 +41,11 @@ import { fmt, parse } from './args.js';
 /** Hand-made live chat in four groups: cheering with swear words, innocent, insults, attacks on a group. */
 const LIVE_CHAT = join(repoRoot(), 'packages/moderation-tools/fixtures/live-chat.csv');
 
+/** Live chat labelled by AutoMod category, with a dev and a held-out split (README, "Moderation"). */
+const AUTOMOD_CHAT = join(repoRoot(), 'packages/moderation-tools/fixtures/live-chat-automod.csv');
+/** The categories of that file that are abuse (beside `spam` and `ok`). */
+const TOXIC = ['threat', 'sexual', 'slur', 'hate', 'selfharm', 'insult'];
+
 /** Published MCC per video: best of 12 classifiers, and logistic regression (BASELINES.md §1). */
 const YOUTUBE_ANCHORS: Record<string, { best: number; logistic: number }> = {
   'Youtube01-Psy': { best: 0.925, logistic: 0.907 },
@@ -168,11 +173,83 @@ async function pipelineTable(
     print(`| ${g} | ${t.n} | ${t.approve} | ${t.hold} | ${t.block} | ${t.attackRulesAlone} |`);
 }
 
+/**
+ * Caught (held or blocked) and false-alarm rates per category of the AutoMod live chat, one
+ * split, default settings, each line from a new author. `misses` prints what went wrong.
+ */
+export async function automodTable(
+  split: string,
+  print: (line: string) => void = console.log,
+  misses = false,
+): Promise<Record<string, { n: number; hold: number; block: number }>> {
+  const rows = readLabeledCsv(AUTOMOD_CHAT, 'text', 'category').filter((r) => r.row.split === split);
+  const dataDir = mkdtempSync(join(tmpdir(), 'lc-eval-'));
+  const moderator = createModerator({ dataDir, recent: new MemoryRecentSet() });
+  const tally: Record<string, { n: number; hold: number; block: number }> = {};
+  const add = (group: string, verdict: string) => {
+    const t = tally[group] ?? { n: 0, hold: 0, block: 0 };
+    tally[group] = t;
+    t.n++;
+    if (verdict === 'hold') t.hold++;
+    if (verdict === 'block') t.block++;
+  };
+  try {
+    let n = 0;
+    for (const row of rows) {
+      const r = await moderator.check({
+        eventId: 'eval',
+        user: { id: `u${n}`, name: 'u' },
+        text: normaliseText(row.text) || row.text,
+        settings: DEFAULT_SETTINGS,
+        now: 1_000_000 + n++,
+      });
+      add(row.label, r.verdict);
+      if (row.label !== 'ok' && row.label !== 'spam') add('toxic (all)', r.verdict);
+      const wrong = row.label === 'ok' ? r.verdict !== 'approve' : r.verdict === 'approve';
+      if (misses && wrong) print(`  ${row.label}: ${r.verdict} [${r.reasons.join(' ')}] ${row.text}`);
+    }
+  } finally {
+    await moderator.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  const pct = (x: number, n: number) => `${((100 * x) / Math.max(1, n)).toFixed(1)}%`;
+  print('');
+  print(`AutoMod live chat (${AUTOMOD_CHAT.slice(repoRoot().length + 1)}), split ${split}, default levels (medium)`);
+  print('| category | n | caught (held or blocked) | blocked | held | target |');
+  print('|---|---:|---:|---:|---:|---|');
+  const targets: Record<string, string> = {
+    spam: '>= 85%',
+    'toxic (all)': '>= 85%',
+    threat: '>= 75%',
+    sexual: '>= 75%',
+    slur: '>= 75%',
+    ok: 'blocked <= 0.5%, held <= 2%',
+  };
+  for (const g of ['spam', ...TOXIC, 'toxic (all)', 'ok']) {
+    const t = tally[g];
+    if (!t) continue;
+    print(
+      `| ${g} | ${t.n} | ${pct(t.hold + t.block, t.n)} | ${pct(t.block, t.n)} | ${pct(t.hold, t.n)} | ${targets[g] ?? ''} |`,
+    );
+  }
+  return tally;
+}
+
 async function main(): Promise<void> {
   const { values } = parse(
-    { train: { type: 'boolean' }, model: { type: 'string' } },
-    'usage: npm run eval:moderation [-- --train | --model toxicity.json]',
+    {
+      train: { type: 'boolean' },
+      model: { type: 'string' },
+      heldout: { type: 'boolean' },
+      misses: { type: 'boolean' },
+      'automod-only': { type: 'boolean' },
+    },
+    'usage: npm run eval:moderation [-- --train | --model toxicity.json] [--heldout] [--misses] [--automod-only]',
   );
+  await automodTable('dev', console.log, Boolean(values.misses));
+  // The held-out split is scored only on demand: it is not for tuning (README, "Moderation").
+  if (values.heldout) await automodTable('heldout', console.log, Boolean(values.misses));
+  if (values['automod-only']) return;
   youtubeTable();
   const model = values.train
     ? train(baseExamples('toxicity'), { ...PRESETS.toxicity, labels: MODEL_LABELS.toxicity })

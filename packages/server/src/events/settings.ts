@@ -23,9 +23,11 @@ export const OPTIONAL_DEFAULTS = {
 /** Applies a change to settings; fields left out keep their value. */
 export function mergeSettings(base: EventSettings, patch: SettingsPatch | undefined): EventSettings {
   if (!patch) return structuredClone(base);
-  const { moderation, ...rest } = patch;
+  const { moderation, automod, ...rest } = patch;
   const merged: EventSettings = { ...structuredClone(base), ...structuredClone(rest) };
   merged.moderation = { ...base.moderation, ...moderation };
+  // Levels merge per category: changing one leaves the others as they were.
+  if (automod) merged.automod = { ...base.automod, ...automod };
   if (patch.blockedTerms) {
     merged.blockedTerms = [...new Set(patch.blockedTerms.map((t) => t.trim()).filter((t) => t.length > 0))];
   }

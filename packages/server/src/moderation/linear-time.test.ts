@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { findAbuse } from './abuse-rules.js';
+import { readChat } from './chat-reading.js';
 import { preprocess } from './classifier/features.js';
+import { findDiscrimination } from './discrimination.js';
 import { withoutExpletives } from './expletives.js';
 import { findLinks, stripLinks } from './links.js';
 import { findProfanity } from './profanity.js';
 import { readings } from './readings.js';
+import { findSpam } from './spam-rules.js';
 
 /** `unit` repeated to `n` characters. */
 const fill = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
@@ -43,4 +47,25 @@ test('readings are linear in the text', () => {
 test('expletives are removed in time linear in the text', () => {
   const text = `fuck${fill('*', N)}x`;
   bounded('stars', () => withoutExpletives(text, findProfanity(text)));
+});
+
+// A quarter of N: the phrase rules cost about 7 µs a character on the worst texts (README,
+// "Moderation"), so N would pass the bound only on a fast machine; a square would still exceed it far.
+test('the AutoMod reading and its rules are linear in the text', () => {
+  const fill = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n / 4);
+  for (const [name, text] of [
+    ['spaced letters', fill('a ', N)],
+    ['dots', fill('a.', N)],
+    ['you words', fill('you ', N)],
+    ['i will', fill('i will ', N)],
+    ['digits', fill('1 ', N)],
+    ['send', fill('send 1 btc ', N)],
+    ['at signs', fill('@a ', N)],
+  ] as const)
+    bounded(name, () => {
+      const r = readChat(text);
+      findSpam(text, r);
+      findAbuse(r);
+      findDiscrimination(r);
+    });
 });
