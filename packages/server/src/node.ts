@@ -135,8 +135,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     metrics.errors.inc({ where: 'interactions' });
     logger.error({ err: error }, 'appending a pin or poll entry failed');
   }
-  const pins = new Pins(store, events, writer, limiter, interactionFailed);
-  const polls = new Polls(store, events, writer, limiter, bans, interactionFailed);
+  const pins = new Pins(store, events, roles, writer, limiter, interactionFailed);
+  const polls = new Polls(store, events, roles, writer, limiter, bans, interactionFailed);
   const reports = new Reports(store, events, limiter, bans);
   // Cut-offs and background failures come in bursts (a slow network, a database outage).
   const slowCutoffs = new LogLimit(logger, { intervalMs: 60_000, summarise: true });

@@ -155,6 +155,29 @@ describe('replies, reports, badges and event moderators', () => {
     assert.ok(log.body.items.some((a: any) => a.details?.moderatorRemoved === 'max'));
   });
 
+  test('pins and polls: an appointed moderator pins and starts polls; a viewer or a removed moderator may not', async () => {
+    const eventId = await createEvent(base, t.sue!);
+    const pin = (tok: string) =>
+      api(base, 'POST', `/v1/events/${eventId}/pin`, { token: tok, body: { text: 'Welcome' } });
+    const poll = (tok: string) =>
+      api(base, 'POST', `/v1/events/${eventId}/polls`, {
+        token: tok,
+        body: { question: 'Best song?', options: ['a', 'b'], durationMs: 60_000 },
+      });
+    assert.equal((await pin(t.max!)).status, 403, 'not yet a moderator');
+    await api(base, 'PUT', `/v1/events/${eventId}/moderators/max`, { token: t.sue, body: {} });
+    const pinned = await pin(t.max!);
+    assert.equal(pinned.status, 201);
+    assert.equal(pinned.body.pin.by, 'max');
+    assert.equal((await api(base, 'DELETE', `/v1/events/${eventId}/pin`, { token: t.max })).status, 204);
+    assert.equal((await poll(t.max!)).status, 201);
+    assert.equal((await pin(t.v0!)).status, 403, 'a viewer pins nothing');
+    await api(base, 'DELETE', `/v1/events/${eventId}/moderators/max`, { token: t.sue });
+    assert.equal((await pin(t.max!)).status, 403, 'a removed moderator pins nothing');
+    const log = await api(base, 'GET', `/v1/events/${eventId}/moderation-log`, { token: t.sue });
+    assert.ok(log.body.items.some((a: any) => a.details?.moderatorAdded === 'max'));
+  });
+
   test("names: one that reads as the owner's or a moderator's is refused to anyone else", async () => {
     const eventId = await createEvent(base, t.sue!);
     await api(base, 'PUT', `/v1/events/${eventId}/moderators/max`, { token: t.sue, body: { name: 'Max Power' } });
