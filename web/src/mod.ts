@@ -7,6 +7,7 @@ import { CommentList } from './comment-list.js';
 import { byId, h } from './dom.js';
 import { type Identity, lastName, loadIdentity, signIn } from './identity.js';
 import { ModRecords } from './mod-records.js';
+import { ModeratorsPanel } from './moderators-panel.js';
 import { eventIdFromPath, showConnection, transportFromQuery } from './page.js';
 import { PinPollView } from './pin-poll.js';
 import { wirePinPollControls } from './pin-poll-controls.js';
@@ -96,6 +97,7 @@ function openConsole(): void {
     byId('c-held').textContent = String(n);
   });
   const counters = new Counters();
+  const moderators = new ModeratorsPanel(byId('mods'), api, eventId, toast);
 
   client.on('comment', (comment) => {
     if (names.size > 5000) names.clear();
@@ -126,6 +128,7 @@ function openConsole(): void {
     counters.render();
     await counters.loadRefusals();
     await records?.refresh();
+    await moderators.refresh();
   };
   void refresh();
   setInterval(refresh, COUNTERS_EVERY_MS);

@@ -8,6 +8,8 @@ import { type Authenticator, createAuthenticator } from './auth/auth.js';
 import type { Config } from './config/config.js';
 import { type BuiltEngines, createEngines, type Engines } from './engines/index.js';
 import { Events } from './events/events.js';
+import { Replies } from './events/replies.js';
+import { EventRoles } from './events/roles.js';
 import { buildApp } from './http/app.js';
 import { clientAddress, trustFunction } from './http/client-address.js';
 import { Metrics } from './http/metrics.js';
@@ -24,6 +26,7 @@ import { LogWriter } from './log/writer.js';
 import { ModerationActions } from './moderation/actions.js';
 import { createModerator, type HookOptions } from './moderation/index.js';
 import type { Moderator } from './moderation/moderator.js';
+import { Reports } from './moderation/reports.js';
 import { ConnectionLimiter, type EdgeLog } from './transports/connections.js';
 import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.js';
 import { LogLimit } from './util/log-limit.js';
@@ -114,6 +117,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     logger.error({ err: error }, 'publishing to the bus failed');
   });
   const events = new Events(store, writer, presence, limiter, config.eventsPerHour);
+  const roles = new EventRoles(store, limiter);
   const moderator =
     options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger, hook: hookFor(config, metrics) });
   const ingest = new Ingest(
@@ -123,16 +127,18 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     limiter,
     moderator,
     bans,
+    roles,
     (outcome) => metrics.comments.inc({ outcome }),
     { userRatePerMinute: config.userRatePerMinute },
   );
-  const actions = new ModerationActions(store, events, writer, moderator, bans);
+  const actions = new ModerationActions(store, events, writer, moderator, bans, roles);
   function interactionFailed(error: unknown): void {
     metrics.errors.inc({ where: 'interactions' });
     logger.error({ err: error }, 'appending a pin or poll entry failed');
   }
-  const pins = new Pins(store, events, writer, limiter, interactionFailed);
-  const polls = new Polls(store, events, writer, limiter, bans, interactionFailed);
+  const pins = new Pins(store, events, roles, writer, limiter, interactionFailed);
+  const polls = new Polls(store, events, roles, writer, limiter, bans, interactionFailed);
+  const reports = new Reports(store, events, limiter, bans);
   // Cut-offs and background failures come in bursts (a slow network, a database outage).
   const slowCutoffs = new LogLimit(logger, { intervalMs: 60_000, summarise: true });
   const hubFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
@@ -167,6 +173,9 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     events,
     ingest,
     actions,
+    roles,
+    reports,
+    replies: new Replies(store, events),
     pins,
     polls,
     hub,

@@ -13,6 +13,7 @@ import { eventRoutes } from './routes/events.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { opsRoutes } from './routes/ops.js';
 import { pinPollRoutes } from './routes/pins-polls.js';
+import { socialRoutes } from './routes/social.js';
 import type { HttpServices } from './services.js';
 import type { TypeBoxTypeProvider } from './typed.js';
 
@@ -66,6 +67,7 @@ export function buildApp(s: HttpServices): FastifyInstance {
   eventRoutes(typed, s);
   commentRoutes(typed, s);
   moderationRoutes(typed, s);
+  socialRoutes(typed, s);
   pinPollRoutes(typed, s);
   sseRoutes(app, s);
   longPollRoutes(app, s);
