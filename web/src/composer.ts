@@ -1,6 +1,6 @@
 import type { LiveComments, PendingPost, PostResult } from '@livecomments/client';
 import type { PublicEvent } from '@livecomments/protocol';
-import { byId, clock, codePoints } from './dom.js';
+import { byId, clock, codePoints, h } from './dom.js';
 import { forgetIdentity, type Identity, lastName, signIn } from './identity.js';
 import { Notice } from './notice.js';
 
@@ -182,7 +182,29 @@ export class Composer {
     if (!text || !this.#canSend(text)) return;
     this.#text.value = '';
     this.#refresh();
-    void this.#o.client.post(text);
+    const parentId = this.#replyTo?.id;
+    this.replyTo(null);
+    void this.#o.client.post(text, parentId ? { parentId } : {});
+  }
+
+  /** The comment being answered, shown above the box with a way out; null for none. */
+  #replyTo: { id: string; name: string } | null = null;
+  #replyChip: HTMLElement | null = null;
+
+  /** Makes the next comment a reply to `parent` (null: an ordinary comment again). */
+  replyTo(parent: { id: string; name: string } | null): void {
+    this.#replyTo = parent;
+    this.#replyChip?.remove();
+    this.#replyChip = null;
+    if (!parent) return;
+    const cancel = h('button', { class: 'btn small', type: 'button', 'aria-label': 'Cancel the reply' }, '×');
+    cancel.addEventListener('click', () => {
+      this.replyTo(null);
+      this.#text.focus();
+    });
+    this.#replyChip = h('div', { class: 'reply-chip', id: 'reply-chip' }, `Replying to ${parent.name}`, cancel);
+    this.#form.prepend(this.#replyChip);
+    this.#text.focus();
   }
 
   #onKey = (ev: KeyboardEvent): void => {

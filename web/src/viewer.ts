@@ -6,18 +6,20 @@ import {
   type PostResult,
   type TransportName,
 } from '@livecomments/client';
-import type { BanEntry, ErrorBody, PublicEvent } from '@livecomments/protocol';
+import type { BanEntry, Comment, ErrorBody, PublicEvent } from '@livecomments/protocol';
 import { CommentList } from './comment-list.js';
 import { Composer } from './composer.js';
 import { byId } from './dom.js';
 import { HeldWatch } from './held-watch.js';
 import { type Identity, loadIdentity } from './identity.js';
 import { Likes, setUpViewSwitch, viewFromQuery } from './likes.js';
+import { MentionPicker } from './mentions.js';
 import { Notice } from './notice.js';
 import { eventIdFromPath, showConnection, transportFromQuery } from './page.js';
 import { PinPollView } from './pin-poll.js';
 import { ReactionBar } from './reaction-bar.js';
 import { setUpShare } from './share.js';
+import { ViewerSocial } from './social.js';
 import { setUpTheme } from './theme.js';
 
 setUpTheme();
@@ -39,7 +41,6 @@ const reactions = new ReactionBar(byId('reactions'), byId('burst'), client, say,
 setUpViewSwitch(byId('view-switch'), view);
 byId('chat-title').textContent = view === 'top' ? 'Top chat' : 'Live chat';
 const list = new CommentList({
-  actions: likes.button,
   list: byId('comments'),
   newer: byId<HTMLButtonElement>('newer'),
   announcer: byId('announcer'),
@@ -48,6 +49,8 @@ const list = new CommentList({
     client.api
       .listEntries(eventId, { before, limit: 50, ...(view === 'top' ? { view } : {}) })
       .then((page) => page.items),
+  actions: (comment) => commentControls(comment),
+  decorate: (li, comment) => social.decorate(li, comment),
 });
 const held = new HeldWatch(client.api, eventId, (post) => list.rejected(post.clientId));
 const composer = new Composer({
@@ -69,7 +72,19 @@ new PinPollView({
   },
 });
 
-client.on('comment', (comment) => list.add(comment));
+const social = new ViewerSocial({
+  client,
+  me: () => identity?.user,
+  replyTo: (parent) => composer.replyTo(parent),
+  say: toast,
+});
+new MentionPicker(byId<HTMLTextAreaElement>('text'), () => social.chatters());
+showUnhide();
+
+client.on('comment', (comment) => {
+  social.note(comment);
+  list.add(comment);
+});
 client.on('delete', (commentId) => list.remove(commentId));
 client.on('ban', onBan);
 client.on('reset', () => list.clear());
@@ -92,6 +107,15 @@ client.on('error', onFatal);
 client.on('tokenRejected', () => {
   if (identity) composer.signedOut();
 });
+
+/** Under each comment: its like button, then the reply/report/hide/delete tools. */
+function commentControls(comment: Comment): Node {
+  const controls = document.createDocumentFragment();
+  controls.append(likes.button(comment));
+  const tools = social.actions(comment);
+  if (tools) controls.append(tools);
+  return controls;
+}
 
 /** Shows the event's title, status and settings. */
 function onEvent(event: PublicEvent): void {
@@ -147,6 +171,28 @@ function showModLink(event: PublicEvent | null): void {
   const link = byId<HTMLAnchorElement>('modlink');
   link.href = `/e/${encodeURIComponent(eventId)}/mod`;
   link.hidden = !(event && identity && (event.ownerId === identity.user.id || identity.role !== 'viewer'));
+}
+
+/** A short message at the foot of the page. */
+function toast(message: string): void {
+  const el = byId('toast');
+  el.textContent = message;
+  el.hidden = false;
+  clearTimeout(Number(el.dataset.timer));
+  el.dataset.timer = String(setTimeout(() => (el.hidden = true), 3500));
+  showUnhide();
+}
+
+/** The way back for users hidden on this device. */
+function showUnhide(): void {
+  const button = byId<HTMLButtonElement>('unhide');
+  const n = social.hiddenCount;
+  button.hidden = n === 0;
+  button.textContent = `${n} hidden · show`;
+  button.onclick = () => {
+    social.unhideAll();
+    showUnhide();
+  };
 }
 
 setUpShare(eventId);

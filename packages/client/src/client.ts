@@ -192,6 +192,26 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     await this.api.request('DELETE', `/v1/events/${enc(this.eventId)}/comments/${enc(commentId)}/like`);
   }
 
+  /** Posts a reply to `parentId` (`post` with `parentId`: queued and retried the same way). */
+  reply(parentId: string, text: string, options: Omit<PostOptions, 'parentId'> = {}): Promise<PostResult> {
+    return this.post(text, { ...options, parentId });
+  }
+
+  /** Reports a comment of this event to its moderators, with a reason. */
+  report(commentId: string, reason: string): Promise<'received' | 'already_reported'> {
+    return this.api.report(this.eventId, commentId, reason);
+  }
+
+  /** Deletes one of your own comments of this event; viewers get a `delete` entry. */
+  deleteOwn(commentId: string): Promise<void> {
+    return this.api.deleteOwn(this.eventId, commentId);
+  }
+
+  /** A comment's replies, oldest first (the thread view). */
+  replies(commentId: string, limit?: number): Promise<Comment[]> {
+    return this.api.replies(this.eventId, commentId, limit);
+  }
+
   /** Posts not answered yet, oldest first. */
   get pendingPosts(): QueuedPost[] {
     return this.#outbox.pending;

@@ -5,6 +5,7 @@
  */
 
 export type {
+  Badge,
   BanEntry,
   Comment,
   CommentEntry,
@@ -15,6 +16,7 @@ export type {
   ErrorBody,
   ErrorCode,
   EventEntry,
+  EventModerator,
   EventSettings,
   EventStatus,
   LiveEvent,
@@ -27,6 +29,7 @@ export type {
   PostStatus,
   PublicEvent,
   PublicSettings,
+  ReportSummary,
   Role,
   SettingsPatch,
   UnpinEntry,

@@ -27,6 +27,8 @@ export type {
 export interface UserRef {
   id: string;
   name: string;
+  /** Shown beside the name, in the order of `BADGES`; absent when none (see "Badges and roles"). */
+  badges?: Badge[];
 }
 
 /** Roles carried in a token's `role` claim. */
@@ -213,3 +215,31 @@ export interface EntriesPage {
 
 /** Why a resume point was refused with a reset because it belongs to another epoch of the log. */
 export const RESET_EPOCH = 'epoch';
+
+// --- Badges, event moderators, reports (docs/API.md "Badges and roles", "Reports") ---
+
+/** A mark beside a name: the event's owner or moderator, staff (admin or global moderator), or from the token. */
+export type Badge = 'owner' | 'moderator' | 'staff' | 'member' | 'verified';
+
+/** All badges, in the order they are shown. */
+export const BADGES: readonly Badge[] = ['owner', 'moderator', 'staff', 'member', 'verified'];
+
+/** Badges a token may claim for its holder (the others the server works out). */
+export const CLAIMED_BADGES: readonly Badge[] = ['member', 'verified'];
+
+/** One moderator appointed by an event's owner (`GET /v1/events/:eventId/moderators`). */
+export interface EventModerator {
+  userId: string;
+  /** The name given when appointed, or the one they last posted under; protected from look-alikes. */
+  name?: string;
+  by: string;
+  createdAt: number;
+}
+
+/** The reports of a published comment, as review queue items carry them. */
+export interface ReportSummary {
+  /** Distinct users who reported it and whose reports are still open. */
+  count: number;
+  /** The newest reasons, at most 20. */
+  reasons: string[];
+}

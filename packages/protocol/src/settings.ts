@@ -129,6 +129,23 @@ export const EventSettingsSchema = T.Object(
       default: [],
       description: 'Terms that get a comment blocked (trimmed, duplicates dropped).',
     }),
+    blockedTermsMatch: T.Optional(
+      T.Object(
+        {
+          glued: T.Boolean({
+            default: false,
+            description: 'Also find a term inside a longer token ("xxidiotxx"); off: whole words only.',
+          }),
+          reversed: T.Boolean({ default: false, description: 'Also find each term written backwards ("toidi").' }),
+        },
+        {
+          additionalProperties: false,
+          default: { glued: false, reversed: false },
+          description:
+            'How blocked terms match beyond whole words (each term matches whole words, or their plural, in any case).',
+        },
+      ),
+    ),
     linksAllowed: T.Boolean({ default: true, description: 'Whether comments may carry links.' }),
     rateLimitPerMinute: T.Integer({
       minimum: 0,
@@ -179,6 +196,13 @@ export const EventSettingsSchema = T.Object(
         default: true,
         description:
           'Hold for review attacks on a group or a person that carry no slur ("all X are vermin", "kill yourself"). A gaming or sports event may turn it off.',
+      }),
+    ),
+    moderationHook: T.Optional(
+      T.Union([T.Literal('off'), T.Literal('fail-open'), T.Literal('fail-closed')], {
+        default: 'fail-open',
+        description:
+          "Ask the operator's classifier (LC_MODERATION_URL) about comments the rules let through: off; fail-open (a late or failed answer changes nothing); fail-closed (it holds the comment for review, reason `classifier_unavailable`).",
       }),
     ),
     automod: T.Optional(AutomodSettingsSchema),

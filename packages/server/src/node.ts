@@ -8,6 +8,8 @@ import { type Authenticator, createAuthenticator } from './auth/auth.js';
 import type { Config } from './config/config.js';
 import { type BuiltEngines, createEngines, type Engines } from './engines/index.js';
 import { Events } from './events/events.js';
+import { Replies } from './events/replies.js';
+import { EventRoles } from './events/roles.js';
 import { buildApp } from './http/app.js';
 import { clientAddress, trustFunction } from './http/client-address.js';
 import { Metrics } from './http/metrics.js';
@@ -31,8 +33,9 @@ import { GroupCommitter } from './log/committer.js';
 import { LogFollowers } from './log/followers.js';
 import { LogWriter } from './log/writer.js';
 import { ModerationActions } from './moderation/actions.js';
-import { createModerator } from './moderation/index.js';
+import { createModerator, type HookOptions } from './moderation/index.js';
 import type { Moderator } from './moderation/moderator.js';
+import { Reports } from './moderation/reports.js';
 import { ConnectionLimiter, type EdgeLog } from './transports/connections.js';
 import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.js';
 import { LogLimit } from './util/log-limit.js';
@@ -140,7 +143,9 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     logger.error({ err: error }, 'publishing to the bus failed');
   });
   const events = new Events(store, writer, presence, limiter, config.eventsPerHour);
-  const moderator = options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger });
+  const roles = new EventRoles(store, limiter);
+  const moderator =
+    options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger, hook: hookFor(config, metrics) });
   const ingest = new Ingest(
     store,
     events,
@@ -148,16 +153,18 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     limiter,
     moderator,
     bans,
+    roles,
     (outcome) => metrics.comments.inc({ outcome }),
     { userRatePerMinute: config.userRatePerMinute },
   );
-  const actions = new ModerationActions(store, events, writer, moderator, bans);
+  const actions = new ModerationActions(store, events, writer, moderator, bans, roles);
   function interactionFailed(error: unknown): void {
     metrics.errors.inc({ where: 'interactions' });
     logger.error({ err: error }, 'appending a pin or poll entry failed');
   }
-  const pins = new Pins(store, events, writer, limiter, interactionFailed);
-  const polls = new Polls(store, events, writer, limiter, bans, interactionFailed);
+  const pins = new Pins(store, events, roles, writer, limiter, interactionFailed);
+  const polls = new Polls(store, events, roles, writer, limiter, bans, interactionFailed);
+  const reports = new Reports(store, events, limiter, bans);
   const reactions = new Reactions(
     { store, events, limiter, bans, window, error: aggregateFailed },
     config.reactionSaveMs,
@@ -206,6 +213,9 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     events,
     ingest,
     actions,
+    roles,
+    reports,
+    replies: new Replies(store, events),
     pins,
     polls,
     interactions,
@@ -284,6 +294,26 @@ function authenticatorFor(config: Config): Authenticator {
     devTokens: config.devTokens,
     dataDir: config.dataDir,
   });
+}
+
+/** The operator's classifier hook, counted on /metrics; none without `LC_MODERATION_URL`. */
+function hookFor(config: Config, metrics: Metrics): HookOptions | undefined {
+  if (!config.moderationUrl) return undefined;
+  return {
+    url: config.moderationUrl,
+    timeoutMs: config.moderationTimeoutMs,
+    batchMs: config.moderationBatchMs,
+    maxBatch: config.moderationMaxBatch,
+    observer: {
+      answered(seconds, comments) {
+        metrics.hookSeconds.observe(seconds);
+        metrics.hookBatch.observe(comments);
+      },
+      failed(kind, comments) {
+        metrics.hookFailures.inc({ kind }, comments);
+      },
+    },
+  };
 }
 
 /** Exports the engines' background counters on /metrics. */

@@ -28,7 +28,7 @@ describe('auth', () => {
       const eventId = await createEvent(node.url, owner);
       const res = await post(node.url, owner, eventId, 'hello');
       assert.equal(res.status, 201);
-      assert.deepEqual(res.body.comment.user, { id: 'owner-1', name: 'Olga' });
+      assert.deepEqual(res.body.comment.user, { id: 'owner-1', name: 'Olga', badges: ['owner'] });
       const badRole = await sign('x', { role: 'superuser' });
       assert.equal((await post(node.url, badRole, eventId, 'hi')).status, 401);
       const none = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROLES, type Role } from '@livecomments/protocol';
+import { type Badge, CLAIMED_BADGES, ROLES, type Role } from '@livecomments/protocol';
 import {
   createRemoteJWKSet,
   type FlattenedJWSInput,
@@ -21,6 +21,8 @@ export interface Principal {
   role: Role;
   /** When the token expires (ms since the epoch); long-lived connections check it per post. */
   expiresAt?: number;
+  /** Badges the token grants (`member`, `verified`: see `claimedBadges`); absent when none. */
+  badges?: readonly Badge[];
 }
 
 /** How long, and how many, verified tokens are remembered. */
@@ -145,7 +147,20 @@ function toPrincipal(payload: JWTPayload): Principal {
   if (typeof rawRole !== 'string' || !(ROLES as readonly string[]).includes(rawRole)) {
     throw errors.unauthenticated('the token has an unknown role');
   }
-  return { id: sub, name, role: rawRole as Role };
+  const principal: Principal = { id: sub, name, role: rawRole as Role };
+  const badges = claimedBadges(payload);
+  if (badges.length > 0) principal.badges = badges;
+  return principal;
+}
+
+/**
+ * The badges a token grants its holder: `member` and `verified`, from a `badges` array claim or
+ * from `member: true` / `verified: true`. Others named there (`owner`, `staff`...) are ignored:
+ * the server works those out from the event and the role.
+ */
+export function claimedBadges(payload: JWTPayload): Badge[] {
+  const named = Array.isArray(payload.badges) ? payload.badges.slice(0, 16) : [];
+  return CLAIMED_BADGES.filter((badge) => payload[badge] === true || named.includes(badge));
 }
 
 /** A random secret kept in the data folder, so development tokens survive restarts. */

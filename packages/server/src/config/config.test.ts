@@ -115,3 +115,17 @@ test('LC_ALLOWED_ORIGINS: exact origins, written as browsers send them; anything
     );
   }
 });
+
+test('the classifier hook: an http(s) URL, a time budget and batch bounds', () => {
+  assert.equal(loadConfig({}).moderationUrl, undefined);
+  const config = loadConfig({
+    LC_MODERATION_URL: 'http://127.0.0.1:9000/classify',
+    LC_MODERATION_TIMEOUT_MS: '80',
+    LC_MODERATION_BATCH_MS: '0',
+    LC_MODERATION_MAX_BATCH: '64',
+  });
+  assert.equal(config.moderationUrl, 'http://127.0.0.1:9000/classify');
+  assert.deepEqual([config.moderationTimeoutMs, config.moderationBatchMs, config.moderationMaxBatch], [80, 0, 64]);
+  assert.throws(() => loadConfig({ LC_MODERATION_URL: 'ftp://x/y' }), /LC_MODERATION_URL/);
+  assert.throws(() => loadConfig({ LC_MODERATION_TIMEOUT_MS: '0' }), /LC_MODERATION_TIMEOUT_MS/);
+});

@@ -64,6 +64,14 @@ export interface Config {
    * empty: the node's own origin only.
    */
   allowedOrigins: string[];
+  /** A team's own classifier, asked about each comment the rules let through (moderation/hook.ts); off when absent. */
+  moderationUrl?: string;
+  /** How long the classifier may take to answer one request, in ms (past it: fail-open or fail-closed per event). */
+  moderationTimeoutMs: number;
+  /** How long comments are gathered into one classifier request, in ms. */
+  moderationBatchMs: number;
+  /** Most comments in one classifier request. */
+  moderationMaxBatch: number;
 }
 
 /** Trusted proxies: a hop count, or addresses, CIDRs and the names `loopback`, `linklocal`, `uniquelocal`. */
@@ -98,6 +106,9 @@ export const DEFAULTS: Config = {
   eventsPerHour: 30,
   drainMs: 5_000,
   allowedOrigins: [],
+  moderationTimeoutMs: 50,
+  moderationBatchMs: 2,
+  moderationMaxBatch: 32,
 };
 
 /** A configuration problem, reported at start with the variable's name. */
@@ -162,6 +173,10 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_EVENTS_PER_HOUR: ['eventsPerHour', int(0, 1_000_000)],
   LC_DRAIN_MS: ['drainMs', int(0, 600_000)],
   LC_ALLOWED_ORIGINS: ['allowedOrigins', origins],
+  LC_MODERATION_URL: ['moderationUrl', urlWith('http:', 'https:')],
+  LC_MODERATION_TIMEOUT_MS: ['moderationTimeoutMs', int(1, 10_000)],
+  LC_MODERATION_BATCH_MS: ['moderationBatchMs', int(0, 100)],
+  LC_MODERATION_MAX_BATCH: ['moderationMaxBatch', int(1, 1000)],
 };
 
 /**

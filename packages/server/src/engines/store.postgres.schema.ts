@@ -3,6 +3,7 @@
 // that several nodes starting at once do not race. Functions live in versioned files of sql/.
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
+import { SOCIAL_MIGRATION } from './store.postgres.social.js';
 
 /**
  * A versioned file of `src/engines/sql/`, read from the sources beside the compiled code (the
@@ -263,6 +264,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   ${sqlFile('lc_append_interactions.v1.sql')}
   `,
+  // Event roles (owner's name, appointed moderators), comment reports, and replies by parent.
+  SOCIAL_MIGRATION,
   // Reactions and likes: not log entries, so tables of their own (self-contained: it may be
   // renumbered beside other migrations).
   `CREATE TABLE IF NOT EXISTS reaction_totals (

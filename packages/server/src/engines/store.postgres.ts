@@ -3,7 +3,7 @@
 // the rows of the events it touches, takes a block of sequence numbers per event and writes the
 // log and the projections, so any number of processes can append to one event without a gap or
 // a duplicate. Hot statements are named, so each connection plans them once.
-import type { Entry, EventStatus } from '@livecomments/protocol';
+import type { Comment, Entry, EventStatus } from '@livecomments/protocol';
 import type pg from 'pg';
 import { publicEntry } from '../events/visibility.js';
 import {
@@ -12,6 +12,7 @@ import {
   type Ban,
   commentValues,
   type EventRecord,
+  type EventRole,
   type LikeOutcome,
   type ModAction,
   modActionValues,
@@ -19,11 +20,14 @@ import {
   newEpoch,
   type PollRecord,
   type PollVote,
+  type Report,
+  type ReportedComment,
   type Store,
   type StoredComment,
 } from './store.js';
 import { appendBatch } from './store.postgres.append.js';
 import { migrate } from './store.postgres.schema.js';
+import { postgresSocial } from './store.postgres.social.js';
 import {
   type BanRow,
   banFromRow,
@@ -51,6 +55,7 @@ export function createPostgresStore(pool: pg.Pool, opts: PostgresStoreOptions = 
 /** A `Store` on PostgreSQL. */
 export class PostgresStore implements Store {
   private readonly onIdleError: (err: Error) => void;
+  private readonly social: ReturnType<typeof postgresSocial>;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -60,6 +65,7 @@ export class PostgresStore implements Store {
     // process. The next query simply gets a fresh connection.
     this.onIdleError = opts.onError ?? (() => {});
     pool.on('error', this.onIdleError);
+    this.social = postgresSocial(pool);
   }
 
   migrate(): Promise<void> {
@@ -287,6 +293,35 @@ export class PostgresStore implements Store {
       [eventId, limit],
     );
     return rows.map(modActionFromRow);
+  }
+
+  // Event roles, reports and replies (store.postgres.social.ts).
+  listRoles(eventId: string): Promise<EventRole[]> {
+    return this.social.listRoles(eventId);
+  }
+
+  putRole(role: EventRole): Promise<void> {
+    return this.social.putRole(role);
+  }
+
+  removeModerator(eventId: string, userId: string): Promise<boolean> {
+    return this.social.removeModerator(eventId, userId);
+  }
+
+  addReport(report: Report): Promise<boolean> {
+    return this.social.addReport(report);
+  }
+
+  listReported(eventId: string, limit: number): Promise<ReportedComment[]> {
+    return this.social.listReported(eventId, limit);
+  }
+
+  closeReports(eventId: string, commentId: string): Promise<number> {
+    return this.social.closeReports(eventId, commentId);
+  }
+
+  listReplies(eventId: string, parentId: string, limit: number): Promise<Comment[]> {
+    return this.social.listReplies(eventId, parentId, limit);
   }
 
   async getPoll(eventId: string, pollId: string): Promise<PollRecord | null> {

@@ -4,7 +4,7 @@
 // epoch ms, sequence numbers), a JSON column is text in SQLite and already parsed from a `jsonb`
 // column. `int` and `json` take either.
 import type { CurrentPin, EventSettings, EventStatus, Poll } from '@livecomments/protocol';
-import type { Ban, CommentStatus, EventRecord, ModAction, PollRecord, StoredComment } from './store.js';
+import type { Ban, CommentStatus, EventRecord, EventRole, ModAction, PollRecord, StoredComment } from './store.js';
 
 /** An integer column: a number (SQLite) or a bigint's text (PostgreSQL). */
 type Int = number | string;
@@ -151,4 +151,26 @@ export function modActionFromRow(row: ModActionRow): ModAction {
 /** A JSON column's value: SQLite's text is parsed, PostgreSQL's `jsonb` arrives parsed. */
 function json<T>(value: Json<T>): T {
   return typeof value === 'string' ? (JSON.parse(value) as T) : value;
+}
+
+/** A row of `event_roles`. */
+export interface EventRoleRow {
+  event_id: string;
+  user_id: string;
+  role: 'owner' | 'moderator';
+  name: string | null;
+  by_id: string;
+  created_at: Int;
+}
+
+/** An `event_roles` row as the store hands it out. */
+export function roleFromRow(row: EventRoleRow): EventRole {
+  return {
+    eventId: row.event_id,
+    userId: row.user_id,
+    role: row.role,
+    name: row.name,
+    by: row.by_id,
+    createdAt: Number(row.created_at),
+  };
 }

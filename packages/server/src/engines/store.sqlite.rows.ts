@@ -2,6 +2,7 @@
 // and their conversions are the same for both SQL stores: store.rows.ts).
 import type { Entry, NewEntry } from '@livecomments/protocol';
 import { publicEntry } from '../events/visibility.js';
+import { SOCIAL_MIGRATION } from './store.sqlite.social.js';
 
 /** Schema versions in order; each runs once, in one transaction. */
 export const MIGRATIONS: string[] = [
@@ -45,6 +46,8 @@ export const MIGRATIONS: string[] = [
    CREATE TABLE IF NOT EXISTS poll_votes (
      event_id TEXT NOT NULL, poll_id TEXT NOT NULL, user_id TEXT NOT NULL, option INTEGER NOT NULL,
      at INTEGER NOT NULL, PRIMARY KEY (event_id, poll_id, user_id)) WITHOUT ROWID;`,
+  // Event roles (owner's name, appointed moderators), comment reports, and replies by parent.
+  SOCIAL_MIGRATION,
   // Reactions and likes: not log entries, so tables of their own (self-contained: it may be
   // renumbered beside other migrations).
   `CREATE TABLE IF NOT EXISTS reaction_totals (

@@ -1,18 +1,21 @@
 // The SQLite store: the embedded default, one file in the data folder, for a single node.
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { Entry, EventStatus } from '@livecomments/protocol';
+import type { Comment, Entry, EventStatus } from '@livecomments/protocol';
 import Database from 'better-sqlite3';
 import type {
   AppendItem,
   AppendResult,
   Ban,
   EventRecord,
+  EventRole,
   LikeOutcome,
   ModAction,
   NewEventRecord,
   PollRecord,
   PollVote,
+  Report,
+  ReportedComment,
   Store,
   StoredComment,
 } from './store.js';
@@ -30,6 +33,7 @@ import {
 } from './store.rows.js';
 import { GET_POLL } from './store.sqlite.interactions.js';
 import { entryOfRow, withSeq } from './store.sqlite.rows.js';
+import { socialReads } from './store.sqlite.social.js';
 import type { WriteReply, WriteRequest, WriterData } from './store.sqlite.worker.js';
 import { type AppendOutcome, SqliteWriter, type WriteOp } from './store.sqlite.writer.js';
 
@@ -62,6 +66,7 @@ export class SqliteStore implements Store {
   private readonly writer: WriteRunner;
   private db: Database.Database | null = null;
   private stmt: ReturnType<SqliteStore['prepare']> | null = null;
+  private socialStmt: ReturnType<typeof socialReads> | null = null;
 
   constructor(
     private readonly path: string,
@@ -165,6 +170,41 @@ export class SqliteStore implements Store {
 
   async listModActions(eventId: string, limit: number): Promise<ModAction[]> {
     return (this.q.listModActions.all(eventId, limit) as ModActionRow[]).map(modActionFromRow);
+  }
+
+  // Event roles, reports and replies (store.sqlite.social.ts).
+  async listRoles(eventId: string): Promise<EventRole[]> {
+    return this.social.listRoles(eventId);
+  }
+
+  async putRole(role: EventRole): Promise<void> {
+    await this.writer.run('putRole', [role]);
+  }
+
+  async removeModerator(eventId: string, userId: string): Promise<boolean> {
+    return (await this.writer.run('removeModerator', [eventId, userId])) as boolean;
+  }
+
+  async addReport(report: Report): Promise<boolean> {
+    return (await this.writer.run('addReport', [report])) as boolean;
+  }
+
+  async listReported(eventId: string, limit: number): Promise<ReportedComment[]> {
+    return this.social.listReported(eventId, limit);
+  }
+
+  async closeReports(eventId: string, commentId: string): Promise<number> {
+    return (await this.writer.run('closeReports', [eventId, commentId])) as number;
+  }
+
+  async listReplies(eventId: string, parentId: string, limit: number): Promise<Comment[]> {
+    return this.social.listReplies(eventId, parentId, limit);
+  }
+
+  private get social(): ReturnType<typeof socialReads> {
+    if (!this.db) throw new Error('SqliteStore: call migrate() first');
+    this.socialStmt ??= socialReads(this.db);
+    return this.socialStmt;
   }
 
   async getPoll(eventId: string, pollId: string): Promise<PollRecord | null> {

@@ -6,17 +6,20 @@ import {
   type AppendItem,
   type Ban,
   commentValues,
+  type EventRole,
   type LikeOutcome,
   type ModAction,
   modActionValues,
   type NewEventRecord,
   newEpoch,
   type PollVote,
+  type Report,
   type StoredComment,
 } from './store.js';
 import { type CommentRow, commentFromRow } from './store.rows.js';
 import { isInteraction, SqliteInteractions } from './store.sqlite.interactions.js';
 import { MIGRATIONS, withSeq } from './store.sqlite.rows.js';
+import { socialWrites } from './store.sqlite.social.js';
 
 /**
  * What one appended item came to: its seq, the entry itself when the store filled it in (a
@@ -34,6 +37,10 @@ export type WriteOp =
   | 'putBan'
   | 'removeBan'
   | 'addModAction'
+  | 'putRole'
+  | 'removeModerator'
+  | 'addReport'
+  | 'closeReports'
   | 'vote'
   | 'addReactions'
   | 'setLike';
@@ -52,6 +59,7 @@ interface Head {
 export class SqliteWriter {
   private readonly db: Database.Database;
   private stmt: ReturnType<SqliteWriter['prepare']> | null = null;
+  private socialStmt: ReturnType<typeof socialWrites> | null = null;
   private interactionsOnce: SqliteInteractions | null = null;
   private readonly appendTx: (items: AppendItem[]) => AppendOutcome[];
   private readonly groupTx: (batches: AppendItem[][]) => (AppendOutcome[] | Error)[];
@@ -140,6 +148,28 @@ export class SqliteWriter {
 
   addModAction(a: ModAction): void {
     this.q.addModAction.run(...modActionValues(a));
+  }
+
+  // Event roles and reports (store.sqlite.social.ts).
+  putRole(role: EventRole): void {
+    this.social.putRole(role);
+  }
+
+  removeModerator(eventId: string, userId: string): boolean {
+    return this.social.removeModerator(eventId, userId);
+  }
+
+  addReport(report: Report): boolean {
+    return this.social.addReport(report);
+  }
+
+  closeReports(eventId: string, commentId: string): number {
+    return this.social.closeReports(eventId, commentId);
+  }
+
+  private get social(): ReturnType<typeof socialWrites> {
+    this.socialStmt ??= socialWrites(this.db);
+    return this.socialStmt;
   }
 
   vote(v: PollVote): boolean {

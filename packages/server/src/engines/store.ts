@@ -117,6 +117,34 @@ export interface ModAction {
   details?: Record<string, unknown>;
 }
 
+/** A role an event gives a user: its owner (kept for their name) or a moderator the owner appointed. */
+export interface EventRole {
+  eventId: string;
+  userId: string;
+  role: 'owner' | 'moderator';
+  /** The name to protect from look-alikes; null until known. */
+  name: string | null;
+  by: string;
+  createdAt: number;
+}
+
+/** One user's report of a published comment. */
+export interface Report {
+  eventId: string;
+  commentId: string;
+  userId: string;
+  reason: string;
+  createdAt: number;
+}
+
+/** A published comment with open reports, for the review queue. */
+export interface ReportedComment {
+  comment: StoredComment;
+  count: number;
+  /** The newest reasons first. */
+  reasons: string[];
+}
+
 /**
  * The source of truth and the sequencer. Every visible change of an event is an entry of its
  * log; the store gives each the next `seq` of its event, with no gap and no duplicate, and keeps
@@ -194,6 +222,23 @@ export interface Store {
   likeCounts(eventId: string, commentIds: readonly string[]): Promise<Record<string, number>>;
   /** Newest first. */
   listModActions(eventId: string, limit: number): Promise<ModAction[]>;
+
+  // Event roles, reports and replies (docs/API.md "Badges and roles", "Reports", "Replies").
+  /** The event's owner and moderator rows, oldest first. */
+  listRoles(eventId: string): Promise<EventRole[]>;
+  /** Adds a role row or replaces the one of the same user (role, name, by, time). */
+  putRole(role: EventRole): Promise<void>;
+  /** Removes a moderator row (never an owner row); false when there was none. */
+  removeModerator(eventId: string, userId: string): Promise<boolean>;
+  /** Records a report; false when this user already reported this comment (open or closed). */
+  addReport(report: Report): Promise<boolean>;
+  /** Published comments with open reports, most reported first, at most `limit`. */
+  listReported(eventId: string, limit: number): Promise<ReportedComment[]>;
+  /** Closes a comment's open reports (reviewed); how many there were. */
+  closeReports(eventId: string, commentId: string): Promise<number>;
+  /** Published replies to a comment, oldest first, at most `limit`, as their log entries carry them. */
+  listReplies(eventId: string, parentId: string, limit: number): Promise<Comment[]>;
+
   close(): Promise<void>;
 }
 

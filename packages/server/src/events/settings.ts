@@ -19,6 +19,7 @@ export const OPTIONAL_DEFAULTS = {
   repeatWindowMs: EventSettingsSchema.properties.repeatWindowMs.default as number,
   attackRules: EventSettingsSchema.properties.attackRules.default as boolean,
   reactions: EventSettingsSchema.properties.reactions.default as string[],
+  moderationHook: EventSettingsSchema.properties.moderationHook.default as NonNullable<EventSettings['moderationHook']>,
 } as const;
 
 /** Applies a change to settings; fields left out keep their value. */

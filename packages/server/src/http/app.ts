@@ -14,6 +14,7 @@ import { interactionRoutes } from './routes/interactions.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { opsRoutes } from './routes/ops.js';
 import { pinPollRoutes } from './routes/pins-polls.js';
+import { socialRoutes } from './routes/social.js';
 import type { HttpServices } from './services.js';
 import type { TypeBoxTypeProvider } from './typed.js';
 
@@ -67,6 +68,7 @@ export function buildApp(s: HttpServices): FastifyInstance {
   eventRoutes(typed, s);
   commentRoutes(typed, s);
   moderationRoutes(typed, s);
+  socialRoutes(typed, s);
   pinPollRoutes(typed, s);
   interactionRoutes(typed, s);
   sseRoutes(app, s);

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/auth.js';
 import type { RateLimiter } from '../engines/rate-limiter.js';
 import type { Store } from '../engines/store.js';
 import type { Events } from '../events/events.js';
+import type { EventRoles } from '../events/roles.js';
 import type { LogFollower } from '../log/followers.js';
 import type { LogWriter } from '../log/writer.js';
 import { errors } from '../util/errors.js';
@@ -38,6 +39,8 @@ export class Pins implements LogFollower {
   constructor(
     private readonly store: Store,
     private readonly events: Events,
+    /** The event's appointed moderators, who pin and start polls like the owner. */
+    private readonly roles: Pick<EventRoles, 'powers'>,
     private readonly writer: LogWriter,
     private readonly limiter: RateLimiter,
     /** An unpin this node tried failed (the pin is gone for readers anyway: it expired). */
@@ -51,7 +54,7 @@ export class Pins implements LogFollower {
     const now = Date.now();
     if (request.expiresAt !== undefined && (request.expiresAt <= now || request.expiresAt > now + MAX_PIN_MS))
       throw errors.invalid('expiresAt must be in the future and within a week');
-    const event = await moderatedLiveEvent(this.events, this.limiter, actor, eventId, 'pin');
+    const event = await moderatedLiveEvent(this.events, this.roles, this.limiter, actor, eventId, 'pin');
     const pin: Pin = { by: actor.id };
     if (request.commentId !== undefined) {
       const stored = await this.store.getComment(eventId, request.commentId);
@@ -70,7 +73,7 @@ export class Pins implements LogFollower {
 
   /** Ends the current pin; `not_found` when nothing is pinned. */
   async unpin(actor: Principal, eventId: string): Promise<void> {
-    const event = await moderatedLiveEvent(this.events, this.limiter, actor, eventId, 'unpin');
+    const event = await moderatedLiveEvent(this.events, this.roles, this.limiter, actor, eventId, 'unpin');
     if (!event.pin || isExpired(event.pin)) throw errors.notFound('pin');
     const result = await this.writer.append({ eventId, entry: { type: 'unpin' }, ifPinSeq: event.pin.seq });
     if (!('entry' in result)) throw errors.conflict('the pin changed meanwhile');

@@ -11,6 +11,7 @@ import type { Principal } from '../auth/auth.js';
 import type { RateLimiter } from '../engines/rate-limiter.js';
 import type { PollRecord, Store } from '../engines/store.js';
 import type { Events } from '../events/events.js';
+import type { EventRoles } from '../events/roles.js';
 import type { BanCache } from '../ingest/bans.js';
 import type { LogFollower } from '../log/followers.js';
 import type { LogWriter } from '../log/writer.js';
@@ -49,6 +50,8 @@ export class Polls implements LogFollower {
   constructor(
     private readonly store: Store,
     private readonly events: Events,
+    /** The event's appointed moderators, who pin and start polls like the owner. */
+    private readonly roles: Pick<EventRoles, 'powers'>,
     private readonly writer: LogWriter,
     private readonly limiter: RateLimiter,
     private readonly bans: BanCache,
@@ -63,7 +66,7 @@ export class Polls implements LogFollower {
       throw errors.invalid(`a poll has ${POLL_OPTIONS.min} to ${POLL_OPTIONS.max} options`);
     if (durationMs < POLL_DURATION.minMs || durationMs > POLL_DURATION.maxMs)
       throw errors.invalid('durationMs is out of bounds', { ...POLL_DURATION });
-    const event = await moderatedLiveEvent(this.events, this.limiter, actor, eventId, 'start a poll');
+    const event = await moderatedLiveEvent(this.events, this.roles, this.limiter, actor, eventId, 'start a poll');
     if (event.poll?.status === 'open' && event.poll.endsAt > Date.now())
       throw errors.conflict('a poll is open already; wait for its end');
     const poll: Poll = {

@@ -8,6 +8,7 @@ import { withoutExpletives } from './expletives.js';
 import { findLinks, stripLinks } from './links.js';
 import { findProfanity } from './profanity.js';
 import { readings } from './readings.js';
+import { checkBlockedTerms } from './rules.js';
 import { findSpam } from './spam-rules.js';
 
 /** `unit` repeated to `n` characters. */
@@ -47,6 +48,18 @@ test('readings are linear in the text', () => {
 test('expletives are removed in time linear in the text', () => {
   const text = `fuck${fill('*', N)}x`;
   bounded('stars', () => withoutExpletives(text, findProfanity(text)));
+});
+
+test('blocked terms are matched in time linear in the text, glued and reversed too', () => {
+  // The longest list the settings allow: 100 terms of 32 characters, with leetspeak-heavy letters
+  // (reversed: 200 terms, glued: two passes), on texts 8 times the longest comment.
+  const n = N / 4;
+  const terms = Array.from({ length: 100 }, (_, k) => `${'ilaoest'[k % 7]!.repeat(16)} ${'aeiou'[k % 5]!.repeat(15)}`);
+  const options = { glued: true, reversed: true };
+  bounded('stars', () => checkBlockedTerms(fill('*', n), terms, options));
+  bounded('ones and spaces', () => checkBlockedTerms(fill('1 ', n), terms, options));
+  bounded('letters and marks', () => checkBlockedTerms(fill('ia. ', n), terms, options));
+  bounded('mixed', () => checkBlockedTerms(fill('il1!|*@ ao0.e3', n), terms, options));
 });
 
 // A quarter of N: the phrase rules cost about 7 µs a character on the worst texts (README,

@@ -1,23 +1,26 @@
 /**
  * The staged moderation pipeline: rules (blocked terms, profanity, links, heuristics, attacks
  * on a group or a person, language), classifiers (spam, toxicity), the author's context, then
- * the decision; repetition checks run last so that a comment refused for another reason is not
- * remembered as posted. Every stage is synchronous and in memory except the repetition checks
- * (a `RecentSet`, shared in a cluster).
+ * the decision; then, when those did not block, the operator's classifier (`hook.ts`, over
+ * HTTP, within its time budget); repetition checks run last so that a comment refused for
+ * another reason is not remembered as posted. Every stage is synchronous and in memory except
+ * the hook and the repetition checks (a `RecentSet`, shared in a cluster).
  */
 import type { AutomodSettings, ModerationThresholds } from '@livecomments/protocol';
 import type { RecentSet } from '../engines/recent-set.js';
+import { OPTIONAL_DEFAULTS } from '../events/settings.js';
 import { findAbuse } from './abuse-rules.js';
 import { combine, DEFAULT_LEVEL, type Finding, judge } from './automod.js';
 import { readChat } from './chat-reading.js';
 import { type Classifiers, sharedCounts, spamScore, toxicityScores } from './classifiers.js';
 import { AuthorHistory, checkContext } from './context.js';
-import { decide } from './decision.js';
+import { decide, stricter } from './decision.js';
 import { findDiscrimination } from './discrimination.js';
 import type { ExampleLog } from './examples.js';
 import { withoutExpletives } from './expletives.js';
 import { checkHarassment } from './harassment.js';
 import { checkHeuristics } from './heuristics.js';
+import { type ClassifierHook, judgeHookScores } from './hook.js';
 import { checkIdentityAttack } from './identity.js';
 import { checkLanguage } from './language.js';
 import { checkLinks, findLinks, isAllowedHost, stripLinks } from './links.js';
@@ -37,10 +40,12 @@ export class PipelineModerator implements Moderator {
     private readonly classifiers: Classifiers,
     private readonly recent: RecentSet,
     private readonly examples: ExampleLog,
+    private readonly hook: ClassifierHook | null = null,
   ) {}
 
   async check(input: ModerationInput): Promise<ModerationResult> {
     const result = this.checkSync(input);
+    if (result.verdict !== 'block') await this.askHook(input, result);
     if (result.verdict !== 'block') {
       const repeats = await checkRepeats(
         this.recent,
@@ -62,7 +67,9 @@ export class PipelineModerator implements Moderator {
     const policy = resolvePolicy(input.settings);
     const { text } = input;
     const scores: Record<string, number> = {};
-    const stages: StageResult[] = [checkBlockedTerms(text, input.settings.blockedTerms)];
+    const stages: StageResult[] = [
+      checkBlockedTerms(text, input.settings.blockedTerms, input.settings.blockedTermsMatch),
+    ];
     if (stages[0]!.verdict === 'block') return { verdict: 'block', text, reasons: stages[0]!.reasons, scores };
 
     const swearing = findProfanity(text);
@@ -108,11 +115,37 @@ export class PipelineModerator implements Moderator {
     return { verdict, text: profanity.text ?? text, reasons, scores };
   }
 
+  /**
+   * The classifier's verdict joined to the result. Without scores (late, failed, overloaded), a
+   * fail-open event goes on as if there were no hook, a fail-closed one holds the comment.
+   */
+  private async askHook(input: ModerationInput, result: ModerationResult): Promise<void> {
+    const mode = input.settings.moderationHook ?? OPTIONAL_DEFAULTS.moderationHook;
+    if (!this.hook || mode === 'off') return;
+    const outcome = await this.hook.classify({
+      eventId: input.eventId,
+      authorId: input.user.id,
+      text: input.text,
+      newAuthor: result.scores.newAuthor === 1,
+      reasons: result.reasons,
+    });
+    if ('scores' in outcome) {
+      const stage = judgeHookScores(outcome.scores, input.settings.moderation, input.settings.automod);
+      Object.assign(result.scores, stage.scores);
+      if (stage.verdict) result.verdict = stricter(result.verdict, stage.verdict);
+      result.reasons = [...new Set([...result.reasons, ...stage.reasons])];
+    } else if (mode === 'fail-closed') {
+      result.verdict = stricter(result.verdict, 'hold');
+      result.reasons.push('classifier_unavailable');
+    }
+  }
+
   async learn(example: LabeledExample): Promise<void> {
     await this.examples.append(example);
   }
 
   async close(): Promise<void> {
+    this.hook?.close();
     await this.examples.flush();
   }
 }
