@@ -35,7 +35,7 @@ test('PostgreSQL down: 503 for posts, /ready names the store, viewers stay, all 
   const viewers = openViewers(urls, eventId);
   try {
     for (let i = 0; i < 10; i++) await postRetrying(urls, i, poster, eventId, `c ${i}`, `c-${i}`);
-    await waitFor(() => viewers.every((v) => v.last() >= 10), 'delivery before the outage');
+    await waitFor(() => viewers.every((v) => v.last() >= 10), 'delivery before the outage', 20_000);
 
     await postgres.stop();
     for (let i = 0; i < 3; i++) {

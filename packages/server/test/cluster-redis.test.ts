@@ -79,7 +79,7 @@ test('Redis down: a post reaches the viewers of the node that took it', async ()
   const viewers = TRANSPORTS.map((t) => openViewer(t, [urls[0]!], eventId));
   try {
     for (let i = 0; i < 3; i++) await postRetrying([urls[0]!], 0, poster, eventId, `before ${i}`, `b-${i}`);
-    await waitFor(() => viewers.every((v) => v.last() >= 3), 'delivery before the outage');
+    await waitFor(() => viewers.every((v) => v.last() >= 3), 'delivery before the outage', 20_000);
 
     await redis.stop();
     await waitFor(async () => (await fetch(`${urls[0]}/ready`)).status === 503, 'node 0 to see Redis gone');
