@@ -377,5 +377,11 @@ function gluedKys(r: ChatReading): Finding[] {
 
 /** Threats, sexual harassment, self-harm incitement and insults in a reading. */
 export function findAbuse(r: ChatReading): Finding[] {
-  return [...threats.find(r), ...sexual.find(r), ...selfHarm.find(r), ...gluedKys(r), ...insults.find(r)];
+  return [
+    ...threats.find(r.text),
+    ...sexual.find(r.text),
+    ...selfHarm.find(r.text),
+    ...gluedKys(r),
+    ...insults.find(r.text),
+  ];
 }

@@ -264,6 +264,6 @@ export function findDiscrimination(r: ChatReading): Finding[] {
       if (s > top) top = s;
     }
   if (top > 0) out.push({ category: 'discrimination', kind: 'slur', strength: top as Strength });
-  out.push(...hate.find(r));
+  out.push(...hate.find(r.text));
   return out;
 }

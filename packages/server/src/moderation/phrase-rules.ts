@@ -1,11 +1,9 @@
 /**
  * Phrase rules over a reading's words (`chat-reading.ts`: lower-case words of letters and digits
- * joined by single spaces). Each rule is a pattern of words with bounded gaps only (`W{0,4}`),
- * written as a regular expression but run word by word (`word-automaton.ts`): one pass over the
- * words for all the rules of a category, linear in the text.
+ * joined by single spaces). Each rule is a pattern of words with bounded gaps only (`W{0,4}`), so
+ * a test costs at most a constant per start position: linear in the text.
  */
 import type { Finding, Strength } from './automod.js';
-import { WordAutomaton } from './word-automaton.js';
 
 /** One rule: a pattern over the words, what it finds, and how sure it is. */
 export interface PhraseRule {
@@ -21,31 +19,27 @@ export const gap = (n: number) => `(?: ${W}){0,${n}}`;
 /** A choice of words or phrases. */
 export const any = (...options: string[]) => `(?:${options.join('|')})`;
 
-/** The words of a reading and the same words joined by single spaces. */
-export interface Words {
-  words: readonly string[];
-  text: string;
-}
-
-/** Rules of one category compiled together into one automaton over words. */
+/** Rules of one category compiled, each a word-bounded pattern. */
 export class PhraseRules {
-  private readonly automaton: WordAutomaton;
+  private readonly compiled: { re: RegExp; kind: string; strength: Strength }[];
+  /** Every rule in one pattern: most comments match none, and one test tells. */
+  private readonly anyRule: RegExp;
 
   constructor(
     private readonly category: Finding['category'],
-    private readonly rules: readonly PhraseRule[],
+    rules: readonly PhraseRule[],
   ) {
-    this.automaton = new WordAutomaton(rules.map((r) => r.pattern));
+    const bound = (p: string) => `(?<![^ ])(?:${p})(?![^ ])`;
+    this.compiled = rules.map((r) => ({ re: new RegExp(bound(r.pattern)), kind: r.kind, strength: r.strength }));
+    this.anyRule = new RegExp(bound(rules.map((r) => r.pattern).join('|')));
   }
 
-  /** The findings of these rules in a reading, in the order of the rules. */
-  find(reading: Words): Finding[] {
-    const matched = new Uint8Array(this.rules.length);
-    this.automaton.run(reading.words, reading.text, matched);
+  /** The findings of these rules in a reading's text. */
+  find(text: string): Finding[] {
+    if (!this.anyRule.test(text)) return [];
     const out: Finding[] = [];
-    for (let i = 0; i < this.rules.length; i++)
-      if (matched[i])
-        out.push({ category: this.category, kind: this.rules[i]!.kind, strength: this.rules[i]!.strength });
+    for (const r of this.compiled)
+      if (r.re.test(text)) out.push({ category: this.category, kind: r.kind, strength: r.strength });
     return out;
   }
 }

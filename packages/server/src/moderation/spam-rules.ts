@@ -454,5 +454,5 @@ function contactFindings(raw: string, r: ChatReading): Finding[] {
 
 /** The spam findings of a comment: phrases, links, contact. */
 export function findSpam(raw: string, r: ChatReading): Finding[] {
-  return [...rules.find(r), ...linkFindings(r), ...contactFindings(raw, r)];
+  return [...rules.find(r.text), ...linkFindings(r), ...contactFindings(raw, r)];
 }
