@@ -130,3 +130,10 @@ test('levels change the outcome as documented', () => {
   assert.equal(check(insult).verdict, 'hold');
   assert.equal(check(insult, { hostility: 'off' }).verdict, 'approve');
 });
+
+test('words that name properties of every object are read as words', () => {
+  // "constructor" once found Object.prototype.constructor in the slur table and threw.
+  for (const text of ['the constructor was late', 'toString valueOf __proto__ hasOwnProperty'])
+    assert.deepEqual(kinds(text), [], text);
+  assert.equal(check('the constructor was late').verdict, 'approve');
+});

@@ -74,6 +74,9 @@ const EXTRA_LOOKALIKES: Record<string, string> = {
   ƒ: 'f',
 };
 
+/** Whether a text holds a look-alike at all (one character class, linear). */
+const HAS_LOOKALIKE = new RegExp(`[${Object.keys(EXTRA_LOOKALIKES).join('')}]`, 'u');
+
 /** Digits and signs that stand for letters inside a word. */
 const LEET: Record<string, string> = {
   '0': 'o',
@@ -93,7 +96,13 @@ const LEET: Record<string, string> = {
   '£': 'l',
 };
 
-const APOSTROPHES = new Set(["'", '\u2019', '\u2018', '`', '\u00b4', '\u02bc']);
+/** Whether a token holds a digit or sign that may stand for a letter. */
+const HAS_LEET = /[0-9@$!|+€£]/;
+
+/** Apostrophes, dropped inside a word. */
+const APOSTROPHE = /['\u2019\u2018`\u00b4\u02bc]/g;
+/** A run of characters that are neither letters nor digits (one class, linear). */
+const SEPARATORS = /[^\p{L}0-9]+/u;
 
 /** Whether each BMP character is a letter: 0 unknown, 1 yes, 2 no (a regular expression per character costs too much). */
 const LETTERS = new Uint8Array(0x10000);
@@ -126,6 +135,8 @@ export interface ChatReading {
 
 /** Folds one character beyond `fold` (small capitals and other look-alikes). */
 function foldExtra(text: string): string {
+  // Most comments hold none: one scan of a character class, instead of a string built char by char.
+  if (!HAS_LOOKALIKE.test(text)) return text;
   let out = '';
   for (const c of text) out += EXTRA_LOOKALIKES[c] ?? c;
   return out;
@@ -137,6 +148,7 @@ function foldExtra(text: string): string {
  * ("1997", "3-1") have no letter beside their digits and stay numbers.
  */
 function deLeet(token: string): string {
+  if (!HAS_LEET.test(token)) return token;
   const chars = [...token];
   let out = '';
   for (let i = 0; i < chars.length; i++) {
@@ -153,8 +165,12 @@ function deLeet(token: string): string {
   return out;
 }
 
+/** Three of one character in a row (a backreference at each position: constant work per character). */
+const STRETCHED = /(.)\1\1/su;
+
 /** Runs of three or more of one letter read as two (`faaaag` -> `faag`, `gooooal` -> `gooal`). */
 function unstretch(word: string): string {
+  if (!STRETCHED.test(word)) return word;
   let out = '';
   let run = 0;
   let last = '';
@@ -186,21 +202,12 @@ export function readChat(raw: string): ChatReading {
       words.push('you');
       continue;
     }
-    const read = deLeet(token);
-    let joined = '';
-    let split = '';
-    for (const c of read) {
-      // "you're" reads "youre", "i'll" reads "ill": one word, as chat often writes it anyway.
-      if (APOSTROPHES.has(c)) continue;
-      if (isLetter(c) || (c >= '0' && c <= '9')) {
-        joined += c;
-        split += c;
-      } else {
-        split += ' ';
-      }
-    }
-    for (const w of split.split(' ')) if (w) words.push(unstretch(w));
-    const word = unstretch(joined);
+    // "you're" reads "youre", "i'll" reads "ill": one word, as chat often writes it anyway.
+    const read = deLeet(token).replace(APOSTROPHE, '');
+    // Anything but a letter or a digit separates words; glued, the parts make one token.
+    const parts = SEPARATORS.test(read) ? read.split(SEPARATORS).filter((w) => w.length > 0) : read ? [read] : [];
+    for (const w of parts) words.push(unstretch(w));
+    const word = unstretch(parts.join(''));
     // A lone separator ("k . y . s") breaks no run of spaced letters.
     if (word.length === 0) continue;
     if (word.length === 1) {

@@ -82,24 +82,43 @@ function squeeze(word: string): string {
   return out;
 }
 
+// Maps, not the objects: a word such as "constructor" must not find an inherited property.
+const SLUR = new Map(Object.entries(SLURS));
+const INNOCENT = new Map(Object.entries(INNOCENT_NEXT));
 const SQUEEZED = new Map<string, Strength>();
-for (const [w, s] of Object.entries(SLURS)) if (squeeze(w) !== w) SQUEEZED.set(squeeze(w), s);
+for (const [w, s] of SLUR) if (squeeze(w) !== w) SQUEEZED.set(squeeze(w), s);
 
-/** A word's slur strength, or 0: the word, its plural, its squeezed form (only for stretched words). */
-function slurStrength(word: string, next: string | undefined): Strength | 0 {
+/** A word's slur: its strength and the form found (the word, its plural, its squeezed form), or none. */
+function slurOf(word: string): { strength: Strength; form: string } | undefined {
   // Slurs are Latin words once folded: anything else (another script, digits) is skipped at once.
-  if (word.length < 3 || word.length > 40 || !LATIN_WORD.test(word)) return 0;
+  if (word.length < 3 || word.length > 40 || !LATIN_WORD.test(word)) return undefined;
   const forms = [word, word.replace(/(?:es|s|z)$/, ''), word.replace(/(?:ed|s)$/, ''), word.replace(/ies$/, 'y')];
   for (const f of forms) {
-    const s = SLURS[f] ?? (squeeze(f) !== f ? SQUEEZED.get(squeeze(f)) : undefined);
-    if (s) return INNOCENT_NEXT[f]?.includes(next ?? '') ? 0 : s;
+    const s = SLUR.get(f) ?? (squeeze(f) !== f ? SQUEEZED.get(squeeze(f)) : undefined);
+    if (s) return { strength: s, form: f };
   }
   for (const [stem, s] of STEMS) {
     const at = word.indexOf(stem);
     // "snigger" is a word: a stem after an "s" that starts the word is not counted.
-    if (at >= 0 && !(stem === 'nigg' && at > 0 && word[at - 1] === 's')) return s;
+    if (at >= 0 && !(stem === 'nigg' && at > 0 && word[at - 1] === 's')) return { strength: s, form: '' };
   }
-  return 0;
+  return undefined;
+}
+
+/** Words already read (chat repeats its words): a bounded memo of `slurOf`, emptied when full. */
+const READ = new Map<string, { strength: Strength; form: string } | null>();
+const READ_MAX = 20_000;
+
+/** A word's slur strength, or 0: the word, its plural, its squeezed form (only for stretched words). */
+function slurStrength(word: string, next: string | undefined): Strength | 0 {
+  let slur = READ.get(word);
+  if (slur === undefined) {
+    if (READ.size >= READ_MAX) READ.clear();
+    slur = slurOf(word) ?? null;
+    READ.set(word, slur);
+  }
+  if (slur === null) return 0;
+  return INNOCENT.get(slur.form)?.includes(next ?? '') ? 0 : slur.strength;
 }
 
 const GROUP = any(
