@@ -27,6 +27,8 @@ import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.
 import { LogLimit } from './util/log-limit.js';
 import { ShutdownGuard } from './util/shutdown-guard.js';
 import { watchStalls } from './util/stall-watch.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { webhookMetrics } from './webhooks/metrics.js';
 
 export type { Engines } from './engines/index.js';
 
@@ -42,6 +44,7 @@ export interface Services extends HttpServices, Engines {
   hub: Hub;
   guard: ShutdownGuard;
   writer: LogWriter;
+  webhooks: WebhookDispatcher;
 }
 
 /** A running node. */
@@ -109,7 +112,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     metrics.errors.inc({ where: 'publish' });
     logger.error({ err: error }, 'publishing to the bus failed');
   });
-  const events = new Events(store, writer, presence, limiter, config.eventsPerHour);
+  const events = new Events(store, writer, presence, limiter, config.eventsPerHour, config.webhookAllowPrivate);
   const moderator = options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger });
   const ingest = new Ingest(
     store,
@@ -122,6 +125,31 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     { userRatePerMinute: config.userRatePerMinute },
   );
   const actions = new ModerationActions(store, events, writer, moderator, bans);
+  const webhookAttempts = webhookMetrics(metrics.registry, store);
+  const webhookFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
+  const webhooks = new WebhookDispatcher(
+    store,
+    async function eventWebhooks(eventId) {
+      const event = await events.get(eventId).catch(() => null);
+      return event?.settings.webhooks ?? [];
+    },
+    {
+      nodeUrls: config.webhookUrls,
+      ...(config.webhookSecret ? { nodeSecret: config.webhookSecret } : {}),
+      allowPrivate: config.webhookAllowPrivate,
+      retryMs: config.webhookRetryMs,
+      maxAttempts: config.webhookMaxAttempts,
+      pollMs: config.webhookPollMs,
+      timeoutMs: config.webhookTimeoutMs,
+    },
+    {
+      attempted: (outcome) => webhookAttempts.inc({ outcome }),
+      error(error, where) {
+        metrics.errors.inc({ where });
+        webhookFailures.log(where, { err: error, where }, 'webhook sender failure');
+      },
+    },
+  );
   // Cut-offs and background failures come in bursts (a slow network, a database outage).
   const slowCutoffs = new LogLimit(logger, { intervalMs: 60_000, summarise: true });
   const hubFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
@@ -158,6 +186,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     actions,
     hub,
     writer,
+    webhooks,
     metrics,
     connections: new ConnectionLimiter(config.maxConnectionsPerIp, warnings),
     guard,
@@ -175,6 +204,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   followers.register(events);
   followers.register(ws);
   await app.listen({ port: config.port, host: config.host });
+  webhooks.start();
   const stalls = watchStalls(logger);
   const port = (app.server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -193,6 +223,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     }
     sockets.destroyAll();
     await app.close();
+    await webhooks.stop();
     await moderator.close();
     // Engines passed in options are closed here; the built ones with their connections.
     for (const engine of Object.values(options.engines ?? {})) {

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Comment, CommentEntry, EventSettings, NewEntry } from '@livecomments/protocol';
 import { publicEvent } from '../events/visibility.js';
 import type { AppendItem, EventRecord, Store, StoredComment } from './store.js';
+import { webhookQueueCases } from './webhook-queue.case.test.js';
 
 /** A fresh database and a way to open stores on it. */
 export interface StoreHarness {
@@ -348,6 +349,8 @@ export function storeContract(
       assert.deepEqual(log[0]?.details, { n: 1 });
       assert.equal(log[1]?.targetId, 'x');
     });
+
+    webhookQueueCases(() => store, eventRecord, SETTINGS);
 
     if (options.concurrentInstances) {
       test('several instances appending to one event: gapless, no duplicate, one winner per client id', async () => {

@@ -11,11 +11,12 @@ import { type CommentRow, commentFromRow } from './store.rows.js';
 type Outcome = { entry: Entry } | { existing: CommentRow } | { same: number };
 
 /** Appends one batch in one transaction (the function call is its own transaction). */
-export async function appendBatch(pool: pg.Pool, items: AppendItem[]): Promise<AppendResult[]> {
+export async function appendBatch(pool: pg.Pool, items: AppendItem[], notifyAll = false): Promise<AppendResult[]> {
+  // lc_append plus the webhook outbox rows of what it appended (sql/lc_append_outbox.sql).
   const { rows } = await pool.query<{ r: Outcome[] }>({
-    name: 'lc_append',
-    text: 'SELECT lc_append($1::jsonb) AS r',
-    values: [JSON.stringify(items)],
+    name: 'lc_append_outbox',
+    text: 'SELECT lc_append_outbox($1::jsonb, $2) AS r',
+    values: [JSON.stringify(items), notifyAll],
   });
   const outcomes = rows[0]!.r;
   return outcomes.map((o, i) => resolve(outcomes, items, o, i));

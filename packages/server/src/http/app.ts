@@ -11,6 +11,7 @@ import { devRoutes } from './routes/dev.js';
 import { eventRoutes } from './routes/events.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { opsRoutes } from './routes/ops.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import type { HttpServices } from './services.js';
 import type { TypeBoxTypeProvider } from './typed.js';
 
@@ -63,6 +64,7 @@ export function buildApp(s: HttpServices): FastifyInstance {
   eventRoutes(typed, s);
   commentRoutes(typed, s);
   moderationRoutes(typed, s);
+  webhookRoutes(typed, s);
   sseRoutes(app, s);
   longPollRoutes(app, s);
   pageRoutes(app);

@@ -8,6 +8,7 @@ import type { Store } from '../engines/store.js';
 import type { Events } from '../events/events.js';
 import type { ModerationActions } from '../moderation/actions.js';
 import type { TransportServices } from '../transports/services.js';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import type { Metrics } from './metrics.js';
 
 /** The services the routes, the pages and the transports mounted on the application use. */
@@ -23,4 +24,6 @@ export interface HttpServices extends TransportServices {
   /** For /ready. */
   bus: Pick<Bus, 'ping'>;
   metrics: Metrics;
+  /** The webhook dead-letter view. */
+  webhooks: Pick<WebhookDispatcher, 'deadLetters' | 'requeue'>;
 }
