@@ -71,7 +71,9 @@ function writeTypes() {
     writeFileSync(to, text);
   }
   mkdirSync(join(typesOut, 'protocol'), { recursive: true });
-  for (const name of ['index.d.ts', 'close-codes.d.ts', 'errors.d.ts']) {
+  // Every declaration of the protocol but the settings, which are written out below.
+  const names = readdirSync(protocolDist).filter((n) => n.endsWith('.d.ts') && n !== 'settings.d.ts');
+  for (const name of names) {
     const text = readFileSync(join(protocolDist, name), 'utf8').replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n');
     writeFileSync(join(typesOut, 'protocol', name), text);
   }
@@ -91,8 +93,12 @@ function declarations(dir) {
 async function settingsTypes() {
   const schemas = await import(join(protocolDist, 'settings.js'));
   const lines = ['// Written by build.mjs from the settings schemas of @livecomments/protocol.'];
-  for (const name of ['ProfanityPolicy', 'LinkPolicy', 'ModerationThresholds', 'EventSettings', 'SettingsPatch']) {
-    lines.push(`export type ${name} = ${typeOf(schemas[`${name}Schema`], '')};`);
+  // Every `X = Static<typeof XSchema>` of the declarations is written out from its schema; the
+  // other type aliases (`keyof X` and the like) are copied as they are.
+  const declared = readFileSync(join(protocolDist, 'settings.d.ts'), 'utf8');
+  for (const [, name, body] of declared.matchAll(/^export type (\w+) = (.*);$/gm)) {
+    const fromSchema = body === `Static<typeof ${name}Schema>` && schemas[`${name}Schema`];
+    lines.push(`export type ${name} = ${fromSchema ? typeOf(schemas[`${name}Schema`], '') : body};`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -18,11 +18,28 @@ export function commentItem(user: UserRef, text: string, at: number, mine: boole
         'div',
         { class: 'meta' },
         h('span', { class: 'name' }, user.name),
+        ...badgeTags(user),
         h('time', { class: 'time', datetime: new Date(at).toISOString() }, clock(at)),
       ),
       h('p', { class: 'text' }, text),
     ),
   );
+}
+
+/** Labels of the badges beside a name (docs/API.md "Badges and roles"). */
+const BADGE_LABELS: Record<string, string> = {
+  owner: 'Host',
+  moderator: 'Mod',
+  staff: 'Staff',
+  member: 'Member',
+  verified: '✓',
+};
+
+/** The badges beside a name, as small tags; their names are the server's, never user text. */
+function badgeTags(user: UserRef): HTMLElement[] {
+  return (user.badges ?? [])
+    .filter((b) => b in BADGE_LABELS)
+    .map((b) => h('span', { class: 'badge-tag', 'data-badge': b, title: b }, BADGE_LABELS[b]!));
 }
 
 /** A published comment's item, with the page's extra controls (the moderator's buttons). */

@@ -16,6 +16,8 @@ export interface CommentListOptions {
   me?: () => UserRef | undefined;
   /** Extra controls under each published comment (the moderator's buttons). */
   actions?: (comment: Comment) => Node | null;
+  /** Dresses a published comment's item once drawn (the quoted parent, a mention, a hidden user). */
+  decorate?: (li: HTMLLIElement, comment: Comment) => void;
   /** Most published comments on screen at once (default 150). */
   max?: number;
   /** Shown while the list is empty. */
@@ -246,6 +248,7 @@ export class CommentList {
 
   #item(comment: Comment, mine: boolean): HTMLLIElement {
     const li = publishedItem(comment, mine, this.#o.actions);
+    this.#o.decorate?.(li, comment);
     this.#drawn.set(li, comment);
     const ban = this.#removals.banOf(comment);
     if (ban) markModerated(li, banLabel(ban.until, mine));

@@ -1,6 +1,6 @@
 import type { LiveComments, PendingPost, PostResult } from '@livecomments/client';
 import type { PublicEvent } from '@livecomments/protocol';
-import { byId, clock, codePoints } from './dom.js';
+import { byId, clock, codePoints, h } from './dom.js';
 import { forgetIdentity, type Identity, lastName, signIn } from './identity.js';
 import { Notice } from './notice.js';
 
@@ -9,6 +9,11 @@ export interface ComposerOptions {
   client: LiveComments;
   identity: () => Identity | undefined;
   onIdentity: (identity: Identity | undefined) => void;
+  /**
+   * Offer the join form (development tokens) when signed out; default true. The embed page says
+   * false: its sign-in belongs to the host site, which hands the token in.
+   */
+  join?: boolean;
 }
 
 /** Messages for refusals, by error code. */
@@ -95,10 +100,21 @@ export class Composer {
 
   /** The server no longer accepts the stored sign-in: forget it and offer the join form. */
   signedOut(): void {
-    forgetIdentity();
+    if (this.#o.join !== false) forgetIdentity();
     this.#o.onIdentity(undefined);
     this.#showForms();
-    this.#notice.show('warn', 'Your sign-in has expired. Please join again.');
+    this.#notice.show(
+      'warn',
+      this.#o.join === false
+        ? 'Your sign-in has expired. Sign in again on this site.'
+        : 'Your sign-in has expired. Please join again.',
+    );
+  }
+
+  /** The user signed in or out elsewhere (the host page of an embed): show the right form. */
+  identityChanged(): void {
+    this.#showForms();
+    this.#refresh();
   }
 
   /** Closes the post box for good with `reason`. */
@@ -166,7 +182,29 @@ export class Composer {
     if (!text || !this.#canSend(text)) return;
     this.#text.value = '';
     this.#refresh();
-    void this.#o.client.post(text);
+    const parentId = this.#replyTo?.id;
+    this.replyTo(null);
+    void this.#o.client.post(text, parentId ? { parentId } : {});
+  }
+
+  /** The comment being answered, shown above the box with a way out; null for none. */
+  #replyTo: { id: string; name: string } | null = null;
+  #replyChip: HTMLElement | null = null;
+
+  /** Makes the next comment a reply to `parent` (null: an ordinary comment again). */
+  replyTo(parent: { id: string; name: string } | null): void {
+    this.#replyTo = parent;
+    this.#replyChip?.remove();
+    this.#replyChip = null;
+    if (!parent) return;
+    const cancel = h('button', { class: 'btn small', type: 'button', 'aria-label': 'Cancel the reply' }, '×');
+    cancel.addEventListener('click', () => {
+      this.replyTo(null);
+      this.#text.focus();
+    });
+    this.#replyChip = h('div', { class: 'reply-chip', id: 'reply-chip' }, `Replying to ${parent.name}`, cancel);
+    this.#form.prepend(this.#replyChip);
+    this.#text.focus();
   }
 
   #onKey = (ev: KeyboardEvent): void => {
@@ -218,7 +256,7 @@ export class Composer {
     const identity = this.#o.identity();
     // An ended event offers nothing to join or write: its chat is there to read.
     const closed = this.#closedReason !== undefined;
-    this.#join.hidden = closed || identity !== undefined;
+    this.#join.hidden = closed || identity !== undefined || this.#o.join === false;
     this.#form.hidden = closed || identity === undefined;
     byId('as').textContent = identity ? `Commenting as ${identity.user.name}` : '';
   }

@@ -1,4 +1,5 @@
 /** `/e/:eventId/mod`: the moderator console. */
+
 import { ApiError, connect, LiveCommentsApi, type TransportName } from '@livecomments/client';
 import type { Comment, LiveEvent } from '@livecomments/protocol';
 import { BanDialog } from './ban-dialog.js';
@@ -6,7 +7,10 @@ import { CommentList } from './comment-list.js';
 import { byId, h } from './dom.js';
 import { type Identity, lastName, loadIdentity, signIn } from './identity.js';
 import { ModRecords } from './mod-records.js';
+import { ModeratorsPanel } from './moderators-panel.js';
 import { eventIdFromPath, showConnection, transportFromQuery } from './page.js';
+import { PinPollView } from './pin-poll.js';
+import { wirePinPollControls } from './pin-poll-controls.js';
 import { ReviewQueue } from './review-queue.js';
 import { setUpTheme } from './theme.js';
 
@@ -93,6 +97,7 @@ function openConsole(): void {
     byId('c-held').textContent = String(n);
   });
   const counters = new Counters();
+  const moderators = new ModeratorsPanel(byId('mods'), api, eventId, toast);
 
   client.on('comment', (comment) => {
     if (names.size > 5000) names.clear();
@@ -114,12 +119,16 @@ function openConsole(): void {
   });
   client.on('state', (state, transport: TransportName | null) => showConnection(byId('conn'), state, transport));
   wireSettings();
+  new PinPollView({ client, pin: byId('pin'), poll: byId('poll'), canVote: () => false, say: toast });
+  wirePinPollControls(client, act);
+  pinComment = (comment) => act(() => client.pinMessage({ commentId: comment.id }), 'Comment pinned');
 
   const refresh = async () => {
     await queue.refresh();
     counters.render();
     await counters.loadRefusals();
     await records?.refresh();
+    await moderators.refresh();
   };
   void refresh();
   setInterval(refresh, COUNTERS_EVERY_MS);
@@ -130,12 +139,16 @@ function openConsole(): void {
   });
 }
 
-/** Delete / time out / ban buttons under a comment. */
+/** Pins a comment (set once the console is live). */
+let pinComment: ((comment: Comment) => Promise<void>) | undefined;
+
+/** Pin / delete / time out / ban buttons under a comment. */
 function commentActions(comment: Comment): Node {
   const who = comment.user.name;
   return h(
     'div',
     { class: 'actions' },
+    h('button', { class: 'btn tiny', type: 'button', onclick: () => void pinComment?.(comment) }, 'Pin'),
     h(
       'button',
       {
@@ -212,6 +225,7 @@ function wireSettings(): void {
   byId('terms').addEventListener('input', () => {
     byId('terms').dataset.dirty = '1';
   });
+  wireModerationOptions();
   const links = byId<HTMLInputElement>('links');
   links.addEventListener('change', () =>
     act(
@@ -233,6 +247,56 @@ function wireSettings(): void {
       byId('settings-title').focus();
     }
   });
+}
+
+/** The AutoMod categories, as the settings name them, with their labels (each has a select in mod.html). */
+const AUTOMOD_CATEGORIES = [
+  ['spam', 'Spam and scams'],
+  ['hostility', 'Threats and insults'],
+  ['sexual', 'Sexual'],
+  ['discrimination', 'Discrimination'],
+  ['selfHarm', 'Self-harm'],
+] as const;
+const AUTOMOD_LEVELS = ['off', 'low', 'medium', 'high'] as const;
+type AutomodCategory = (typeof AUTOMOD_CATEGORIES)[number][0];
+type AutomodLevel = (typeof AUTOMOD_LEVELS)[number];
+type HookMode = 'off' | 'fail-open' | 'fail-closed';
+
+/** The AutoMod level per category, the blocked-terms options and the classifier switch. */
+function wireModerationOptions(): void {
+  for (const [category, label] of AUTOMOD_CATEGORIES) {
+    const select = byId<HTMLSelectElement>(`automod-${category}`);
+    select.addEventListener('change', function levelChanged() {
+      const level = select.value as AutomodLevel;
+      void act(() => api.updateSettings(eventId, { automod: { [category]: level } }), `${label}: ${level}`);
+    });
+  }
+  const glued = byId<HTMLInputElement>('terms-glued');
+  const reversed = byId<HTMLInputElement>('terms-reversed');
+  function matchChanged(): void {
+    const match = { glued: glued.checked, reversed: reversed.checked };
+    void act(() => api.updateSettings(eventId, { blockedTermsMatch: match }), 'Blocked-terms matching saved');
+  }
+  glued.addEventListener('change', matchChanged);
+  reversed.addEventListener('change', matchChanged);
+  const hook = byId<HTMLSelectElement>('hook-mode');
+  hook.addEventListener('change', function hookChanged() {
+    const mode = hook.value as HookMode;
+    void act(
+      () => api.updateSettings(eventId, { moderationHook: mode }),
+      `Team classifier: ${hook.selectedOptions[0]?.text}`,
+    );
+  });
+}
+
+/** Shows the AutoMod levels, blocked-terms options and classifier switch of the event's settings. */
+function showModerationOptions(s: LiveEvent['settings']): void {
+  const automod = (s.automod ?? {}) as Partial<Record<AutomodCategory, AutomodLevel>>;
+  for (const [category] of AUTOMOD_CATEGORIES)
+    byId<HTMLSelectElement>(`automod-${category}`).value = automod[category] ?? 'medium';
+  byId<HTMLInputElement>('terms-glued').checked = s.blockedTermsMatch?.glued === true;
+  byId<HTMLInputElement>('terms-reversed').checked = s.blockedTermsMatch?.reversed === true;
+  byId<HTMLSelectElement>('hook-mode').value = s.moderationHook ?? 'fail-open';
 }
 
 let linkPolicy: string | undefined;
@@ -278,6 +342,7 @@ function showEvent(event: LiveEvent): void {
     ? 'Allow links in comments'
     : `Links off: comments with links ${linksOffEffect()}`;
   byId<HTMLInputElement>('attack-rules').checked = s.attackRules !== false;
+  showModerationOptions(s);
   byId<HTMLButtonElement>('end').disabled = event.status !== 'live';
 }
 

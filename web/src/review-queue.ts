@@ -41,7 +41,7 @@ export class ReviewQueue {
       await this.api.review(this.eventId, commentId, action);
       this.#items = this.#items.filter((i) => i.comment.id !== commentId);
       this.#render();
-      this.toast(action === 'approve' ? 'Approved: published to viewers' : 'Rejected');
+      this.toast(action === 'approve' ? 'Approved: shown to viewers' : 'Rejected: not shown to viewers');
     } catch (err) {
       this.toast(err instanceof Error ? `Failed: ${err.message}` : 'Failed');
     } finally {
@@ -55,7 +55,7 @@ export class ReviewQueue {
     const hadFocus = this.el.contains(document.activeElement);
     this.el.replaceChildren(
       ...(this.#items.length === 0
-        ? [h('li', { class: 'chat-empty' }, 'Nothing to review. Held comments show up here.')]
+        ? [h('li', { class: 'chat-empty' }, 'Nothing to review. Held and reported comments show up here.')]
         : this.#items.map((item, i) => this.#card(item, i === this.#selected))),
     );
     // A list of cards (each holds buttons, so not a listbox): the selected card is `aria-current`
@@ -78,6 +78,7 @@ export class ReviewQueue {
       },
       h('div', { class: 'who' }, h('strong', {}, c.user.name), ` · ${ago(c.createdAt)}`),
       h('p', { class: 'text' }, c.text),
+      reportLine(item),
       h(
         'div',
         { class: 'chips' },
@@ -90,13 +91,13 @@ export class ReviewQueue {
         h(
           'button',
           { class: 'btn small ok', type: 'button', onclick: () => this.decide(c.id, 'approve') },
-          'Approve',
+          item.status === 'reported' ? 'Keep' : 'Approve',
           h('kbd', {}, 'A'),
         ),
         h(
           'button',
           { class: 'btn small danger', type: 'button', onclick: () => this.decide(c.id, 'reject') },
-          'Reject',
+          item.status === 'reported' ? 'Remove' : 'Reject',
           h('kbd', {}, 'R'),
         ),
       ),
@@ -132,4 +133,16 @@ export class ReviewQueue {
     ev.preventDefault();
     this.#render();
   };
+}
+
+/** For a published comment viewers reported: how many, and their newest reasons. */
+function reportLine(item: HeldComment): HTMLElement | null {
+  if (item.status !== 'reported' || !item.reports) return null;
+  const { count, reasons } = item.reports;
+  return h(
+    'div',
+    { class: 'reported' },
+    h('strong', {}, count === 1 ? 'Reported once' : `Reported ${count} times`),
+    reasons.length > 0 ? ` · ${reasons.slice(0, 5).join(' · ')}` : '',
+  );
 }

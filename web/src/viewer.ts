@@ -12,8 +12,11 @@ import { Composer } from './composer.js';
 import { byId } from './dom.js';
 import { HeldWatch } from './held-watch.js';
 import { type Identity, loadIdentity } from './identity.js';
+import { MentionPicker } from './mentions.js';
 import { eventIdFromPath, showConnection, transportFromQuery } from './page.js';
+import { PinPollView } from './pin-poll.js';
 import { setUpShare } from './share.js';
+import { ViewerSocial } from './social.js';
 import { setUpTheme } from './theme.js';
 
 setUpTheme();
@@ -31,6 +34,8 @@ const list = new CommentList({
   announcer: byId('announcer'),
   me: () => identity?.user,
   older: (before) => client.api.listEntries(eventId, { before, limit: 50 }).then((page) => page.items),
+  actions: (comment) => social.actions(comment),
+  decorate: (li, comment) => social.decorate(li, comment),
 });
 const held = new HeldWatch(client.api, eventId, (post) => list.rejected(post.clientId));
 const composer = new Composer({
@@ -42,7 +47,29 @@ const composer = new Composer({
   },
 });
 
-client.on('comment', (comment) => list.add(comment));
+new PinPollView({
+  client,
+  pin: byId('pin'),
+  poll: byId('poll'),
+  canVote: () => identity !== undefined,
+  say: (message) => {
+    byId('notice').textContent = message;
+  },
+});
+
+const social = new ViewerSocial({
+  client,
+  me: () => identity?.user,
+  replyTo: (parent) => composer.replyTo(parent),
+  say: toast,
+});
+new MentionPicker(byId<HTMLTextAreaElement>('text'), () => social.chatters());
+showUnhide();
+
+client.on('comment', (comment) => {
+  social.note(comment);
+  list.add(comment);
+});
 client.on('delete', (commentId) => list.remove(commentId));
 client.on('ban', onBan);
 client.on('reset', () => list.clear());
@@ -117,6 +144,28 @@ function showModLink(event: PublicEvent | null): void {
   const link = byId<HTMLAnchorElement>('modlink');
   link.href = `/e/${encodeURIComponent(eventId)}/mod`;
   link.hidden = !(event && identity && (event.ownerId === identity.user.id || identity.role !== 'viewer'));
+}
+
+/** A short message at the foot of the page. */
+function toast(message: string): void {
+  const el = byId('toast');
+  el.textContent = message;
+  el.hidden = false;
+  clearTimeout(Number(el.dataset.timer));
+  el.dataset.timer = String(setTimeout(() => (el.hidden = true), 3500));
+  showUnhide();
+}
+
+/** The way back for users hidden on this device. */
+function showUnhide(): void {
+  const button = byId<HTMLButtonElement>('unhide');
+  const n = social.hiddenCount;
+  button.hidden = n === 0;
+  button.textContent = `${n} hidden · show`;
+  button.onclick = () => {
+    social.unhideAll();
+    showUnhide();
+  };
 }
 
 setUpShare(eventId);

@@ -1,6 +1,7 @@
 // The pages in a real browser (Debian's Chromium via playwright-core) against a real server.
 // One browser for the whole file; each test opens its own contexts and saves a screenshot.
 import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import {
@@ -557,6 +558,71 @@ describe('web pages in Chromium', () => {
     } finally {
       await home.context.close();
       await gate.context.close();
+    }
+  });
+
+  test('console: AutoMod levels, blocked-terms matching and the team classifier are set and read back', async () => {
+    const event = await createEvent(server.url, alice, 'AutoMod settings');
+    const mod = await openPage(browser, `${server.url}/e/${event.id}/mod`, alice, { width: 1360, height: 1100 });
+    const dir = '/tmp/shots/automod';
+    mkdirSync(dir, { recursive: true });
+    const stored = async () =>
+      (await api<{ settings: Record<string, any> }>(server.url, alice, 'GET', `/v1/events/${event.id}`)).settings;
+    try {
+      await mod.page.locator('#console').waitFor();
+      await mod.page.locator('#conn[data-state="live"]').waitFor();
+      // The defaults: every category at medium, whole words only, the classifier on (fail-open).
+      assert.equal(await mod.page.inputValue('#automod-spam'), 'medium');
+      assert.equal(await mod.page.isChecked('#terms-glued'), false);
+      assert.equal(await mod.page.inputValue('#hook-mode'), 'fail-open');
+      await mod.page.locator('#automod').screenshot({ path: `${dir}/defaults.png` });
+
+      await mod.page.selectOption('#automod-spam', 'high');
+      await mod.page.locator('#toast', { hasText: 'Spam and scams: high' }).waitFor();
+      await mod.page.selectOption('#automod-discrimination', 'off');
+      await mod.page.locator('#toast', { hasText: 'Discrimination: off' }).waitFor();
+      await mod.page.click('#terms-glued');
+      await mod.page.locator('#toast', { hasText: 'Blocked-terms matching saved' }).waitFor();
+      await mod.page.click('#terms-reversed');
+      await mod.page.selectOption('#hook-mode', 'fail-closed');
+      await mod.page.locator('#toast', { hasText: 'Team classifier: On: hold for review' }).waitFor();
+      await mod.page.screenshot({ path: `${dir}/console-set.png`, fullPage: true });
+
+      // The two blocked-terms saves show the same toast: wait for the second to be stored.
+      let settings = await stored();
+      for (let i = 0; i < 50 && settings.blockedTermsMatch?.reversed !== true; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        settings = await stored();
+      }
+      assert.deepEqual(settings.automod, { spam: 'high', discrimination: 'off' });
+      assert.deepEqual(settings.blockedTermsMatch, { glued: true, reversed: true });
+      assert.equal(settings.moderationHook, 'fail-closed');
+
+      // A change from elsewhere reaches the open console; a reload shows the stored values.
+      await api(server.url, alice, 'PATCH', `/v1/events/${event.id}`, { settings: { automod: { sexual: 'low' } } });
+      await mod.page.waitForFunction(
+        () => (document.querySelector('#automod-sexual') as HTMLSelectElement).value === 'low',
+      );
+      await mod.page.reload();
+      await mod.page.locator('#conn[data-state="live"]').waitFor();
+      await mod.page.waitForFunction(
+        () => (document.querySelector('#hook-mode') as HTMLSelectElement).value === 'fail-closed',
+      );
+      assert.equal(await mod.page.inputValue('#automod-spam'), 'high');
+      assert.equal(await mod.page.inputValue('#automod-discrimination'), 'off');
+      assert.equal(await mod.page.inputValue('#automod-sexual'), 'low');
+      assert.equal(await mod.page.inputValue('#automod-hostility'), 'medium');
+      assert.equal(await mod.page.isChecked('#terms-glued'), true);
+      assert.equal(await mod.page.isChecked('#terms-reversed'), true);
+      await mod.page.locator('#automod').screenshot({ path: `${dir}/after-reload.png` });
+      assert.deepEqual(mod.errors, []);
+      console.log(
+        `screenshots: ${readdirSync(dir)
+          .map((f) => `${dir}/${f}`)
+          .join(' ')}`,
+      );
+    } finally {
+      await mod.context.close();
     }
   });
 });

@@ -3,8 +3,12 @@ import type {
   EntriesPage,
   ErrorBody,
   ErrorCode,
+  EventModerator,
   LiveEvent,
+  PinEntry,
+  Poll,
   PostStatus,
+  ReportSummary,
   Role,
   SettingsPatch,
   UserRef,
@@ -74,11 +78,16 @@ export class UnauthorizedError extends ApiError {
   }
 }
 
-/** A held comment in the review queue, with the scores and reasons that held it. */
+/**
+ * A review queue item: a held comment with the scores and reasons that held it, or a published
+ * one viewers reported (`status: "reported"`) with their count and reasons.
+ */
 export interface HeldComment {
   comment: Omit<Comment, 'seq'> & { seq?: number | null };
+  status?: 'held' | 'reported';
   scores?: Record<string, number>;
   reasons?: string[];
+  reports?: ReportSummary;
   [detail: string]: unknown;
 }
 
@@ -291,9 +300,66 @@ export class LiveCommentsApi {
     return page.items;
   }
 
+  /** Pins a comment (`commentId`) or a text at the top of the chat (owner, moderator). */
+  pin(
+    eventId: string,
+    pin: { commentId: string; expiresAt?: number } | { text: string; expiresAt?: number },
+  ): Promise<PinEntry> {
+    return this.request('POST', `/v1/events/${enc(eventId)}/pin`, pin);
+  }
+
+  /** Ends the current pin (owner, moderator). */
+  unpin(eventId: string): Promise<void> {
+    return this.request('DELETE', `/v1/events/${enc(eventId)}/pin`);
+  }
+
+  /** Starts a poll of 2-6 options (owner, moderator); its results come as `poll` entries. */
+  startPoll(eventId: string, poll: { question: string; options: string[]; durationMs: number }): Promise<Poll> {
+    return this.request('POST', `/v1/events/${enc(eventId)}/polls`, poll);
+  }
+
+  /** Votes for an option (by index); voting again changes the vote until the poll ends. */
+  vote(eventId: string, pollId: string, option: number): Promise<void> {
+    return this.request('POST', `/v1/events/${enc(eventId)}/polls/${enc(pollId)}/votes`, { option });
+  }
+
   async moderationLog(eventId: string): Promise<ModerationLogItem[]> {
     const page = await this.request<{ items: ModerationLogItem[] }>('GET', `/v1/events/${enc(eventId)}/moderation-log`);
     return page.items;
+  }
+
+  // Replies, reports, event moderators (docs/API.md "Replies", "Reports", "Badges and roles").
+
+  /** A comment's published replies, oldest first. */
+  async replies(eventId: string, commentId: string, limit?: number): Promise<Comment[]> {
+    const query = limit === undefined ? '' : `?limit=${limit}`;
+    const path = `/v1/events/${enc(eventId)}/comments/${enc(commentId)}/replies${query}`;
+    return (await this.request<{ items: Comment[] }>('GET', path)).items;
+  }
+
+  /** Reports a comment to the event's moderators; `already_reported` when this user did before. */
+  async report(eventId: string, commentId: string, reason: string): Promise<'received' | 'already_reported'> {
+    const path = `/v1/events/${enc(eventId)}/comments/${enc(commentId)}/reports`;
+    return (await this.request<{ status: 'received' | 'already_reported' }>('POST', path, { reason })).status;
+  }
+
+  /** Deletes one of the caller's own comments (moderators: any they may act on). */
+  deleteOwn(eventId: string, commentId: string): Promise<void> {
+    return this.deleteComment(eventId, commentId);
+  }
+
+  /** The moderators the owner appointed (those who moderate the event). */
+  async moderators(eventId: string): Promise<EventModerator[]> {
+    return (await this.request<{ items: EventModerator[] }>('GET', `/v1/events/${enc(eventId)}/moderators`)).items;
+  }
+
+  /** Appoints a moderator by user id (owner, admin); `name` is protected until they post. */
+  addModerator(eventId: string, userId: string, name?: string): Promise<EventModerator> {
+    return this.request('PUT', `/v1/events/${enc(eventId)}/moderators/${enc(userId)}`, name ? { name } : {});
+  }
+
+  removeModerator(eventId: string, userId: string): Promise<void> {
+    return this.request('DELETE', `/v1/events/${enc(eventId)}/moderators/${enc(userId)}`);
   }
 }
 

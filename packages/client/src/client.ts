@@ -1,4 +1,4 @@
-import type { Comment, Entry, ErrorBody, PublicEvent } from '@livecomments/protocol';
+import type { Comment, CurrentPin, Entry, ErrorBody, PinEntry, Poll, PublicEvent } from '@livecomments/protocol';
 import { ApiError, type ClientErrorBody, enc, LiveCommentsApi, UnauthorizedError } from './api.js';
 import { Backoff } from './backoff.js';
 import { Emitter } from './emitter.js';
@@ -50,6 +50,11 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   event: PublicEvent | null = null;
   /** Viewers as last reported. */
   viewers = 0;
+  /** What is pinned now (null when nothing is, or the pin expired). */
+  pin: CurrentPin | null = null;
+  /** The latest poll, with its latest results. */
+  poll: Poll | null = null;
+  #pinTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly #options: ConnectOptions;
   readonly #candidates: TransportName[];
@@ -148,6 +153,26 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     return this.#outbox.add(pending, options.signal);
   }
 
+  /** Posts a reply to `parentId` (`post` with `parentId`: queued and retried the same way). */
+  reply(parentId: string, text: string, options: Omit<PostOptions, 'parentId'> = {}): Promise<PostResult> {
+    return this.post(text, { ...options, parentId });
+  }
+
+  /** Reports a comment of this event to its moderators, with a reason. */
+  report(commentId: string, reason: string): Promise<'received' | 'already_reported'> {
+    return this.api.report(this.eventId, commentId, reason);
+  }
+
+  /** Deletes one of your own comments of this event; viewers get a `delete` entry. */
+  deleteOwn(commentId: string): Promise<void> {
+    return this.api.deleteOwn(this.eventId, commentId);
+  }
+
+  /** A comment's replies, oldest first (the thread view). */
+  replies(commentId: string, limit?: number): Promise<Comment[]> {
+    return this.api.replies(this.eventId, commentId, limit);
+  }
+
   /** Posts not answered yet, oldest first. */
   get pendingPosts(): QueuedPost[] {
     return this.#outbox.pending;
@@ -168,6 +193,26 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     if (this.state === 'live') return Promise.resolve();
     if (this.#closed) return Promise.reject(new ApiError(0, { code: 'cancelled', message: 'The client is closed' }));
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  }
+
+  /** Pins a comment or a text at the top of the chat (owner, moderator). */
+  pinMessage(pin: { commentId: string; expiresAt?: number } | { text: string; expiresAt?: number }): Promise<PinEntry> {
+    return this.api.pin(this.eventId, pin);
+  }
+
+  /** Ends the current pin (owner, moderator). */
+  unpin(): Promise<void> {
+    return this.api.unpin(this.eventId);
+  }
+
+  /** Starts a poll (owner, moderator). */
+  startPoll(poll: { question: string; options: string[]; durationMs: number }): Promise<Poll> {
+    return this.api.startPoll(this.eventId, poll);
+  }
+
+  /** Votes in a poll of this event (changeable until it ends). */
+  vote(pollId: string, option: number): Promise<void> {
+    return this.api.vote(this.eventId, pollId, option);
   }
 
   /**
@@ -205,6 +250,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     this.#closed = true;
     this.#abort.abort();
     clearTimeout(this.#renewTimer);
+    clearTimeout(this.#pinTimer);
     this.#watchNetwork(false);
     this.#setState('offline', null);
     this.#outbox.cancel(undefined, 'The client was closed');
@@ -221,6 +267,8 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
       const event = await this.api.getEvent(this.eventId, { signal: this.#abort.signal });
       if (this.#closed) return;
       this.#applyEvent(event);
+      this.#setPin(event.pin ?? null);
+      if (event.poll) this.#setPoll(event.poll);
       this.#setViewers(event.viewers);
       if (this.#options.after !== undefined) {
         // The caller's own position keeps its own epoch: the server resets it if that is stale.
@@ -432,6 +480,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
 
   /** The token for a stream: none once the server refused it (until the source gives a new one). */
   async #readToken(): Promise<string | undefined> {
+    if (this.#options.streamToken === false) return undefined;
     const token = await this.api.token().catch(() => undefined);
     return token === this.#rejectedToken ? undefined : token;
   }
@@ -555,8 +604,32 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
       case 'event':
         this.#applyEvent(entry.event);
         break;
+      case 'pin':
+        this.#setPin({ ...entry.pin, seq: entry.seq });
+        break;
+      case 'unpin':
+        this.#setPin(null);
+        break;
+      case 'poll':
+        this.#setPoll(entry.poll);
+        break;
     }
   };
+
+  /** Keeps the pin, and lets it go by itself at its expiry. */
+  #setPin(pin: CurrentPin | null): void {
+    clearTimeout(this.#pinTimer);
+    const left = pin?.expiresAt === undefined ? Infinity : pin.expiresAt - Date.now();
+    this.pin = left > 0 ? pin : null;
+    if (this.pin && Number.isFinite(left))
+      this.#pinTimer = setTimeout(() => this.#setPin(null), Math.min(left, 2 ** 31 - 1));
+    this.emit('pin', this.pin);
+  }
+
+  #setPoll(poll: Poll): void {
+    this.poll = poll;
+    this.emit('poll', poll);
+  }
 
   /** Notes deletes and bans, which `loadOlder` applies to older comments. */
   #remember(entry: Entry): void {

@@ -1,4 +1,13 @@
-import type { BanEntry, Comment, CommentEntry, DeleteEntry, Entry, PublicEvent } from '@livecomments/protocol';
+import type {
+  BanEntry,
+  Comment,
+  CommentEntry,
+  CurrentPin,
+  DeleteEntry,
+  Entry,
+  Poll,
+  PublicEvent,
+} from '@livecomments/protocol';
 import type { ApiOptions, ClientErrorBody, ClientErrorCode } from './api.js';
 import type { BackoffOptions } from './backoff.js';
 import type { TransportName, WebSocketConstructor } from './transports/types.js';
@@ -30,6 +39,12 @@ export interface ConnectOptions extends ApiOptions {
   idleTimeoutMs?: number;
   /** How long the server may hold a long poll (default 25 s). */
   pollTimeoutMs?: number;
+  /**
+   * Open streams with the token (default true). A browser can only put it in the URL there
+   * (`?token=`), which proxies may log; false keeps it out of URLs: streams read anonymously and
+   * posts still carry it in the Authorization header.
+   */
+  streamToken?: boolean;
   /** Remember the transport that worked, in localStorage when there is one (default true). */
   remember?: boolean;
   /**
@@ -108,6 +123,13 @@ export interface LiveCommentsEvents {
    * change as its `event` entry carries it (the public settings only).
    */
   event: (event: PublicEvent) => void;
+  /**
+   * What is pinned at the top of the chat: at start as the event has it, then on every `pin` and
+   * `unpin` entry; null when nothing is (also when a pin reaches its `expiresAt`).
+   */
+  pin: (pin: CurrentPin | null) => void;
+  /** The latest poll: at start as the event has it, then on every `poll` entry (results, close). */
+  poll: (poll: Poll) => void;
   /** How many are watching. */
   presence: (viewers: number) => void;
   /** Every log entry, in order, before its typed handler. */

@@ -312,6 +312,44 @@ describe('client SDK against the real server', () => {
     });
   }
 
+  for (const transport of ['ws', 'sse', 'poll'] as const) {
+    test(`${transport}: streamToken false keeps the token out of every URL; posts carry it in a header`, async () => {
+      const event = await createEvent(server.url, alice);
+      const urls: string[] = [];
+      const headers: string[] = [];
+      const recordingFetch: typeof fetch = (input, init) => {
+        urls.push(String(input));
+        headers.push(String(new Headers(init?.headers).get('authorization') ?? ''));
+        return fetch(input, init);
+      };
+      class RecordingWebSocket extends WebSocket {
+        constructor(url: string) {
+          urls.push(url);
+          super(url);
+        }
+      }
+      const client = connect(event.id, {
+        baseUrl: server.url,
+        token: alice,
+        streamToken: false,
+        transport,
+        fetch: recordingFetch,
+        WebSocket: RecordingWebSocket as unknown as WebSocketConstructor,
+        remember: false,
+      });
+      try {
+        await client.ready();
+        const result = await client.post('token in the header only');
+        assert.equal(result.status, 'published');
+        assert.ok(urls.length > 0);
+        for (const url of urls) assert.doesNotMatch(url, /token=/, url);
+        assert.ok(headers.includes(`Bearer ${alice}`), 'the post carried the token');
+      } finally {
+        client.close();
+      }
+    });
+  }
+
   test('presence reaches the client; close() stops everything', async () => {
     const event = await createEvent(server.url, alice);
     const client = connect(event.id, { baseUrl: server.url, WebSocket: WS, remember: false });

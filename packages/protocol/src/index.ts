@@ -5,16 +5,29 @@
 
 export * from './close-codes.js';
 export * from './errors.js';
+export * from './pins-polls.js';
 
+import type { CurrentPin, PinEntry, Poll, PollEntry, UnpinEntry } from './pins-polls.js';
 import type { EventSettings } from './settings.js';
 
 // Types only: the schema itself is `@livecomments/protocol/settings`, so bundles stay free of TypeBox.
-export type { EventSettings, LinkPolicy, ModerationThresholds, ProfanityPolicy, SettingsPatch } from './settings.js';
+export type {
+  AutomodCategory,
+  AutomodLevel,
+  AutomodSettings,
+  EventSettings,
+  LinkPolicy,
+  ModerationThresholds,
+  ProfanityPolicy,
+  SettingsPatch,
+} from './settings.js';
 
 /** A user as shown next to a comment. */
 export interface UserRef {
   id: string;
   name: string;
+  /** Shown beside the name, in the order of `BADGES`; absent when none (see "Badges and roles"). */
+  badges?: Badge[];
 }
 
 /** Roles carried in a token's `role` claim. */
@@ -53,6 +66,10 @@ export interface LiveEvent {
   epoch?: string;
   viewers: number;
   settings: EventSettings;
+  /** What is pinned at the top of the chat now, if anything (an expired pin is left out). */
+  pin?: CurrentPin;
+  /** The event's latest poll (open, or the last one closed), with its latest results. */
+  poll?: Poll;
 }
 
 /**
@@ -104,14 +121,17 @@ export interface EventEntry {
 }
 
 /** One entry of an event's log; `seq` runs 1, 2, 3... with no gaps. */
-export type Entry = CommentEntry | DeleteEntry | BanEntry | EventEntry;
+export type Entry = CommentEntry | DeleteEntry | BanEntry | EventEntry | PinEntry | UnpinEntry | PollEntry;
 
 /** An entry before the store gave it its sequence number. */
 export type NewEntry =
   | Omit<CommentEntry, 'seq'>
   | Omit<DeleteEntry, 'seq'>
   | Omit<BanEntry, 'seq'>
-  | Omit<EventEntry, 'seq'>;
+  | Omit<EventEntry, 'seq'>
+  | Omit<PinEntry, 'seq'>
+  | Omit<UnpinEntry, 'seq'>
+  | Omit<PollEntry, 'seq'>;
 
 /** Outcome of a post. */
 export type PostStatus = 'published' | 'held';
@@ -150,3 +170,31 @@ export interface EntriesPage {
 
 /** Why a resume point was refused with a reset because it belongs to another epoch of the log. */
 export const RESET_EPOCH = 'epoch';
+
+// --- Badges, event moderators, reports (docs/API.md "Badges and roles", "Reports") ---
+
+/** A mark beside a name: the event's owner or moderator, staff (admin or global moderator), or from the token. */
+export type Badge = 'owner' | 'moderator' | 'staff' | 'member' | 'verified';
+
+/** All badges, in the order they are shown. */
+export const BADGES: readonly Badge[] = ['owner', 'moderator', 'staff', 'member', 'verified'];
+
+/** Badges a token may claim for its holder (the others the server works out). */
+export const CLAIMED_BADGES: readonly Badge[] = ['member', 'verified'];
+
+/** One moderator appointed by an event's owner (`GET /v1/events/:eventId/moderators`). */
+export interface EventModerator {
+  userId: string;
+  /** The name given when appointed, or the one they last posted under; protected from look-alikes. */
+  name?: string;
+  by: string;
+  createdAt: number;
+}
+
+/** The reports of a published comment, as review queue items carry them. */
+export interface ReportSummary {
+  /** Distinct users who reported it and whose reports are still open. */
+  count: number;
+  /** The newest reasons, at most 20. */
+  reasons: string[];
+}

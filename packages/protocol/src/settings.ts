@@ -24,6 +24,39 @@ export const LinkPolicySchema = linkPolicy();
 /** Per-event handling of comments with links (allow-listed domains are always fine). */
 export type LinkPolicy = Static<typeof LinkPolicySchema>;
 
+const automodLevel = (options?: SchemaOptions) =>
+  T.Union([T.Literal('off'), T.Literal('low'), T.Literal('medium'), T.Literal('high')], options);
+
+/** How strictly AutoMod acts on one category: not at all, the clearest cases, the default, or anything likely. */
+export const AutomodLevelSchema = automodLevel();
+/** How strictly AutoMod acts on one category: not at all, the clearest cases, the default, or anything likely. */
+export type AutomodLevel = Static<typeof AutomodLevelSchema>;
+
+const level = (description: string) => T.Optional(automodLevel({ default: 'medium', description }));
+
+/**
+ * AutoMod's level per category (each absent one is `medium`). A finding is clear, likely or
+ * possible: `low` holds clear ones; `medium` blocks clear ones and holds likely ones; `high` blocks
+ * clear and likely ones and holds possible ones; `off` ignores the category. Profanity keeps its
+ * own `profanity` policy (allow, mask, hold, block).
+ */
+export const AutomodSettingsSchema = T.Object(
+  {
+    spam: level(
+      'Spam and scams: giveaways, crypto, "earn $X a day", off-platform contact, fake support, hidden links.',
+    ),
+    hostility: level('Threats and violence against a person, insults and harassment (game and sports talk is fine).'),
+    sexual: level('Sexual content and sexual harassment aimed at the streamer or a viewer.'),
+    discrimination: level('Slurs in any disguise and hate against a group.'),
+    selfHarm: level('Incitement to self-harm ("kys" in any spelling).'),
+  },
+  { additionalProperties: false },
+);
+/** AutoMod's level per category (see `AutomodSettingsSchema`). */
+export type AutomodSettings = Static<typeof AutomodSettingsSchema>;
+/** The AutoMod categories that take a level. */
+export type AutomodCategory = keyof AutomodSettings;
+
 const score = (value: number, description: string) => T.Number({ minimum: 0, maximum: 1, default: value, description });
 
 /** Scores above `block*` block a comment, above `hold*` hold it for review. */
@@ -31,8 +64,10 @@ export const ModerationThresholdsSchema = T.Object(
   {
     spamBlock: score(0.8, 'Spam score at or above which a comment is blocked.'),
     spamHold: score(0.6, 'Spam score at or above which a comment is held for review.'),
-    toxicityBlock: score(0.7, 'Toxicity score at or above which a comment is blocked.'),
-    toxicityHold: score(0.5, 'Toxicity score at or above which a comment is held for review.'),
+    // Calibrated on live chat, not tweets: below 0.7 the model (trained on tweets) mostly flags
+    // "hard", "hot" and "queen"; the AutoMod rules say what is abuse in chat.
+    toxicityBlock: score(0.9, 'Toxicity score at or above which a comment is blocked.'),
+    toxicityHold: score(0.7, 'Toxicity score at or above which a comment is held for review.'),
     shadow: T.Boolean({
       default: false,
       description: 'Show a blocked comment to its author only, so spammers do not learn they are filtered.',
@@ -42,6 +77,27 @@ export const ModerationThresholdsSchema = T.Object(
 );
 /** Scores above `block*` block a comment, above `hold*` hold it for review. */
 export type ModerationThresholds = Static<typeof ModerationThresholdsSchema>;
+
+/**
+ * A web origin as browsers send it in `Origin`: `https://host[:port]` (or `http://`), lower case,
+ * no path. Linear-time: no nested or overlapping repetition.
+ */
+export const ORIGIN_PATTERN = '^https?://(\\[[0-9a-f:.]{2,45}\\]|[a-z0-9][a-z0-9.-]{0,252})(:[1-9][0-9]{0,4})?$';
+
+/** Where the event may be embedded and called from (docs/EMBED.md). */
+export const EmbedSettingsSchema = T.Object(
+  {
+    allowedOrigins: T.Array(T.String({ minLength: 8, maxLength: 270, pattern: ORIGIN_PATTERN }), {
+      maxItems: 50,
+      default: [],
+      description:
+        "Origins (`https://host[:port]`) whose pages may frame `/embed/:eventId`, call the API and stream this event, beside the node's own `LC_ALLOWED_ORIGINS`.",
+    }),
+  },
+  { additionalProperties: false },
+);
+/** Where the event may be embedded and called from. */
+export type EmbedSettings = Static<typeof EmbedSettingsSchema>;
 
 /**
  * Per-event settings an owner or moderator may change. Required settings have a default that a
@@ -63,11 +119,32 @@ export const EventSettingsSchema = T.Object(
       description: 'Longest comment, in Unicode code points.',
     }),
     uniqueChat: T.Boolean({ default: false, description: 'Refuse a comment that repeats a recent one from anybody.' }),
-    blockedTerms: T.Array(T.String({ minLength: 1, maxLength: 100 }), {
-      maxItems: 1000,
+    // Bounded so that matching the longest list against the longest comment stays well under a
+    // millisecond (cost: comment length x terms, each term at most 32 letters being one machine
+    // word of the matcher). Lists stored before under the old bounds (1000 x 100) are cut to
+    // these when read: the first 100 terms of at most 32 characters are kept.
+    blockedTerms: T.Array(T.String({ minLength: 1, maxLength: 32 }), {
+      maxItems: 100,
       default: [],
       description: 'Terms that get a comment blocked (trimmed, duplicates dropped).',
     }),
+    blockedTermsMatch: T.Optional(
+      T.Object(
+        {
+          glued: T.Boolean({
+            default: false,
+            description: 'Also find a term inside a longer token ("xxidiotxx"); off: whole words only.',
+          }),
+          reversed: T.Boolean({ default: false, description: 'Also find each term written backwards ("toidi").' }),
+        },
+        {
+          additionalProperties: false,
+          default: { glued: false, reversed: false },
+          description:
+            'How blocked terms match beyond whole words (each term matches whole words, or their plural, in any case).',
+        },
+      ),
+    ),
     linksAllowed: T.Boolean({ default: true, description: 'Whether comments may carry links.' }),
     rateLimitPerMinute: T.Integer({
       minimum: 0,
@@ -125,6 +202,7 @@ export const EventSettingsSchema = T.Object(
         },
       ),
     ),
+    embed: T.Optional(EmbedSettingsSchema),
     attackRules: T.Optional(
       T.Boolean({
         default: true,
@@ -132,6 +210,14 @@ export const EventSettingsSchema = T.Object(
           'Hold for review attacks on a group or a person that carry no slur ("all X are vermin", "kill yourself"). A gaming or sports event may turn it off.',
       }),
     ),
+    moderationHook: T.Optional(
+      T.Union([T.Literal('off'), T.Literal('fail-open'), T.Literal('fail-closed')], {
+        default: 'fail-open',
+        description:
+          "Ask the operator's classifier (LC_MODERATION_URL) about comments the rules let through: off; fail-open (a late or failed answer changes nothing); fail-closed (it holds the comment for review, reason `classifier_unavailable`).",
+      }),
+    ),
+    automod: T.Optional(AutomodSettingsSchema),
   },
   { additionalProperties: false },
 );

@@ -8,6 +8,8 @@ import { type Authenticator, createAuthenticator } from './auth/auth.js';
 import type { Config } from './config/config.js';
 import { type BuiltEngines, createEngines, type Engines } from './engines/index.js';
 import { Events } from './events/events.js';
+import { Replies } from './events/replies.js';
+import { EventRoles } from './events/roles.js';
 import { buildApp } from './http/app.js';
 import { clientAddress, trustFunction } from './http/client-address.js';
 import { Metrics } from './http/metrics.js';
@@ -16,15 +18,19 @@ import { SocketTracker } from './http/sockets.js';
 import { Hub } from './hub/hub.js';
 import { BanCache } from './ingest/bans.js';
 import { Ingest } from './ingest/ingest.js';
+import { Pins } from './interactions/pins.js';
+import { Polls } from './interactions/polls.js';
 import { GroupCommitter } from './log/committer.js';
 import { LogFollowers } from './log/followers.js';
 import { LogWriter } from './log/writer.js';
 import { ModerationActions } from './moderation/actions.js';
-import { createModerator } from './moderation/index.js';
+import { createModerator, type HookOptions } from './moderation/index.js';
 import type { Moderator } from './moderation/moderator.js';
+import { Reports } from './moderation/reports.js';
 import { ConnectionLimiter, type EdgeLog } from './transports/connections.js';
 import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.js';
 import { LogLimit } from './util/log-limit.js';
+import { OriginPolicy } from './util/origins.js';
 import { ShutdownGuard } from './util/shutdown-guard.js';
 import { watchStalls } from './util/stall-watch.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
@@ -64,6 +70,7 @@ export interface LiveNode {
 /** Options beyond the configuration (tests and embedders pass their own parts). */
 export interface NodeOptions {
   logger?: Logger;
+  /** Engines to use instead of building them; the node closes them when it closes. */
   engines?: Partial<Engines>;
   moderator?: Moderator;
 }
@@ -72,8 +79,9 @@ export interface NodeOptions {
 export async function createNode(config: Config, options: NodeOptions = {}): Promise<LiveNode> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   mkdirSync(config.dataDir, { recursive: true });
-  // Embedded by default, Redis/PostgreSQL when REDIS_URL/DATABASE_URL are set (engines/index.ts).
-  const built = await createEngines(config, { log: logger });
+  // Embedded by default, Redis/PostgreSQL when REDIS_URL/DATABASE_URL are set (engines/index.ts);
+  // the engines given in the options are used as they are, and only the others are built.
+  const built = await createEngines(config, { log: logger, given: options.engines ?? {} });
   logger.info({ engines: built.kinds }, 'engines ready');
   const engines: Engines = {
     store: built.store,
@@ -81,7 +89,6 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     presence: built.presence,
     limiter: built.limiter,
     recent: built.recent,
-    ...options.engines,
   };
   const { store, bus, presence, limiter, recent } = engines;
 
@@ -113,7 +120,9 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     logger.error({ err: error }, 'publishing to the bus failed');
   });
   const events = new Events(store, writer, presence, limiter, config.eventsPerHour, config.webhookAllowPrivate);
-  const moderator = options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger });
+  const roles = new EventRoles(store, limiter);
+  const moderator =
+    options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger, hook: hookFor(config, metrics) });
   const ingest = new Ingest(
     store,
     events,
@@ -121,10 +130,11 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     limiter,
     moderator,
     bans,
+    roles,
     (outcome) => metrics.comments.inc({ outcome }),
     { userRatePerMinute: config.userRatePerMinute },
   );
-  const actions = new ModerationActions(store, events, writer, moderator, bans);
+  const actions = new ModerationActions(store, events, writer, moderator, bans, roles);
   const webhookAttempts = webhookMetrics(metrics.registry, store);
   const webhookFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
   const webhooks = new WebhookDispatcher(
@@ -150,6 +160,13 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
       },
     },
   );
+  function interactionFailed(error: unknown): void {
+    metrics.errors.inc({ where: 'interactions' });
+    logger.error({ err: error }, 'appending a pin or poll entry failed');
+  }
+  const pins = new Pins(store, events, roles, writer, limiter, interactionFailed);
+  const polls = new Polls(store, events, roles, writer, limiter, bans, interactionFailed);
+  const reports = new Reports(store, events, limiter, bans);
   // Cut-offs and background failures come in bursts (a slow network, a database outage).
   const slowCutoffs = new LogLimit(logger, { intervalMs: 60_000, summarise: true });
   const hubFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
@@ -184,6 +201,11 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     events,
     ingest,
     actions,
+    roles,
+    reports,
+    replies: new Replies(store, events),
+    pins,
+    polls,
     hub,
     writer,
     webhooks,
@@ -192,6 +214,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     guard,
     warnings,
     clientIp: (req) => clientAddress(trust, req),
+    origins: new OriginPolicy(config.allowedOrigins),
   };
   const app = buildApp(services);
   const sockets = new SocketTracker(app.server);
@@ -203,6 +226,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   followers.register(bans);
   followers.register(events);
   followers.register(ws);
+  followers.register(pins);
+  followers.register(polls);
   await app.listen({ port: config.port, host: config.host });
   webhooks.start();
   const stalls = watchStalls(logger);
@@ -214,6 +239,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     const until = Date.now() + config.drainMs;
     guard.closing = true;
     stalls.stop();
+    pins.close();
+    polls.close();
     // Every viewer is let go at once, where it stands, so it resumes on another node.
     await hub!.close('shutdown');
     ws!.close();
@@ -252,6 +279,26 @@ function authenticatorFor(config: Config): Authenticator {
     devTokens: config.devTokens,
     dataDir: config.dataDir,
   });
+}
+
+/** The operator's classifier hook, counted on /metrics; none without `LC_MODERATION_URL`. */
+function hookFor(config: Config, metrics: Metrics): HookOptions | undefined {
+  if (!config.moderationUrl) return undefined;
+  return {
+    url: config.moderationUrl,
+    timeoutMs: config.moderationTimeoutMs,
+    batchMs: config.moderationBatchMs,
+    maxBatch: config.moderationMaxBatch,
+    observer: {
+      answered(seconds, comments) {
+        metrics.hookSeconds.observe(seconds);
+        metrics.hookBatch.observe(comments);
+      },
+      failed(kind, comments) {
+        metrics.hookFailures.inc({ kind }, comments);
+      },
+    },
+  };
 }
 
 /** Exports the engines' background counters on /metrics. */

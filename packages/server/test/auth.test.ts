@@ -28,7 +28,7 @@ describe('auth', () => {
       const eventId = await createEvent(node.url, owner);
       const res = await post(node.url, owner, eventId, 'hello');
       assert.equal(res.status, 201);
-      assert.deepEqual(res.body.comment.user, { id: 'owner-1', name: 'Olga' });
+      assert.deepEqual(res.body.comment.user, { id: 'owner-1', name: 'Olga', badges: ['owner'] });
       const badRole = await sign('x', { role: 'superuser' });
       assert.equal((await post(node.url, badRole, eventId, 'hi')).status, 401);
       const none = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));
@@ -66,6 +66,50 @@ describe('auth', () => {
       const refused = await post(node.url, stranger, eventId, 'forged');
       assert.equal(refused.status, 401);
       assert.equal(refused.body.error.code, 'unauthenticated');
+    } finally {
+      await node.stop();
+      jwks.close();
+    }
+  });
+
+  test('a secret and a JWKS URL together: each token is checked by its alg and kid against the right key', async () => {
+    const k1 = await generateKeyPair('RS256');
+    const k2 = await generateKeyPair('ES256');
+    // Mid-rotation: the set holds the old key and the new one, of different kinds.
+    const keys = [
+      { ...(await exportJWK(k1.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' },
+      { ...(await exportJWK(k2.publicKey)), kid: 'k2', alg: 'ES256', use: 'sig' },
+    ];
+    const jwks = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
+    const node = await startNode({ jwtSecret: SECRET, jwksUrl: url, devTokens: false });
+    const sign = (alg: string, kid: string | undefined, key: Parameters<SignJWT['sign']>[0], sub: string) =>
+      new SignJWT({ name: sub })
+        .setProtectedHeader(kid ? { alg, kid } : { alg })
+        .setSubject(sub)
+        .setExpirationTime('10m')
+        .sign(key);
+    try {
+      const hmac = await sign('HS256', undefined, new TextEncoder().encode(SECRET), 'hana');
+      const eventId = await createEvent(node.url, hmac);
+      assert.equal((await post(node.url, hmac, eventId, 'signed with the secret')).status, 201);
+      const rsa = await sign('RS256', 'k1', k1.privateKey, 'rita');
+      assert.equal((await post(node.url, rsa, eventId, 'signed by k1')).status, 201);
+      const ec = await sign('ES256', 'k2', k2.privateKey, 'eli');
+      assert.equal((await post(node.url, ec, eventId, 'signed by k2')).status, 201);
+      // Wrong key for the alg or kid: refused.
+      const wrongSecret = await sign('HS256', undefined, new TextEncoder().encode('x'.repeat(40)), 'eve');
+      const wrongKid = await sign('RS256', 'k2', k1.privateKey, 'eve');
+      const unknownKid = await sign('RS256', 'k9', (await generateKeyPair('RS256')).privateKey, 'eve');
+      for (const token of [wrongSecret, wrongKid, unknownKid]) {
+        const refused = await post(node.url, token, eventId, 'forged');
+        assert.equal(refused.status, 401);
+        assert.equal(refused.body.error.code, 'unauthenticated');
+      }
     } finally {
       await node.stop();
       jwks.close();

@@ -21,10 +21,10 @@ function sourceFiles(dir: string): string[] {
 }
 
 /**
- * The relative specifiers a file imports: `import`, `import type`, `export ... from`, dynamic
- * `import()` and `import('…').Type` in type positions.
+ * The specifiers a file imports (the relative ones unless `all`): `import`, `import type`,
+ * `export ... from`, dynamic `import()` and `import('…').Type` in type positions.
  */
-export function specifiersOf(path: string, text: string): string[] {
+export function specifiersOf(path: string, text: string, all = false): string[] {
   const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false);
   const found: string[] = [];
   function visit(node: ts.Node): void {
@@ -43,7 +43,7 @@ export function specifiersOf(path: string, text: string): string[] {
     ts.forEachChild(node, visit);
   }
   visit(file);
-  return found.filter((s) => s.startsWith('.'));
+  return all ? found : found.filter((s) => s.startsWith('.'));
 }
 
 /** The import graph of the .ts files under `root`: file (relative to root) -> the files it imports. */
@@ -150,4 +150,24 @@ test('nothing imports the composition root back', () => {
   const graph = importGraph(SRC);
   const importers = [...graph].filter(([, targets]) => targets.includes('node.ts')).map(([file]) => file);
   assert.deepEqual(importers.filter((f) => f !== 'index.ts' && f !== 'main.ts' && f !== 'testing.ts').sort(), []);
+});
+
+// The offline moderation tools (packages/moderation-tools) build on the server, never the other
+// way round, and the server's runtime dependencies are what its sources import (no CSV parser).
+test('the server imports only its own dependencies, never the moderation tools', () => {
+  const pkg = JSON.parse(readFileSync(join(SRC, '../package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  const declared = new Set([...Object.keys(pkg.dependencies), '@livecomments/protocol']);
+  const used = new Set<string>();
+  for (const file of sourceFiles(SRC)) {
+    if (file.endsWith('.test.ts')) continue;
+    for (const spec of specifiersOf(file, readFileSync(file, 'utf8'), true)) {
+      if (spec.startsWith('.') || spec.startsWith('node:')) continue;
+      const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+      assert.ok(declared.has(name), `${relative(SRC, file)} imports ${spec}, not a dependency of the server`);
+      used.add(name);
+    }
+  }
+  assert.deepEqual([...declared].filter((name) => !used.has(name) && !name.startsWith('@types/')).sort(), []);
 });

@@ -2,7 +2,6 @@
 // on REST and WebSocket posts, the review flow, and the moderation log.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { retrainExamples } from '../src/moderation/eval/base-data.js';
 import { examplesPath, readExamples } from '../src/moderation/index.js';
 import {
   api,
@@ -45,16 +44,26 @@ describe('moderation end to end', () => {
 
   test('thresholds are per event: a lower toxicity hold threshold holds, a higher one lets through', async () => {
     const strict = await createEvent(base, alice.token, { moderation: { toxicityHold: 0.3, toxicityBlock: 0.99 } });
-    // Scored by the toxicity model alone (0.84): the attack rules do not hold it.
+    // Scored by the toxicity model (0.84); at hostility level `low` the insult rules (likely) do not hold it.
     const text = 'you suck';
     const held = await post(base, bob.token, strict, text);
     assert.equal(held.status, 202);
     assert.equal(held.body.status, 'held');
-    const lax = await createEvent(base, alice.token, { moderation: { toxicityHold: 0.99, toxicityBlock: 0.995 } });
+    const lax = await createEvent(base, alice.token, {
+      moderation: { toxicityHold: 0.99, toxicityBlock: 0.995 },
+      automod: { hostility: 'low' },
+    });
     assert.equal((await post(base, bob.token, lax, text)).status, 201);
     const patched = await api(base, 'PATCH', `/v1/events/${lax}`, {
       token: alice.token,
-      body: { settings: { moderation: { toxicityHold: 0.3 }, profanity: 'block', linkPolicy: 'block' } },
+      body: {
+        settings: {
+          moderation: { toxicityHold: 0.3 },
+          automod: { hostility: 'medium' },
+          profanity: 'block',
+          linkPolicy: 'block',
+        },
+      },
     });
     assert.equal(patched.status, 200);
     assert.equal(patched.body.settings.profanity, 'block');
@@ -194,10 +203,12 @@ describe('moderation end to end', () => {
     }
   });
 
-  // #14: any user may own an event, so an owner's approvals must not teach every event's filter.
-  test('review decisions record who decided; retraining learns from admins and moderators only by default', async () => {
+  // #14: any user may own an event, so an owner's approvals must not teach every event's filter:
+  // each decision records who decided, and retraining (packages/moderation-tools, `eval/base-data.test.ts`)
+  // learns from admins and moderators only by default.
+  test('review decisions record who decided', async () => {
     const eventId = await createEvent(base, alice.token, { linkPolicy: 'hold' });
-    const byOwner = await post(base, bob.token, eventId, 'buy cheap followers at https://example.org/deal');
+    const byOwner = await post(base, bob.token, eventId, 'our fan club at https://example.org/deal');
     const byMod = await post(base, bob.token, eventId, 'my mixtape at https://example.net/tape');
     assert.equal(byOwner.status, 202);
     assert.equal(byMod.status, 202);
@@ -214,12 +225,6 @@ describe('moderation end to end', () => {
         [byMod.body.comment.text, 'moderator', mod.id],
       ],
     );
-    const texts = (r: { examples: { text: string }[] }) => r.examples.map((e) => e.text);
-    const trustedOnly = retrainExamples('spam', node.dataDir, []);
-    assert.ok(texts(trustedOnly).includes(byMod.body.comment.text));
-    assert.ok(!texts(trustedOnly).includes(byOwner.body.comment.text), "the owner's approval is left out");
-    const withOwners = retrainExamples('spam', node.dataDir, [], { includeOwners: true });
-    assert.ok(texts(withOwners).includes(byOwner.body.comment.text), '--include-owners takes it');
   });
 });
 

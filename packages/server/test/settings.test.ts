@@ -89,10 +89,10 @@ describe('event settings', () => {
 
   test('sizes are bounded: blocked terms count and length, domains, strings', async () => {
     const eventId = await createEvent(base, alice.token);
-    const tooMany = Array.from({ length: 1001 }, (_, i) => `t${i}`);
+    const tooMany = Array.from({ length: 101 }, (_, i) => `t${i}`);
     for (const settings of [
       { blockedTerms: tooMany },
-      { blockedTerms: ['x'.repeat(101)] },
+      { blockedTerms: ['x'.repeat(33)] },
       { allowedDomains: Array.from({ length: 201 }, (_, i) => `d${i}.example`) },
       { languages: ['english-please'] },
       { rateLimitPerMinute: 1e9 },
@@ -104,10 +104,10 @@ describe('event settings', () => {
     }
     const ok = await api(base, 'PATCH', `/v1/events/${eventId}`, {
       token: alice.token,
-      body: { settings: { blockedTerms: tooMany.slice(0, 1000), profanity: 'hold', moderation: { shadow: true } } },
+      body: { settings: { blockedTerms: tooMany.slice(0, 100), profanity: 'hold', moderation: { shadow: true } } },
     });
     assert.equal(ok.status, 200);
-    assert.equal(ok.body.settings.blockedTerms.length, 1000);
+    assert.equal(ok.body.settings.blockedTerms.length, 100);
     assert.equal(ok.body.settings.profanity, 'hold');
     assert.equal(ok.body.settings.moderation.shadow, true);
     assert.equal(ok.body.settings.moderation.spamBlock, DEFAULT_SETTINGS.moderation.spamBlock, 'thresholds merge');
@@ -143,6 +143,38 @@ describe('event settings', () => {
     assert.equal('membersOnly' in (stored?.settings ?? {}), false);
   });
 
+  // Lists stored under the old bounds (1000 terms of up to 100 characters) are cut to the new
+  // ones when read, keeping what fits in order, so what is shown is what is matched.
+  test('a blocked-terms list stored over the bounds keeps its first 100 terms that fit', async () => {
+    const long = 'y'.repeat(33);
+    const terms = ['first', long, ...Array.from({ length: 999 }, (_, i) => `t${i}`)];
+    const record = {
+      id: 'ev_storedterms',
+      title: 'stored terms',
+      status: 'live' as const,
+      ownerId: alice.id,
+      createdAt: Date.now(),
+      lastSeq: 0,
+      settings: { ...DEFAULT_SETTINGS, uniqueChat: true, blockedTerms: terms },
+    };
+    await node.services.store.createEvent(record);
+    const got = await api(base, 'GET', `/v1/events/${record.id}`, { token: alice.token });
+    assert.equal(got.status, 200);
+    assert.deepEqual(got.body.settings.blockedTerms, ['first', ...terms.slice(2, 101)]);
+    assert.equal(got.body.settings.uniqueChat, true, 'the other settings stay');
+    // The cut list is what is matched: its first term blocks, a term past the cut does not.
+    const blocked = await api(base, 'POST', `/v1/events/${record.id}/comments`, {
+      token: alice.token,
+      body: { text: 'first' },
+    });
+    assert.equal(blocked.status, 422);
+    const past = await api(base, 'POST', `/v1/events/${record.id}/comments`, {
+      token: alice.token,
+      body: { text: 't123' },
+    });
+    assert.equal(past.status, 201);
+  });
+
   test('changes and ends are noted in the moderation log by the events module, whoever calls it', async () => {
     const eventId = await createEvent(base, alice.token);
     const patched = await patchRaw(eventId, '{"title":"  renamed  ","settings":{"slowModeMs":1000}}');
@@ -163,7 +195,24 @@ describe('event settings', () => {
     assert.deepEqual(items, [
       ['end', alice.id, eventId, undefined],
       ['settings', alice.id, eventId, { settings: { uniqueChat: true } }],
-      ['settings', alice.id, eventId, { title: '  renamed  ', settings: { slowModeMs: 1000 } }],
+      ['settings', alice.id, eventId, { title: 'renamed', settings: { slowModeMs: 1000 } }],
     ]);
+  });
+
+  test('AutoMod levels: a PATCH changes the categories it names, a wrong level or category is a 400, viewers never see them', async () => {
+    const eventId = await createEvent(base, alice.token, { automod: { spam: 'high', sexual: 'low' } });
+    const patched = await patchRaw(eventId, '{"settings":{"automod":{"sexual":"off","hostility":"high"}}}');
+    assert.equal(patched.status, 200);
+    assert.deepEqual(patched.body.settings.automod, { spam: 'high', sexual: 'off', hostility: 'high' });
+    const wrongLevel = await patchRaw(eventId, '{"settings":{"automod":{"spam":"extreme"}}}');
+    assert.equal(wrongLevel.status, 400);
+    assert.equal(wrongLevel.body.error.code, 'invalid_request');
+    const unknown = await patchRaw(eventId, '{"settings":{"automod":{"violence":"low"}}}');
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.body.error.field, 'settings.automod.violence');
+    const asOwner = await api(base, 'GET', `/v1/events/${eventId}`, { token: alice.token });
+    assert.deepEqual(asOwner.body.settings.automod, { spam: 'high', sexual: 'off', hostility: 'high' });
+    const anonymous = await api(base, 'GET', `/v1/events/${eventId}`);
+    assert.equal(anonymous.body.settings.automod, undefined, 'what is filtered is not told to viewers');
   });
 });

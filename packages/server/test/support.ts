@@ -85,14 +85,14 @@ export async function devToken(base: string, name: string, role?: string): Promi
 export type TestUser = { token: string; id: string };
 
 /** A node with three users: alice and bob (viewers), mia (moderator). */
-export async function startNodeWithUsers(): Promise<{
+export async function startNodeWithUsers(overrides: Partial<Config> = {}): Promise<{
   node: TestNode;
   base: string;
   alice: TestUser;
   bob: TestUser;
   mod: TestUser;
 }> {
-  const node = await startNode();
+  const node = await startNode(overrides);
   const base = node.url;
   const [alice, bob, mod] = await Promise.all([
     devToken(base, 'alice'),

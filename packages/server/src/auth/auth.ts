@@ -1,8 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROLES, type Role } from '@livecomments/protocol';
-import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { type Badge, CLAIMED_BADGES, ROLES, type Role } from '@livecomments/protocol';
+import {
+  createRemoteJWKSet,
+  type FlattenedJWSInput,
+  type JWTHeaderParameters,
+  type JWTPayload,
+  errors as joseErrors,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 import { normaliseName } from '../ingest/normalise.js';
 import { errors } from '../util/errors.js';
 
@@ -13,6 +21,8 @@ export interface Principal {
   role: Role;
   /** When the token expires (ms since the epoch); long-lived connections check it per post. */
   expiresAt?: number;
+  /** Badges the token grants (`member`, `verified`: see `claimedBadges`); absent when none. */
+  badges?: readonly Badge[];
 }
 
 /** How long, and how many, verified tokens are remembered. */
@@ -49,9 +59,13 @@ const DEV_TOKEN_TTL = '7d';
 /** The `iss` of development tokens: a node with a real secret or JWKS URL refuses them. */
 export const DEV_ISSUER = 'livecomments-dev';
 
+/** Algorithms of keys from a JWKS URL (asymmetric only: a public key is never an HMAC secret). */
+const JWKS_ALGORITHMS = ['RS256', 'ES256'];
+
 /**
- * Builds the authenticator: HS256 with a secret, a JWKS URL, or (neither set) a development
- * secret of its own, never the real one.
+ * Builds the authenticator: HS256 with a secret, a JWKS URL, both (a token is checked by its
+ * `alg`: HS256 against the secret, RS256/ES256 against the key set by `kid`, so keys can rotate
+ * from one to the other), or (neither set) a development secret of its own, never the real one.
  */
 export function createAuthenticator(options: AuthOptions): Authenticator {
   const real = Boolean(options.jwtSecret || options.jwksUrl);
@@ -61,6 +75,12 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
       ? null
       : devSecret(options.dataDir);
   const jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : null;
+  const algorithms = [...(secret ? ['HS256'] : []), ...(jwks ? JWKS_ALGORITHMS : [])];
+  /** The key for a token's header: jose has already refused an `alg` outside `algorithms`. */
+  function keyFor(header: JWTHeaderParameters, token: FlattenedJWSInput) {
+    if (header.alg === 'HS256') return secret!;
+    return jwks!(header, token);
+  }
   const canIssue = options.devTokens && !real;
   const claims = {
     // Development mode accepts only its own tokens; a real issuer is checked when configured.
@@ -86,8 +106,7 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
   async function verifyAfresh(token: string): Promise<{ principal: Principal; exp: number | undefined }> {
     let payload: JWTPayload;
     try {
-      if (jwks) payload = (await jwtVerify(token, jwks, { ...claims, algorithms: ['RS256', 'ES256'] })).payload;
-      else payload = (await jwtVerify(token, secret!, { ...claims, algorithms: ['HS256'] })).payload;
+      payload = (await jwtVerify(token, keyFor, { ...claims, algorithms })).payload;
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw errors.unauthenticated('the token has expired');
       if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'exp') {
@@ -128,7 +147,20 @@ function toPrincipal(payload: JWTPayload): Principal {
   if (typeof rawRole !== 'string' || !(ROLES as readonly string[]).includes(rawRole)) {
     throw errors.unauthenticated('the token has an unknown role');
   }
-  return { id: sub, name, role: rawRole as Role };
+  const principal: Principal = { id: sub, name, role: rawRole as Role };
+  const badges = claimedBadges(payload);
+  if (badges.length > 0) principal.badges = badges;
+  return principal;
+}
+
+/**
+ * The badges a token grants its holder: `member` and `verified`, from a `badges` array claim or
+ * from `member: true` / `verified: true`. Others named there (`owner`, `staff`...) are ignored:
+ * the server works those out from the event and the role.
+ */
+export function claimedBadges(payload: JWTPayload): Badge[] {
+  const named = Array.isArray(payload.badges) ? payload.badges.slice(0, 16) : [];
+  return CLAIMED_BADGES.filter((badge) => payload[badge] === true || named.includes(badge));
 }
 
 /** A random secret kept in the data folder, so development tokens survive restarts. */

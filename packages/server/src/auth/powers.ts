@@ -1,32 +1,44 @@
-// Who may do what on one event (docs/API.md "Roles"). The owner and admins hold every power of an
-// event; a global moderator moderates (review, delete, time out, ban viewers) but changes no
-// settings and never acts against the owner. Per-event moderator lists plug in at `moderates`.
+// Who may do what on one event (docs/API.md "Roles"). Roles are ranked owner > moderator >
+// viewer, with admins above every event. The owner and admins hold every power of an event; a
+// moderator (appointed by the owner for this event, or a global `moderator`, which is a staff
+// claim) moderates (review, delete, time out, ban viewers) but changes no settings and never acts
+// against the owner or another moderator.
 import type { Principal } from './auth.js';
 
 /** The part of an event that decides powers. */
 export interface EventPowers {
   ownerId: string;
+  /** The moderators the owner appointed for this event (events/roles.ts); absent reads as none. */
+  moderators?: ReadonlySet<string>;
 }
 
-/** Whether the principal owns the event or is an admin: settings, title, ending the event. */
+/** Whether the principal owns the event or is an admin: settings, title, ending the event, moderators. */
 export function canChangeSettings(principal: Principal, event: EventPowers): boolean {
   return principal.role === 'admin' || principal.id === event.ownerId;
 }
 
 /**
  * Whether the principal moderates the event, bans aside (the caller checks those): the owner,
- * an admin or a global moderator. A per-event moderator list would be consulted here.
+ * an admin, a global moderator, or one the owner appointed.
  */
 export function moderates(principal: Principal, event: EventPowers): boolean {
-  return canChangeSettings(principal, event) || principal.role === 'moderator';
+  return (
+    canChangeSettings(principal, event) ||
+    principal.role === 'moderator' ||
+    event.moderators?.has(principal.id) === true
+  );
 }
 
 /**
  * Why the actor may not act against `userId` (ban, lift a ban, delete their comment), or null:
- * nobody acts on their own ban, and only an admin acts against the owner.
+ * nobody acts on their own ban, only an admin acts against the owner, and only the owner or an
+ * admin against one of the event's moderators.
  */
 export function refusalAgainst(actor: Principal, event: EventPowers, userId: string): string | null {
   if (userId === actor.id) return 'you may not ban yourself or lift your own ban';
   if (userId === event.ownerId && actor.role !== 'admin') return 'only an admin may act against the event owner';
+  if (event.moderators?.has(userId) && !canChangeSettings(actor, event)) {
+    return 'only the owner or an admin may act against a moderator of this event';
+  }
   return null;
 }

@@ -93,3 +93,39 @@ test('values are parsed and checked', () => {
     );
   }
 });
+
+test('LC_ALLOWED_ORIGINS: exact origins, written as browsers send them; anything else is an error', () => {
+  assert.deepEqual(loadConfig({}).allowedOrigins, [], 'default: the node’s own origin only');
+  const config = loadConfig({
+    LC_ALLOWED_ORIGINS: 'https://Shop.example, http://127.0.0.2:8080,https://shop.example:443',
+  });
+  assert.deepEqual(config.allowedOrigins, ['https://shop.example', 'http://127.0.0.2:8080']);
+  for (const bad of [
+    '*',
+    'shop.example',
+    'https://shop.example/path',
+    'ftp://x.example',
+    'https://a.example:99999',
+    'null',
+  ]) {
+    assert.throws(
+      () => loadConfig({ LC_ALLOWED_ORIGINS: bad }),
+      (e: unknown) => e instanceof ConfigError && /LC_ALLOWED_ORIGINS/.test(e.message),
+      bad,
+    );
+  }
+});
+
+test('the classifier hook: an http(s) URL, a time budget and batch bounds', () => {
+  assert.equal(loadConfig({}).moderationUrl, undefined);
+  const config = loadConfig({
+    LC_MODERATION_URL: 'http://127.0.0.1:9000/classify',
+    LC_MODERATION_TIMEOUT_MS: '80',
+    LC_MODERATION_BATCH_MS: '0',
+    LC_MODERATION_MAX_BATCH: '64',
+  });
+  assert.equal(config.moderationUrl, 'http://127.0.0.1:9000/classify');
+  assert.deepEqual([config.moderationTimeoutMs, config.moderationBatchMs, config.moderationMaxBatch], [80, 0, 64]);
+  assert.throws(() => loadConfig({ LC_MODERATION_URL: 'ftp://x/y' }), /LC_MODERATION_URL/);
+  assert.throws(() => loadConfig({ LC_MODERATION_TIMEOUT_MS: '0' }), /LC_MODERATION_TIMEOUT_MS/);
+});

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { canonicalOrigin } from '../util/origins.js';
 
 /** Server configuration, read from the environment and validated at start (docs/API.md). */
 export interface Config {
@@ -68,6 +69,19 @@ export interface Config {
   webhookPollMs: number;
   /** How long one attempt may take (a slow receiver counts as failed and is retried). */
   webhookTimeoutMs: number;
+  /**
+   * Web origins allowed on every event (CORS, framing `/embed/:eventId`, WebSocket Origin);
+   * empty: the node's own origin only.
+   */
+  allowedOrigins: string[];
+  /** A team's own classifier, asked about each comment the rules let through (moderation/hook.ts); off when absent. */
+  moderationUrl?: string;
+  /** How long the classifier may take to answer one request, in ms (past it: fail-open or fail-closed per event). */
+  moderationTimeoutMs: number;
+  /** How long comments are gathered into one classifier request, in ms. */
+  moderationBatchMs: number;
+  /** Most comments in one classifier request. */
+  moderationMaxBatch: number;
 }
 
 /** Trusted proxies: a hop count, or addresses, CIDRs and the names `loopback`, `linklocal`, `uniquelocal`. */
@@ -105,6 +119,10 @@ export const DEFAULTS: Config = {
   webhookMaxAttempts: 15,
   webhookPollMs: 500,
   webhookTimeoutMs: 10_000,
+  allowedOrigins: [],
+  moderationTimeoutMs: 50,
+  moderationBatchMs: 2,
+  moderationMaxBatch: 32,
 };
 
 /** A configuration problem, reported at start with the variable's name. */
@@ -180,6 +198,11 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_WEBHOOK_MAX_ATTEMPTS: ['webhookMaxAttempts', int(1, 100)],
   LC_WEBHOOK_POLL_MS: ['webhookPollMs', int(10, 60_000)],
   LC_WEBHOOK_TIMEOUT_MS: ['webhookTimeoutMs', int(100, 60_000)],
+  LC_ALLOWED_ORIGINS: ['allowedOrigins', origins],
+  LC_MODERATION_URL: ['moderationUrl', urlWith('http:', 'https:')],
+  LC_MODERATION_TIMEOUT_MS: ['moderationTimeoutMs', int(1, 10_000)],
+  LC_MODERATION_BATCH_MS: ['moderationBatchMs', int(0, 100)],
+  LC_MODERATION_MAX_BATCH: ['moderationMaxBatch', int(1, 1000)],
 };
 
 /**
@@ -270,6 +293,22 @@ function trustProxy(name: string, value: string): number | string[] {
     }
   }
   return entries;
+}
+
+/** The most origins `LC_ALLOWED_ORIGINS` takes (each is a header-length string in a CSP). */
+const MAX_ORIGINS = 100;
+
+/** A comma list of exact origins (`https://host[:port]`), written as browsers send them. */
+function origins(name: string, value: string): string[] {
+  const entries = value.split(',').filter((entry) => entry.trim() !== '');
+  if (entries.length > MAX_ORIGINS) throw new ConfigError(`${name} takes at most ${MAX_ORIGINS} origins`);
+  const list: string[] = [];
+  for (const entry of entries) {
+    const origin = canonicalOrigin(entry);
+    if (!origin) throw new ConfigError(`${name} must list origins such as https://example.com:8443, got "${entry}"`);
+    if (!list.includes(origin)) list.push(origin);
+  }
+  return list;
 }
 
 function url(name: string, value: string, protocols: string[]): string {

@@ -47,32 +47,72 @@ export interface EngineOptions {
   nodeId?: string;
   /** Connections to PostgreSQL per node. Default 10. */
   poolSize?: number;
+  /**
+   * Engines the caller brings (tests, embedders), ready to use: they are not built, migrated or
+   * closed here (their owner closes them), and no connection is opened for them.
+   */
+  given?: Partial<Engines>;
 }
 
-/** Engines plus what it takes to release their connections. */
+/** Which implementation runs each engine, for the start-up log. */
+export type EngineKinds = { [K in keyof Engines]: 'sqlite' | 'postgres' | 'memory' | 'redis' | 'given' };
+
+/** Engines plus what it takes to release the ones built here and their connections. */
 export interface BuiltEngines extends Engines {
-  /** Which implementations run, for the start-up log. */
-  readonly kinds: { store: 'sqlite' | 'postgres'; shared: 'memory' | 'redis' };
+  readonly kinds: EngineKinds;
   /** Background work of the networked engines (e.g. `bus_resyncs`, `bus_errors`), for /metrics. */
   counters(): Record<string, number>;
-  /** Closes the engines, then the connections they were built on. */
+  /** Closes the engines built here, then the connections they were built on (not the given ones). */
   close(): Promise<void>;
 }
 
-/** Builds the engines the configuration asks for, migrating the store. */
+/** The engines shared by the nodes of a cluster (everything but the store). */
+type Shared = Omit<Engines, 'store'>;
+type SharedName = keyof Shared;
+const SHARED: readonly SharedName[] = ['bus', 'presence', 'limiter', 'recent'];
+type Closers = (() => Promise<void>)[];
+
+/**
+ * Builds the engines the configuration asks for, except the given ones, migrating a built store.
+ * Nothing is built to be thrown away: with every engine given, no file or connection is opened.
+ */
 export async function createEngines(config: EngineConfig, opts: EngineOptions = {}): Promise<BuiltEngines> {
   const log = opts.log ?? silentLog;
-  const closers: (() => Promise<void>)[] = [];
+  const given = opts.given ?? {};
+  const closers: Closers = [];
+  // A given store keeps the outbox choice its owner made when building it.
   const notifyAll = (config.webhookUrls?.length ?? 0) > 0;
-  const store = config.databaseUrl
-    ? openPostgres(config.databaseUrl, opts.poolSize ?? 10, log, closers, notifyAll)
-    : openSqlite(config.dataDir, closers, notifyAll);
-  await store.migrate();
-  const shared = config.redisUrl ? await openRedis(config.redisUrl, opts, log, closers) : openMemory(closers);
+  let store = given.store;
+  if (!store) {
+    store = config.databaseUrl
+      ? openPostgres(config.databaseUrl, opts.poolSize ?? 10, log, closers, notifyAll)
+      : openSqlite(config.dataDir, closers, notifyAll);
+    await store.migrate();
+  }
+  const missing = SHARED.filter((name) => !given[name]);
+  let built: Partial<Shared> = {};
+  if (missing.length > 0) {
+    built = config.redisUrl
+      ? await openRedis(config.redisUrl, missing, opts, log, closers)
+      : openMemory(missing, closers);
+  }
+  const shared: Shared = {
+    bus: given.bus ?? built.bus!,
+    presence: given.presence ?? built.presence!,
+    limiter: given.limiter ?? built.limiter!,
+    recent: given.recent ?? built.recent!,
+  };
+  const sharedKind = config.redisUrl ? 'redis' : 'memory';
   return {
     store,
     ...shared,
-    kinds: { store: config.databaseUrl ? 'postgres' : 'sqlite', shared: config.redisUrl ? 'redis' : 'memory' },
+    kinds: {
+      store: given.store ? 'given' : config.databaseUrl ? 'postgres' : 'sqlite',
+      bus: given.bus ? 'given' : sharedKind,
+      presence: given.presence ? 'given' : sharedKind,
+      limiter: given.limiter ? 'given' : sharedKind,
+      recent: given.recent ? 'given' : sharedKind,
+    },
     counters() {
       const out: Record<string, number> = {};
       for (const [engine, value] of Object.entries(shared)) {
@@ -90,20 +130,14 @@ export async function createEngines(config: EngineConfig, opts: EngineOptions = 
   };
 }
 
-function openSqlite(dataDir: string, closers: (() => Promise<void>)[], notifyAll: boolean): Store {
+function openSqlite(dataDir: string, closers: Closers, notifyAll: boolean): Store {
   mkdirSync(dataDir, { recursive: true });
   const store = new SqliteStore(join(dataDir, 'livecomments.db'), { notifyAll });
   closers.push(() => store.close());
   return store;
 }
 
-function openPostgres(
-  url: string,
-  max: number,
-  log: EngineLog,
-  closers: (() => Promise<void>)[],
-  notifyAll: boolean,
-): Store {
+function openPostgres(url: string, max: number, log: EngineLog, closers: Closers, notifyAll: boolean): Store {
   // A short connect timeout: with the database down, posts fail fast with 503 instead of queueing.
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30_000 });
   const store = createPostgresStore(pool, {
@@ -115,51 +149,62 @@ function openPostgres(
   return store;
 }
 
-function openMemory(closers: (() => Promise<void>)[]): Omit<Engines, 'store'> {
-  const engines = {
-    bus: new MemoryBus(),
-    presence: new MemoryPresence(),
-    limiter: new MemoryRateLimiter(),
-    recent: new MemoryRecentSet(),
-  };
-  closers.push(async () => {
-    for (const e of Object.values(engines)) await e.close();
-  });
+function openMemory(wanted: readonly SharedName[], closers: Closers): Partial<Shared> {
+  const engines: Partial<Shared> = {};
+  if (wanted.includes('bus')) engines.bus = new MemoryBus();
+  if (wanted.includes('presence')) engines.presence = new MemoryPresence();
+  if (wanted.includes('limiter')) engines.limiter = new MemoryRateLimiter();
+  if (wanted.includes('recent')) engines.recent = new MemoryRecentSet();
+  closers.push(() => closeAll(engines));
   return engines;
 }
 
 /**
- * Three connections: the subscriber (pub/sub mode), the publisher, and one for shared state.
- * State commands fail at once while Redis is unreachable (no offline queue), and rate limits and
- * duplicate checks then let posts through, counted and logged: PostgreSQL, not Redis, decides
- * whether a comment is accepted, so a Redis restart does not stop the chat.
+ * Up to three connections: the subscriber (pub/sub mode) and the publisher for the bus, and one
+ * for shared state. State commands fail at once while Redis is unreachable (no offline queue),
+ * and rate limits and duplicate checks then let posts through, counted and logged: PostgreSQL,
+ * not Redis, decides whether a comment is accepted, so a Redis restart does not stop the chat.
  */
 async function openRedis(
   url: string,
+  wanted: readonly SharedName[],
   opts: EngineOptions,
   log: EngineLog,
-  closers: (() => Promise<void>)[],
-): Promise<Omit<Engines, 'store'>> {
+  closers: Closers,
+): Promise<Partial<Shared>> {
   const name = 'livecomments';
-  const sub = new Redis(url, { connectionName: `${name}:sub` });
-  const pub = new Redis(url, { connectionName: `${name}:pub` });
-  const state = new Redis(url, { connectionName: `${name}:state`, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  state.on('error', (err: Error) => log.warn({ err }, 'redis state connection error'));
-  closers.push(async () => {
-    for (const c of [sub, pub, state]) c.disconnect();
-  });
-  await waitReady(state, 5000, log);
-  const bus = createRedisBus(pub, sub, { log });
-  const presence = createRedisPresence(state, { log, ...(opts.nodeId ? { nodeId: opts.nodeId } : {}) });
-  const limiter = createRedisRateLimiter(state, { failOpen: true, log });
-  const recent = createRedisRecentSet(state, { failOpen: true, log });
-  closers.push(async () => {
-    await bus.close();
-    await presence.close();
-    await limiter.close();
-    await recent.close();
-  });
-  return { bus, presence, limiter, recent };
+  const engines: Partial<Shared> = {};
+  if (wanted.includes('bus')) {
+    const sub = new Redis(url, { connectionName: `${name}:sub` });
+    const pub = new Redis(url, { connectionName: `${name}:pub` });
+    closers.push(async () => {
+      sub.disconnect();
+      pub.disconnect();
+    });
+    engines.bus = createRedisBus(pub, sub, { log });
+  }
+  if (wanted.some((engine) => engine !== 'bus')) {
+    const state = new Redis(url, {
+      connectionName: `${name}:state`,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    });
+    state.on('error', (err: Error) => log.warn({ err }, 'redis state connection error'));
+    closers.push(async () => state.disconnect());
+    await waitReady(state, 5000, log);
+    if (wanted.includes('presence')) {
+      engines.presence = createRedisPresence(state, { log, ...(opts.nodeId ? { nodeId: opts.nodeId } : {}) });
+    }
+    if (wanted.includes('limiter')) engines.limiter = createRedisRateLimiter(state, { failOpen: true, log });
+    if (wanted.includes('recent')) engines.recent = createRedisRecentSet(state, { failOpen: true, log });
+  }
+  closers.push(() => closeAll(engines));
+  return engines;
+}
+
+/** Closes engines one after the other, in the order they were built. */
+async function closeAll(engines: Partial<Shared>): Promise<void> {
+  for (const engine of Object.values(engines)) await engine.close();
 }
 
 /** Waits for a connection to be ready, at most `ms`; a node still starts (and reports not ready). */

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Comment, CommentEntry, EventSettings, NewEntry } from '@livecomments/protocol';
 import { publicEvent } from '../events/visibility.js';
 import type { AppendItem, EventRecord, Store, StoredComment } from './store.js';
+import { pinPollCases } from './store.pins-polls.case.test.js';
 import { webhookQueueCases } from './webhook-queue.case.test.js';
 
 /** A fresh database and a way to open stores on it. */
@@ -351,6 +352,91 @@ export function storeContract(
     });
 
     webhookQueueCases(() => store, eventRecord, SETTINGS);
+    test('roles: owner and moderator rows, replaced per user, only moderators removed', async () => {
+      const e = eventRecord();
+      await store.createEvent(e);
+      assert.deepEqual(await store.listRoles(e.id), []);
+      await store.putRole({ eventId: e.id, userId: 'owner', role: 'owner', name: 'Sue', by: 'owner', createdAt: 1 });
+      await store.putRole({ eventId: e.id, userId: 'm1', role: 'moderator', name: null, by: 'owner', createdAt: 2 });
+      await store.putRole({ eventId: e.id, userId: 'm1', role: 'moderator', name: 'Max', by: 'owner', createdAt: 3 });
+      const roles = await store.listRoles(e.id);
+      assert.deepEqual(
+        roles.map((r) => [r.userId, r.role, r.name, r.createdAt]),
+        [
+          ['owner', 'owner', 'Sue', 1],
+          ['m1', 'moderator', 'Max', 3],
+        ],
+      );
+      assert.equal(await store.removeModerator(e.id, 'owner'), false, 'an owner row is not a moderator');
+      assert.equal(await store.removeModerator(e.id, 'm1'), true);
+      assert.equal(await store.removeModerator(e.id, 'm1'), false);
+      assert.deepEqual(
+        (await store.listRoles(e.id)).map((r) => r.userId),
+        ['owner'],
+      );
+    });
+
+    test('reports: one per user and comment, counted while open, published comments only', async () => {
+      const e = eventRecord();
+      await store.createEvent(e);
+      const [a, b] = [commentItem(e.id, 'first'), commentItem(e.id, 'second')];
+      await store.append([a, b]);
+      const [ida, idb] = [a, b].map((i) => (i.entry.type === 'comment' ? i.entry.comment.id : ''));
+      const report = (commentId: string, userId: string, reason: string, createdAt: number) =>
+        store.addReport({ eventId: e.id, commentId: commentId!, userId, reason, createdAt });
+      assert.equal(await report(ida!, 'r1', 'spam', 10), true);
+      assert.equal(await report(ida!, 'r1', 'again', 11), false, 'one report per user');
+      assert.equal(await report(ida!, 'r2', 'rude', 12), true);
+      assert.equal(await report(idb!, 'r1', 'meh', 13), true);
+      const listed = await store.listReported(e.id, 10);
+      assert.deepEqual(
+        listed.map((r) => [r.comment.comment.id, r.count, r.reasons]),
+        [
+          [ida, 2, ['rude', 'spam']],
+          [idb, 1, ['meh']],
+        ],
+      );
+      assert.equal((await store.listReported(e.id, 1)).length, 1);
+      assert.equal(await store.closeReports(e.id, ida!), 2);
+      assert.equal(await store.closeReports(e.id, ida!), 0);
+      assert.equal(await report(ida!, 'r1', 'once more', 14), false, 'a closed report still counts as made');
+      await store.append([{ eventId: e.id, entry: { type: 'delete', commentId: idb! } }]);
+      assert.deepEqual(await store.listReported(e.id, 10), [], 'deleted comments leave the list');
+    });
+
+    test('replies: published replies to a parent, oldest first, as the log carries them', async () => {
+      const e = eventRecord();
+      await store.createEvent(e);
+      const parent = commentItem(e.id, 'parent');
+      await store.append([parent]);
+      const parentId = parent.entry.type === 'comment' ? parent.entry.comment.id : '';
+      const replyItem = (text: string): AppendItem => {
+        const comment: Comment = {
+          ...commentOf(e.id, text),
+          parentId,
+          user: { id: 'u9', name: 'n', badges: ['moderator'] },
+        };
+        return { eventId: e.id, entry: { type: 'comment', comment } };
+      };
+      const [r1, r2, r3] = [replyItem('one'), replyItem('two'), replyItem('three')];
+      await store.append([r1!, commentItem(e.id, 'unrelated'), r2!]);
+      await store.append([r3!]);
+      const id3 = r3!.entry.type === 'comment' ? r3!.entry.comment.id : '';
+      await store.append([{ eventId: e.id, entry: { type: 'delete', commentId: id3 } }]);
+      const replies = await store.listReplies(e.id, parentId, 10);
+      assert.deepEqual(
+        replies.map((c) => [c.text, c.parentId, c.user.badges]),
+        [
+          ['one', parentId, ['moderator']],
+          ['two', parentId, ['moderator']],
+        ],
+      );
+      assert.ok(replies[0]!.seq < replies[1]!.seq);
+      assert.equal((await store.listReplies(e.id, parentId, 1)).length, 1);
+      assert.deepEqual(await store.listReplies(e.id, 'nope', 10), []);
+    });
+
+    pinPollCases(() => store, options.concurrentInstances ? () => harness.open() : undefined);
 
     if (options.concurrentInstances) {
       test('several instances appending to one event: gapless, no duplicate, one winner per client id', async () => {

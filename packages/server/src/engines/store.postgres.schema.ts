@@ -3,6 +3,7 @@
 // that several nodes starting at once do not race. Functions live in versioned files of sql/.
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
+import { SOCIAL_MIGRATION } from './store.postgres.social.js';
 
 /**
  * A versioned file of `src/engines/sql/`, read from the sources beside the compiled code (the
@@ -239,6 +240,32 @@ export const MIGRATIONS: readonly string[] = [
   sqlFile('lc_append.v2.sql'),
   // 5: the epoch of each event's log (a random default, so events made before it get their own).
   `ALTER TABLE events ADD COLUMN epoch text NOT NULL DEFAULT substr(md5(random()::text), 1, 12);`,
+  // Pins and polls: the event's current pin and latest poll, the polls and one vote per user, and
+  // the append of batches holding their entries (sql/lc_append_interactions.v1.sql).
+  `
+  ALTER TABLE events ADD COLUMN IF NOT EXISTS pin jsonb;
+  ALTER TABLE events ADD COLUMN IF NOT EXISTS poll jsonb;
+  CREATE TABLE IF NOT EXISTS polls (
+    event_id text NOT NULL,
+    id       text NOT NULL,
+    question text NOT NULL,
+    options  jsonb NOT NULL,
+    status   text NOT NULL,
+    ends_at  bigint NOT NULL,
+    PRIMARY KEY (event_id, id)
+  );
+  CREATE TABLE IF NOT EXISTS poll_votes (
+    event_id text NOT NULL,
+    poll_id  text NOT NULL,
+    user_id  text NOT NULL,
+    option   integer NOT NULL,
+    at       bigint NOT NULL,
+    PRIMARY KEY (event_id, poll_id, user_id)
+  );
+  ${sqlFile('lc_append_interactions.v1.sql')}
+  `,
+  // Event roles (owner's name, appointed moderators), comment reports, and replies by parent.
+  SOCIAL_MIGRATION,
   // Webhooks: the outbox (written with the change it reports), the deliveries (one per
   // destination, retried until delivered or dead), and the append that writes the outbox.
   `

@@ -3,7 +3,7 @@
 // the rows of the events it touches, takes a block of sequence numbers per event and writes the
 // log and the projections, so any number of processes can append to one event without a gap or
 // a duplicate. Hot statements are named, so each connection plans them once.
-import type { Entry, EventStatus } from '@livecomments/protocol';
+import type { Comment, Entry, EventStatus } from '@livecomments/protocol';
 import type pg from 'pg';
 import { publicEntry } from '../events/visibility.js';
 import {
@@ -12,15 +12,21 @@ import {
   type Ban,
   commentValues,
   type EventRecord,
+  type EventRole,
   type ModAction,
   modActionValues,
   type NewEventRecord,
   newEpoch,
+  type PollRecord,
+  type PollVote,
+  type Report,
+  type ReportedComment,
   type Store,
   type StoredComment,
 } from './store.js';
 import { appendBatch } from './store.postgres.append.js';
 import { migrate } from './store.postgres.schema.js';
+import { postgresSocial } from './store.postgres.social.js';
 import {
   type BanRow,
   banFromRow,
@@ -30,6 +36,8 @@ import {
   eventFromRow,
   type ModActionRow,
   modActionFromRow,
+  type PollRow,
+  pollFromRow,
 } from './store.rows.js';
 import {
   banData,
@@ -72,6 +80,7 @@ export function createPostgresStore(pool: pg.Pool, opts: PostgresStoreOptions = 
 export class PostgresStore implements Store {
   private readonly onIdleError: (err: Error) => void;
   private readonly notifyAll: boolean;
+  private readonly social: ReturnType<typeof postgresSocial>;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -82,6 +91,7 @@ export class PostgresStore implements Store {
     this.onIdleError = opts.onError ?? (() => {});
     this.notifyAll = opts.notifyAll ?? false;
     pool.on('error', this.onIdleError);
+    this.social = postgresSocial(pool);
   }
 
   migrate(): Promise<void> {
@@ -363,6 +373,57 @@ export class PostgresStore implements Store {
     );
     const r = rows[0]!;
     return { outbox: Number(r.outbox), pending: Number(r.pending), dead: Number(r.dead) };
+  }
+
+  // Event roles, reports and replies (store.postgres.social.ts).
+  listRoles(eventId: string): Promise<EventRole[]> {
+    return this.social.listRoles(eventId);
+  }
+
+  putRole(role: EventRole): Promise<void> {
+    return this.social.putRole(role);
+  }
+
+  removeModerator(eventId: string, userId: string): Promise<boolean> {
+    return this.social.removeModerator(eventId, userId);
+  }
+
+  addReport(report: Report): Promise<boolean> {
+    return this.social.addReport(report);
+  }
+
+  listReported(eventId: string, limit: number): Promise<ReportedComment[]> {
+    return this.social.listReported(eventId, limit);
+  }
+
+  closeReports(eventId: string, commentId: string): Promise<number> {
+    return this.social.closeReports(eventId, commentId);
+  }
+
+  listReplies(eventId: string, parentId: string, limit: number): Promise<Comment[]> {
+    return this.social.listReplies(eventId, parentId, limit);
+  }
+
+  async getPoll(eventId: string, pollId: string): Promise<PollRecord | null> {
+    const { rows } = await this.pool.query<PollRow>('SELECT * FROM polls WHERE event_id = $1 AND id = $2', [
+      eventId,
+      pollId,
+    ]);
+    return rows[0] ? pollFromRow(rows[0]) : null;
+  }
+
+  async vote(v: PollVote): Promise<boolean> {
+    // FOR SHARE: a close in flight (UPDATE of the poll row) waits for this vote, then counts it; a
+    // vote after the close finds the poll closed and records nothing.
+    const res = await this.pool.query({
+      name: 'lc_vote',
+      text: `WITH open_poll AS (
+               SELECT 1 FROM polls WHERE event_id = $1 AND id = $2 AND status = 'open' AND ends_at > $5 FOR SHARE)
+             INSERT INTO poll_votes (event_id, poll_id, user_id, option, at) SELECT $1, $2, $3, $4, $5 FROM open_poll
+             ON CONFLICT (event_id, poll_id, user_id) DO UPDATE SET option = excluded.option, at = excluded.at`,
+      values: [v.eventId, v.pollId, v.userId, v.option, v.at],
+    });
+    return (res.rowCount ?? 0) > 0;
   }
 
   async close(): Promise<void> {

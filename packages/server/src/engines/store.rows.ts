@@ -3,8 +3,8 @@
 // number from better-sqlite3 and a string from `pg` (bigint; every value here fits a JS number:
 // epoch ms, sequence numbers), a JSON column is text in SQLite and already parsed from a `jsonb`
 // column. `int` and `json` take either.
-import type { EventSettings, EventStatus } from '@livecomments/protocol';
-import type { Ban, CommentStatus, EventRecord, ModAction, StoredComment } from './store.js';
+import type { CurrentPin, EventSettings, EventStatus, Poll } from '@livecomments/protocol';
+import type { Ban, CommentStatus, EventRecord, EventRole, ModAction, PollRecord, StoredComment } from './store.js';
 
 /** An integer column: a number (SQLite) or a bigint's text (PostgreSQL). */
 type Int = number | string;
@@ -22,6 +22,19 @@ export interface EventRow {
   last_seq: Int;
   epoch: string;
   settings: Json<EventSettings>;
+  /** Absent in rows of a database not yet migrated to pins and polls. */
+  pin?: Json<CurrentPin> | null;
+  poll?: Json<Poll> | null;
+}
+
+/** A row of `polls`. */
+export interface PollRow {
+  event_id: string;
+  id: string;
+  question: string;
+  options: Json<string[]>;
+  status: 'open' | 'closed';
+  ends_at: Int;
 }
 
 /** A row of `comments` (PostgreSQL adds `held_order`, which no record shows). */
@@ -75,7 +88,21 @@ export function eventFromRow(row: EventRow): EventRecord {
     settings: json(row.settings),
   };
   if (row.ended_at !== null) event.endedAt = Number(row.ended_at);
+  if (row.pin) event.pin = json(row.pin);
+  if (row.poll) event.poll = json(row.poll);
   return event;
+}
+
+/** A `polls` row as the store hands it out. */
+export function pollFromRow(row: PollRow): PollRecord {
+  return {
+    eventId: row.event_id,
+    id: row.id,
+    question: row.question,
+    options: json(row.options),
+    status: row.status,
+    endsAt: Number(row.ends_at),
+  };
 }
 
 /** A `comments` row as the store hands it out. */
@@ -124,4 +151,26 @@ export function modActionFromRow(row: ModActionRow): ModAction {
 /** A JSON column's value: SQLite's text is parsed, PostgreSQL's `jsonb` arrives parsed. */
 function json<T>(value: Json<T>): T {
   return typeof value === 'string' ? (JSON.parse(value) as T) : value;
+}
+
+/** A row of `event_roles`. */
+export interface EventRoleRow {
+  event_id: string;
+  user_id: string;
+  role: 'owner' | 'moderator';
+  name: string | null;
+  by_id: string;
+  created_at: Int;
+}
+
+/** An `event_roles` row as the store hands it out. */
+export function roleFromRow(row: EventRoleRow): EventRole {
+  return {
+    eventId: row.event_id,
+    userId: row.user_id,
+    role: row.role,
+    name: row.name,
+    by: row.by_id,
+    createdAt: Number(row.created_at),
+  };
 }

@@ -2,6 +2,7 @@
 // and their conversions are the same for both SQL stores: store.rows.ts).
 import type { Entry, NewEntry } from '@livecomments/protocol';
 import { publicEntry } from '../events/visibility.js';
+import { SOCIAL_MIGRATION } from './store.sqlite.social.js';
 
 /** Schema versions in order; each runs once, in one transaction. */
 export const MIGRATIONS: string[] = [
@@ -36,6 +37,17 @@ export const MIGRATIONS: string[] = [
   // The epoch of each event's log; events created before it get one of their own.
   `ALTER TABLE events ADD COLUMN epoch TEXT NOT NULL DEFAULT '';
    UPDATE events SET epoch = lower(hex(randomblob(6)));`,
+  // Pins and polls: the event's current pin and latest poll, the polls and one vote per user.
+  `ALTER TABLE events ADD COLUMN pin TEXT;
+   ALTER TABLE events ADD COLUMN poll TEXT;
+   CREATE TABLE IF NOT EXISTS polls (
+     event_id TEXT NOT NULL, id TEXT NOT NULL, question TEXT NOT NULL, options TEXT NOT NULL,
+     status TEXT NOT NULL, ends_at INTEGER NOT NULL, PRIMARY KEY (event_id, id)) WITHOUT ROWID;
+   CREATE TABLE IF NOT EXISTS poll_votes (
+     event_id TEXT NOT NULL, poll_id TEXT NOT NULL, user_id TEXT NOT NULL, option INTEGER NOT NULL,
+     at INTEGER NOT NULL, PRIMARY KEY (event_id, poll_id, user_id)) WITHOUT ROWID;`,
+  // Event roles (owner's name, appointed moderators), comment reports, and replies by parent.
+  SOCIAL_MIGRATION,
   // Webhooks: the outbox (written with the change it reports) and the deliveries (one per
   // destination, retried until delivered or dead).
   `CREATE TABLE IF NOT EXISTS webhook_outbox (

@@ -1,15 +1,20 @@
 // The SQLite store: the embedded default, one file in the data folder, for a single node.
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { Entry, EventStatus } from '@livecomments/protocol';
+import type { Comment, Entry, EventStatus } from '@livecomments/protocol';
 import Database from 'better-sqlite3';
 import type {
   AppendItem,
   AppendResult,
   Ban,
   EventRecord,
+  EventRole,
   ModAction,
   NewEventRecord,
+  PollRecord,
+  PollVote,
+  Report,
+  ReportedComment,
   Store,
   StoredComment,
 } from './store.js';
@@ -22,8 +27,12 @@ import {
   eventFromRow,
   type ModActionRow,
   modActionFromRow,
+  type PollRow,
+  pollFromRow,
 } from './store.rows.js';
+import { GET_POLL } from './store.sqlite.interactions.js';
 import { entryOfRow, withSeq } from './store.sqlite.rows.js';
+import { socialReads } from './store.sqlite.social.js';
 import type { WriteReply, WriteRequest, WriterData } from './store.sqlite.worker.js';
 import { type AppendOutcome, SqliteWriter, type WriteOp } from './store.sqlite.writer.js';
 import type { Delivery, DeliveryOutcome, NewDelivery, OutboxItem, WebhookCounts } from './webhook-queue.js';
@@ -63,6 +72,7 @@ export class SqliteStore implements Store {
   private readonly writer: WriteRunner;
   private db: Database.Database | null = null;
   private stmt: ReturnType<SqliteStore['prepare']> | null = null;
+  private socialStmt: ReturnType<typeof socialReads> | null = null;
 
   constructor(
     private readonly path: string,
@@ -109,9 +119,11 @@ export class SqliteStore implements Store {
 
   async append(items: AppendItem[]): Promise<AppendResult[]> {
     const outcomes = (await this.writer.run('append', [items])) as AppendOutcome[];
-    return outcomes.map(
-      (o, n): AppendResult => (typeof o === 'number' ? { entry: withSeq(items[n]!.entry, o) } : { existing: o }),
-    );
+    return outcomes.map(function resultOf(o, n): AppendResult {
+      if (typeof o === 'number') return { entry: withSeq(items[n]!.entry, o) };
+      if (o === null) return { skipped: true };
+      return 'entry' in o ? o : { existing: o };
+    });
   }
 
   async readAfter(eventId: string, after: number, limit: number): Promise<Entry[]> {
@@ -197,6 +209,50 @@ export class SqliteStore implements Store {
     return this.q.webhookCounts.get() as WebhookCounts;
   }
 
+  // Event roles, reports and replies (store.sqlite.social.ts).
+  async listRoles(eventId: string): Promise<EventRole[]> {
+    return this.social.listRoles(eventId);
+  }
+
+  async putRole(role: EventRole): Promise<void> {
+    await this.writer.run('putRole', [role]);
+  }
+
+  async removeModerator(eventId: string, userId: string): Promise<boolean> {
+    return (await this.writer.run('removeModerator', [eventId, userId])) as boolean;
+  }
+
+  async addReport(report: Report): Promise<boolean> {
+    return (await this.writer.run('addReport', [report])) as boolean;
+  }
+
+  async listReported(eventId: string, limit: number): Promise<ReportedComment[]> {
+    return this.social.listReported(eventId, limit);
+  }
+
+  async closeReports(eventId: string, commentId: string): Promise<number> {
+    return (await this.writer.run('closeReports', [eventId, commentId])) as number;
+  }
+
+  async listReplies(eventId: string, parentId: string, limit: number): Promise<Comment[]> {
+    return this.social.listReplies(eventId, parentId, limit);
+  }
+
+  private get social(): ReturnType<typeof socialReads> {
+    if (!this.db) throw new Error('SqliteStore: call migrate() first');
+    this.socialStmt ??= socialReads(this.db);
+    return this.socialStmt;
+  }
+
+  async getPoll(eventId: string, pollId: string): Promise<PollRecord | null> {
+    const row = this.q.getPoll.get(eventId, pollId) as PollRow | undefined;
+    return row ? pollFromRow(row) : null;
+  }
+
+  async vote(vote: PollVote): Promise<boolean> {
+    return (await this.writer.run('vote', [vote])) as boolean;
+  }
+
   async close(): Promise<void> {
     await this.writer.close();
     if (this.db?.open) this.db.close();
@@ -228,6 +284,7 @@ export class SqliteStore implements Store {
       webhookCounts: db.prepare(
         "SELECT (SELECT count(*) FROM webhook_outbox) AS outbox, (SELECT count(*) FROM webhook_deliveries WHERE state = 'pending') AS pending, (SELECT count(*) FROM webhook_deliveries WHERE state = 'dead') AS dead",
       ),
+      getPoll: db.prepare(GET_POLL),
     };
   }
 }

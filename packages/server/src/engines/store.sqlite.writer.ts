@@ -1,19 +1,24 @@
 // The SQLite store's write side: the one connection that writes, owned by the writer thread
 // (store.sqlite.worker.ts) or, inline, by the store itself.
-import type { Comment } from '@livecomments/protocol';
+import type { Comment, Entry } from '@livecomments/protocol';
 import Database from 'better-sqlite3';
 import {
   type AppendItem,
   type Ban,
   commentValues,
+  type EventRole,
   type ModAction,
   modActionValues,
   type NewEventRecord,
   newEpoch,
+  type PollVote,
+  type Report,
   type StoredComment,
 } from './store.js';
 import { type CommentRow, commentFromRow } from './store.rows.js';
+import { isInteraction, SqliteInteractions } from './store.sqlite.interactions.js';
 import { MIGRATIONS, withSeq } from './store.sqlite.rows.js';
+import { socialWrites } from './store.sqlite.social.js';
 import {
   banData,
   type Delivery,
@@ -25,8 +30,11 @@ import {
 } from './webhook-queue.js';
 import { type DeliveryRow, deliveryFromRow } from './webhook-queue.rows.js';
 
-/** What one appended item came to: its seq, or the comment an earlier post already made. */
-export type AppendOutcome = number | StoredComment;
+/**
+ * What one appended item came to: its seq, the entry itself when the store filled it in (a
+ * `poll` entry's votes), the comment an earlier post already made, or null (skipped).
+ */
+export type AppendOutcome = number | { entry: Entry } | StoredComment | null;
 
 /** The write operations, by name, as the store sends them to the writer. */
 export type WriteOp =
@@ -41,7 +49,12 @@ export type WriteOp =
   | 'expandOutbox'
   | 'claimDeliveries'
   | 'settleDelivery'
-  | 'requeueDead';
+  | 'requeueDead'
+  | 'putRole'
+  | 'removeModerator'
+  | 'addReport'
+  | 'closeReports'
+  | 'vote';
 
 /** The seq counter of one event during a batch: read once, written back once. */
 interface Head {
@@ -61,6 +74,8 @@ interface Head {
 export class SqliteWriter {
   private readonly db: Database.Database;
   private stmt: ReturnType<SqliteWriter['prepare']> | null = null;
+  private socialStmt: ReturnType<typeof socialWrites> | null = null;
+  private interactionsOnce: SqliteInteractions | null = null;
   private readonly appendTx: (items: AppendItem[]) => AppendOutcome[];
   private readonly groupTx: (batches: AppendItem[][]) => (AppendOutcome[] | Error)[];
 
@@ -203,8 +218,40 @@ export class SqliteWriter {
     })();
   }
 
+  // Event roles and reports (store.sqlite.social.ts).
+  putRole(role: EventRole): void {
+    this.social.putRole(role);
+  }
+
+  removeModerator(eventId: string, userId: string): boolean {
+    return this.social.removeModerator(eventId, userId);
+  }
+
+  addReport(report: Report): boolean {
+    return this.social.addReport(report);
+  }
+
+  closeReports(eventId: string, commentId: string): number {
+    return this.social.closeReports(eventId, commentId);
+  }
+
+  private get social(): ReturnType<typeof socialWrites> {
+    this.socialStmt ??= socialWrites(this.db);
+    return this.socialStmt;
+  }
+
+  vote(v: PollVote): boolean {
+    return this.interactions.vote(v);
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /** Prepared after the migrations, like the statements. */
+  private get interactions(): SqliteInteractions {
+    this.interactionsOnce ??= new SqliteInteractions(this.db);
+    return this.interactionsOnce;
   }
 
   /**
@@ -271,6 +318,16 @@ export class SqliteWriter {
           const stored: StoredComment = { comment: { ...c, seq }, status: 'published', clientId: item.clientId! };
           byKey.set(key, stored);
         }
+      } else if (isInteraction(entry)) {
+        const full = this.interactions.append(item, seq);
+        if (!full) {
+          out[i] = null;
+          continue;
+        }
+        q.insertLog.run(eventId, seq, full.type, JSON.stringify(full), null);
+        head.seq = seq;
+        out[i] = full.type === 'poll' ? { entry: full } : seq;
+        continue;
       } else {
         const full = withSeq(entry, seq);
         if (full.type === 'delete') {

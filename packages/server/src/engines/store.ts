@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Comment, Entry, EventSettings, EventStatus, NewEntry } from '@livecomments/protocol';
+import type { Comment, CurrentPin, Entry, EventSettings, EventStatus, NewEntry, Poll } from '@livecomments/protocol';
 import type { WebhookQueue } from './webhook-queue.js';
 
 /** An event as the store keeps it (the viewer count is not stored: presence knows it). */
@@ -18,6 +18,10 @@ export interface EventRecord {
    */
   epoch: string;
   settings: EventSettings;
+  /** The current pin, kept by `pin` and `unpin` entries (it may have expired: readers check). */
+  pin?: CurrentPin;
+  /** The latest poll, kept by `poll` entries. */
+  poll?: Poll;
 }
 
 /** An event to create: the store makes up its epoch when none is given. */
@@ -52,10 +56,38 @@ export interface AppendItem {
    * carries only the public part, since the log is what viewers read.
    */
   settings?: EventSettings;
+  /**
+   * For `unpin` entries: append only while the event's pin is the one made at this seq (an
+   * expiry, which every node may try, ends that pin once and never a newer one).
+   */
+  ifPinSeq?: number;
 }
 
-/** What an append did: a new entry, or the comment a retried post already made. */
-export type AppendResult = { entry: Entry } | { existing: StoredComment };
+/**
+ * What an append did: a new entry, the comment a retried post already made, or nothing, when the
+ * item's condition did not hold (an `unpin` whose pin was replaced, a `poll` entry of a poll
+ * that is no longer open).
+ */
+export type AppendResult = { entry: Entry } | { existing: StoredComment } | { skipped: true };
+
+/** A poll as the store keeps it (the votes are counted into `poll` entries as they are appended). */
+export interface PollRecord {
+  eventId: string;
+  id: string;
+  question: string;
+  options: string[];
+  status: 'open' | 'closed';
+  endsAt: number;
+}
+
+/** One user's vote in a poll (a later vote of the same user replaces it). */
+export interface PollVote {
+  eventId: string;
+  pollId: string;
+  userId: string;
+  option: number;
+  at: number;
+}
 
 /** A ban of one user from one event; `until` null is permanent. */
 export interface Ban {
@@ -78,6 +110,34 @@ export interface ModAction {
   /** The comment text the action judged, kept as a labeled example for retraining. */
   text?: string;
   details?: Record<string, unknown>;
+}
+
+/** A role an event gives a user: its owner (kept for their name) or a moderator the owner appointed. */
+export interface EventRole {
+  eventId: string;
+  userId: string;
+  role: 'owner' | 'moderator';
+  /** The name to protect from look-alikes; null until known. */
+  name: string | null;
+  by: string;
+  createdAt: number;
+}
+
+/** One user's report of a published comment. */
+export interface Report {
+  eventId: string;
+  commentId: string;
+  userId: string;
+  reason: string;
+  createdAt: number;
+}
+
+/** A published comment with open reports, for the review queue. */
+export interface ReportedComment {
+  comment: StoredComment;
+  count: number;
+  /** The newest reasons first. */
+  reasons: string[];
 }
 
 /**
@@ -113,6 +173,10 @@ export interface Store extends WebhookQueue {
    * (or an earlier held one of the same id), `delete` marks it deleted and blanks its text,
    * `ban` records the ban, `event` replaces the event's title, status and endedAt from the entry
    * and its settings from the item's `settings` (an `event` item without them is refused).
+   * `pin` and `unpin` set and clear the event's pin (an `unpin` with `ifPinSeq` is skipped
+   * unless that pin is current); a `poll` entry of a new poll records it, one of a known poll is
+   * skipped unless the poll is open, gets the votes counted into its options (in the same
+   * transaction) and, when `closed`, closes it; each `poll` entry becomes the event's `poll`.
    */
   append(items: AppendItem[]): Promise<AppendResult[]>;
   /** Entries with `seq > after`, ascending, at most `limit`; `event` entries as viewers see them. */
@@ -135,8 +199,31 @@ export interface Store extends WebhookQueue {
   /** False when there was no ban. */
   removeBan(eventId: string, userId: string): Promise<boolean>;
   addModAction(action: ModAction): Promise<void>;
+  getPoll(eventId: string, pollId: string): Promise<PollRecord | null>;
+  /**
+   * Records or changes a user's vote, only while the poll is open and `at` is before its end;
+   * false otherwise. A vote that returns true is counted by every `poll` entry appended after.
+   */
+  vote(vote: PollVote): Promise<boolean>;
   /** Newest first. */
   listModActions(eventId: string, limit: number): Promise<ModAction[]>;
+
+  // Event roles, reports and replies (docs/API.md "Badges and roles", "Reports", "Replies").
+  /** The event's owner and moderator rows, oldest first. */
+  listRoles(eventId: string): Promise<EventRole[]>;
+  /** Adds a role row or replaces the one of the same user (role, name, by, time). */
+  putRole(role: EventRole): Promise<void>;
+  /** Removes a moderator row (never an owner row); false when there was none. */
+  removeModerator(eventId: string, userId: string): Promise<boolean>;
+  /** Records a report; false when this user already reported this comment (open or closed). */
+  addReport(report: Report): Promise<boolean>;
+  /** Published comments with open reports, most reported first, at most `limit`. */
+  listReported(eventId: string, limit: number): Promise<ReportedComment[]>;
+  /** Closes a comment's open reports (reviewed); how many there were. */
+  closeReports(eventId: string, commentId: string): Promise<number>;
+  /** Published replies to a comment, oldest first, at most `limit`, as their log entries carry them. */
+  listReplies(eventId: string, parentId: string, limit: number): Promise<Comment[]>;
+
   close(): Promise<void>;
 }
 

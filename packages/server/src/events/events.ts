@@ -81,10 +81,13 @@ export class Events implements LogFollower {
     return this.get(id);
   }
 
-  /** The public shape, with the viewer count. */
+  /** The public shape, with the viewer count; a pin past its expiry is gone already. */
   async toWire(record: EventRecord): Promise<LiveEvent> {
     const viewers = await this.presence.count(record.id).catch(() => 0);
-    return { ...record, viewers };
+    const { pin, ...rest } = record;
+    return pin && !(pin.expiresAt !== undefined && pin.expiresAt <= Date.now())
+      ? { ...rest, pin, viewers }
+      : { ...rest, viewers };
   }
 
   async list(status: EventStatus | undefined, limit: number): Promise<EventRecord[]> {
@@ -149,7 +152,9 @@ export class Events implements LogFollower {
     const hit = this.cache.get(eventId);
     if (!hit) return;
     for (const entry of entries) {
-      if (entry.type === 'event' && hit.record.lastSeq < entry.seq) {
+      // Pins and polls change the event's record too (its `pin` and `poll`).
+      const changes = entry.type === 'event' || entry.type === 'pin' || entry.type === 'unpin' || entry.type === 'poll';
+      if (changes && hit.record.lastSeq < entry.seq) {
         this.cache.delete(eventId);
         return;
       }
@@ -173,8 +178,9 @@ export class Events implements LogFollower {
   /** Appends the `event` entry (public settings) and stores the full settings beside it. */
   private async write(next: EventRecord): Promise<EventRecord> {
     const viewers = await this.presence.count(next.id).catch(() => 0);
-    // The epoch names the log an entry is in; the entry itself does not carry it.
-    const { epoch: _, ...event } = next;
+    // The epoch names the log an entry is in; the entry itself does not carry it. Nor does it
+    // carry the pin and poll: their own entries do.
+    const { epoch: _, pin: _pin, poll: _poll, ...event } = next;
     const result = await this.writer.append({
       eventId: next.id,
       entry: { type: 'event', event: publicEvent({ ...event, viewers }) },

@@ -3,6 +3,7 @@ import { longPollRoutes } from '../transports/long-poll.js';
 import { sseRoutes } from '../transports/sse.js';
 import { registerCaller } from './caller.js';
 import { trustFunction } from './client-address.js';
+import { registerCors } from './cors.js';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './errors.js';
 import { registerJsonParser } from './json.js';
 import { pageRoutes } from './pages.js';
@@ -11,6 +12,8 @@ import { devRoutes } from './routes/dev.js';
 import { eventRoutes } from './routes/events.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { opsRoutes } from './routes/ops.js';
+import { pinPollRoutes } from './routes/pins-polls.js';
+import { socialRoutes } from './routes/social.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { HttpServices } from './services.js';
 import type { TypeBoxTypeProvider } from './typed.js';
@@ -51,6 +54,7 @@ export function buildApp(s: HttpServices): FastifyInstance {
   });
   registerJsonParser(app);
   registerCaller(app);
+  registerCors(app, s);
   registerErrorHandling(app, () => s.metrics.errors.inc({ where: 'http' }));
   // A callback hook, not an async one: it runs on every answer, and a promise each adds up.
   app.addHook('onSend', function noStore(_request, reply, payload, done) {
@@ -65,8 +69,10 @@ export function buildApp(s: HttpServices): FastifyInstance {
   commentRoutes(typed, s);
   moderationRoutes(typed, s);
   webhookRoutes(typed, s);
+  socialRoutes(typed, s);
+  pinPollRoutes(typed, s);
   sseRoutes(app, s);
   longPollRoutes(app, s);
-  pageRoutes(app);
+  pageRoutes(app, s);
   return app;
 }

@@ -59,6 +59,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly hookSeconds = new Histogram({
+    name: 'lc_moderation_hook_seconds',
+    help: "Time of one answered request to the operator's classifier (LC_MODERATION_URL)",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25],
+    registers: [this.registry],
+  });
+  readonly hookBatch = new Histogram({
+    name: 'lc_moderation_hook_batch_comments',
+    help: 'Comments per answered classifier request',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+    registers: [this.registry],
+  });
+  readonly hookFailures = new Counter({
+    name: 'lc_moderation_hook_failures_total',
+    help: 'Comments the classifier gave no scores for, by why (timeout, error, overload)',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+
   constructor(connections: () => Readonly<Record<string, number>>) {
     new Gauge({
       name: 'lc_connections',

@@ -5,6 +5,8 @@ import { stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Events } from '../events/events.js';
+import type { OriginPolicy } from '../util/origins.js';
 
 /** Where `web/build.mjs` puts the pages: `<repo>/web/dist/public` (this file is in packages/server/dist/src/http). */
 export const WEB_DIR = fileURLToPath(new URL('../../../../../web/dist/public/', import.meta.url));
@@ -23,12 +25,25 @@ const TYPES: Record<string, string> = {
  * The pages' Content-Security-Policy: own scripts and styles only, so even a rendering mistake
  * could not run a script smuggled into a comment.
  */
-const CSP =
+const CSP_BASE =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+  "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; form-action 'self'";
+const CSP = `${CSP_BASE}; frame-ancestors 'none'`;
 
-/** `/`, `/e/:eventId`, `/e/:eventId/mod` and `/assets/*`. */
-export function pageRoutes(app: FastifyInstance, dir: string = WEB_DIR): void {
+/** What the pages read of the node: the event's and the node's allowed origins for the embed page. */
+export interface PageServices {
+  origins: Pick<OriginPolicy, 'nodeOrigins'>;
+  events: Pick<Events, 'get'>;
+}
+
+/** The embed page's id segment: the bounds of an event id (transports/schemas.ts). */
+const EVENT_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/**
+ * `/`, `/e/:eventId`, `/e/:eventId/mod`, the embeddable `/embed/:eventId` (framed only by the
+ * allowed origins), the widget script `/embed.js` and `/assets/*`.
+ */
+export function pageRoutes(app: FastifyInstance, s: PageServices, dir: string = WEB_DIR): void {
   app.get('/', function home(_request, reply) {
     return sendFile(reply, dir, 'index.html');
   });
@@ -38,13 +53,38 @@ export function pageRoutes(app: FastifyInstance, dir: string = WEB_DIR): void {
   app.get('/e/:eventId/mod', function moderatorPage(_request, reply) {
     return sendFile(reply, dir, 'mod.html');
   });
+  app.get<{ Params: { eventId: string } }>('/embed/:eventId', async function embedPage(request, reply) {
+    const ancestors = await frameAncestors(s, request.params.eventId);
+    return sendFile(reply, dir, 'embed.html', `${CSP_BASE}; frame-ancestors ${ancestors}`);
+  });
+  app.get('/embed.js', function widgetScript(_request, reply) {
+    // Loaded by `<script src>` from any page; it only frames /embed/:eventId, which says who may.
+    return sendFile(reply, dir, join('assets', 'embed.js'));
+  });
   app.get<{ Params: { '*': string } }>('/assets/*', function asset(request, reply) {
     return sendFile(reply, dir, join('assets', request.params['*']));
   });
 }
 
+/**
+ * `frame-ancestors` of an event's embed page: the node's own origin, the node's list and the
+ * event's (an unknown event: the node's only; the page then says it does not exist).
+ */
+async function frameAncestors(s: PageServices, eventId: string): Promise<string> {
+  let eventOrigins: readonly string[] = [];
+  if (EVENT_ID.test(eventId)) {
+    try {
+      eventOrigins = (await s.events.get(eventId)).settings.embed?.allowedOrigins ?? [];
+    } catch {
+      // Not found or the store is away: the node's list alone.
+    }
+  }
+  // Each origin matched the settings' pattern (no space, quote or semicolon to break the policy).
+  return ["'self'", ...new Set([...s.origins.nodeOrigins, ...eventOrigins])].join(' ');
+}
+
 /** Streams one file of `dir`, with an ETag; 404 for anything outside it or missing. */
-async function sendFile(reply: FastifyReply, dir: string, rel: string): Promise<FastifyReply> {
+async function sendFile(reply: FastifyReply, dir: string, rel: string, csp = CSP): Promise<FastifyReply> {
   const path = normalize(join(dir, rel));
   if (!path.startsWith(normalize(dir + sep)) || rel.includes('\0')) return notFound(reply);
   let info: Awaited<ReturnType<typeof stat>>;
@@ -66,7 +106,7 @@ async function sendFile(reply: FastifyReply, dir: string, rel: string): Promise<
   reply.header('cache-control', 'no-cache');
   reply.header('x-content-type-options', 'nosniff');
   if (rel.endsWith('.html')) {
-    reply.header('content-security-policy', CSP);
+    reply.header('content-security-policy', csp);
     reply.header('referrer-policy', 'same-origin');
   }
   if (reply.request.headers['if-none-match'] === etag) return reply.code(304).send();

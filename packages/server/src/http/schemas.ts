@@ -45,7 +45,7 @@ export const CommentReply = T.Object({
   id: T.String(),
   eventId: T.String(),
   seq: T.Integer(),
-  user: T.Object({ id: T.String(), name: T.String() }),
+  user: T.Object({ id: T.String(), name: T.String(), badges: T.Optional(T.Array(T.String())) }),
   text: T.String(),
   createdAt: T.Number(),
   parentId: T.Optional(T.String()),
@@ -92,3 +92,15 @@ export function intParam(value: string | undefined, fallback: number, max: numbe
   if (value === undefined) return fallback;
   return Math.min(Number(value), max);
 }
+
+// Replies, reports and event moderators (docs/API.md "Replies", "Reports", "Badges and roles").
+export const ReportBody = T.Object(
+  { reason: T.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+
+/** Appointing a moderator: optionally the name to protect until they post under their own. */
+export const ModeratorBody = T.Object(
+  { name: T.Optional(T.String({ minLength: 1, maxLength: 64 })) },
+  { additionalProperties: false },
+);

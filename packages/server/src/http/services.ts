@@ -6,8 +6,14 @@ import type { Config } from '../config/config.js';
 import type { Bus } from '../engines/bus.js';
 import type { Store } from '../engines/store.js';
 import type { Events } from '../events/events.js';
+import type { Replies } from '../events/replies.js';
+import type { EventRoles } from '../events/roles.js';
+import type { Pins } from '../interactions/pins.js';
+import type { Polls } from '../interactions/polls.js';
 import type { ModerationActions } from '../moderation/actions.js';
+import type { Reports } from '../moderation/reports.js';
 import type { TransportServices } from '../transports/services.js';
+import type { OriginPolicy } from '../util/origins.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import type { Metrics } from './metrics.js';
 
@@ -19,6 +25,16 @@ export interface HttpServices extends TransportServices {
   auth: Authenticator;
   events: Events;
   actions: ModerationActions;
+  /** Event moderators, badges and protected names. */
+  roles: EventRoles;
+  /** Viewers' reports of comments. */
+  reports: Reports;
+  /** Comment threads. */
+  replies: Replies;
+  /** Pinned messages. */
+  pins: Pins;
+  /** Polls and votes. */
+  polls: Polls;
   /** For /ready. */
   store: Pick<Store, 'ping'>;
   /** For /ready. */
@@ -26,4 +42,6 @@ export interface HttpServices extends TransportServices {
   metrics: Metrics;
   /** The webhook dead-letter view. */
   webhooks: Pick<WebhookDispatcher, 'deadLetters' | 'requeue'>;
+  /** Which browser origins may call, stream and frame (CORS, the embed page, admission). */
+  origins: OriginPolicy;
 }

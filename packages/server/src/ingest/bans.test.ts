@@ -21,8 +21,8 @@ test('bans are read once per event and then answered from memory until stale', a
   const store = fakeStore([ban('troll', null), ban('past', 500)]);
   const cache = new BanCache(store, 1_000);
   assert.equal(await cache.until('e', 'troll', 1000), null);
-  assert.equal(await cache.until('e', 'past', 1000), undefined, 'an ended ban does not count');
-  assert.equal(await cache.until('e', 'nice', 1000), undefined);
+  assert.equal(await cache.until('e', 'past', 1000), false, 'an ended ban does not count');
+  assert.equal(await cache.until('e', 'nice', 1000), false);
   assert.equal(store.reads, 1);
   await Promise.all([cache.until('e', 'x', Date.now() + 5_000), cache.until('e', 'y', Date.now() + 5_000)]);
   assert.equal(store.reads, 2, 'a stale event is read again, once for concurrent posts');
@@ -31,15 +31,29 @@ test('bans are read once per event and then answered from memory until stale', a
 test('a ban entry applies to the next post; a later lift ends it; an older entry is ignored', async () => {
   const cache = new BanCache(fakeStore([]), 60_000);
   const now = Date.now();
-  assert.equal(await cache.until('e', 'u', now), undefined);
+  assert.equal(await cache.until('e', 'u', now), false);
   cache.note('e', { seq: 7, type: 'ban', userId: 'u', until: null });
   assert.equal(await cache.until('e', 'u', now), null);
   cache.note('e', { seq: 8, type: 'ban', userId: 'u', until: now - 1 });
-  assert.equal(await cache.until('e', 'u', now), undefined, 'lifted');
+  assert.equal(await cache.until('e', 'u', now), false, 'lifted');
   cache.note('e', { seq: 7, type: 'ban', userId: 'u', until: null });
-  assert.equal(await cache.until('e', 'u', now), undefined, 'the late copy of seq 7 changes nothing');
+  assert.equal(await cache.until('e', 'u', now), false, 'the late copy of seq 7 changes nothing');
   cache.note('e', { seq: 9, type: 'ban', userId: 'u', until: now + 60_000 });
   assert.equal(await cache.until('e', 'u', now), now + 60_000);
+});
+
+test('cached answers from memory only: undefined until the event is read, then each ban without a read', async () => {
+  const store = fakeStore([ban('troll', null), ban('short', 5_000), ban('past', 500)]);
+  const cache = new BanCache(store, 1_000);
+  assert.equal(cache.cached('e', 'troll', 1000), undefined, 'not read yet');
+  assert.equal(store.reads, 0, 'cached never reads the store');
+  await cache.until('e', 'nice', 1000);
+  assert.equal(cache.cached('e', 'troll', 1000), null, 'a permanent ban');
+  assert.equal(cache.cached('e', 'short', 1000), 5_000);
+  assert.equal(cache.cached('e', 'past', 1000), false, 'an ended ban');
+  assert.equal(cache.cached('e', 'nice', 1000), false);
+  assert.equal(cache.cached('e', 'troll', Date.now() + 5_000), undefined, 'stale: read again first');
+  assert.equal(store.reads, 1);
 });
 
 test('a ban seen while the store is read is kept', async () => {

@@ -5,8 +5,8 @@ import type { LogFollower } from '../log/followers.js';
 /** How long an event's bans are trusted before they are read again (other nodes may ban). */
 const FRESH_MS = 1_000;
 
-/** When a ban ends (null: never); undefined: not banned. */
-type Until = number | null | undefined;
+/** A user's ban on an event: when it ends (null: never), or false when not banned now. */
+export type BanEnd = number | null | false;
 
 /** One event's active bans: user id -> end (null: permanent). */
 interface EventBans {
@@ -36,13 +36,19 @@ export class BanCache implements LogFollower {
   ) {}
 
   /**
-   * When the user's ban on the event ends (null: never), or undefined when not banned now. A
-   * promise only when the event's bans must be read first: the usual post takes none.
+   * The user's ban on the event from memory, or undefined when the event's bans must be read
+   * first (then `until`): the usual post takes no promise.
    */
-  until(eventId: string, userId: string, now = Date.now()): Until | Promise<Until> {
+  cached(eventId: string, userId: string, now = Date.now()): BanEnd | undefined {
     const state = this.events.get(eventId);
-    if (state && now - state.at < this.freshMs) return activeUntil(state, userId, now);
-    return this.load(eventId, state).then((loaded) => activeUntil(loaded, userId, now));
+    return state && now - state.at < this.freshMs ? activeEnd(state, userId, now) : undefined;
+  }
+
+  /** The user's ban on the event, reading the event's bans when they are older than a second. */
+  async until(eventId: string, userId: string, now = Date.now()): Promise<BanEnd> {
+    const state = this.events.get(eventId);
+    if (state && now - state.at < this.freshMs) return activeEnd(state, userId, now);
+    return activeEnd(await this.load(eventId, state), userId, now);
   }
 
   /** Follows the log (see `note`). */
@@ -93,7 +99,7 @@ export class BanCache implements LogFollower {
   }
 }
 
-function activeUntil(state: EventBans, userId: string, now: number): Until {
+function activeEnd(state: EventBans, userId: string, now: number): BanEnd {
   const until = state.bans.get(userId);
-  return until === undefined || (until !== null && until <= now) ? undefined : until;
+  return until === undefined || (until !== null && until <= now) ? false : until;
 }

@@ -1,8 +1,9 @@
-import type { Comment, ErrorCode, PostStatus } from '@livecomments/protocol';
+import type { Badge, Comment, ErrorCode, PostStatus } from '@livecomments/protocol';
 import type { Principal } from '../auth/auth.js';
 import type { RateLimiter, RateRule, RateTake } from '../engines/rate-limiter.js';
 import type { EventRecord, Store, StoredComment } from '../engines/store.js';
 import type { Events } from '../events/events.js';
+import type { EventRoles } from '../events/roles.js';
 import type { LogWriter } from '../log/writer.js';
 import type { Moderator } from '../moderation/moderator.js';
 import { AppError, errors } from '../util/errors.js';
@@ -65,6 +66,7 @@ export class Ingest {
     private readonly limiter: RateLimiter,
     private readonly moderator: Moderator,
     private readonly bans: BanCache,
+    private readonly roles: Pick<EventRoles, 'checkName' | 'badges' | 'powers'>,
     private readonly onOutcome: (outcome: Outcome) => void = () => {},
     options: IngestOptions = {},
   ) {
@@ -117,7 +119,8 @@ export class Ingest {
     const prior = await this.store.findByClientId(draft.event.id, draft.author.id, clientId);
     if (prior) {
       this.onOutcome('duplicate');
-      return fromStored(prior);
+      // The comments table keeps no badges: the retry's answer gets the author's as they are now.
+      return withBadges(fromStored(prior), this.roles.badges(draft.author, await this.roles.powers(draft.event)));
     }
     return this.accept(draft);
   }
@@ -125,13 +128,17 @@ export class Ingest {
   private async accept({ author, event, text, parentId, clientId }: Draft): Promise<PostResult> {
     const eventId = event.id;
     const now = Date.now();
-    const check = this.bans.until(eventId, author.id, now);
-    const banned = check instanceof Promise ? await check : check;
-    if (banned !== undefined) throw errors.banned(banned);
+    // Not `??`: a permanent ban is null.
+    let banned = this.bans.cached(eventId, author.id, now);
+    if (banned === undefined) banned = await this.bans.until(eventId, author.id, now);
+    if (banned !== false) throw errors.banned(banned);
     if (parentId !== undefined) {
       const parent = await this.store.getComment(eventId, parentId);
       if (parent?.status !== 'published') throw errors.invalid('parentId is not a comment of this event');
     }
+    // A name that reads as the owner's or a moderator's is refused; badges come from the roles.
+    const powers = await this.roles.checkName(author, event);
+    const badges = this.roles.badges(author, powers);
 
     let finalText = text;
     let verdict: 'approve' | 'hold' | 'block' = 'approve';
@@ -139,7 +146,13 @@ export class Ingest {
     let scores: Record<string, number> = {};
     if (author.role !== 'service') {
       await this.limit(author, eventId, event.settings.rateLimitPerMinute, event.settings.slowModeMs);
-      const result = await this.moderator.check({ eventId, user: author, text, settings: event.settings, now });
+      const result = await this.moderator.check({
+        eventId,
+        user: { id: author.id, name: author.name },
+        text,
+        settings: event.settings,
+        now,
+      });
       ({ verdict, reasons, scores } = result);
       finalText = result.text;
     }
@@ -148,7 +161,7 @@ export class Ingest {
       id: newCommentId(now),
       eventId,
       seq: 0,
-      user: { id: author.id, name: author.name },
+      user: badges.length > 0 ? { id: author.id, name: author.name, badges } : { id: author.id, name: author.name },
       text: finalText,
       createdAt: now,
     };
@@ -172,7 +185,7 @@ export class Ingest {
       const stored = await this.store.holdComment(held);
       await this.record(eventId, 'hold', comment, reasons, scores);
       this.onOutcome('held');
-      return fromStored(stored);
+      return withBadges(fromStored(stored), badges);
     }
 
     const item =
@@ -182,9 +195,9 @@ export class Ingest {
     const appended = await this.writer.append(item);
     if ('existing' in appended) {
       this.onOutcome('duplicate');
-      return fromStored(appended.existing);
+      return withBadges(fromStored(appended.existing), badges);
     }
-    if (appended.entry.type !== 'comment') throw new Error('comment entry expected');
+    if (!('entry' in appended) || appended.entry.type !== 'comment') throw new Error('comment entry expected');
     this.onOutcome('published');
     return { status: 'published', comment: appended.entry.comment };
   }
@@ -236,6 +249,12 @@ export class Ingest {
 
 function validKey(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_CLIENT_ID;
+}
+
+/** The answer with the author's badges (the comments table keeps none; the log does). */
+function withBadges(result: PostResult, badges: Badge[]): PostResult {
+  if (badges.length === 0) return result;
+  return { ...result, comment: { ...result.comment, user: { ...result.comment.user, badges } } };
 }
 
 /** The answer a retried post gets: what the first attempt made. */

@@ -1,8 +1,9 @@
 import type { Comment } from '@livecomments/protocol';
 import type { Principal } from '../auth/auth.js';
-import { moderates, refusalAgainst } from '../auth/powers.js';
-import type { Ban, EventRecord, ModAction, Store, StoredComment } from '../engines/store.js';
+import { type EventPowers, moderates, refusalAgainst } from '../auth/powers.js';
+import type { Ban, EventRecord, ModAction, ReportedComment, Store, StoredComment } from '../engines/store.js';
 import type { Events } from '../events/events.js';
+import type { EventRoles } from '../events/roles.js';
 import type { BanCache } from '../ingest/bans.js';
 import type { LogWriter } from '../log/writer.js';
 import { errors } from '../util/errors.js';
@@ -24,11 +25,18 @@ export class ModerationActions {
     private readonly writer: LogWriter,
     private readonly moderator: Moderator,
     private readonly bans: BanCache,
+    private readonly roles: EventRoles,
   ) {}
 
   async listHeld(actor: Principal, eventId: string, limit: number): Promise<StoredComment[]> {
     await this.authorise(actor, eventId);
     return this.store.listHeld(eventId, limit);
+  }
+
+  /** Published comments with open reports, most reported first (moderation/reports.ts). */
+  async listReported(actor: Principal, eventId: string, limit: number): Promise<ReportedComment[]> {
+    await this.authorise(actor, eventId);
+    return this.store.listReported(eventId, limit);
   }
 
   /** Approves or rejects a held comment; approving returns it with its new seq. */
@@ -39,16 +47,20 @@ export class ModerationActions {
     action: 'approve' | 'reject',
     reason?: string,
   ): Promise<Comment | null> {
-    await this.authorise(actor, eventId);
+    const event = await this.authorise(actor, eventId);
     const held = await this.store.getComment(eventId, commentId);
     if (!held) throw errors.notFound('comment');
+    if (held.status === 'published') return this.reviewReported(actor, event, held, action, reason);
     if (held.status !== 'held') throw errors.conflict(`the comment is ${held.status}, not held`);
     let published: Comment | null = null;
     if (action === 'approve') {
-      const comment: Comment = { ...held.comment, seq: 0 };
+      // A held comment keeps no badges; the roles it shows are those its author holds now.
+      const badges = this.roles.badges({ id: held.comment.user.id, name: '', role: 'viewer' }, event);
+      const user = badges.length > 0 ? { ...held.comment.user, badges } : held.comment.user;
+      const comment: Comment = { ...held.comment, user, seq: 0 };
       const result = await this.writer.append({ eventId, entry: { type: 'comment', comment } });
       if ('existing' in result) throw errors.conflict('the comment was already reviewed');
-      if (result.entry.type === 'comment') published = result.entry.comment;
+      if ('entry' in result && result.entry.type === 'comment') published = result.entry.comment;
     } else if (!(await this.store.rejectHeld(eventId, commentId))) {
       throw errors.conflict('the comment was already reviewed');
     }
@@ -64,6 +76,34 @@ export class ModerationActions {
     if (held.reasons) example.reasons = held.reasons;
     await this.moderator.learn(example);
     return published;
+  }
+
+  /**
+   * A reported comment: approving keeps it and closes its reports; rejecting deletes it (a
+   * `delete` entry) and closes them. `conflict` when it has no open report to review.
+   */
+  private async reviewReported(
+    actor: Principal,
+    event: EventRecord & EventPowers,
+    stored: StoredComment,
+    action: 'approve' | 'reject',
+    reason?: string,
+  ): Promise<Comment | null> {
+    const { eventId, id: commentId } = stored.comment;
+    const details = { userId: stored.comment.user.id, reported: true };
+    if (action === 'reject') this.against(actor, event, stored.comment.user.id);
+    // Closing the reports first decides who reviews them (a comment already reviewed is a
+    // conflict, not a second deletion); a rejected one is then deleted.
+    if ((await this.store.closeReports(eventId, commentId)) === 0) {
+      throw errors.conflict('the comment is published and has no open report');
+    }
+    if (action === 'approve') {
+      await this.log(actor, eventId, 'approve', commentId, reason, stored.comment.text, details);
+      return { ...stored.comment, seq: stored.comment.seq ?? 0 };
+    }
+    await this.writer.append({ eventId, entry: { type: 'delete', commentId } });
+    await this.log(actor, eventId, 'delete', commentId, reason, stored.comment.text, details);
+    return null;
   }
 
   /** Deletes a published comment (its author, the owner, a moderator or an admin). */
@@ -125,27 +165,22 @@ export class ModerationActions {
     return this.store.listModActions(eventId, limit);
   }
 
-  /** Records a settings change or an end by a moderator. */
-  async note(actor: Principal, eventId: string, action: 'settings' | 'end', details?: Record<string, unknown>) {
-    await this.log(actor, eventId, action, eventId, undefined, undefined, details);
-  }
-
   /**
    * The event, if the actor moderates it and is not banned from it; else `forbidden`. Admins
    * stand above events: a moderator's ban (who cannot tell an admin's id) does not disarm one.
    */
-  private async authorise(actor: Principal, eventId: string): Promise<EventRecord> {
-    const event = await this.events.get(eventId);
+  private async authorise(actor: Principal, eventId: string): Promise<EventRecord & EventPowers> {
+    const record = await this.events.get(eventId);
+    const event = { ...record, moderators: (await this.roles.powers(record)).moderators };
     if (!moderates(actor, event)) throw errors.forbidden('only the owner or a moderator may do this');
     if (actor.role === 'admin') return event;
-    const check = this.bans.until(eventId, actor.id, Date.now());
-    if ((check instanceof Promise ? await check : check) !== undefined) {
-      throw errors.forbidden('you are banned from this event');
-    }
+    let banned = this.bans.cached(eventId, actor.id);
+    if (banned === undefined) banned = await this.bans.until(eventId, actor.id);
+    if (banned !== false) throw errors.forbidden('you are banned from this event');
     return event;
   }
 
-  private against(actor: Principal, event: EventRecord, userId: string): void {
+  private against(actor: Principal, event: EventPowers, userId: string): void {
     const refusal = refusalAgainst(actor, event, userId);
     if (refusal) throw errors.forbidden(refusal);
   }

@@ -12,7 +12,7 @@ test('scores against thresholds: block above *Block, hold above *Hold', () => {
   assert.equal(thresholdVerdict(0.6, 0.8, 0.6), 'approve');
   assert.equal(thresholdVerdict(undefined, 0.8, 0.6), 'approve', 'no model, no verdict');
   assert.deepEqual(decide([], { spam: 0.9 }, t, false), { verdict: 'block', reasons: ['spam'] });
-  assert.deepEqual(decide([], { toxicity: 0.55 }, t, false), { verdict: 'hold', reasons: ['toxicity'] });
+  assert.deepEqual(decide([], { toxicity: 0.75 }, t, false), { verdict: 'hold', reasons: ['toxicity'] });
   assert.deepEqual(decide([], { spam: 0.1, toxicity: 0.1 }, t, false), { verdict: 'approve', reasons: [] });
   const custom = { ...t, toxicityBlock: 0.4, toxicityHold: 0.2 };
   assert.equal(decide([], { toxicity: 0.45 }, custom, false).verdict, 'block', 'per-event thresholds');

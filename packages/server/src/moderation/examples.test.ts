@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { MemoryRecentSet } from '../engines/recent-set.memory.js';
-import { retrainExamples } from './eval/base-data.js';
 import { examplesPath } from './examples.js';
 import { createModerator } from './index.js';
 
-test('learn() appends labeled examples that retraining picks up', async () => {
+test('learn() appends labeled examples, each with who decided', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lc-learn-'));
   try {
     const moderator = createModerator({ dataDir, recent: new MemoryRecentSet(), modelPath: join(dataDir, 'none') });
@@ -33,36 +32,10 @@ test('learn() appends labeled examples that retraining picks up', async () => {
     assert.equal(lines.length, 7);
     assert.deepEqual(JSON.parse(lines[0]!).label, 'reject');
 
-    const base = [{ text: 'base', label: '0' }];
-    const spam = retrainExamples('spam', dataDir, base);
-    assert.equal(spam.learned, 3, 'a rejection for abuse alone teaches the spam model nothing');
     assert.deepEqual(
-      spam.examples.map((e) => [e.text, e.label]),
-      [
-        ['base', '0'],
-        ['buy followers cheap', '1'],
-        ['what a save', '0'],
-        ['you are a clown', '0'],
-      ],
-    );
-    assert.equal(spam.skipped, 2, "the owner's and the unknown decision are left out");
-    const all = retrainExamples('spam', dataDir, [], { includeOwners: true });
-    assert.deepEqual(
-      all.examples.slice(-2).map((e) => [e.text, e.label]),
-      [
-        ['my spam is fine', '0'],
-        ['old approval', '0'],
-      ],
-    );
-    const toxicity = retrainExamples('toxicity', dataDir, []);
-    assert.deepEqual(
-      toxicity.examples.map((e) => [e.text, e.label]),
-      [
-        ['what a save', 'neither'],
-        ['you absolute worm', 'offensive'],
-        ['X are vermin', 'hate'],
-        ['you are a clown', 'neither'],
-      ],
+      lines.map((l) => JSON.parse(l).decidedBy),
+      ['moderator', 'moderator', 'admin', 'moderator', 'moderator', 'owner', undefined],
+      'each decision records who decided (retraining trusts admins and moderators only)',
     );
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { findAbuse } from './abuse-rules.js';
+import { readChat } from './chat-reading.js';
 import { preprocess } from './classifier/features.js';
+import { findDiscrimination } from './discrimination.js';
 import { withoutExpletives } from './expletives.js';
 import { findLinks, stripLinks } from './links.js';
 import { findProfanity } from './profanity.js';
 import { readings } from './readings.js';
+import { checkBlockedTerms } from './rules.js';
+import { findSpam } from './spam-rules.js';
 
 /** `unit` repeated to `n` characters. */
 const fill = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
@@ -43,4 +48,37 @@ test('readings are linear in the text', () => {
 test('expletives are removed in time linear in the text', () => {
   const text = `fuck${fill('*', N)}x`;
   bounded('stars', () => withoutExpletives(text, findProfanity(text)));
+});
+
+test('blocked terms are matched in time linear in the text, glued and reversed too', () => {
+  // The longest list the settings allow: 100 terms of 32 characters, with leetspeak-heavy letters
+  // (reversed: 200 terms, glued: two passes), on texts 8 times the longest comment.
+  const n = N / 4;
+  const terms = Array.from({ length: 100 }, (_, k) => `${'ilaoest'[k % 7]!.repeat(16)} ${'aeiou'[k % 5]!.repeat(15)}`);
+  const options = { glued: true, reversed: true };
+  bounded('stars', () => checkBlockedTerms(fill('*', n), terms, options));
+  bounded('ones and spaces', () => checkBlockedTerms(fill('1 ', n), terms, options));
+  bounded('letters and marks', () => checkBlockedTerms(fill('ia. ', n), terms, options));
+  bounded('mixed', () => checkBlockedTerms(fill('il1!|*@ ao0.e3', n), terms, options));
+});
+
+// A quarter of N: the phrase rules cost about 7 µs a character on the worst texts (README,
+// "Moderation"), so N would pass the bound only on a fast machine; a square would still exceed it far.
+test('the AutoMod reading and its rules are linear in the text', () => {
+  const fill = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n / 4);
+  for (const [name, text] of [
+    ['spaced letters', fill('a ', N)],
+    ['dots', fill('a.', N)],
+    ['you words', fill('you ', N)],
+    ['i will', fill('i will ', N)],
+    ['digits', fill('1 ', N)],
+    ['send', fill('send 1 btc ', N)],
+    ['at signs', fill('@a ', N)],
+  ] as const)
+    bounded(name, () => {
+      const r = readChat(text);
+      findSpam(text, r);
+      findAbuse(r);
+      findDiscrimination(r);
+    });
 });

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { MemoryRecentSet } from '../engines/recent-set.memory.js';
 import { DEFAULT_SETTINGS } from '../events/settings.js';
-import { readLabeledCsv, repoRoot } from './eval/datasets.js';
 import { createModerator } from './index.js';
 import type { ModerationInput } from './moderator.js';
 
@@ -117,30 +115,12 @@ test('attacks on a group without a slur are held, on top of what the classifiers
   assert.equal(fine.verdict, 'approve', JSON.stringify(fine));
 });
 
-test('hand-made live chat (the fixture eval:moderation reports): each group gets what it should', async () => {
-  const rows = readLabeledCsv(
-    join(repoRoot(), 'packages/server/test/fixtures/moderation/live-chat.csv'),
-    'text',
-    'group',
-  );
-  const verdicts = new Map<string, string[]>();
-  for (const row of rows) {
-    const r = await moderator.check(input(row.text));
-    verdicts.set(row.label, [...(verdicts.get(row.label) ?? []), `${r.verdict}: ${row.text}`]);
-  }
-  const passed = (group: string) => verdicts.get(group)!.filter((v) => v.startsWith('approve'));
-  assert.deepEqual(passed('cheering'), verdicts.get('cheering'), 'cheering is published (masked)');
-  assert.equal(passed('innocent').length, verdicts.get('innocent')!.length, 'innocent chat is approved');
-  assert.deepEqual(passed('identity'), []);
-  // One insult is let through, masked: "shut the fuck up" (README, "Moderation").
-  assert.ok(passed('insult').length <= 1, passed('insult').join('\n'));
-});
-
+// At the schema's largest limits (`LIMITS`: 100 terms of 32 letters, 2,000 characters).
 // The blocked-terms pattern once took hours on such texts (time grew with the fourth power of
 // the length); link, reading and expletive patterns the square. Each comment now costs
 // milliseconds (`npm run bench:moderation -- --adversarial`); the bound only catches a blow-up.
 test('crafted comments at the largest limits cost bounded time through the whole pipeline', async () => {
-  const { adversarialTerms, adversarialTexts, LIMITS } = await import('./eval/adversarial.js');
+  const { adversarialTerms, adversarialTexts, LIMITS } = await import('./adversarial.js');
   const { normaliseText } = await import('../ingest/normalise.js');
   for (const [list, blockedTerms] of Object.entries(adversarialTerms())) {
     assert.equal(blockedTerms.length, LIMITS.terms);

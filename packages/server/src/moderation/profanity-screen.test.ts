@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'obscenity';
-import { datasetsDir, readDavidson, readYoutube, YOUTUBE_VIDEOS } from './eval/datasets.js';
 import { findProfanity } from './profanity.js';
 import { mayBeProfane } from './profanity-screen.js';
 
@@ -54,12 +52,4 @@ test('the screen never hides what obscenity finds, evasions included', () => {
   assertScreened(evasions);
   const innocent = ['what a goal!!', 'lol that was close', 'GG WP', 'Scunthorpe', 'assess', 'hello from Lisbon'];
   assert.ok(assertScreened(innocent) < innocent.length, 'the screen stops most innocent chat');
-});
-
-test('the screen agrees with obscenity on every dataset text', {
-  skip: existsSync(datasetsDir()) ? false : 'no datasets',
-}, () => {
-  const texts = [...YOUTUBE_VIDEOS.flatMap((v) => readYoutube(v)), ...readDavidson()].map((r) => r.text);
-  const passed = assertScreened(texts);
-  assert.ok(passed < texts.length, 'the screen stops some texts');
 });

@@ -53,6 +53,58 @@ describe('blocked terms', () => {
     }
   });
 
+  test('a multi-word term matches its words in sequence, not across a sentence break', () => {
+    const list = ['bad word'];
+    const hit = (text: string) => checkBlockedTerms(text, list).verdict === 'block';
+    for (const text of [
+      'what a bad word',
+      'bad, word',
+      'bad - word',
+      'bad.word',
+      'BAD   W0RD',
+      'b.a.d w.o.r.d',
+      'bad words',
+    ])
+      assert.ok(hit(text), `should block: ${text}`);
+    for (const text of ['not bad. word of the day', 'not bad; word up', 'bad: word', 'not bad\nword', 'not bad.\tword'])
+      assert.ok(!hit(text), `should pass: ${text}`);
+  });
+
+  test('a term matches no longer word: only the plural endings -s and -es', () => {
+    const hit = (text: string, list: string[]) => checkBlockedTerms(text, list).verdict === 'block';
+    assert.ok(!hit('such bad wording', ['bad word']));
+    assert.ok(!hit('the idioting', ['idiot']));
+    assert.ok(!hit('idioted', ['idiot']));
+    assert.ok(!hit('badly worded', ['bad word']));
+    assert.ok(hit('idiots', ['idiot']));
+    assert.ok(hit('so many bad words', ['bad word']));
+    assert.ok(hit('the boxes', ['box']));
+  });
+
+  test('glued matching finds a term inside a longer token, only when asked', () => {
+    const glued = { glued: true, reversed: false };
+    assert.ok(!blocked('xxidiotxx'));
+    assert.equal(checkBlockedTerms('xxidiotxx', terms, glued).verdict, 'block');
+    assert.equal(checkBlockedTerms('you are an xx1d10txx', terms, glued).verdict, 'block');
+    assert.equal(checkBlockedTerms('getfreemoneynow', terms, glued).verdict, 'block');
+    assert.equal(checkBlockedTerms('you IDIOT', terms, glued).verdict, 'block', 'whole words still');
+    assert.equal(checkBlockedTerms('you i d i o t', terms, glued).verdict, 'block', 'spaced whole words still');
+    // Inside a token means no space inside a word of the term.
+    assert.equal(checkBlockedTerms('he said i otter', terms, glued).verdict, undefined);
+    assert.equal(checkBlockedTerms('free. money', terms, glued).verdict, undefined);
+  });
+
+  test('reversed matching finds a term written backwards, only when asked', () => {
+    const back = { glued: false, reversed: true };
+    assert.ok(!blocked('you toidi'));
+    assert.equal(checkBlockedTerms('you toidi', terms, back).verdict, 'block');
+    assert.equal(checkBlockedTerms('you T01D1', terms, back).verdict, 'block');
+    assert.equal(checkBlockedTerms('yenom eerf', terms, back).verdict, 'block');
+    assert.equal(checkBlockedTerms('xxtoidixx', terms, back).verdict, undefined, 'whole words unless glued');
+    assert.equal(checkBlockedTerms('xxtoidixx', terms, { glued: true, reversed: true }).verdict, 'block');
+    assert.equal(checkBlockedTerms('you idiot', terms, back).verdict, 'block', 'forwards still');
+  });
+
   test('no terms, no verdict', () => {
     assert.equal(checkBlockedTerms('anything', []).verdict, undefined);
   });

@@ -3,8 +3,12 @@ import { test } from 'node:test';
 import { fold } from './fold.js';
 import { compileTermSet, matchTermSet } from './term-matcher.js';
 
-/** The regular expression the matcher replaced (it backtracks, so only short texts go through it). */
-function reference(terms: readonly string[]): RegExp {
+/**
+ * The matcher's rules as a regular expression (it backtracks, so only short texts go through it):
+ * each word's letters with separators between them, the words of a term with separators that
+ * hold no sentence break, a plural ending, whole words; glued: anywhere, no space inside a word.
+ */
+function reference(terms: readonly string[], glued = false): RegExp {
   const leet: Record<string, string> = {
     a: '4@^*',
     b: '8',
@@ -20,14 +24,19 @@ function reference(terms: readonly string[]): RegExp {
     u: 'v*',
     z: '2',
   };
-  const gap = '[\\s._\\-~·,\'"/\\\\:;]*';
+  const inWord = glued ? `[._\\-~·,'"/\\\\:;]*` : `[\\s._\\-~·,'"/\\\\:;]*`;
+  const betweenWords = `(?:(?![.;:]\\s|[\\n\\r\\v\\f\\u0085\\u2028\\u2029])[\\s._\\-~·,'"/\\\\:;])*`;
+  const word = (w: string) =>
+    [...w].map((c) => `[${(c + (leet[c] ?? '')).replace(/[\\\]^-]/g, '\\$&')}]+`).join(inWord);
   const pattern = (term: string) =>
-    [...term]
-      .filter((c) => /[\p{L}\p{N}]/u.test(c))
-      .map((c) => `[${(c + (leet[c] ?? '')).replace(/[\\\]^-]/g, '\\$&')}]+`)
-      .join(gap);
+    term
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((w) => w !== '')
+      .map(word)
+      .join(betweenWords);
   const patterns = terms.map((t) => pattern(fold(t).trim())).filter((p) => p !== '');
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${patterns.join('|')})(?:s|es|ed|er|ers|ing)?(?![\\p{L}\\p{N}])`, 'u');
+  if (glued) return new RegExp(`(?:${patterns.join('|')})`, 'u');
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${patterns.join('|')})(?:s|es)?(?![\\p{L}\\p{N}])`, 'u');
 }
 
 /** A small deterministic generator (mulberry32), so a failure can be replayed. */
@@ -40,21 +49,33 @@ function random(seed: number): () => number {
   };
 }
 
-test('the matcher agrees with the regular expression it replaced', () => {
-  const lists = [['idiot'], ['ass', 'il'], ['aaa', 'free money'], ['lol', 'sis', 'tit'], ['1d', 'ing']];
-  const alphabet = [...'adiolstergnfmyx1!|*@$0347 .-_éİ'];
+test('the matcher agrees with the regular expression of its rules', () => {
+  const lists = [
+    ['idiot'],
+    ['ass', 'il'],
+    ['aaa', 'free money'],
+    ['lol', 'sis', 'tit'],
+    ['1d', 'ing'],
+    ['bad word', 'a d'],
+  ];
+  const alphabet = [...'adiolstergnfmyxbw1!|*@$0347 .-_:;\néİ'];
   const next = random(20);
-  for (const list of lists) {
-    const set = compileTermSet(list.map((t) => fold(t).trim()))!;
-    const re = reference(list);
-    for (let n = 0; n < 4000; n++) {
-      let text = '';
-      const length = Math.floor(next() * 12);
-      for (let i = 0; i < length; i++) text += alphabet[Math.floor(next() * alphabet.length)];
-      const folded = fold(text);
-      assert.equal(matchTermSet(set, folded), re.test(folded), `${JSON.stringify(list)} on ${JSON.stringify(text)}`);
+  for (const glued of [false, true])
+    for (const list of lists) {
+      const set = compileTermSet(
+        list.map((t) => fold(t).trim()),
+        { glued },
+      )!;
+      const re = reference(list, glued);
+      for (let n = 0; n < 4000; n++) {
+        let text = '';
+        const length = Math.floor(next() * 12);
+        for (let i = 0; i < length; i++) text += alphabet[Math.floor(next() * alphabet.length)];
+        const folded = fold(text);
+        const label = `${glued ? 'glued ' : ''}${JSON.stringify(list)} on ${JSON.stringify(text)}`;
+        assert.equal(matchTermSet(set, folded), re.test(folded), label);
+      }
     }
-  }
 });
 
 test('long runs of one character read as the regular expression read them', () => {
@@ -77,22 +98,25 @@ test('long runs of one character read as the regular expression read them', () =
 });
 
 test('repeated units are read as the regular expression read them', () => {
-  const list = ['aa', 'il', 'as', 'idi'];
-  const set = compileTermSet(list)!;
-  const re = reference(list);
-  for (const unit of ['* ', 'i.', '1!', 'il1!|', 'a ', 'as', 'i d ', 'xa', '*1!|.', 'ab*'])
-    for (const n of [1, 3, 8, 12, 16, 20, 30])
-      for (const [before, after] of [
-        ['', ''],
-        ['x', ''],
-        ['', 'x'],
-        ['a', 's'],
-        ['id', 'ing'],
-        ['', '*'],
-      ]) {
-        const text = `${before}${unit.repeat(n)}${after}`.slice(0, 70);
-        assert.equal(matchTermSet(set, text), re.test(text), JSON.stringify(text));
-      }
+  const list = ['aa', 'il', 'as', 'idi', 'a d i'];
+  for (const glued of [false, true]) {
+    const set = compileTermSet(list, { glued })!;
+    const re = reference(list, glued);
+    for (const unit of ['* ', 'i.', '1!', 'il1!|', 'a ', 'as', 'i d ', 'xa', '*1!|.', 'ab*', 'a. d', 'd\ni'])
+      for (const n of [1, 3, 8, 12, 16, 20, 30])
+        for (const [before, after] of [
+          ['', ''],
+          ['x', ''],
+          ['', 'x'],
+          ['a', 's'],
+          ['id', 'ing'],
+          ['', '*'],
+          ['a ', 'i'],
+        ]) {
+          const text = `${before}${unit.repeat(n)}${after}`.slice(0, 70);
+          assert.equal(matchTermSet(set, text), re.test(text), `${glued ? 'glued ' : ''}${JSON.stringify(text)}`);
+        }
+  }
 });
 
 test('long terms (more than 32 letters) cross state words', () => {
@@ -112,11 +136,13 @@ test('cost stays linear on texts that made the regular expression backtrack', ()
     ['illicit', `${'1'.repeat(2000)}x`],
     ['aeiouaeiouaeioub', '*'.repeat(2000)],
   ];
-  for (const [term, text] of cases) {
-    const set = compileTermSet([term])!;
-    const start = performance.now();
-    assert.equal(matchTermSet(set, text), false);
-    const ms = performance.now() - start;
-    assert.ok(ms < 200, `${term}: ${ms.toFixed(0)} ms`);
-  }
+  for (const glued of [false, true])
+    for (const [term, text] of cases) {
+      const set = compileTermSet([term], { glued })!;
+      const start = performance.now();
+      // Glued, a term inside the run is found; whole words, none of them match.
+      assert.equal(matchTermSet(set, text), glued && text.includes(term));
+      const ms = performance.now() - start;
+      assert.ok(ms < 200, `${term}${glued ? ' glued' : ''}: ${ms.toFixed(0)} ms`);
+    }
 });

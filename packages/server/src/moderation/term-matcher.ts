@@ -1,7 +1,11 @@
 /**
  * The blocked-terms matcher of `rules.ts`, without a regular expression: a term is a sequence of
  * letter classes (each letter with its leetspeak forms), each class read one or more times, with
- * separators allowed between classes, then an optional common suffix, as a whole word. The text
+ * separators allowed between classes, then an optional plural ending (-s, -es), as a whole word.
+ * Between the words of a multi-word term the separators may not hold a sentence break (`.`, `;`
+ * or `:` followed by a space, or a line break): "not bad. word" is not "bad word". A glued set
+ * (`compileTermSet(terms, { glued: true })`) finds a term anywhere, also inside a longer token
+ * ("xxidiotxx"), with no space inside its words. The text
  * is read once, left to right; each term that may be under way keeps its possible positions as
  * bits (a shift-and automaton), so the cost is at most text length × term letters / 32, with no
  * backtracking, whatever the text. A regular expression of the same shape
@@ -28,14 +32,18 @@ const LEET: Record<string, string> = {
 /** What may sit between the letters of an evasion: spaces and punctuation, no letters or digits. */
 const GAP = /[\s._\-~·,'"/\\:;]/u;
 const WORD = /[\p{L}\p{N}]/u;
+const SPACE = /\s/u;
+/** A line break ends a sentence by itself; a sentence mark does when a space follows it. */
+const LINE_BREAK = /[\n\r\v\f\u0085\u2028\u2029]/u;
+const SENTENCE_MARK = /[.;:]/u;
 
-/** Suffix states after the last letter: "e", "er" (complete), "i", "in", complete. */
+/**
+ * Suffix states after the last letter: "e", and a complete plural ending ("s", "es"). Only the
+ * plural is allowed: other endings make other words ("wording" is not "word"); an owner lists them.
+ */
 const SUF_E = 1;
-const SUF_ER = 2;
-const SUF_I = 4;
-const SUF_IN = 8;
-const SUF_DONE = 16;
-const SUF_ACCEPT = SUF_ER | SUF_DONE;
+const SUF_DONE = 2;
+const SUF_ACCEPT = SUF_DONE;
 
 /** One term: per character, the bits of the letter positions whose class holds that character. */
 interface Term {
@@ -50,6 +58,12 @@ interface Term {
   lastBit: number;
   /** Positions a separator may follow in the last word (all but the last letter). */
   lastGapMask: number;
+}
+
+/** How a set matches. */
+export interface TermSetOptions {
+  /** Find terms anywhere, also inside longer tokens, with no space inside a word of a term. */
+  glued?: boolean;
 }
 
 /** A compiled list of terms. */
@@ -70,6 +84,10 @@ export interface TermSet {
   firstWord: Uint8Array;
   lastBits: Int32Array;
   gapBits: Int32Array;
+  /** Per state word: the bits of letters that end a word of their term with another after it. */
+  boundaryBits: Int32Array;
+  /** See `TermSetOptions.glued`. */
+  glued: boolean;
 }
 
 /** The code points of a string. */
@@ -77,20 +95,30 @@ function codePoints(text: string): number[] {
   return Array.from(text, (c) => c.codePointAt(0)!);
 }
 
-/** The letters of a folded term: its letters and digits, by code point. */
-function letters(term: string): string[] {
-  return [...term].filter((c) => WORD.test(c));
+/** The letters of a folded term (its letters and digits, by code point), and where its words end. */
+function letters(term: string): { chars: string[]; ends: number[] } {
+  const chars: string[] = [];
+  const ends: number[] = [];
+  for (const c of term) {
+    if (WORD.test(c)) chars.push(c);
+    else if (chars.length > 0 && ends.at(-1) !== chars.length - 1) ends.push(chars.length - 1);
+  }
+  // The end of the last word is no boundary: nothing of the term follows it.
+  if (ends.at(-1) === chars.length - 1) ends.pop();
+  return { chars, ends };
 }
 
 /** Compiles folded terms; null when none has a letter or digit. */
-export function compileTermSet(folded: readonly string[]): TermSet | null {
+export function compileTermSet(folded: readonly string[], options: TermSetOptions = {}): TermSet | null {
   const terms: Term[] = [];
   const starters = new Map<number, number[]>();
   const holders = new Map<number, number[]>();
+  const boundaries: number[][] = [];
   let stateWords = 0;
   for (const term of folded) {
-    const chars = letters(term);
+    const { chars, ends } = letters(term);
     if (chars.length === 0) continue;
+    boundaries.push(ends);
     const words = Math.ceil(chars.length / 32);
     const masks = new Map<number, Int32Array>();
     chars.forEach((c, k) => {
@@ -120,14 +148,29 @@ export function compileTermSet(folded: readonly string[]): TermSet | null {
   const firstWord = new Uint8Array(stateWords);
   const lastBits = new Int32Array(stateWords);
   const gapBits = new Int32Array(stateWords).fill(-1);
+  const boundaryBits = new Int32Array(stateWords);
   terms.forEach((term, t) => {
     wordTerm.fill(t, term.offset, term.offset + term.words);
     firstWord[term.offset] = 1;
     lastBits[term.offset + term.words - 1] = term.lastBit;
     gapBits[term.offset + term.words - 1] = term.lastGapMask;
+    for (const k of boundaries[t]!) boundaryBits[term.offset + (k >>> 5)]! |= 1 << (k & 31);
   });
   const maxLetters = Math.max(...terms.map((t) => t.letters));
-  return { terms, starters, holders, stateWords, maxLetters, kept: new Map(), wordTerm, firstWord, lastBits, gapBits };
+  return {
+    terms,
+    starters,
+    holders,
+    stateWords,
+    maxLetters,
+    kept: new Map(),
+    wordTerm,
+    firstWord,
+    lastBits,
+    gapBits,
+    boundaryBits,
+    glued: options.glued === true,
+  };
 }
 
 /**
@@ -136,17 +179,53 @@ export function compileTermSet(folded: readonly string[]): TermSet | null {
  */
 const DENSE_RATIO = 8;
 
-/** Character kinds: 1 a letter or digit, 2 a separator, 0 another; -1 not known yet (BMP cache). */
+/** Character kinds: 0 another, 1 a letter or digit; separators: */
+const OTHER = 0;
+const LETTER = 1;
+/** A punctuation separator. */
+const PUNCT = 2;
+/** A sentence mark (`.`, `;`, `:`): ends a sentence when a space follows. */
+const MARK = 3;
+const SPACE_KIND = 4;
+const LINE_KIND = 5;
+/** Kinds by BMP code point; -1 not known yet. */
 const bmpKinds = new Int8Array(0x10000).fill(-1);
 
 function kindOf(c: number): number {
   let k = c < 0x10000 ? bmpKinds[c]! : -1;
   if (k === -1) {
     const x = String.fromCodePoint(c);
-    k = WORD.test(x) ? 1 : GAP.test(x) ? 2 : 0;
+    if (WORD.test(x)) k = LETTER;
+    else if (!GAP.test(x)) k = OTHER;
+    else if (LINE_BREAK.test(x)) k = LINE_KIND;
+    else if (SPACE.test(x)) k = SPACE_KIND;
+    else k = SENTENCE_MARK.test(x) ? MARK : PUNCT;
     if (c < 0x10000) bmpKinds[c] = k;
   }
   return k;
+}
+
+/**
+ * What a separator keeps of the gap states: all; all but those between words (a sentence
+ * break); only those (a space in a glued set); none (a sentence break in a glued set).
+ */
+const KEEP_ALL = 0;
+const KEEP_INSIDE = 1;
+const KEEP_BETWEEN = 2;
+const KEEP_NONE = 3;
+
+/** The gap states a separator keeps in one state word. */
+function gapKeep(gapBits: number, boundary: number, keep: number): number {
+  if (keep === KEEP_ALL) return gapBits;
+  if (keep === KEEP_NONE) return 0;
+  return gapBits & (keep === KEEP_INSIDE ? ~boundary : boundary);
+}
+
+/** What a separator of `kind` keeps, after a sentence mark or not. */
+function keepOf(kind: number, afterMark: boolean, glued: boolean): number {
+  const sentenceBreak = kind === LINE_KIND || (kind === SPACE_KIND && afterMark);
+  if (sentenceBreak) return glued ? KEEP_NONE : KEEP_INSIDE;
+  return glued && kind === SPACE_KIND ? KEEP_BETWEEN : KEEP_ALL;
 }
 
 /** The bits of every term's positions whose class holds `x`, over all state words. */
@@ -163,7 +242,7 @@ function masksOf(set: TermSet, x: number): Int32Array {
 /** Characters whose state masks a term set keeps (each `stateWords` words: at most 16 KB). */
 const KEPT_MASKS = 64;
 
-const [S, E, I, N, G_, D, R_] = codePoints('seingdr');
+const [S, E] = codePoints('se');
 
 /** The suffix states after reading `x`, from the states before it (`last`: at the last letter). */
 function nextSuffix(suffix: number, last: boolean, x: number): number {
@@ -171,15 +250,8 @@ function nextSuffix(suffix: number, last: boolean, x: number): number {
   if (last) {
     if (x === S) next |= SUF_DONE;
     else if (x === E) next |= SUF_E;
-    else if (x === I) next |= SUF_I;
   }
-  if (suffix & SUF_E) {
-    if (x === S || x === D) next |= SUF_DONE;
-    else if (x === R_) next |= SUF_ER;
-  }
-  if (suffix & SUF_ER && x === S) next |= SUF_DONE;
-  if (suffix & SUF_I && x === N) next |= SUF_IN;
-  if (suffix & SUF_IN && x === G_) next |= SUF_DONE;
+  if (suffix & SUF_E && x === S) next |= SUF_DONE;
   return next;
 }
 
@@ -260,6 +332,8 @@ class Scan {
   /** Per character of this text beyond those the set keeps, built when first needed. */
   private readonly masks = new Map<number, Int32Array>();
   private prevWord = false;
+  /** Whether the previous character was a sentence mark. */
+  private prevMark = false;
 
   constructor(private readonly set: TermSet) {
     this.R = new Int32Array(set.stateWords);
@@ -273,15 +347,18 @@ class Scan {
     return !this.dense && this.active.length === 0;
   }
 
-  /** Reads one character; true when a term ended just before it. */
+  /** Reads one character; true when a term ended just before it (glued: with it). */
   read(x: number): boolean {
     const kind = kindOf(x);
-    const word = kind === 1;
-    const start = !this.prevWord;
+    const word = kind === LETTER;
+    const gap = kind >= PUNCT;
+    const start = !this.prevWord || this.set.glued;
+    const keep = keepOf(kind, this.prevMark, this.set.glued);
     this.prevWord = word;
-    if (this.dense) return this.readDense(x, word, kind === 2, start);
-    if (this.active.length > 0 && this.readSparse(x, word, kind === 2)) return true;
-    if (start) this.wake(x);
+    this.prevMark = kind === MARK;
+    if (this.dense) return this.readDense(x, word, gap, keep, start);
+    if (this.active.length > 0 && this.readSparse(x, word, gap, keep)) return true;
+    if (start && this.wake(x)) return true;
     if (this.active.length * DENSE_RATIO > this.set.stateWords) this.toDense();
     return false;
   }
@@ -305,8 +382,9 @@ class Scan {
     return M;
   }
 
-  private readSparse(x: number, word: boolean, gap: boolean): boolean {
+  private readSparse(x: number, word: boolean, gap: boolean, keep: number): boolean {
     const { R, G, suffix, isActive, next } = this;
+    const { gapBits, boundaryBits, glued } = this.set;
     const M = this.masksOf(x);
     next.length = 0;
     for (const t of this.active) {
@@ -320,13 +398,14 @@ class Scan {
         const r = R[o]!;
         const both = r | G[o]!;
         const nr = (r | (both << 1) | carry) & M[o]!;
-        const ng = gap ? both & (o === lastWord ? term.lastGapMask : -1) : 0;
+        const ng = gap ? both & gapKeep(gapBits[o]!, boundaryBits[o]!, keep) : 0;
         carry = both >>> 31;
         R[o] = nr;
         G[o] = ng;
         alive |= nr | ng;
       }
-      const s = suffix[t]! !== 0 || last ? nextSuffix(suffix[t]!, last, x) : 0;
+      if (glued && R[lastWord]! & term.lastBit) return true;
+      const s = !glued && (suffix[t]! !== 0 || last) ? nextSuffix(suffix[t]!, last, x) : 0;
       suffix[t] = s;
       if (alive !== 0 || s !== 0) next.push(t);
       else isActive[t] = 0;
@@ -336,15 +415,18 @@ class Scan {
     return false;
   }
 
-  /** Starts the terms whose first letter `x` may be. */
-  private wake(x: number): void {
+  /** Starts the terms whose first letter `x` may be; true when one is a single letter of a glued set. */
+  private wake(x: number): boolean {
     for (const t of this.set.starters.get(x) ?? []) {
-      this.R[this.set.terms[t]!.offset]! |= 1;
+      const term = this.set.terms[t]!;
+      if (this.set.glued && term.letters === 1) return true;
+      this.R[term.offset]! |= 1;
       if (!this.isActive[t]) {
         this.isActive[t] = 1;
         this.active.push(t);
       }
     }
+    return false;
   }
 
   private toDense(): void {
@@ -371,28 +453,31 @@ class Scan {
     }
   }
 
-  private readDense(x: number, word: boolean, gap: boolean, start: boolean): boolean {
+  private readDense(x: number, word: boolean, gap: boolean, keep: number, start: boolean): boolean {
     const { R, G } = this;
-    const { firstWord, lastBits, gapBits, stateWords } = this.set;
+    const { firstWord, lastBits, gapBits, boundaryBits, stateWords, glued } = this.set;
     if (!word) {
       for (let o = 0; o < stateWords; o++) if (R[o]! & lastBits[o]!) return true;
       for (const t of this.suffixed) if (this.suffix[t]! & SUF_ACCEPT) return true;
     }
-    this.stepSuffixes(x);
+    if (!glued) this.stepSuffixes(x);
     const M = this.masksOf(x);
     const cin = start ? 1 : 0;
     let carry = 0;
     let alive = 0;
+    let ended = false;
     for (let o = 0; o < stateWords; o++) {
       const r = R[o]!;
       const both = r | G[o]!;
       const nr = (r | (both << 1) | (firstWord[o] ? cin : carry)) & M[o]!;
-      const ng = gap ? both & gapBits[o]! : 0;
+      const ng = gap ? both & gapKeep(gapBits[o]!, boundaryBits[o]!, keep) : 0;
       carry = both >>> 31;
       R[o] = nr;
       G[o] = ng;
       if ((nr | ng) !== 0) alive++;
+      if (nr & lastBits[o]!) ended = true;
     }
+    if (glued && ended) return true;
     if (alive * DENSE_RATIO * 4 < this.set.stateWords) this.toSparse();
     return false;
   }
@@ -406,7 +491,7 @@ class Scan {
       suffix[t] = 0;
       if (s !== 0) stepped.push([t, s]);
     }
-    if (x === S || x === E || x === I) {
+    if (x === S || x === E) {
       const { lastBits, wordTerm } = this.set;
       const s = nextSuffix(0, true, x);
       for (let o = 0; o < R.length; o++) if (R[o]! & lastBits[o]!) stepped.push([wordTerm[o]!, s]);

@@ -5,6 +5,7 @@ import { createAuthenticator } from '../auth/auth.js';
 import type { EventRecord } from '../engines/store.js';
 import { DEFAULT_SETTINGS } from '../events/settings.js';
 import { AppError, errors } from '../util/errors.js';
+import { OriginPolicy } from '../util/origins.js';
 import { admit } from './admission.js';
 import { ConnectionLimiter } from './connections.js';
 import type { AdmissionServices } from './services.js';
@@ -17,7 +18,7 @@ const EVENT: EventRecord = {
   createdAt: 1,
   lastSeq: 7,
   epoch: 'abc123',
-  settings: DEFAULT_SETTINGS,
+  settings: { ...DEFAULT_SETTINGS, embed: { allowedOrigins: ['https://shop.example'] } },
 };
 
 /** Admission's parts, with one known event and a store that can be made to fail. */
@@ -41,6 +42,7 @@ function services(max: number) {
         if (state.closing) throw errors.unavailable('shutting down');
       },
     },
+    origins: new OriginPolicy(['https://node-wide.example']),
     clientIp: () => '192.0.2.1',
   };
   return { s, state };
@@ -105,4 +107,19 @@ test('a long poll is admitted while the store is away, without the event', async
     storeMayBeAway: true,
   });
   assert.equal(await code(missing), 'not_found');
+});
+
+test('a browser Origin is admitted when it is the node’s own, the node’s or the event’s, else refused', async () => {
+  const { s } = services(10);
+  const ask = { transport: 'ws' as const, eventId: 'e1', after: undefined };
+  const from = (origin?: string) =>
+    request('/x', { host: 'chat.example:8080', ...(origin === undefined ? {} : { origin }) });
+  for (const origin of [undefined, 'https://chat.example:8080', 'https://node-wide.example', 'https://shop.example']) {
+    const a = await admit(s, from(origin), ask);
+    a.release();
+  }
+  for (const origin of ['https://evil.example', 'https://chat.example', 'null', 'https://shop.example.evil.example']) {
+    assert.equal(await code(admit(s, from(origin), ask)), 'forbidden', origin);
+  }
+  assert.equal(s.connections.count('192.0.2.1'), 0, 'a refused origin holds no slot');
 });

@@ -1,11 +1,11 @@
 // Admission: the checks every transport makes before it seats a viewer, in one place and one
 // order, so WebSocket, SSE and long polling cannot drift apart (auth, event, resume point, the
-// shutdown guard, the client's address and its connection slot).
+// browser's Origin, the shutdown guard, the client's address and its connection slot).
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../auth/auth.js';
 import { optionalPrincipal, queryOf } from '../auth/request.js';
 import type { EventRecord } from '../engines/store.js';
-import { AppError } from '../util/errors.js';
+import { AppError, errors } from '../util/errors.js';
 import type { ConnectionLimiter } from './connections.js';
 import { resumeEpoch, resumePoint } from './resume.js';
 import type { AdmissionServices } from './services.js';
@@ -49,7 +49,7 @@ export interface Admission {
 }
 
 /**
- * Admits a viewer or throws the catalogued refusal (401, 404, 400, 429, 503). The slot is taken
+ * Admits a viewer or throws the catalogued refusal (401, 403, 404, 400, 429, 503). The slot is taken
  * last, after every check that can fail, so a refused request never holds one.
  */
 export async function admit(s: AdmissionServices, req: IncomingMessage, ask: AdmissionRequest): Promise<Admission> {
@@ -59,6 +59,11 @@ export async function admit(s: AdmissionServices, req: IncomingMessage, ask: Adm
   const after = resumePoint(ask.after);
   const epoch = resumeEpoch(query.get('epoch'));
   const event = await lookUp(s, ask);
+  // A page on another origin reads the stream through the viewer's browser: only where the node
+  // or the event allows it (CORS alone would not stop a WebSocket). No Origin: not a browser.
+  if (!s.origins.admits(req, event?.settings.embed?.allowedOrigins)) {
+    throw errors.forbidden('this origin may not connect to this event (embed.allowedOrigins)');
+  }
   const ip = s.clientIp(req);
   const slot = ask.admitOverCap ? s.connections.tryTake(ip, ask.transport) : takeOrThrow(s.connections, ip, ask);
   return {

@@ -6,6 +6,7 @@ import type { Config } from '../config/config.js';
 import type { Events } from '../events/events.js';
 import type { Hub } from '../hub/hub.js';
 import type { Ingest } from '../ingest/ingest.js';
+import type { OriginPolicy } from '../util/origins.js';
 import type { ShutdownGuard } from '../util/shutdown-guard.js';
 import type { ConnectionLimiter, EdgeLog } from './connections.js';
 
@@ -15,6 +16,8 @@ export interface AdmissionServices {
   events: Pick<Events, 'get'>;
   connections: ConnectionLimiter;
   guard: Pick<ShutdownGuard, 'closing' | 'assertOpen'>;
+  /** Which browser origins may connect: the node's own, the node's list and the event's. */
+  origins: Pick<OriginPolicy, 'admits'>;
   /** The client's address (behind the trusted proxies): the one every route and limit uses. */
   clientIp(req: IncomingMessage): string;
 }

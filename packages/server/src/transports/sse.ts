@@ -5,6 +5,7 @@
 // section 6.3), so a hub frame goes out as the very bytes every other viewer gets, in one write.
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { corsHead } from '../http/cors.js';
 import type { Membership } from '../hub/hub.js';
 import { type CloseReason, type Subscriber, socketDrained } from '../hub/subscriber.js';
 import { admit } from './admission.js';
@@ -15,14 +16,13 @@ import type { TransportServices } from './services.js';
 /** The reconnect delay suggested to EventSource clients. */
 const RETRY_MS = 2000;
 const HEARTBEAT = Buffer.from(':\n\n');
-const HEAD = Buffer.from(
+const HEAD_START =
   'HTTP/1.1 200 OK\r\n' +
-    'Content-Type: text/event-stream; charset=utf-8\r\n' +
-    'Cache-Control: no-cache, no-transform\r\n' +
-    'X-Accel-Buffering: no\r\n' +
-    'Connection: close\r\n\r\n' +
-    `retry: ${RETRY_MS}\n\n`,
-);
+  'Content-Type: text/event-stream; charset=utf-8\r\n' +
+  'Cache-Control: no-cache, no-transform\r\n' +
+  'X-Accel-Buffering: no\r\n' +
+  'Connection: close\r\n';
+const HEAD_END = `\r\nretry: ${RETRY_MS}\n\n`;
 
 /** One SSE viewer; the socket is its only resource (no timers or closures of its own). */
 class SseConnection implements Subscriber {
@@ -111,7 +111,8 @@ export function sseRoutes(app: FastifyInstance, s: TransportServices): void {
       socket.setTimeout(0);
       socket.on('close', onSocketClose);
       if (socket.destroyed) return conn.gone();
-      socket.write(HEAD);
+      // The CORS lines the hook chose (http/cors.ts): the Origin was checked, so no CR/LF in it.
+      socket.write(HEAD_START + corsHead(reply) + HEAD_END);
       open.add(conn);
       try {
         conn.seated(await s.hub.join(eventId, conn, admission.after, admission.epoch));

@@ -1,5 +1,9 @@
--- lc_append_outbox(items, notify_all): lc_append (sql/lc_append.v2.sql) plus the webhook outbox
--- rows of what it appended, in the same transaction: `comment.published` for each comment entry
+-- lc_append_outbox(items, notify_all): the one entry point of every append (appendBatch in
+-- store.postgres.append.ts). It appends the batch with lc_append_interactions
+-- (sql/lc_append_interactions.v1.sql) when the batch holds a `pin`, `unpin` or `poll` entry, else
+-- with lc_append (sql/lc_append.v2.sql); both answer one result per item (`{"skipped": true}` for
+-- an interaction left out, which gets no outbox row). Then it writes the webhook outbox rows of
+-- what was appended, in the same transaction: `comment.published` for each comment entry
 -- (an approved held comment too), `comment.deleted` for each delete, `event.ended` for the
 -- `event` entry that ends an event. Rows are written for events with webhooks in their settings,
 -- or for all when the node has its own (notify_all). Its TypeScript twin is SqliteWriter.appendAll.
@@ -18,7 +22,11 @@ BEGIN
            'hooks', notify_all OR coalesce(jsonb_array_length(s.settings->'webhooks'), 0) > 0)), '{}')
     INTO heads
     FROM (SELECT id, status, settings FROM events WHERE id = ANY(ids) ORDER BY id FOR NO KEY UPDATE) s;
-  results := lc_append(items);
+  IF EXISTS (SELECT 1 FROM jsonb_array_elements(items) x WHERE x->'entry'->>'type' IN ('pin', 'unpin', 'poll')) THEN
+    results := lc_append_interactions(items);
+  ELSE
+    results := lc_append(items);
+  END IF;
   FOR i IN 0 .. jsonb_array_length(results) - 1 LOOP
     r := results->i;
     CONTINUE WHEN NOT (r ? 'entry');

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { LiveEvent } from '@livecomments/protocol';
 import type { Authenticator, Principal } from '../../auth/auth.js';
-import { moderates } from '../../auth/powers.js';
+import { type EventPowers, moderates } from '../../auth/powers.js';
 import { optionalPrincipal } from '../../auth/request.js';
 import type { EventRecord } from '../../engines/store.js';
 import { type PublicEvent, publicEvent } from '../../events/visibility.js';
@@ -20,6 +20,7 @@ export function eventRoutes(app: App, s: HttpServices): void {
     async function createEvent(request, reply) {
       const { body } = request;
       const record = await s.events.create(request.principal, requireTitle(body.title), body.settings);
+      await s.roles.noteOwner(request.principal, record);
       return reply.code(201).send(await s.events.toWire(record));
     },
   );
@@ -33,7 +34,10 @@ export function eventRoutes(app: App, s: HttpServices): void {
 
   app.get('/v1/events/:eventId', { schema: { params: EventParams } }, async function getEvent(request) {
     const record = await s.events.fresh(request.params.eventId);
-    return seenBy(await readerOf(s.auth, request.raw), record, s.events.toWire(record));
+    // The event's own moderators read it in full too (the list shows them the public part).
+    const reader = await readerOf(s.auth, request.raw);
+    const powers = reader ? { ...record, ...(await s.roles.powers(record)) } : record;
+    return seenBy(reader, powers, s.events.toWire(record));
   });
 
   app.patch(
@@ -67,7 +71,7 @@ function readerOf(auth: Pick<Authenticator, 'verify'>, req: IncomingMessage): Pr
 /** The event as `reader` may see it: in full for those who moderate it, else the public part. */
 async function seenBy(
   reader: Principal | null,
-  record: EventRecord,
+  record: EventRecord & EventPowers,
   wire: Promise<LiveEvent>,
 ): Promise<LiveEvent | PublicEvent> {
   return reader && moderates(reader, record) ? wire : publicEvent(await wire);

@@ -13,9 +13,28 @@ export function moderationRoutes(app: App, s: HttpServices): void {
       const actor = request.principal;
       const { eventId } = request.params;
       const { limit } = request.query;
-      const held = await s.actions.listHeld(actor, eventId, intParam(limit, 100, 500));
+      const max = intParam(limit, 100, 500);
+      const held = await s.actions.listHeld(actor, eventId, max);
+      // Then published comments that viewers reported, most reported first (`status: "reported"`).
+      const reported = await s.actions.listReported(actor, eventId, max);
+      const none = { count: 0, reasons: [] };
       return {
-        items: held.map((h) => ({ comment: h.comment, scores: h.scores ?? {}, reasons: h.reasons ?? [] })),
+        items: [
+          ...held.map((h) => ({
+            comment: h.comment,
+            status: 'held',
+            scores: h.scores ?? {},
+            reasons: h.reasons ?? [],
+            reports: none,
+          })),
+          ...reported.map((r) => ({
+            comment: r.comment.comment,
+            status: 'reported',
+            scores: r.comment.scores ?? {},
+            reasons: r.comment.reasons ?? [],
+            reports: { count: r.count, reasons: r.reasons },
+          })),
+        ],
       };
     },
   );

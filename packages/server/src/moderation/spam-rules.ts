@@ -1,0 +1,458 @@
+/**
+ * Spam and scams in live chat, read from a comment's folded reading (`chat-reading.ts`):
+ * giveaway and crypto "send 1 get 2" scams, "earn $X a day", off-platform contact (messengers,
+ * handles, phone numbers in any spacing), impersonation of support or staff, prizes, bought
+ * followers and viewers, and links: shortened, obfuscated ("bit . ly", "www dot x dot com",
+ * "x[.]com") or on a domain that names a brand with "verify", "support" or "free". Written for the
+ * phenomenon, not for a list of sentences: the innocent look-alikes ("who won the giveaway?",
+ * "do you have a telegram channel?", "bitcoin price is crazy") carry no call to act.
+ */
+import type { Finding } from './automod.js';
+import type { ChatReading } from './chat-reading.js';
+import { any, gap, type PhraseRule, PhraseRules } from './phrase-rules.js';
+
+const NUM = '[0-9]+(?: [0-9]{3})*';
+const COIN = any(
+  'btc',
+  'bitcoin',
+  'bitcoins',
+  'eth',
+  'ethereum',
+  'usdt',
+  'crypto',
+  'coins?',
+  'doge',
+  'sol',
+  'bnb',
+  'xrp',
+);
+const MESSENGER = any(
+  'telegram',
+  'tg',
+  'whatsapp',
+  'whats app',
+  'whatsap',
+  'wa',
+  'snap',
+  'snapchat',
+  'sc',
+  'kik',
+  'insta',
+  'instagram',
+  'ig',
+  'discord',
+  'signal',
+  'wechat',
+  'line',
+  'skype',
+  'cashapp',
+  'cash app',
+  'venmo',
+  'onlyfans',
+  'of',
+);
+const ME_VERB = any(
+  'dm',
+  'pm',
+  'inbox',
+  'message',
+  'msg',
+  'text',
+  'contact',
+  'add',
+  'hit',
+  'reach',
+  'call',
+  'write',
+  'ask',
+  'follow',
+  'find',
+  'join',
+);
+const FREEBIE = any(
+  'robux',
+  'vbucks',
+  'v bucks',
+  'skins?',
+  'followers',
+  'viewers',
+  'views',
+  'subs',
+  'subscribers',
+  'likes',
+  'nitro',
+  'gift ?cards?',
+  'coins',
+  'iphones?',
+  'ps5',
+  'btc',
+  'bitcoin',
+  'crypto',
+  'money',
+  'cash',
+  'codes?',
+  'gems',
+  'diamonds',
+  'rp',
+  'primogems',
+);
+const PERIOD = any(
+  'day',
+  'daily',
+  'a day',
+  'week',
+  'weekly',
+  'month',
+  'monthly',
+  'hour',
+  'hours',
+  'hr',
+  'per day',
+  'per week',
+);
+const BRAND = any(
+  'twitch',
+  'youtube',
+  'yt',
+  'discord',
+  'steam',
+  'paypal',
+  'amazon',
+  'amzn',
+  'binance',
+  'coinbase',
+  'tesla',
+  'elon',
+  'google',
+  'apple',
+  'microsoft',
+  'nintendo',
+  'epic',
+  'roblox',
+  'partner',
+);
+const ACCOUNT = any('account', 'channel', 'stream', 'profile', 'nitro', 'partnership', 'login', 'details');
+const DOOM = any(
+  'suspended',
+  'terminated',
+  'deleted',
+  'banned',
+  'locked',
+  'limited',
+  'flagged',
+  'violated',
+  'disabled',
+  'removed',
+  'closed',
+  'selected',
+);
+
+const RULES: PhraseRule[] = [
+  // "send 0.1 BTC and receive 0.2 back", "send 1 ETH get 2 ETH back", "double your coins"
+  {
+    pattern: `send${gap(3)} ${COIN}${gap(6)} ${any('get', 'receive', 'back', 'double', 'x2', 'return')}`,
+    kind: 'crypto_scam',
+    strength: 3,
+  },
+  {
+    pattern: `${any('double', 'triple', '2x', '10x', 'x2', 'x10')} your ${any(COIN, 'money', 'investment', 'cash')}`,
+    kind: 'crypto_scam',
+    strength: 3,
+  },
+  {
+    pattern: `${any('giving away', 'give away', 'giveaway', 'airdrop')}${gap(3)} ${NUM}${gap(1)} ${COIN}`,
+    kind: 'crypto_scam',
+    strength: 3,
+  },
+  {
+    pattern: `${any('crypto', 'bitcoin', 'btc', 'eth', 'tesla', 'elon', 'binance', 'musk')}${gap(2)} ${any('giveaway', 'giving away', 'event live', 'airdrop')}`,
+    kind: 'crypto_scam',
+    strength: 3,
+  },
+  {
+    pattern: `${any('send', 'cashapp', 'venmo', 'paypal')} me${gap(4)} ${any('send you double', 'double back', 'send you back double', 'get double')}`,
+    kind: 'money_scam',
+    strength: 3,
+  },
+  // "earn $300 per day", "make $5,000 a month", "I made $850 this week trading"
+  {
+    pattern: `${any('earn', 'earning', 'earned', 'make', 'making', 'made', 'profit', 'win', 'get paid')}${gap(4)} ${NUM}${gap(4)} ${PERIOD}`,
+    kind: 'money_scam',
+    strength: 3,
+  },
+  {
+    pattern: `${any('turned', 'turn', 'invest', 'invested', 'put')}${gap(2)} ${NUM}${gap(3)} ${any('into', 'get', 'and got', 'receive', 'made')}${gap(2)} ${NUM}`,
+    kind: 'money_scam',
+    strength: 3,
+  },
+  {
+    pattern: `${any('dm', 'pm', 'inbox', 'message', 'text', 'contact')} me${gap(2)} ${any('to earn', 'to make money', 'for profit', 'to invest', 'for the signals', 'for signals', 'for details', 'for investment')}`,
+    kind: 'money_scam',
+    strength: 3,
+  },
+  {
+    pattern: `${any('make money', 'earn money', 'passive income', 'financial freedom', 'work from home', 'from home')}${gap(4)} ${any('dm', 'pm', 'inbox', 'message', 'ask me', 'contact', 'no experience', 'link', 'bio', 'profile', 'join')}`,
+    kind: 'money_scam',
+    strength: 3,
+  },
+  {
+    pattern: `${any('guaranteed', 'guarantee')}${gap(1)} ${any('profit', 'profits', 'returns', 'income', 'win')}|${NUM} ${any('win rate', 'accuracy', 'daily profit', 'returns', 'profit')}`,
+    kind: 'money_scam',
+    strength: 3,
+  },
+  {
+    pattern: `${any('forex', 'crypto', 'trading', 'investment', 'binary')} ${any('signals', 'signal group', 'group', 'tips', 'mentor', 'expert')}`,
+    kind: 'money_scam',
+    strength: 2,
+  },
+  {
+    pattern: `${any('sugar daddy', 'sugar baby', 'hot singles', 'lonely girls', 'single girls')}`,
+    kind: 'lure',
+    strength: 3,
+  },
+  // Off-platform contact: "whatsapp me", "add me on snap", "contact me on telegram", "tg: @x"
+  { pattern: `${ME_VERB} me${gap(1)} ${any('on', 'at', 'via', 'in')} ${MESSENGER}`, kind: 'contact', strength: 3 },
+  { pattern: `${MESSENGER} me`, kind: 'contact', strength: 3 },
+  { pattern: `${any('my', 'our')} ${MESSENGER} ${any('is', 'id', 'name')}`, kind: 'contact', strength: 3 },
+  // Free stuff: "free robux", "first 100 people to DM me get a free iPhone"
+  { pattern: `free ${FREEBIE}`, kind: 'freebie', strength: 2 },
+  {
+    pattern: `${any('first', 'top')} ${NUM} ${any('people', 'viewers', 'persons', 'users')}${gap(3)} ${any('dm', 'message', 'claim', 'win', 'get', 'to')}`,
+    kind: 'freebie',
+    strength: 3,
+  },
+  {
+    pattern: `${any('you have', 'youve', 'you ve', 'you')}${gap(1)} ${any('been selected', 'won', 'are selected', 'are our winner', 'are the winner')}`,
+    kind: 'prize',
+    strength: 3,
+  },
+  {
+    pattern: `${any('lucky winner', 'claim your prize', 'claim your reward', 'claim it now', 'claim now', 'claim here', 'claim at')}`,
+    kind: 'prize',
+    strength: 3,
+  },
+  // Promotion: bought followers, "check my channel", "link in bio"
+  {
+    pattern: `${any('buy', 'cheap', 'get', 'real', 'gain', 'more')}${gap(1)} ${any('followers', 'viewers', 'views', 'subs', 'subscribers', 'likes')}${gap(4)} ${any('at', 'dm', 'price', 'prices', 'cheap', 'check', 'visit', 'link', 'here', 'bio')}`,
+    kind: 'promotion',
+    strength: 3,
+  },
+  {
+    pattern: `${any('buy', 'cheap')} ${any('followers', 'viewers', 'views', 'subs', 'subscribers', 'likes')}`,
+    kind: 'promotion',
+    strength: 3,
+  },
+  {
+    pattern: `${any('promote', 'grow', 'boost', 'promotion for')} your ${any('stream', 'channel', 'account', 'twitch')}|${any('make', 'go')} your ${any('stream', 'channel')} ${any('go viral', 'viral', 'grow')}`,
+    kind: 'promotion',
+    strength: 3,
+  },
+  {
+    pattern: `${any('check', 'visit', 'click', 'see')} ${any('my', 'out my')} ${any('channel', 'profile', 'bio', 'page', 'link')}|${any('link', 'links', 'info')} in ${any('my bio', 'bio', 'my profile', 'profile')}|in my bio`,
+    kind: 'promotion',
+    strength: 2,
+  },
+  {
+    pattern: `${any('want', 'wanna', 'need')} ${any('more viewers', 'more followers', 'to grow', 'viewers', 'followers')}`,
+    kind: 'promotion',
+    strength: 2,
+  },
+  // Impersonation of support or staff
+  {
+    pattern: `${BRAND}${gap(1)} ${any('support', 'team', 'staff', 'trust and safety', 'safety team', 'admin', 'admins', 'moderator', 'security', 'partner program', 'official')}${gap(12)} ${any(DOOM, 'verify', 'confirm', 'appeal', 'login', 'log in', 'password', 'details')}`,
+    kind: 'impersonation',
+    strength: 3,
+  },
+  {
+    pattern: `${any('support team', 'staff team', 'safety team', 'security team', 'partner program', 'from the staff', 'trust and safety')}${gap(10)} ${any(DOOM, 'verify', 'confirm', 'password', 'login')}`,
+    kind: 'impersonation',
+    strength: 3,
+  },
+  {
+    pattern: `your ${ACCOUNT}${gap(4)} ${any('will be', 'has been', 'is', 'are', 'have been', 'was')}${gap(1)} ${DOOM}`,
+    kind: 'impersonation',
+    strength: 3,
+  },
+  {
+    pattern: `${any('verify', 'confirm')} ${any('your identity', 'your account', 'your login', 'your details', 'now', 'here', 'at')}|${any('send', 'give', 'dm', 'tell')} me your ${any('email', 'password', 'login', 'details', 'credentials', 'card', 'code')}`,
+    kind: 'impersonation',
+    strength: 3,
+  },
+];
+
+const rules = new PhraseRules('spam', RULES);
+
+/** Link shorteners: a link behind one hides where it goes. */
+const SHORTENERS = new Set([
+  'bit ly',
+  'bitly',
+  'tinyurl',
+  'tiny url',
+  'goo gl',
+  'cutt ly',
+  'is gd',
+  'rb gy',
+  'shorturl',
+  'ow ly',
+  't me',
+  'wa me',
+  'linktr ee',
+  'rebrand ly',
+  'bl ink',
+  'shorte st',
+  'adf ly',
+]);
+/** Top-level domains mostly used by throwaway scam sites. */
+const CHEAP_TLD = new Set([
+  'xyz',
+  'top',
+  'click',
+  'online',
+  'site',
+  'live',
+  'club',
+  'info',
+  'ru',
+  'tk',
+  'ml',
+  'ga',
+  'cf',
+  'gq',
+  'io',
+  'shop',
+  'store',
+  'icu',
+  'buzz',
+  'link',
+  'biz',
+  'cc',
+  'vip',
+  'win',
+  'bid',
+  'loan',
+  'work',
+  'fun',
+  'net',
+]);
+/** Top-level domains recognised in "name dot tld" and "name . tld" spellings. */
+const TLD = new Set([
+  ...CHEAP_TLD,
+  'com',
+  'org',
+  'gg',
+  'tv',
+  'me',
+  'co',
+  'ly',
+  'be',
+  'to',
+  'uk',
+  'us',
+  'de',
+  'app',
+  'dev',
+  'fm',
+  'in',
+]);
+
+/** What the links of a comment (read on its folded text and its reading) say of spam. */
+function linkFindings(r: ChatReading): Finding[] {
+  const out: Finding[] = [];
+  const lower = r.folded;
+  // Obfuscation: "x dot com", "bit . ly", "x[.]com", "hxxp".
+  const w = r.words;
+  for (let i = 1; i + 1 < w.length; i++) {
+    if (w[i] === 'dot' && TLD.has(w[i + 1]!) && /^[a-z0-9]+$/.test(w[i - 1]!)) {
+      out.push({ category: 'spam', kind: 'hidden_link', strength: 3 });
+      break;
+    }
+  }
+  if (
+    out.length === 0 &&
+    (lower.includes('[.]') || lower.includes('(.)') || lower.includes('hxxp') || spacedDot(lower))
+  )
+    out.push({ category: 'spam', kind: 'hidden_link', strength: 3 });
+  // Shorteners, cheap domains, brand + lure domains (on the folded reading's words).
+  const text = ` ${r.text} `;
+  for (const s of SHORTENERS)
+    if (text.includes(` ${s} `)) {
+      out.push({ category: 'spam', kind: 'short_link', strength: 2 });
+      break;
+    }
+  for (const host of hosts(lower)) {
+    const parts = host.split('.');
+    const tld = parts[parts.length - 1]!;
+    const name = parts.slice(0, -1).join('.');
+    const brandy =
+      /(twitch|youtube|yt|discord|steam|paypal|amazon|amzn|binance|coinbase|tesla|elon|nitro|robux|rbx|vbucks|skin|gift|prize|promo)/.test(
+        name,
+      );
+    const lure =
+      /(verify|support|secure|login|appeal|copyright|free|gift|promo|claim|prize|x2|double|bonus|reward|center|help|viewers|followers|boost|cheap)/.test(
+        name,
+      );
+    if (brandy && lure) out.push({ category: 'spam', kind: 'fake_site', strength: 3 });
+    else if (lure && name.includes('-')) out.push({ category: 'spam', kind: 'fake_site', strength: 3 });
+    else if (CHEAP_TLD.has(tld) && (lure || brandy)) out.push({ category: 'spam', kind: 'fake_site', strength: 3 });
+    else if (CHEAP_TLD.has(tld)) out.push({ category: 'spam', kind: 'cheap_domain', strength: 2 });
+  }
+  return out;
+}
+
+/** "bit . ly", "www . x . com": a dot with spaces round it between two words, then a TLD. */
+function spacedDot(lower: string): boolean {
+  const words = lower.split(/\s+/);
+  for (let i = 1; i + 1 < words.length; i++) {
+    if (words[i] !== '.') continue;
+    const next = words[i + 1]!.split(/[/?#]/)[0]!;
+    if (TLD.has(next) || SHORTENERS.has(`${words[i - 1]} ${next}`) || words[i - 1] === 'www') return true;
+  }
+  return false;
+}
+
+/** Host names of plain links (`x.com`, `https://x.com/...`), lower case, without `www.`. */
+function hosts(lower: string): string[] {
+  const out: string[] = [];
+  for (const token of lower.split(/\s+/)) {
+    if (!token.includes('.') || token.length > 300) continue;
+    const host = token
+      .replace(/^[^a-z0-9]+/, '')
+      .replace(/^https?:\/\//, '')
+      .replace(/^www\./, '')
+      .split(/[/?#:]/)[0]!
+      .replace(/[^a-z0-9.-]+$/, '');
+    const labels = host.split('.');
+    if (labels.length < 2 || labels.some((l) => !/^[a-z0-9-]{1,63}$/.test(l))) continue;
+    if (!TLD.has(labels[labels.length - 1]!) && !/^[a-z]{2,3}$/.test(labels[labels.length - 1]!)) continue;
+    out.push(host);
+  }
+  return out;
+}
+
+/** Off-platform contact: a phone number (9 or more digits in any spacing), a handle after a messenger. */
+function contactFindings(raw: string, r: ChatReading): Finding[] {
+  const out: Finding[] = [];
+  let digits = 0;
+  let most = 0;
+  for (const c of raw) {
+    if (c >= '0' && c <= '9') digits++;
+    else if (!' -.()+/'.includes(c)) digits = 0;
+    if (digits > most) most = digits;
+  }
+  if (most >= 9) out.push({ category: 'spam', kind: 'phone_number', strength: 2 });
+  if (
+    r.handles > 0 &&
+    /(?:^| )(?:telegram|tg|whatsapp|snap|snapchat|kik|insta|instagram|ig|discord|signal|wechat|onlyfans)(?: |$)/.test(
+      r.text,
+    )
+  )
+    out.push({ category: 'spam', kind: 'contact', strength: 3 });
+  if (/(?:^| )(?:discord|tg|telegram|kik|snap|snapchat|insta|ig) (?:is |id )?[a-z]*[0-9]{2,}(?: |$)/.test(r.text))
+    out.push({ category: 'spam', kind: 'contact', strength: 3 });
+  return out;
+}
+
+/** The spam findings of a comment: phrases, links, contact. */
+export function findSpam(raw: string, r: ChatReading): Finding[] {
+  return [...rules.find(r.text), ...linkFindings(r), ...contactFindings(raw, r)];
+}
