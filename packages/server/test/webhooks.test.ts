@@ -223,13 +223,14 @@ describe('webhooks (PostgreSQL, two nodes)', () => {
       nodes.push(await startNode(hookConfig(receiver, { databaseUrl: schema.url })));
       const [a, b] = nodes as [TestNode, TestNode];
       const eventId = await everyType(a.url);
-      // Development tokens are signed with a key of each node's own (its data folder).
-      const botA = await devToken(a.url, 'bot', 'service');
+      // Development tokens are signed with a key of each node's own (its data folder); another
+      // user may not post under the owner's name, so node A's bot has a name of its own.
+      const botA = await devToken(a.url, 'bot-a', 'service');
       const bot = await devToken(b.url, 'bot', 'service');
       const second = await createEvent(b.url, bot.token);
       for (let i = 0; i < 20; i++) {
         const res = await (i % 2 ? post(a.url, botA.token, second, `c${i}`) : post(b.url, bot.token, second, `c${i}`));
-        assert.equal(res.status, 201);
+        assert.equal(res.status, 201, JSON.stringify(res.body));
       }
       const mine = () => receiver.delivered.filter((r) => r.eventId === eventId || r.eventId === second);
       await waitFor(
