@@ -76,6 +76,50 @@ export function webhookQueueCases(
     assert.equal((rows[8]!.data as { status: string }).status, 'ended');
   });
 
+  test('webhook outbox: a batch with pins and polls keeps their state and writes the rows of its other entries', async () => {
+    const store = getStore();
+    const e = eventRecord(undefined, { settings: hooked });
+    await store.createEvent(e);
+    const poll = {
+      id: 'p1',
+      question: 'q?',
+      options: [
+        { text: 'a', votes: 0 },
+        { text: 'b', votes: 0 },
+      ],
+    };
+    const results = await store.append([
+      { eventId: e.id, entry: { type: 'comment', comment: comment(e.id, 'c1', 'before') } },
+      { eventId: e.id, entry: { type: 'pin', pin: { commentId: 'c1', text: 'before', by: 'm' } } },
+      { eventId: e.id, entry: { type: 'unpin' }, ifPinSeq: 999 },
+      { eventId: e.id, entry: { type: 'poll', poll: { ...poll, status: 'open', endsAt: 9_999_999_999_999 } } },
+      { eventId: e.id, entry: { type: 'comment', comment: comment(e.id, 'c2', 'after') } },
+      { eventId: e.id, entry: { type: 'delete', commentId: 'c1' } },
+    ]);
+    assert.deepEqual(results[2], { skipped: true }, 'the stale unpin is left out');
+    const event = await store.getEvent(e.id);
+    assert.equal(event?.pin?.text, 'before', 'the pin is kept on the event');
+    assert.equal(event?.poll?.id, 'p1', 'the poll is kept on the event');
+    assert.equal((await store.getPoll(e.id, 'p1'))?.status, 'open');
+    const rows = await outboxOf(e.id);
+    assert.deepEqual(
+      rows.map((r) => [
+        r.type,
+        (r.data as { id?: string; commentId?: string }).id ?? (r.data as { commentId?: string }).commentId,
+      ]),
+      [
+        ['comment.published', 'c1'],
+        ['comment.published', 'c2'],
+        ['comment.deleted', 'c1'],
+      ],
+    );
+    assert.deepEqual(
+      rows.slice(0, 2).map((r) => (r.data as Comment).seq),
+      [1, 4],
+      'seqs as appended: pin 2, poll 3, the skipped unpin none',
+    );
+  });
+
   test('webhook deliveries: expanded once, claimed under a lease, retried, dead, re-queued', async () => {
     const store = getStore();
     const e = eventRecord(undefined, { settings: hooked });
