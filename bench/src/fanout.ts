@@ -32,6 +32,10 @@ export interface StageResult {
   saturated: string[];
   closed: number;
   closeReasons: Record<string, number>;
+  /** Reactions accepted per second, refused, and frames of their counts per viewer per second. */
+  reactionsPerSecond: number;
+  reactionErrors: number;
+  reactionFramesPerViewerSecond: number | null;
   pass: boolean;
 }
 
@@ -76,6 +80,8 @@ export class FanoutRun {
       via: this.o.post,
       connections: this.o.post === 'ws' ? Math.max(this.o.posterConnections, 1) : this.o.posterConnections,
       depth: this.o.depth,
+      reactions: this.o.reactions,
+      reactVia: this.o.reactVia,
     });
     this.lastProc = this.server.pid ? sampleProc(this.server.pid) : null;
   }
@@ -140,6 +146,9 @@ export class FanoutRun {
         `${String(this.t).padStart(4)}s ${phase.padEnd(7)} posted ${fmt(p?.acked ?? 0)}/s  delivered ${fmt(s.delivered)}/s  ` +
           `p50 ${ms(s.p50)} p99 ${ms(s.p99)} max ${ms(s.max)}  gaps ${raw.gaps} dup ${raw.duplicates}  ` +
           `open ${raw.open}  server ${s.serverCpu.toFixed(0)}% ${rss.toFixed(0)} MB  load ${s.loadCpu.toFixed(0)}%` +
+          (p && p.reactionsAccepted + p.reactionErrors > 0
+            ? `  reactions ${fmt(p.reactionsAccepted)}/s (${raw.reactionFrames} frames${p.reactionErrors ? `, ${p.reactionErrors} refused` : ''})`
+            : '') +
           (p && p.errors > 0 ? `  post errors ${p.errors} (${p.lastError})` : '') +
           (p && p.skipped > 0 ? `  poster behind ${p.skipped}` : ''),
       );
@@ -165,6 +174,9 @@ export class FanoutRun {
     let skipped = 0;
     let loadCpu = 0;
     let closed = 0;
+    let reactionsAccepted = 0;
+    let reactionErrors = 0;
+    let reactionFrames = 0;
     const closeReasons: Record<string, number> = {};
     for (const { raw } of measured) {
       latency.add(raw.latency);
@@ -174,12 +186,15 @@ export class FanoutRun {
       disorder += raw.disorder;
       loadCpu += raw.loadCpuMicros;
       closed += raw.closed;
+      reactionFrames += raw.reactionFrames;
       for (const [k, v] of Object.entries(raw.closeReasons)) closeReasons[k] = (closeReasons[k] ?? 0) + v;
       if (raw.poster) {
         ack.add(raw.poster.ack);
         acked += raw.poster.acked;
         postErrors += raw.poster.errors;
         skipped += raw.poster.skipped;
+        reactionsAccepted += raw.poster.reactionsAccepted;
+        reactionErrors += raw.poster.reactionErrors;
       }
     }
     const n = measured.length;
@@ -221,6 +236,9 @@ export class FanoutRun {
       saturated,
       closed,
       closeReasons,
+      reactionsPerSecond: round(reactionsAccepted / n),
+      reactionErrors,
+      reactionFramesPerViewerSecond: this.opened.open > 0 ? round(reactionFrames / n / this.opened.open, 3) : null,
       pass: false,
     };
     result.pass =

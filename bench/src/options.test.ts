@@ -22,3 +22,12 @@ test('secret --env values are hidden in the command and the environment recorded
   assert.equal(line, 'npm run bench -- --env LC_JWT_SECRET=*** --env=LC_FLUSH_MS=10 --env=LC_JWT_SECRET=***');
   assert.deepEqual(recordedEnv(parseOptions(argv).env), { LC_JWT_SECRET: '***', LC_FLUSH_MS: '10' });
 });
+
+test('--reactions: a rate beside the comments, none by default', () => {
+  assert.equal(parseOptions([]).reactions, 0);
+  assert.equal(parseOptions(['--reactions', '5000', '--rate', '100']).reactions, 5000);
+  assert.throws(() => parseOptions(['--reactions', '-1']), /--reactions must be a number >= 0/);
+  assert.equal(parseOptions([]).reactVia, 'ws');
+  assert.equal(parseOptions(['--react-via', 'http']).reactVia, 'http');
+  assert.throws(() => parseOptions(['--react-via', 'smoke']), /--react-via is http or ws/);
+});

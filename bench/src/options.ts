@@ -10,6 +10,10 @@ export interface Options {
   viewers: number;
   events: number;
   rate: number;
+  /** Reactions per second sent beside the comments (over all events). */
+  reactions: number;
+  /** How reactions are sent: WebSocket frames (as viewers do) or REST requests. */
+  reactVia: 'http' | 'ws';
   post: 'http' | 'ws';
   duration: number;
   warmup: number;
@@ -41,6 +45,8 @@ export const DEFAULT_OPTIONS: Options = {
   viewers: 1000,
   events: 1,
   rate: 100,
+  reactions: 0,
+  reactVia: 'ws',
   post: 'http',
   duration: 20,
   warmup: 5,
@@ -72,6 +78,10 @@ Fan-out (default): N viewers, P comments/s posted, latency/loss/throughput measu
   --events E           events the viewers and posts are spread over (default 1: one hot event)
   --rate P             comments per second posted, over all events (default 100)
   --post http|ws       how the poster posts (default http)
+  --reactions R        emoji reactions per second sent beside the comments (default 0); viewers
+                       get them as one counts frame per window, so compare the comment p99 with
+                       and without (the token's \`service\` role is not limited per user)
+  --react-via ws|http  reactions as WebSocket frames, as viewers send them (default), or REST posts
   --duration D         measured seconds (default 20), after --warmup W seconds (default 5)
   --size C             characters per comment (default 100)
   --sweep              raise the rate (from --rate, x --step 1.25) until p99 > --target-p99 (100 ms)
@@ -141,6 +151,15 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
       case '--rate':
         o.rate = num(0);
         break;
+      case '--reactions':
+        o.reactions = num(0);
+        break;
+      case '--react-via': {
+        const v = take();
+        if (v !== 'http' && v !== 'ws') throw new Error('--react-via is http or ws');
+        o.reactVia = v;
+        break;
+      }
       case '--post': {
         const p = take();
         if (p !== 'http' && p !== 'ws') throw new Error('--post is http or ws');

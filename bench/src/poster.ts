@@ -6,6 +6,8 @@ import { nowUs, readInt, stampedText } from './scan.js';
 import { type FrameSink, type HttpAnswer, HttpConn, postRequest, type Target, WsClient } from './wire.js';
 
 const ACK = Buffer.from('{"type":"ack"');
+/** The default reaction set of an event (the bench's events keep it). */
+const EMOJI = ['🔥', '❤️', '😂', '👏'];
 const ERROR = Buffer.from('{"type":"error"');
 const STAMP = Buffer.from('"text":"~T');
 
@@ -57,10 +59,52 @@ class WsPoster implements FrameSink {
   }
 }
 
+/** A WebSocket that sends reactions: frames get no answer, a refusal comes as an error frame. */
+class WsReactor implements FrameSink {
+  readonly client: WsClient;
+  isOpen = false;
+  private ready!: () => void;
+  readonly opening = new Promise<void>((r) => {
+    this.ready = r;
+  });
+
+  constructor(
+    target: Target,
+    path: string,
+    private readonly refused: (why: string) => void,
+  ) {
+    this.client = new WsClient(target, path, this);
+  }
+
+  frame(buf: Buffer, start: number, end: number): void {
+    if (startsWith(buf, start, ERROR)) this.refused(buf.toString('utf8', start, Math.min(end, start + 200)));
+  }
+
+  opened(): void {
+    this.isOpen = true;
+    this.ready();
+  }
+
+  closed(why: string): void {
+    this.isOpen = false;
+    this.refused(`ws closed: ${why}`);
+    this.ready();
+  }
+}
+
+/** Bytes a reaction socket may hold unsent before the reactor counts reactions as skipped. */
+const REACT_BUFFER = 256 * 1024;
+
 /** Posts at the planned rate; counts sent, acked, refused and skipped posts. */
 export class Poster {
   private readonly hist = new Histogram();
   private counters = { sent: 0, acked: 0, errors: 0, skipped: 0 };
+  private reacted = { reactionsAccepted: 0, reactionErrors: 0, reactionsSkipped: 0 };
+  /** Connections of their own for reactions, so comment acks do not queue behind them. */
+  private reactHttp: HttpConn[] = [];
+  private reactWs: WsReactor[] = [];
+  private reactionsDue = 0;
+  private reactionsTotal = 0;
   private lastError = '';
   private cpu = process.cpuUsage();
   private http: HttpConn[] = [];
@@ -77,6 +121,18 @@ export class Poster {
 
   async open(): Promise<void> {
     const target: Target = { host: this.plan.host, port: this.plan.port };
+    if ((this.plan.reactions ?? 0) > 0 && this.plan.reactVia === 'http') {
+      this.reactHttp = Array.from({ length: 2 }, () => new HttpConn(target));
+      await Promise.all(this.reactHttp.map((c) => c.opened()));
+    } else if ((this.plan.reactions ?? 0) > 0) {
+      // One socket per event (at least two), as reacting viewers would hold.
+      const n = Math.max(2, this.plan.eventIds.length);
+      this.reactWs = Array.from({ length: n }, (_, i) => {
+        const eventId = this.plan.eventIds[i % this.plan.eventIds.length]!;
+        return new WsReactor(target, `/v1/events/${eventId}/ws?token=${this.plan.token}`, this.reactionRefused);
+      });
+      await Promise.all(this.reactWs.map((c) => c.opening));
+    }
     if (this.plan.via === 'http') {
       this.http = Array.from({ length: this.plan.connections }, () => new HttpConn(target));
       await Promise.all(this.http.map((c) => c.opened()));
@@ -101,6 +157,7 @@ export class Poster {
     this.rate = rate;
     this.startedUs = nowUs();
     this.due = 0;
+    this.reactionsDue = 0;
   }
 
   stop(): void {
@@ -124,7 +181,54 @@ export class Poster {
         break;
       }
     }
+    const reactions = this.plan.reactions ?? 0;
+    if (reactions > 0) {
+      const should = Math.floor(((now - this.startedUs) / 1e6) * reactions);
+      const r = should - this.reactionsDue;
+      this.reactionsDue = should;
+      for (let i = 0; i < r; i++) {
+        if (!this.reactOne()) {
+          this.reacted.reactionsSkipped += r - i;
+          break;
+        }
+      }
+    }
   }
+
+  /** Sends one reaction on the least busy reaction connection; false when all are full. */
+  private reactOne(): boolean {
+    if (this.reactWs.length > 0) {
+      const k = this.reactionsTotal++;
+      const socket = this.reactWs[k % this.reactWs.length]!;
+      if (!socket.isOpen || socket.client.socket.writableLength > REACT_BUFFER) return false;
+      socket.client.send(`{"type":"reaction","emoji":"${EMOJI[k % EMOJI.length]}"}`);
+      // No answer when accepted: a refusal comes back as an error frame and is subtracted.
+      this.reacted.reactionsAccepted++;
+      return true;
+    }
+    let best: HttpConn | null = null;
+    for (const c of this.reactHttp) if (!best || c.inFlight < best.inFlight) best = c;
+    if (!best || best.inFlight >= this.plan.depth) return false;
+    const k = this.reactionsTotal++;
+    const path = `/v1/events/${this.plan.eventIds[k % this.plan.eventIds.length]}/reactions`;
+    const emoji = EMOJI[k % EMOJI.length];
+    best.send(postRequest(path, this.plan.token, `{"emoji":"${emoji}"}`), this.reactionAnswered);
+    return true;
+  }
+
+  private readonly reactionRefused = (why: string): void => {
+    this.reacted.reactionsAccepted--;
+    this.reacted.reactionErrors++;
+    this.lastError = why;
+  };
+
+  private readonly reactionAnswered = (answer: HttpAnswer | Error): void => {
+    if (!(answer instanceof Error) && answer.status === 202) this.reacted.reactionsAccepted++;
+    else {
+      this.reacted.reactionErrors++;
+      this.lastError = answer instanceof Error ? answer.message : `reaction ${answer.status}`;
+    }
+  };
 
   /** Sends one comment on the least busy connection; false when all are full. */
   private postOne(): boolean {
@@ -181,16 +285,20 @@ export class Poster {
       max: this.hist.max,
       cpuMicros: cpu.user + cpu.system - this.cpu.user - this.cpu.system,
       lastError: this.lastError,
+      ...this.reacted,
     };
     this.cpu = cpu;
     this.hist.reset();
     this.counters = { sent: 0, acked: 0, errors: 0, skipped: 0 };
+    this.reacted = { reactionsAccepted: 0, reactionErrors: 0, reactionsSkipped: 0 };
     return report;
   }
 
   close(): void {
     this.stop();
     for (const c of this.http) c.close();
+    for (const c of this.reactHttp) c.close();
+    for (const c of this.reactWs) c.client.close();
     for (const c of this.ws) c.client.close();
   }
 }

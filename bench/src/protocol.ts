@@ -28,6 +28,8 @@ export interface HostReport {
   disorder: number;
   frames: number;
   bytes: number;
+  /** Frames of reaction counts (one per window per viewer at most). */
+  reactionFrames: number;
   /** Latency histogram (sparse) of the comments delivered since the last report. */
   hist: number[];
   max: number;
@@ -65,6 +67,10 @@ export interface PosterPlan {
   connections: number;
   /** Requests in flight per connection at most. */
   depth: number;
+  /** Reactions per second, sent over connections of their own (absent or 0: none). */
+  reactions?: number;
+  /** Over WebSocket frames (no answer: a refusal comes as an error frame) or REST posts. */
+  reactVia?: 'http' | 'ws';
 }
 
 /** Counters of the poster since its last report. */
@@ -79,6 +85,10 @@ export interface PosterReport {
   max: number;
   cpuMicros: number;
   lastError: string;
+  /** Reactions accepted (202), refused, and due but not sent (every connection full). */
+  reactionsAccepted: number;
+  reactionErrors: number;
+  reactionsSkipped: number;
 }
 
 /** Messages to the poster. */

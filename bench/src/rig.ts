@@ -57,13 +57,34 @@ class Child<In extends { type: string }> {
 }
 
 /** The viewer hosts' counters that add up across hosts. */
-const COUNTS = ['open', 'failed', 'closed', 'delivered', 'duplicates', 'gaps', 'disorder', 'frames', 'bytes'] as const;
+const COUNTS = [
+  'open',
+  'failed',
+  'closed',
+  'delivered',
+  'duplicates',
+  'gaps',
+  'disorder',
+  'frames',
+  'bytes',
+  'reactionFrames',
+] as const;
 
 /** What the rig measured over one report interval, all load processes together. */
 export interface RigSample extends Pick<HostReport, (typeof COUNTS)[number] | 'closeReasons'> {
   latency: Histogram;
   loadCpuMicros: number;
-  poster: { sent: number; acked: number; errors: number; skipped: number; ack: Histogram; lastError: string } | null;
+  poster: {
+    sent: number;
+    acked: number;
+    errors: number;
+    skipped: number;
+    ack: Histogram;
+    lastError: string;
+    reactionsAccepted: number;
+    reactionErrors: number;
+    reactionsSkipped: number;
+  } | null;
 }
 
 /** Spreads viewers over transports: `mix` gives ws, sse and poll in turn. */
@@ -197,5 +218,8 @@ export function posterSample(r: PosterReport): NonNullable<RigSample['poster']> 
     skipped: r.skipped,
     ack: Histogram.fromSparse(r.hist, r.max),
     lastError: r.lastError,
+    reactionsAccepted: r.reactionsAccepted,
+    reactionErrors: r.reactionErrors,
+    reactionsSkipped: r.reactionsSkipped,
   };
 }

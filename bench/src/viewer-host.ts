@@ -37,7 +37,16 @@ export class ViewerHost {
   readonly viewers: Viewer[] = [];
   private readonly cache = new FrameCache();
   private readonly hist = new Histogram();
-  private counters = { delivered: 0, duplicates: 0, gaps: 0, disorder: 0, frames: 0, bytes: 0, closed: 0 };
+  private counters = {
+    delivered: 0,
+    duplicates: 0,
+    gaps: 0,
+    disorder: 0,
+    frames: 0,
+    bytes: 0,
+    closed: 0,
+    reactionFrames: 0,
+  };
   private closeReasons: Record<string, number> = {};
   private open = 0;
   private failed = 0;
@@ -105,7 +114,10 @@ export class ViewerHost {
     c.bytes += end - start;
     if (!this.accounting) return;
     const info = this.cache.get(viewer.event, buf, start, end);
-    if (!info) return;
+    if (!info) {
+      if (isReactions(buf, start, end)) c.reactionFrames++;
+      return;
+    }
     const last = viewer.lastSeq;
     if (info.last <= last) {
       c.duplicates += info.count;
@@ -145,7 +157,16 @@ export class ViewerHost {
     };
     this.cpu = cpu;
     this.hist.reset();
-    this.counters = { delivered: 0, duplicates: 0, gaps: 0, disorder: 0, frames: 0, bytes: 0, closed: 0 };
+    this.counters = {
+      delivered: 0,
+      duplicates: 0,
+      gaps: 0,
+      disorder: 0,
+      frames: 0,
+      bytes: 0,
+      closed: 0,
+      reactionFrames: 0,
+    };
     this.closeReasons = {};
     return report;
   }
@@ -167,6 +188,18 @@ export class ViewerHost {
   stop(): void {
     for (const v of this.viewers) v.client?.close();
   }
+}
+
+const WS_REACTIONS = Buffer.from('{"type":"reactions"');
+const SSE_REACTIONS = Buffer.from('event: reactions');
+const POLL_REACTIONS = Buffer.from('"reactions":');
+
+/** Whether a frame without entries is a window of reaction counts (any transport). */
+function isReactions(buf: Buffer, start: number, end: number): boolean {
+  const at = (prefix: Buffer) => buf.subarray(start, Math.min(end, start + prefix.length)).equals(prefix);
+  if (at(WS_REACTIONS) || at(SSE_REACTIONS)) return true;
+  const i = buf.indexOf(POLL_REACTIONS, start);
+  return i >= 0 && i < end;
 }
 
 /** Runs as a child process of the bench: takes a plan, answers reports. */

@@ -6,15 +6,18 @@ import {
   type PostResult,
   type TransportName,
 } from '@livecomments/client';
-import type { BanEntry, ErrorBody, PublicEvent } from '@livecomments/protocol';
+import type { BanEntry, Comment, ErrorBody, PublicEvent } from '@livecomments/protocol';
 import { CommentList } from './comment-list.js';
 import { Composer } from './composer.js';
 import { byId } from './dom.js';
 import { HeldWatch } from './held-watch.js';
 import { type Identity, loadIdentity } from './identity.js';
+import { Likes, setUpViewSwitch, viewFromQuery } from './likes.js';
 import { MentionPicker } from './mentions.js';
+import { Notice } from './notice.js';
 import { eventIdFromPath, showConnection, transportFromQuery } from './page.js';
 import { PinPollView } from './pin-poll.js';
+import { ReactionBar } from './reaction-bar.js';
 import { setUpShare } from './share.js';
 import { ViewerSocial } from './social.js';
 import { setUpTheme } from './theme.js';
@@ -24,17 +27,29 @@ setUpTheme();
 const eventId = eventIdFromPath();
 let identity: Identity | undefined = loadIdentity();
 
+const view = viewFromQuery();
 const client = connect(eventId, {
   token: () => identity?.token,
   transport: transportFromQuery(),
+  view,
 });
+const notice = new Notice(byId('notice'));
+const say = (message: string) => notice.show('info', message, 4000);
+const signedIn = () => identity !== undefined;
+const likes = new Likes(byId('comments'), client, say, signedIn);
+const reactions = new ReactionBar(byId('reactions'), byId('burst'), client, say, signedIn);
+setUpViewSwitch(byId('view-switch'), view);
+byId('chat-title').textContent = view === 'top' ? 'Top chat' : 'Live chat';
 const list = new CommentList({
   list: byId('comments'),
   newer: byId<HTMLButtonElement>('newer'),
   announcer: byId('announcer'),
   me: () => identity?.user,
-  older: (before) => client.api.listEntries(eventId, { before, limit: 50 }).then((page) => page.items),
-  actions: (comment) => social.actions(comment),
+  older: (before) =>
+    client.api
+      .listEntries(eventId, { before, limit: 50, ...(view === 'top' ? { view } : {}) })
+      .then((page) => page.items),
+  actions: (comment) => commentControls(comment),
   decorate: (li, comment) => social.decorate(li, comment),
 });
 const held = new HeldWatch(client.api, eventId, (post) => list.rejected(post.clientId));
@@ -74,6 +89,8 @@ client.on('delete', (commentId) => list.remove(commentId));
 client.on('ban', onBan);
 client.on('reset', () => list.clear());
 client.on('event', onEvent);
+client.on('reactions', (counts) => reactions.counts(counts));
+client.on('likes', (counts) => likes.counts(counts));
 client.on('presence', (n) => {
   byId('viewers').textContent = `${n.toLocaleString()} watching`;
 });
@@ -91,6 +108,15 @@ client.on('tokenRejected', () => {
   if (identity) composer.signedOut();
 });
 
+/** Under each comment: its like button, then the reply/report/hide/delete tools. */
+function commentControls(comment: Comment): Node {
+  const controls = document.createDocumentFragment();
+  controls.append(likes.button(comment));
+  const tools = social.actions(comment);
+  if (tools) controls.append(tools);
+  return controls;
+}
+
 /** Shows the event's title, status and settings. */
 function onEvent(event: PublicEvent): void {
   document.title = `${event.title} · livecomments`;
@@ -104,6 +130,7 @@ function onEvent(event: PublicEvent): void {
   badge.hidden = !(event.settings.slowModeMs > 0);
   badge.textContent = `Slow mode · ${Math.round(event.settings.slowModeMs / 1000)} s`;
   composer.setEvent(event);
+  reactions.setEvent(event.settings.reactions);
   showModLink(event);
 }
 

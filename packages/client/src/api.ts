@@ -252,10 +252,11 @@ export class LiveCommentsApi {
   /** Log entries after `after` (ascending) or before `before` (newest first). */
   listEntries(
     eventId: string,
-    query: { after?: number; before?: number; limit?: number },
+    query: { after?: number; before?: number; limit?: number; view?: 'top' },
     init?: { signal?: AbortSignal },
   ): Promise<EntriesPage> {
     const params = new URLSearchParams();
+    if (query.view !== undefined) params.set('view', query.view);
     if (query.after !== undefined) params.set('after', String(query.after));
     if (query.before !== undefined) params.set('before', String(query.before));
     if (query.limit !== undefined) params.set('limit', String(query.limit));

@@ -1,4 +1,13 @@
-import type { Comment, CurrentPin, Entry, ErrorBody, PinEntry, Poll, PublicEvent } from '@livecomments/protocol';
+import {
+  type Comment,
+  type CurrentPin,
+  DEFAULT_REACTIONS,
+  type Entry,
+  type ErrorBody,
+  type PinEntry,
+  type Poll,
+  type PublicEvent,
+} from '@livecomments/protocol';
 import { ApiError, type ClientErrorBody, enc, LiveCommentsApi, UnauthorizedError } from './api.js';
 import { Backoff } from './backoff.js';
 import { Emitter } from './emitter.js';
@@ -153,6 +162,36 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     return this.#outbox.add(pending, options.signal);
   }
 
+  /** `{ view: 'top' }` for history reads in the Top chat view, else nothing. */
+  get #view(): { view?: 'top' } {
+    return this.#options.view === 'top' ? { view: 'top' } : {};
+  }
+
+  /**
+   * Reacts with an emoji of the event's set (`event.settings.reactions`): over the WebSocket when
+   * it is the transport in use, else `POST .../reactions`. Counts come back in `reactions` events.
+   */
+  async react(emoji: string): Promise<void> {
+    // A WebSocket frame gets no answer when accepted, so an emoji the event does not offer is
+    // refused here, as the server would.
+    const offered = this.event?.settings.reactions ?? DEFAULT_REACTIONS;
+    if (this.event && !offered.includes(emoji)) {
+      throw new ApiError(400, { code: 'invalid_request', message: 'this reaction is not offered here' });
+    }
+    if (this.#current?.send?.({ type: 'reaction', emoji })) return;
+    await this.api.request('POST', `/v1/events/${enc(this.eventId)}/reactions`, { emoji });
+  }
+
+  /** Likes a comment (once per user: liking again changes nothing). Counts come in `likes` events. */
+  async like(commentId: string): Promise<void> {
+    await this.api.request('PUT', `/v1/events/${enc(this.eventId)}/comments/${enc(commentId)}/like`);
+  }
+
+  /** Takes a like back (idempotent). */
+  async unlike(commentId: string): Promise<void> {
+    await this.api.request('DELETE', `/v1/events/${enc(this.eventId)}/comments/${enc(commentId)}/like`);
+  }
+
   /** Posts a reply to `parentId` (`post` with `parentId`: queued and retried the same way). */
   reply(parentId: string, text: string, options: Omit<PostOptions, 'parentId'> = {}): Promise<PostResult> {
     return this.post(text, { ...options, parentId });
@@ -298,7 +337,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
     if (limit > 0 && lastSeq > 0) {
       const page = await this.api.listEntries(
         this.eventId,
-        { before: lastSeq + 1, limit },
+        { before: lastSeq + 1, limit, ...this.#view },
         { signal: this.#abort.signal },
       );
       if (this.#closed) return;
@@ -358,6 +397,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
       eventId: this.eventId,
       cursor: () => this.lastSeq,
       epoch: () => this.#epoch,
+      ...(this.#options.view === 'top' ? { view: 'top' as const } : {}),
       token,
       fetch: (input, init) => (this.#options.fetch ?? globalThis.fetch).call(globalThis, input, init),
       WebSocket: this.#options.WebSocket,
@@ -366,7 +406,8 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
       pollTimeoutMs: this.#options.pollTimeoutMs ?? 25_000,
       handlers: {
         onOpen: live(() => this.#opened(name)),
-        onEntries: live((items: Entry[]) => this.#push(items)),
+        onEntries: live((items: Entry[], lastSeq?: number) => this.#push(items, lastSeq)),
+        onCounts: live((kind: 'reactions' | 'likes', counts: Record<string, number>) => this.emit(kind, counts)),
         onPresence: live((viewers: number) => this.#setViewers(viewers)),
         onReset: live((lastSeq: number, epoch?: string) => void this.#reset(lastSeq, epoch)),
         onEnd: live((end: TransportEnd) => void this.#ended(end)),
@@ -552,9 +593,18 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   // -- entries -----------------------------------------------------------------------------------
 
   /** Takes entries from a transport; fills gaps from the store. */
-  #push(items: Entry[]): void {
+  #push(items: Entry[], lastSeq?: number): void {
     const seq = this.#seq;
     if (!seq) return;
+    if (this.#options.view === 'top') {
+      // The Top chat view leaves entries out: its gaps are not losses, so move over them.
+      for (const entry of items) {
+        if (entry.seq > seq.cursor + 1) seq.jump(entry.seq - 1);
+        seq.push([entry]);
+      }
+      if (lastSeq !== undefined && lastSeq > seq.cursor) seq.jump(lastSeq);
+      return;
+    }
     if (!seq.push(items)) {
       void this.#reset(Math.max(...items.map((e) => e.seq)));
       return;
@@ -643,7 +693,11 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   async #loadOlder(limit: number): Promise<OlderPage> {
     const before = this.#oldest;
     if (before <= 1) return { comments: [], entries: [], hasMore: false };
-    const page = await this.api.listEntries(this.eventId, { before, limit }, { signal: this.#abort.signal });
+    const page = await this.api.listEntries(
+      this.eventId,
+      { before, limit, ...this.#view },
+      { signal: this.#abort.signal },
+    );
     const entries = page.items.filter((e) => e.seq < before).sort((a, b) => a.seq - b.seq);
     for (const entry of entries) this.#remember(entry);
     const oldest = entries[0]?.seq ?? 1;

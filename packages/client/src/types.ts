@@ -27,6 +27,11 @@ export interface ConnectOptions extends ApiOptions {
    * history. Without it, `after` is taken as is.
    */
   epoch?: string;
+  /**
+   * `top` follows the Top chat view (a ranked subset of the comments; the server leaves the rest
+   * out, so seqs have gaps there); `live` (default) every comment.
+   */
+  view?: 'live' | 'top';
   /** How many recent log entries to load on start and after a reset (default 50; 0: only new ones). */
   history?: number;
   /** WebSocket constructor; default `globalThis.WebSocket` (pass the `ws` package on Node 20). */
@@ -132,6 +137,10 @@ export interface LiveCommentsEvents {
   poll: (poll: Poll) => void;
   /** How many are watching. */
   presence: (viewers: number) => void;
+  /** Reactions of every viewer since the previous such call (one window): animate a burst. */
+  reactions: (counts: Record<string, number>) => void;
+  /** Like counts that changed, by comment id (absolute values). */
+  likes: (counts: Record<string, number>) => void;
   /** Every log entry, in order, before its typed handler. */
   entry: (entry: Entry) => void;
   /** Connection state and the transport in use (null while not live). */

@@ -6,6 +6,7 @@
 export * from './close-codes.js';
 export * from './errors.js';
 export * from './pins-polls.js';
+export * from './reactions.js';
 
 import type { CurrentPin, PinEntry, Poll, PollEntry, UnpinEntry } from './pins-polls.js';
 import type { EventSettings } from './settings.js';
@@ -45,6 +46,8 @@ export interface Comment {
   text: string;
   createdAt: number;
   parentId?: string;
+  /** Likes so far (history reads carry it; live counts come in `likes` frames). */
+  likes?: number;
 }
 
 /** An event's lifecycle state. */
@@ -86,6 +89,7 @@ export type PublicSettings = Pick<
   | 'rateLimitPerMinute'
   | 'linkPolicy'
   | 'allowedDomains'
+  | 'reactions'
 >;
 
 /** An event as anyone who does not moderate it sees it (and as `event` log entries carry it). */
@@ -143,10 +147,47 @@ export type ServerFrame =
   | { type: 'ack'; clientId: string; status: PostStatus; comment: Comment }
   | { type: 'error'; clientId?: string; error: ErrorBody }
   | { type: 'reset'; lastSeq: number; reason: string; epoch?: string }
+  | ReactionsFrame
+  | LikesFrame
   | { type: 'pong' };
 
 /** Frames a client sends over a WebSocket. */
-export type ClientFrame = { type: 'comment'; text: string; clientId: string; parentId?: string } | { type: 'ping' };
+export type ClientFrame =
+  | { type: 'comment'; text: string; clientId: string; parentId?: string }
+  | ReactionFrame
+  | { type: 'ping' };
+
+// --- Interactions: reactions and likes (docs/API.md "Interactions"). Not log entries: counted
+// per short window and pushed as one frame per window, so they carry no `seq`.
+
+/** Emoji reaction counts by emoji. */
+export type ReactionCounts = Record<string, number>;
+
+/** Reactions of every viewer since the previous such frame (never one frame per reaction). */
+export interface ReactionsFrame {
+  type: 'reactions';
+  counts: ReactionCounts;
+}
+
+/** Like counts of comments that changed in the last window: absolute values by comment id. */
+export interface LikesFrame {
+  type: 'likes';
+  counts: Record<string, number>;
+}
+
+/** A reaction sent over a WebSocket (the REST form is `POST .../reactions`). */
+export interface ReactionFrame {
+  type: 'reaction';
+  emoji: string;
+}
+
+/** `GET /v1/events/:eventId/reactions`: the event's reactions so far. */
+export interface ReactionTotals {
+  totals: ReactionCounts;
+}
+
+/** The real-time views: every comment, or the ranked Top chat subset. */
+export type StreamView = 'live' | 'top';
 
 /** The body of every error: `{"error": ErrorBody}`. */
 export interface ErrorBody {
@@ -166,6 +207,10 @@ export interface EntriesPage {
   reason?: string;
   /** With `reset`: the log's current epoch, to resume with from now on. */
   epoch?: string;
+  /** Long polls: reactions of the windows that passed while the poll waited. */
+  reactions?: ReactionCounts;
+  /** Long polls: like counts that changed while the poll waited (absolute). */
+  likes?: Record<string, number>;
 }
 
 /** Why a resume point was refused with a reset because it belongs to another epoch of the log. */

@@ -8,6 +8,7 @@
  * entry re-exports the types alone, so the browser bundle carries no TypeBox.
  */
 import { type SchemaOptions, type Static, Type as T } from '@sinclair/typebox';
+import { DEFAULT_REACTIONS } from './reactions.js';
 
 const profanityPolicy = (options?: SchemaOptions) =>
   T.Union([T.Literal('allow'), T.Literal('mask'), T.Literal('hold'), T.Literal('block')], options);
@@ -203,6 +204,14 @@ export const EventSettingsSchema = T.Object(
       ),
     ),
     embed: T.Optional(EmbedSettingsSchema),
+    reactions: T.Optional(
+      T.Array(T.String({ minLength: 1, maxLength: 16 }), {
+        maxItems: 12,
+        uniqueItems: true,
+        default: [...DEFAULT_REACTIONS],
+        description: 'The emoji viewers may react with (a small set; empty turns reactions off).',
+      }),
+    ),
     attackRules: T.Optional(
       T.Boolean({
         default: true,

@@ -18,6 +18,15 @@ import { SocketTracker } from './http/sockets.js';
 import { Hub } from './hub/hub.js';
 import { BanCache } from './ingest/bans.js';
 import { Ingest } from './ingest/ingest.js';
+import {
+  AggregateWindow,
+  type InteractionServices,
+  interactionServices,
+  Likes,
+  Reactions,
+  topComments,
+  topRanker,
+} from './interactions/index.js';
 import { Pins } from './interactions/pins.js';
 import { Polls } from './interactions/polls.js';
 import { GroupCommitter } from './log/committer.js';
@@ -48,6 +57,7 @@ export interface Services extends HttpServices, Engines {
   bus: Engines['bus'];
   ingest: Ingest;
   hub: Hub;
+  interactions: InteractionServices;
   guard: ShutdownGuard;
   writer: LogWriter;
   webhooks: WebhookDispatcher;
@@ -110,10 +120,26 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     metrics.errors.inc({ where: 'follower' });
     logger.error({ err: error, follower }, 'a log follower failed');
   });
+  const interactionFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
+  function aggregateFailed(error: unknown, where: string): void {
+    metrics.errors.inc({ where });
+    interactionFailures.log(where, { err: error, where }, 'interaction background failure');
+  }
+  // Reactions and like counts: one window per node, published on the bus, pushed per window.
+  const window = new AggregateWindow(
+    {
+      publish: (eventId, counts) => bus.publishCounts(eventId, counts),
+      push: (eventId, kind, counts) => hub?.pushCounts(eventId, kind, counts),
+      error: aggregateFailed,
+    },
+    config.aggregateWindowMs,
+    (eventId, counts) => reactions.published(eventId, counts),
+  );
   // Entries of other nodes (and this node's own, back from the bus: the followers drop those).
   bus.listen({
     entries: (eventId, entries) => followers.deliver(eventId, entries),
     resync: () => hub?.resync(),
+    counts: (eventId, counts) => window.received(eventId, counts),
   });
   const writer = new LogWriter(committer, bus, followers, function publishFailed(error) {
     metrics.errors.inc({ where: 'publish' });
@@ -167,27 +193,41 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   const pins = new Pins(store, events, roles, writer, limiter, interactionFailed);
   const polls = new Polls(store, events, roles, writer, limiter, bans, interactionFailed);
   const reports = new Reports(store, events, limiter, bans);
+  const reactions = new Reactions(
+    { store, events, limiter, bans, window, error: aggregateFailed },
+    config.reactionSaveMs,
+  );
+  const likes = new Likes({ store, events, limiter, bans, window });
+  const interactions = interactionServices(reactions, likes, (eventId, limit) =>
+    topComments({ store, events }, eventId, limit),
+  );
   // Cut-offs and background failures come in bursts (a slow network, a database outage).
   const slowCutoffs = new LogLimit(logger, { intervalMs: 60_000, summarise: true });
   const hubFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
-  hub = new Hub(store, bus, presence, config, {
-    flushed(seconds, batch, frames) {
-      metrics.flush.observe(seconds);
-      metrics.batches.inc();
-      metrics.frames.inc(frames);
-      metrics.entries.inc(frames * batch.jsons.length);
-      metrics.bytes.inc(batch.bytes);
+  hub = new Hub(
+    store,
+    bus,
+    presence,
+    { ...config, ranker: topRanker },
+    {
+      flushed(seconds, batch, frames) {
+        metrics.flush.observe(seconds);
+        metrics.batches.inc();
+        metrics.frames.inc(frames);
+        metrics.entries.inc(frames * batch.jsons.length);
+        metrics.bytes.inc(batch.bytes);
+      },
+      slowCutoff() {
+        metrics.slow.inc();
+        slowCutoffs.log('slow', {}, 'slow viewers cut off (their sockets did not drain)');
+      },
+      error(error, where) {
+        metrics.errors.inc({ where });
+        hubFailures.log(where, { err: error, where }, 'hub background failure');
+      },
+      filled: (eventId, entries) => followers.deliver(eventId, entries),
     },
-    slowCutoff() {
-      metrics.slow.inc();
-      slowCutoffs.log('slow', {}, 'slow viewers cut off (their sockets did not drain)');
-    },
-    error(error, where) {
-      metrics.errors.inc({ where });
-      hubFailures.log(where, { err: error, where }, 'hub background failure');
-    },
-    filled: (eventId, entries) => followers.deliver(eventId, entries),
-  });
+  );
 
   const auth = authenticatorFor(config);
   const guard = new ShutdownGuard();
@@ -206,6 +246,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     replies: new Replies(store, events),
     pins,
     polls,
+    interactions,
     hub,
     writer,
     webhooks,
@@ -245,6 +286,11 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     await hub!.close('shutdown');
     ws!.close();
     await beforeBound(writer.drain(), until).catch((error) => logger.error({ err: error }, 'final commit failed'));
+    // The last window goes out, and this node's reaction totals into the store.
+    window.close();
+    await beforeBound(reactions.close(), until).catch((error) =>
+      logger.error({ err: error }, 'saving reaction totals failed'),
+    );
     if (!(await sockets.settle(until))) {
       logger.warn({ connections: sockets.size, drainMs: config.drainMs }, 'drain bound reached; cutting connections');
     }

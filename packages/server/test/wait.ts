@@ -4,7 +4,7 @@
 export async function waitFor<T>(
   check: () => T | Promise<T>,
   what = 'a condition',
-  timeoutMs = 5000,
+  timeoutMs = 10_000,
   everyMs = 10,
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

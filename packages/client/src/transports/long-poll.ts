@@ -2,6 +2,7 @@ import type { EntriesPage } from '@livecomments/protocol';
 import { enc } from '../api.js';
 import {
   buildUrl,
+  countsOf,
   fatalFor,
   readErrorBody,
   type Transport,
@@ -44,6 +45,7 @@ export function openLongPoll(ctx: TransportContext): Transport {
     const url = buildUrl(ctx.baseUrl, `/v1/events/${enc(ctx.eventId)}/poll`, {
       after: ctx.cursor(),
       epoch: ctx.epoch(),
+      view: ctx.view,
       timeoutMs,
     });
     timer = setTimeout(() => abort.abort(), (opened ? timeoutMs : ctx.connectTimeoutMs) + GRACE_MS);
@@ -72,7 +74,8 @@ export function openLongPoll(ctx: TransportContext): Transport {
       const started = Date.now();
       const page = await poll(opened ? ctx.pollTimeoutMs : 0);
       if (ended || !page) return;
-      if (opened && page.items.length === 0 && !page.reset && Date.now() - started < MIN_EMPTY_POLL_MS) {
+      const windowed = page.reactions !== undefined || page.likes !== undefined;
+      if (opened && page.items.length === 0 && !page.reset && !windowed && Date.now() - started < MIN_EMPTY_POLL_MS) {
         // An empty answer at once means something in the path does not hold polls: do not spin.
         await new Promise((resolve) => setTimeout(resolve, MIN_EMPTY_POLL_MS));
         if (ended) return;
@@ -85,7 +88,11 @@ export function openLongPoll(ctx: TransportContext): Transport {
         h.onReset(page.lastSeq, page.epoch);
         return;
       }
-      if (page.items.length > 0) h.onEntries(page.items);
+      if (page.items.length > 0 || ctx.view) h.onEntries(page.items, ctx.view ? page.lastSeq : undefined);
+      const reactions = countsOf(page.reactions);
+      if (reactions) h.onCounts?.('reactions', reactions);
+      const likes = countsOf(page.likes);
+      if (likes) h.onCounts?.('likes', likes);
       const viewers = (page as { viewers?: number }).viewers;
       if (typeof viewers === 'number') h.onPresence(viewers);
     }

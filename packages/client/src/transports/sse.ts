@@ -3,6 +3,7 @@ import { enc } from '../api.js';
 import { type SseMessage, SseParser } from './sse-parser.js';
 import {
   buildUrl,
+  countsOf,
   fatalFor,
   readErrorBody,
   type Transport,
@@ -21,6 +22,7 @@ export function openSse(ctx: TransportContext): Transport {
   const url = buildUrl(ctx.baseUrl, `/v1/events/${enc(ctx.eventId)}/stream`, {
     after: ctx.cursor(),
     epoch: ctx.epoch(),
+    view: ctx.view,
   });
   const headers: Record<string, string> = { accept: 'text/event-stream' };
   if (ctx.token) headers.authorization = `Bearer ${ctx.token}`;
@@ -55,8 +57,14 @@ export function openSse(ctx: TransportContext): Transport {
     }
     switch (message.event) {
       case 'entries':
-        h.onEntries((data as { items: Entry[] }).items ?? []);
+        h.onEntries((data as { items: Entry[] }).items ?? [], ctx.view ? Number(message.id) || undefined : undefined);
         break;
+      case 'reactions':
+      case 'likes': {
+        const counts = countsOf((data as { counts?: unknown }).counts);
+        if (counts) h.onCounts?.(message.event, counts);
+        break;
+      }
       case 'presence':
         h.onPresence((data as { viewers: number }).viewers);
         break;

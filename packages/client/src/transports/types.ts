@@ -23,8 +23,13 @@ export interface TransportEnd {
 export interface TransportHandlers {
   /** Connected: entries after the resume point will follow. */
   onOpen(): void;
-  /** A batch of log entries, ascending. */
-  onEntries(items: Entry[]): void;
+  /**
+   * A batch of log entries, ascending. `lastSeq` (Top chat view) is where the log stands past
+   * entries the view left out.
+   */
+  onEntries(items: Entry[], lastSeq?: number): void;
+  /** One window of reactions (added) or like counts (absolute); not log entries. */
+  onCounts?(kind: 'reactions' | 'likes', counts: Record<string, number>): void;
   onPresence(viewers: number): void;
   /** The resume point cannot be served; `lastSeq` is the log's current end, `epoch` its epoch. */
   onReset(lastSeq: number, epoch?: string): void;
@@ -68,6 +73,8 @@ export interface TransportContext {
   cursor(): number;
   /** The epoch of the log the cursor is in, when known: sent beside it. */
   epoch(): string | undefined;
+  /** `top` for the Top chat view; undefined for every comment. */
+  view?: 'top';
   token?: string;
   handlers: TransportHandlers;
   fetch: typeof fetch;
@@ -86,7 +93,9 @@ export interface Transport {
   /** Ends it without calling `onEnd`. */
   close(): void;
   /** Sends a comment frame when the transport can (WebSocket); false when it cannot. */
-  send?(frame: { type: 'comment'; text: string; clientId: string; parentId?: string }): boolean;
+  send?(
+    frame: { type: 'comment'; text: string; clientId: string; parentId?: string } | { type: 'reaction'; emoji: string },
+  ): boolean;
 }
 
 /** Opens a transport. */
@@ -100,6 +109,14 @@ export function buildUrl(baseUrl: string, path: string, query: Record<string, st
   }
   const search = params.toString();
   return baseUrl + path + (search ? `?${search}` : '');
+}
+
+/** Reads a counts object from the wire: numeric fields only. */
+export function countsOf(value: unknown): Record<string, number> | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const counts: Record<string, number> = {};
+  for (const [key, n] of Object.entries(value)) if (typeof n === 'number') counts[key] = n;
+  return counts;
 }
 
 /** Errors after which reconnecting cannot help. */

@@ -1,6 +1,13 @@
 import { CloseCode, type ErrorBody, type ServerFrame } from '@livecomments/protocol';
 import { enc } from '../api.js';
-import { buildUrl, type Transport, type TransportContext, type TransportEnd, type WebSocketLike } from './types.js';
+import {
+  buildUrl,
+  countsOf,
+  type Transport,
+  type TransportContext,
+  type TransportEnd,
+  type WebSocketLike,
+} from './types.js';
 
 /** How often the client pings, so a dead path is noticed even when the event is quiet. */
 const PING_EVERY_MS = 20_000;
@@ -20,6 +27,7 @@ export function openWebSocket(ctx: TransportContext): Transport {
   const url = buildUrl(wsBase, `/v1/events/${enc(ctx.eventId)}/ws`, {
     after: ctx.cursor(),
     epoch: ctx.epoch(),
+    view: ctx.view,
     token: ctx.token,
   });
   const h = ctx.handlers;
@@ -94,8 +102,14 @@ export function openWebSocket(ctx: TransportContext): Transport {
   function dispatch(frame: ServerFrame): void {
     switch (frame.type) {
       case 'entries':
-        h.onEntries(frame.items);
+        h.onEntries(frame.items, (frame as { lastSeq?: number }).lastSeq);
         break;
+      case 'reactions':
+      case 'likes': {
+        const counts = countsOf(frame.counts);
+        if (counts) h.onCounts?.(frame.type, counts);
+        break;
+      }
       case 'presence':
         h.onPresence(frame.viewers);
         break;

@@ -38,6 +38,10 @@ export interface Config {
   sseHeartbeatMs: number;
   /** Presence pushes happen at most this often. */
   presenceMs: number;
+  /** Reactions and like counts are pushed once per window of this length (docs/ARCHITECTURE.md). */
+  aggregateWindowMs: number;
+  /** Reaction totals are written to the store this often. */
+  reactionSaveMs: number;
   /**
    * Which proxies' X-Forwarded-For to believe: a hop count (0: none, 1: the right-most entry) or
    * the proxies' addresses and CIDRs (http/client-address.ts).
@@ -106,6 +110,8 @@ export const DEFAULTS: Config = {
   wsPingMs: 30_000,
   sseHeartbeatMs: 15_000,
   presenceMs: 2_000,
+  aggregateWindowMs: 250,
+  reactionSaveMs: 5_000,
   trustProxy: 0,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
@@ -184,6 +190,8 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_WS_PING_MS: ['wsPingMs', int(100, 3_600_000)],
   LC_SSE_HEARTBEAT_MS: ['sseHeartbeatMs', int(100, 15_000)],
   LC_PRESENCE_MS: ['presenceMs', int(50, 60_000)],
+  LC_AGGREGATE_WINDOW_MS: ['aggregateWindowMs', int(20, 10_000)],
+  LC_REACTION_SAVE_MS: ['reactionSaveMs', int(100, 600_000)],
   LC_TRUST_PROXY: ['trustProxy', trustProxy],
   LC_HEADERS_TIMEOUT_MS: ['headersTimeoutMs', int(100, 3_600_000)],
   LC_REQUEST_TIMEOUT_MS: ['requestTimeoutMs', int(0, 3_600_000)],

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Entry } from '@livecomments/protocol';
 import { waitFor } from '../../test/wait.js';
-import type { Bus, BusListener } from './bus.js';
+import type { Bus, BusListener, WindowCounts } from './bus.js';
 
 /** Opens buses on one medium (one Redis, or one process for the memory bus). */
 export interface BusHarness {
@@ -24,6 +24,10 @@ export interface BusContractOptions {
 class Recorder implements BusListener {
   readonly got: { eventId: string; seqs: number[] }[] = [];
   resyncs = 0;
+  readonly windows: { eventId: string; counts: WindowCounts }[] = [];
+  counts(eventId: string, counts: WindowCounts): void {
+    this.windows.push({ eventId, counts });
+  }
   entries(eventId: string, entries: Entry[]): void {
     this.got.push({ eventId, seqs: entries.map((e) => e.seq) });
   }
@@ -98,6 +102,26 @@ export function busContract(name: string, setup: () => Promise<BusHarness>, opti
       assert.deepEqual(ra.seqs(off), []);
       assert.deepEqual(ra.seqs(on), [1]);
       await a.unsubscribe(other);
+    });
+
+    test('window counts reach every subscribed node beside entries, not as entries', async () => {
+      const ev = eventId();
+      await a.subscribe(ev);
+      await b.subscribe(ev);
+      await b.publishCounts(ev, { reactions: { '🔥': 3 }, likes: { c1: 2 } });
+      await b.publish(ev, entries(1));
+      await waitFor(
+        () => ra.seqs(ev).length === 1 && (b === a || rb.seqs(ev).length === 1),
+        'the entry after the counts',
+      );
+      for (const r of b === a ? [ra] : [ra, rb]) {
+        assert.deepEqual(
+          r.windows.filter((w) => w.eventId === ev).map((w) => w.counts),
+          [{ reactions: { '🔥': 3 }, likes: { c1: 2 } }],
+        );
+      }
+      await a.unsubscribe(ev);
+      await b.unsubscribe(ev);
     });
 
     if (options.multiNode) {

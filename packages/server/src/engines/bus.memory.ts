@@ -1,6 +1,6 @@
 // The in-process bus: for a single node (the embedded default). Delivers synchronously, in order.
 import type { Entry } from '@livecomments/protocol';
-import type { Bus, BusListener } from './bus.js';
+import type { Bus, BusListener, WindowCounts } from './bus.js';
 
 /** A bus inside one process. */
 export class MemoryBus implements Bus {
@@ -13,6 +13,10 @@ export class MemoryBus implements Bus {
 
   async publish(eventId: string, entries: Entry[]): Promise<void> {
     if (this.subscribed.has(eventId)) this.listener?.entries(eventId, entries);
+  }
+
+  async publishCounts(eventId: string, counts: WindowCounts): Promise<void> {
+    if (this.subscribed.has(eventId)) this.listener?.counts(eventId, counts);
   }
 
   async subscribe(eventId: string): Promise<void> {

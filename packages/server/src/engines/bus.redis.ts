@@ -7,7 +7,7 @@
 // travel through the shard that owns its channel (ioredis Cluster with `shardedSubscribers`).
 import type { Entry } from '@livecomments/protocol';
 import type { Cluster, Redis } from 'ioredis';
-import type { Bus, BusListener } from './bus.js';
+import type { Bus, BusListener, WindowCounts } from './bus.js';
 import { type EngineCounters, type EngineLog, silentLog } from './engine-log.js';
 
 /** Options of the Redis bus. */
@@ -79,6 +79,20 @@ export class RedisBus implements Bus {
       this.counters.errors += 1;
       this.log.warn({ err, eventId }, 'bus publish failed; kept for the reconnect');
       this.keep(eventId, entries);
+    }
+  }
+
+  async publishCounts(eventId: string, counts: WindowCounts): Promise<void> {
+    if (this.closed || this.pub.status !== 'ready') return;
+    // An object where entries are an array: the same channel, so no second subscription.
+    const channel = this.prefix + eventId;
+    const message = JSON.stringify({ counts });
+    try {
+      this.counters.published += 1;
+      await (this.sharded ? this.pub.spublish(channel, message) : this.pub.publish(channel, message));
+    } catch (err) {
+      this.counters.errors += 1;
+      this.log.warn({ err, eventId }, 'bus publish of window counts failed; dropped');
     }
   }
 
@@ -169,6 +183,16 @@ export class RedisBus implements Bus {
       this.log.warn({ err, eventId }, 'bus message is not JSON; dropped');
       return;
     }
+    if (isWindowCounts(entries)) {
+      this.counters.received += 1;
+      try {
+        this.listener.counts(eventId, entries.counts);
+      } catch (err) {
+        this.counters.errors += 1;
+        this.log.warn({ err, eventId }, 'bus listener failed');
+      }
+      return;
+    }
     if (!Array.isArray(entries)) {
       this.counters.errors += 1;
       this.log.warn({ eventId }, 'bus message is not a list of entries; dropped');
@@ -227,4 +251,11 @@ export class RedisBus implements Bus {
     this.counters.errors += 1;
     this.log.warn({ err }, 'redis bus publisher connection error');
   };
+}
+
+/** A window-counts message (`{"counts": {...}}`) rather than a list of entries. */
+function isWindowCounts(message: unknown): message is { counts: WindowCounts } {
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) return false;
+  const counts = (message as { counts?: unknown }).counts;
+  return counts !== null && typeof counts === 'object' && !Array.isArray(counts);
 }

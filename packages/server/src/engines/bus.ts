@@ -1,11 +1,22 @@
 import type { Entry } from '@livecomments/protocol';
 
+/**
+ * One window's counts of ephemeral aggregates (docs/ARCHITECTURE.md): reactions added in the
+ * window, and like counts that changed (absolute). Not log entries: no seq, no gap fill.
+ */
+export interface WindowCounts {
+  reactions?: Record<string, number>;
+  likes?: Record<string, number>;
+}
+
 /** What a bus hands to its node. */
 export interface BusListener {
   /** New entries of one event, ascending. They may arrive late, twice, or never. */
   entries(eventId: string, entries: Entry[]): void;
   /** Messages may have been lost (e.g. a reconnect): check every subscribed event against the store. */
   resync(): void;
+  /** A node's window counts of one event (its own included). At most once. */
+  counts(eventId: string, counts: WindowCounts): void;
 }
 
 /**
@@ -18,6 +29,11 @@ export interface Bus {
   listen(listener: BusListener): void;
   /** Sends entries of one event to every subscribed node. Resolves once handed to the transport. */
   publish(eventId: string, entries: Entry[]): Promise<void>;
+  /**
+   * Sends one window's counts of an event to every subscribed node, at most once (a count lost
+   * with a disconnect is not kept: the totals in the store are what is durable).
+   */
+  publishCounts(eventId: string, counts: WindowCounts): Promise<void>;
   subscribe(eventId: string): Promise<void>;
   unsubscribe(eventId: string): Promise<void>;
   /** Throws when the bus cannot be reached. */

@@ -437,6 +437,35 @@ export function storeContract(
     });
 
     pinPollCases(() => store, options.concurrentInstances ? () => harness.open() : undefined);
+    test('reactions: window counts add up per emoji, per event', async () => {
+      const e = eventRecord();
+      const other = eventRecord();
+      await store.createEvent(e);
+      await store.createEvent(other);
+      assert.deepEqual(await store.reactionTotals(e.id), {});
+      await store.addReactions(e.id, { '🔥': 3, '❤️': 1 });
+      await store.addReactions(e.id, { '🔥': 2 });
+      await store.addReactions(other.id, { '🔥': 7 });
+      await store.addReactions(e.id, {});
+      assert.deepEqual(await store.reactionTotals(e.id), { '🔥': 5, '❤️': 1 });
+      assert.deepEqual(await store.reactionTotals(other.id), { '🔥': 7 });
+    });
+
+    test('likes: one per user per comment, idempotent both ways, counted', async () => {
+      const e = eventRecord();
+      await store.createEvent(e);
+      assert.deepEqual(await store.setLike(e.id, 'c1', 'u1', true), { changed: true, likes: 1 });
+      assert.deepEqual(await store.setLike(e.id, 'c1', 'u1', true), { changed: false, likes: 1 });
+      assert.deepEqual(await store.setLike(e.id, 'c1', 'u2', true), { changed: true, likes: 2 });
+      assert.deepEqual(await store.setLike(e.id, 'c2', 'u1', true), { changed: true, likes: 1 });
+      assert.deepEqual(await store.setLike(e.id, 'c1', 'u1', false), { changed: true, likes: 1 });
+      assert.deepEqual(await store.setLike(e.id, 'c1', 'u1', false), { changed: false, likes: 1 });
+      assert.deepEqual(await store.setLike(e.id, 'c3', 'u1', false), { changed: false, likes: 0 });
+      assert.deepEqual(await store.likeCounts(e.id, ['c1', 'c2', 'c3']), { c1: 1, c2: 1 });
+      assert.deepEqual(await store.likeCounts(e.id, []), {});
+      await Promise.all(Array.from({ length: 20 }, (_, i) => store.setLike(e.id, 'c4', `v${i}`, true)));
+      assert.deepEqual(await store.likeCounts(e.id, ['c4']), { c4: 20 });
+    });
 
     if (options.concurrentInstances) {
       test('several instances appending to one event: gapless, no duplicate, one winner per client id', async () => {

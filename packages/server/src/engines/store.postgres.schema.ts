@@ -266,6 +266,15 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // Event roles (owner's name, appointed moderators), comment reports, and replies by parent.
   SOCIAL_MIGRATION,
+  // Reactions and likes: not log entries, so tables of their own (self-contained: it may be
+  // renumbered beside other migrations).
+  `CREATE TABLE IF NOT EXISTS reaction_totals (
+     event_id text NOT NULL, emoji text NOT NULL, n bigint NOT NULL, PRIMARY KEY (event_id, emoji));
+   CREATE TABLE IF NOT EXISTS comment_likes (
+     event_id text NOT NULL, comment_id text NOT NULL, user_id text NOT NULL, created_at bigint NOT NULL,
+     PRIMARY KEY (event_id, comment_id, user_id));
+   CREATE TABLE IF NOT EXISTS like_counts (
+     event_id text NOT NULL, comment_id text NOT NULL, n bigint NOT NULL, PRIMARY KEY (event_id, comment_id));`,
   // Webhooks: the outbox (written with the change it reports), the deliveries (one per
   // destination, retried until delivered or dead), and the append that writes the outbox.
   `

@@ -13,6 +13,7 @@ import {
   commentValues,
   type EventRecord,
   type EventRole,
+  type LikeOutcome,
   type ModAction,
   modActionValues,
   type NewEventRecord,
@@ -266,6 +267,57 @@ export class PostgresStore implements Store {
   async removeBan(eventId: string, userId: string): Promise<boolean> {
     const res = await this.pool.query('DELETE FROM bans WHERE event_id = $1 AND user_id = $2', [eventId, userId]);
     return (res.rowCount ?? 0) > 0;
+  }
+
+  async addReactions(eventId: string, counts: Readonly<Record<string, number>>): Promise<void> {
+    const emoji = Object.keys(counts).filter((e) => counts[e]! > 0);
+    if (emoji.length === 0) return;
+    // One statement: every emoji's increment, atomic beside other nodes' own.
+    await this.pool.query(
+      `INSERT INTO reaction_totals (event_id, emoji, n)
+       SELECT $1, e, n FROM unnest($2::text[], $3::bigint[]) AS t(e, n)
+       ON CONFLICT (event_id, emoji) DO UPDATE SET n = reaction_totals.n + excluded.n`,
+      [eventId, emoji, emoji.map((e) => counts[e]!)],
+    );
+  }
+
+  async reactionTotals(eventId: string): Promise<Record<string, number>> {
+    const res = await this.pool.query<{ emoji: string; n: string }>(
+      'SELECT emoji, n FROM reaction_totals WHERE event_id = $1',
+      [eventId],
+    );
+    const totals: Record<string, number> = {};
+    for (const row of res.rows) totals[row.emoji] = Number(row.n);
+    return totals;
+  }
+
+  async setLike(eventId: string, commentId: string, userId: string, liked: boolean): Promise<LikeOutcome> {
+    // One statement, so the like and its count change together; the count row's lock orders
+    // concurrent likes of one comment.
+    const change = liked
+      ? `WITH ch AS (INSERT INTO comment_likes (event_id, comment_id, user_id, created_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT DO NOTHING RETURNING 1)
+         INSERT INTO like_counts (event_id, comment_id, n) SELECT $1, $2, 1 FROM ch
+           ON CONFLICT (event_id, comment_id) DO UPDATE SET n = like_counts.n + 1 RETURNING n`
+      : `WITH ch AS (DELETE FROM comment_likes WHERE event_id = $1 AND comment_id = $2 AND user_id = $3 RETURNING 1)
+         UPDATE like_counts SET n = n - 1 WHERE event_id = $1 AND comment_id = $2 AND EXISTS (SELECT 1 FROM ch)
+           RETURNING n`;
+    const values = liked ? [eventId, commentId, userId, Date.now()] : [eventId, commentId, userId];
+    const res = await this.pool.query<{ n: string }>(change, values);
+    if (res.rows[0]) return { changed: true, likes: Number(res.rows[0].n) };
+    const now = await this.likeCounts(eventId, [commentId]);
+    return { changed: false, likes: now[commentId] ?? 0 };
+  }
+
+  async likeCounts(eventId: string, commentIds: readonly string[]): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    if (commentIds.length === 0) return counts;
+    const res = await this.pool.query<{ comment_id: string; n: string }>(
+      'SELECT comment_id, n FROM like_counts WHERE event_id = $1 AND comment_id = ANY($2::text[])',
+      [eventId, [...commentIds]],
+    );
+    for (const row of res.rows) if (Number(row.n) > 0) counts[row.comment_id] = Number(row.n);
+    return counts;
   }
 
   async addModAction(a: ModAction): Promise<void> {

@@ -48,6 +48,17 @@ export const MIGRATIONS: string[] = [
      at INTEGER NOT NULL, PRIMARY KEY (event_id, poll_id, user_id)) WITHOUT ROWID;`,
   // Event roles (owner's name, appointed moderators), comment reports, and replies by parent.
   SOCIAL_MIGRATION,
+  // Reactions and likes: not log entries, so tables of their own (self-contained: it may be
+  // renumbered beside other migrations).
+  `CREATE TABLE IF NOT EXISTS reaction_totals (
+     event_id TEXT NOT NULL, emoji TEXT NOT NULL, n INTEGER NOT NULL,
+     PRIMARY KEY (event_id, emoji)) WITHOUT ROWID;
+   CREATE TABLE IF NOT EXISTS comment_likes (
+     event_id TEXT NOT NULL, comment_id TEXT NOT NULL, user_id TEXT NOT NULL, created_at INTEGER NOT NULL,
+     PRIMARY KEY (event_id, comment_id, user_id)) WITHOUT ROWID;
+   CREATE TABLE IF NOT EXISTS like_counts (
+     event_id TEXT NOT NULL, comment_id TEXT NOT NULL, n INTEGER NOT NULL,
+     PRIMARY KEY (event_id, comment_id)) WITHOUT ROWID;`,
   // Webhooks: the outbox (written with the change it reports) and the deliveries (one per
   // destination, retried until delivered or dead).
   `CREATE TABLE IF NOT EXISTS webhook_outbox (

@@ -9,6 +9,7 @@ import type {
   Ban,
   EventRecord,
   EventRole,
+  LikeOutcome,
   ModAction,
   NewEventRecord,
   PollRecord,
@@ -253,6 +254,28 @@ export class SqliteStore implements Store {
     return (await this.writer.run('vote', [vote])) as boolean;
   }
 
+  async addReactions(eventId: string, counts: Readonly<Record<string, number>>): Promise<void> {
+    await this.writer.run('addReactions', [eventId, counts]);
+  }
+
+  async reactionTotals(eventId: string): Promise<Record<string, number>> {
+    const totals: Record<string, number> = {};
+    for (const row of this.q.reactionTotals.all(eventId) as { emoji: string; n: number }[]) totals[row.emoji] = row.n;
+    return totals;
+  }
+
+  async setLike(eventId: string, commentId: string, userId: string, liked: boolean): Promise<LikeOutcome> {
+    return (await this.writer.run('setLike', [eventId, commentId, userId, liked])) as LikeOutcome;
+  }
+
+  async likeCounts(eventId: string, commentIds: readonly string[]): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    if (commentIds.length === 0) return counts;
+    const rows = this.q.likeCounts.all(eventId, JSON.stringify(commentIds)) as { comment_id: string; n: number }[];
+    for (const row of rows) if (row.n > 0) counts[row.comment_id] = row.n;
+    return counts;
+  }
+
   async close(): Promise<void> {
     await this.writer.close();
     if (this.db?.open) this.db.close();
@@ -285,6 +308,10 @@ export class SqliteStore implements Store {
         "SELECT (SELECT count(*) FROM webhook_outbox) AS outbox, (SELECT count(*) FROM webhook_deliveries WHERE state = 'pending') AS pending, (SELECT count(*) FROM webhook_deliveries WHERE state = 'dead') AS dead",
       ),
       getPoll: db.prepare(GET_POLL),
+      reactionTotals: db.prepare('SELECT emoji, n FROM reaction_totals WHERE event_id = ?'),
+      likeCounts: db.prepare(
+        'SELECT comment_id, n FROM like_counts WHERE event_id = ? AND comment_id IN (SELECT value FROM json_each(?))',
+      ),
     };
   }
 }

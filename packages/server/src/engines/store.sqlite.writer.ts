@@ -7,6 +7,7 @@ import {
   type Ban,
   commentValues,
   type EventRole,
+  type LikeOutcome,
   type ModAction,
   modActionValues,
   type NewEventRecord,
@@ -54,7 +55,9 @@ export type WriteOp =
   | 'removeModerator'
   | 'addReport'
   | 'closeReports'
-  | 'vote';
+  | 'vote'
+  | 'addReactions'
+  | 'setLike';
 
 /** The seq counter of one event during a batch: read once, written back once. */
 interface Head {
@@ -244,6 +247,14 @@ export class SqliteWriter {
     return this.interactions.vote(v);
   }
 
+  addReactions(eventId: string, counts: Record<string, number>): void {
+    this.addReactionsTx(eventId, counts);
+  }
+
+  setLike(eventId: string, commentId: string, userId: string, liked: boolean): LikeOutcome {
+    return this.setLikeTx(eventId, commentId, userId, liked);
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
@@ -253,6 +264,26 @@ export class SqliteWriter {
     this.interactionsOnce ??= new SqliteInteractions(this.db);
     return this.interactionsOnce;
   }
+
+  private readonly addReactionsTx = (eventId: string, counts: Record<string, number>): void => {
+    this.db.transaction(() => {
+      for (const [emoji, n] of Object.entries(counts)) if (n > 0) this.q.addReaction.run(eventId, emoji, n);
+    })();
+  };
+
+  private readonly setLikeTx = (eventId: string, commentId: string, userId: string, liked: boolean): LikeOutcome => {
+    return this.db
+      .transaction((): LikeOutcome => {
+        const q = this.q;
+        const changed = liked
+          ? q.insertLike.run(eventId, commentId, userId, Date.now()).changes > 0
+          : q.deleteLike.run(eventId, commentId, userId).changes > 0;
+        if (changed) q.addLikeCount.run(eventId, commentId, liked ? 1 : -1);
+        const row = q.likeCount.get(eventId, commentId) as { n: number } | undefined;
+        return { changed, likes: row?.n ?? 0 };
+      })
+      .immediate();
+  };
 
   /**
    * Inside the transaction. Its twin is the PostgreSQL function in sql/lc_append.v2.sql: the two
@@ -439,6 +470,17 @@ export class SqliteWriter {
       requeueAllDead: db.prepare(
         "UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_at = ? WHERE state = 'dead'",
       ),
+      addReaction: db.prepare(
+        'INSERT INTO reaction_totals (event_id, emoji, n) VALUES (?, ?, ?) ON CONFLICT (event_id, emoji) DO UPDATE SET n = n + excluded.n',
+      ),
+      insertLike: db.prepare(
+        'INSERT INTO comment_likes (event_id, comment_id, user_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      deleteLike: db.prepare('DELETE FROM comment_likes WHERE event_id = ? AND comment_id = ? AND user_id = ?'),
+      addLikeCount: db.prepare(
+        'INSERT INTO like_counts (event_id, comment_id, n) VALUES (?, ?, ?) ON CONFLICT (event_id, comment_id) DO UPDATE SET n = n + excluded.n',
+      ),
+      likeCount: db.prepare('SELECT n FROM like_counts WHERE event_id = ? AND comment_id = ?'),
       addModAction: db.prepare(
         'INSERT INTO mod_actions (event_id, action, actor_id, at, target_id, reason, text, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),

@@ -89,6 +89,12 @@ export interface PollVote {
   at: number;
 }
 
+/** What a like or an unlike did: whether it changed anything, and the comment's count after it. */
+export interface LikeOutcome {
+  changed: boolean;
+  likes: number;
+}
+
 /** A ban of one user from one event; `until` null is permanent. */
 export interface Ban {
   eventId: string;
@@ -205,6 +211,20 @@ export interface Store extends WebhookQueue {
    * false otherwise. A vote that returns true is counted by every `poll` entry appended after.
    */
   vote(vote: PollVote): Promise<boolean>;
+  /**
+   * Adds a window's reactions to an event's totals (atomic increments: nodes add their own
+   * counts side by side). Reactions are not log entries (docs/ARCHITECTURE.md "Ephemeral aggregates").
+   */
+  addReactions(eventId: string, counts: Readonly<Record<string, number>>): Promise<void>;
+  /** An event's reaction totals by emoji. */
+  reactionTotals(eventId: string): Promise<Record<string, number>>;
+  /**
+   * Likes (`liked` true) or unlikes a comment for one user, atomically with its count: a second
+   * like, or an unlike without a like, changes nothing (`changed` false). `likes` is the count after.
+   */
+  setLike(eventId: string, commentId: string, userId: string, liked: boolean): Promise<LikeOutcome>;
+  /** Like counts of the given comments (at most a few hundred ids); comments without likes are left out. */
+  likeCounts(eventId: string, commentIds: readonly string[]): Promise<Record<string, number>>;
   /** Newest first. */
   listModActions(eventId: string, limit: number): Promise<ModAction[]>;
 

@@ -6,6 +6,8 @@ import type { Presence } from '../engines/presence.js';
 import type { RateLimiter } from '../engines/rate-limiter.js';
 import { type EventRecord, type ModAction, newEpoch, type Store } from '../engines/store.js';
 import { ownShadowed, withShadowed } from '../ingest/shadow.js';
+import { topOnly } from '../interactions/top-rule.js';
+import { withLikes } from '../interactions/with-likes.js';
 import type { LogFollower } from '../log/followers.js';
 import type { LogWriter } from '../log/writer.js';
 import { errors } from '../util/errors.js';
@@ -104,14 +106,18 @@ export class Events implements LogFollower {
     range: { after: number } | { before: number },
     limit: number,
     readerId: string | null,
+    view: 'live' | 'top' = 'live',
   ): Promise<Entry[]> {
-    const items =
+    const read =
       'before' in range
         ? await this.store.readBefore(eventId, range.before, limit)
         : await this.store.readAfter(eventId, range.after, limit);
-    if (readerId === null) return items;
+    const items = await withLikes(this.store, eventId, read);
+    // Top chat: ranked with the likes known now, so a liked comment is shown.
+    const shown = view === 'top' ? topOnly(items, (await this.get(eventId)).ownerId) : items;
+    if (readerId === null) return shown;
     const shadowed = await ownShadowed(this.store, eventId, readerId);
-    return withShadowed(items, shadowed, range, items.length === limit);
+    return withShadowed(shown, shadowed, range, read.length === limit);
   }
 
   /** Changes the title or settings (owner or admin); the patch as asked is kept in the moderation log. */

@@ -18,6 +18,7 @@ export const OPTIONAL_DEFAULTS = {
   profanity: EventSettingsSchema.properties.profanity.default as NonNullable<EventSettings['profanity']>,
   repeatWindowMs: EventSettingsSchema.properties.repeatWindowMs.default as number,
   attackRules: EventSettingsSchema.properties.attackRules.default as boolean,
+  reactions: EventSettingsSchema.properties.reactions.default as string[],
   moderationHook: EventSettingsSchema.properties.moderationHook.default as NonNullable<EventSettings['moderationHook']>,
 } as const;
 

@@ -8,11 +8,20 @@ export type { PublicEvent, PublicSettings } from '@livecomments/protocol';
  * projection: event reads by non-moderators and every `event` log entry go through it.
  */
 export function publicEvent(event: PublicEvent): PublicEvent {
-  const { slowModeMs, maxCommentChars, uniqueChat, linksAllowed, rateLimitPerMinute, linkPolicy, allowedDomains } =
-    event.settings;
+  const {
+    slowModeMs,
+    maxCommentChars,
+    uniqueChat,
+    linksAllowed,
+    rateLimitPerMinute,
+    linkPolicy,
+    allowedDomains,
+    reactions,
+  } = event.settings;
   const settings: PublicSettings = { slowModeMs, maxCommentChars, uniqueChat, linksAllowed, rateLimitPerMinute };
   if (linkPolicy !== undefined) settings.linkPolicy = linkPolicy;
   if (allowedDomains !== undefined) settings.allowedDomains = allowedDomains;
+  if (reactions !== undefined) settings.reactions = reactions;
   return { ...event, settings };
 }
 

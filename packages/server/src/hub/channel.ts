@@ -1,5 +1,5 @@
 import { type Entry, RESET_EPOCH } from '@livecomments/protocol';
-import { Batch, type WireFormat } from './frames.js';
+import { type AggregateKind, Batch, type WireFormat } from './frames.js';
 import type { CloseReason, Subscriber } from './subscriber.js';
 
 /** A subscriber with where it stands in the event's log. */
@@ -22,6 +22,39 @@ interface Item {
   seq: number;
   json: string;
   entry: Entry;
+  /** Whether the Top chat view shows it. */
+  top: boolean;
+}
+
+/** What ranks entries for the Top chat view (interactions/top.ts). */
+export interface TopRanker {
+  /** Whether the Top chat view shows this entry; `authors` is the channel's memory of who posted. */
+  top(entry: Entry, event: { ownerId: string }, authors: AuthorMemory): boolean;
+}
+
+/** Published comments per author in one event, as far as this channel has seen (bounded). */
+export class AuthorMemory {
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly max = 10_000) {}
+
+  /** Comments of this author seen before. */
+  seen(userId: string): number {
+    return this.counts.get(userId) ?? 0;
+  }
+
+  /** Counts a comment of the author (the least recently added author is forgotten past the bound). */
+  add(userId: string): void {
+    const n = this.counts.get(userId) ?? 0;
+    this.counts.delete(userId);
+    this.counts.set(userId, n + 1);
+    if (this.counts.size > this.max) this.counts.delete(this.counts.keys().next().value!);
+  }
+
+  /** Forgets an author (banned: no longer in good standing). */
+  forget(userId: string): void {
+    this.counts.delete(userId);
+  }
 }
 
 /** What a channel needs from the hub around it. */
@@ -43,6 +76,8 @@ export interface ChannelContext {
   /** Entries a gap fill read from the store (the bus lost or has not yet brought them). */
   onFilled(eventId: string, entries: readonly Entry[]): void;
   onError(error: unknown, what: string): void;
+  /** Ranks entries for the Top chat view (absent: every entry is shown there). */
+  ranker?: TopRanker;
 }
 
 const READ_PAGE = 500;
@@ -57,6 +92,10 @@ export class Channel {
   lastSeq = 0;
   /** The epoch of the event's log, as the store had it when the channel started ('' unknown). */
   epoch = '';
+  /** The event's owner (for the Top chat ranking). */
+  ownerId = '';
+  /** Who has posted here: authors in good standing rank in Top chat. */
+  readonly authors = new AuthorMemory();
   readonly seats = new Set<Seat>();
   /** When the last seat left, for lingering. */
   emptySince = Date.now();
@@ -79,9 +118,10 @@ export class Channel {
   ) {}
 
   /** Sets the starting point once the bus subscription is in place. */
-  init(lastSeq: number, epoch: string): void {
+  init(lastSeq: number, epoch: string, ownerId = ''): void {
     this.lastSeq = lastSeq;
     this.epoch = epoch;
+    this.ownerId = ownerId;
     this.initialised = true;
     this.drainFuture();
     if (this.future.size > 0) void this.fill();
@@ -183,6 +223,35 @@ export class Channel {
     }
   }
 
+  /**
+   * Sends one window of an aggregate (`counts`: its JSON object) to every live seat, encoded
+   * once per format (and, for formats that answer with a position, per position).
+   */
+  pushCounts(kind: AggregateKind, counts: string): void {
+    const frames = new Map<WireFormat, Buffer | null>();
+    const positioned = new Map<string, Buffer | null>();
+    for (const seat of this.seats) {
+      if (!seat.live) continue;
+      const format = seat.sub.format;
+      let frame: Buffer | null | undefined;
+      if (format.transient) {
+        const key = `${format.name} ${seat.lastSeq}`;
+        frame = positioned.get(key);
+        if (frame === undefined) {
+          frame = format.counts(kind, counts, seat.lastSeq);
+          positioned.set(key, frame);
+        }
+      } else {
+        frame = frames.get(format);
+        if (frame === undefined) {
+          frame = format.counts(kind, counts, seat.lastSeq);
+          frames.set(format, frame);
+        }
+      }
+      if (frame) this.write(seat, frame);
+    }
+  }
+
   /** Writes what is pending now (used at shutdown). */
   flushNow(): void {
     if (this.timer) {
@@ -225,7 +294,7 @@ export class Channel {
             const want = Math.min(READ_PAGE, this.ringStart() - 1 - seat.lastSeq);
             const entries = await this.ctx.readAfter(this.eventId, seat.lastSeq, want);
             if (seat.closed) return;
-            stored = entries.map((entry) => ({ seq: entry.seq, json: JSON.stringify(entry), entry }));
+            stored = entries.map((entry) => this.item(entry, false));
             storeDry = stored.length === 0;
             continue;
           }
@@ -246,9 +315,11 @@ export class Channel {
           page.map((item) => item.json),
           page[0]!.seq,
           last,
+          page.map((item) => item.top),
         );
         seat.lastSeq = last;
-        if (!this.write(seat, batch.frame(seat.sub.format))) return;
+        const frame = batch.frame(seat.sub.format);
+        if (frame.length > 0 && !this.write(seat, frame)) return;
         await seat.sub.drained();
       }
     } catch (error) {
@@ -285,9 +356,17 @@ export class Channel {
     for (const seq of this.future.keys()) if (seq <= this.lastSeq) this.future.delete(seq);
   }
 
+  /** An entry with its JSON text and Top chat rank; `learn` counts its author (live entries only). */
+  private item(entry: Entry, learn: boolean): Item {
+    const top = this.ctx.ranker ? this.ctx.ranker.top(entry, this, this.authors) : true;
+    if (learn && entry.type === 'comment') this.authors.add(entry.comment.user.id);
+    if (learn && entry.type === 'ban') this.authors.forget(entry.userId);
+    return { seq: entry.seq, json: JSON.stringify(entry), entry, top };
+  }
+
   private accept(entry: Entry): void {
     this.lastSeq = entry.seq;
-    const item: Item = { seq: entry.seq, json: JSON.stringify(entry), entry };
+    const item = this.item(entry, true);
     this.ring.push(item);
     if (this.ring.length > this.ctx.ringSize * 2) this.ring = this.ring.slice(-this.ctx.ringSize);
     this.pending.push(item);
@@ -301,7 +380,7 @@ export class Channel {
       const item = this.ring[i]!;
       if (item.entry.type === 'comment' && item.entry.comment.id === commentId) {
         const entry: Entry = { ...item.entry, comment: { ...item.entry.comment, text: '' } };
-        this.ring[i] = { seq: item.seq, json: JSON.stringify(entry), entry };
+        this.ring[i] = { seq: item.seq, json: JSON.stringify(entry), entry, top: item.top };
         return;
       }
     }
@@ -337,6 +416,7 @@ export class Channel {
       items.map((i) => i.json),
       first,
       last,
+      items.map((i) => i.top),
     );
     let frames = 0;
     for (const seat of this.seats) {
@@ -352,9 +432,12 @@ export class Channel {
           rest.map((i) => i.json),
           rest[0]!.seq,
           last,
+          rest.map((i) => i.top),
         ).frame(seat.sub.format);
       }
       seat.lastSeq = last;
+      // A filtered view may have nothing of this batch: it moves on without a frame.
+      if (frame.length === 0) continue;
       this.write(seat, frame);
       frames++;
     }

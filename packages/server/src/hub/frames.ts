@@ -14,8 +14,17 @@ export interface WireFormat {
    * polling): its seats do not count as viewers; the transport counts them with `noteViewer`.
    */
   readonly transient?: boolean;
-  /** A batch of entries. */
+  /**
+   * A batch of entries. An empty buffer means "nothing for this format" (a filtered view whose
+   * filter dropped every entry): the subscriber's position still moves past the batch.
+   */
   entries(batch: Batch): Buffer;
+  /**
+   * One window of an ephemeral aggregate (`counts` is its JSON object), or null for a format that
+   * carries none. `lastSeq` is the subscriber's position, for a format that answers with it (long
+   * polls); the others ignore it, so the hub encodes it once per format.
+   */
+  counts(kind: AggregateKind, counts: string, lastSeq: number): Buffer | null;
   /** The viewer count, or null for a format that carries none. */
   presence(viewers: number): Buffer | null;
   /**
@@ -24,6 +33,9 @@ export interface WireFormat {
    */
   reset(lastSeq: number, reason: string, epoch: string): Buffer;
 }
+
+/** The ephemeral aggregates pushed per window: reactions (added) and like counts (absolute). */
+export type AggregateKind = 'reactions' | 'likes';
 
 /**
  * One batch of entries (as JSON texts, made once when they entered the channel), encoded lazily
@@ -36,6 +48,8 @@ export class Batch {
     readonly jsons: readonly string[],
     readonly firstSeq: number,
     readonly lastSeq: number,
+    /** Per entry: whether the Top chat view shows it (absent: every entry). */
+    readonly top?: readonly boolean[],
   ) {}
 
   /** The batch in `format`, encoded on first use. */

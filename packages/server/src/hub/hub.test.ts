@@ -9,7 +9,7 @@ import { MemoryBus } from '../engines/bus.memory.js';
 import { MemoryPresence } from '../engines/presence.memory.js';
 import { SqliteStore } from '../engines/store.sqlite.js';
 import { DEFAULT_SETTINGS } from '../events/settings.js';
-import { pollFormat, sseFormat, wsFormat } from '../transports/encoders.js';
+import { pollFormat, sseFormat, topView, wsFormat } from '../transports/encoders.js';
 import type { Batch, WireFormat } from './frames.js';
 import { Hub } from './hub.js';
 import type { Subscriber } from './subscriber.js';
@@ -81,7 +81,13 @@ before(async () => {
     { flushed: () => batches++, slowCutoff() {}, error() {}, filled() {} },
   );
   // The hub straight on the bus, without the other log followers: it orders and fills by itself.
-  bus.listen({ entries: (eventId, entries) => hub.entries(eventId, entries), resync: () => hub.resync() });
+  bus.listen({
+    entries: (eventId, entries) => hub.entries(eventId, entries),
+    resync: () => hub.resync(),
+    counts: (eventId, counts) => {
+      if (counts.reactions) hub.pushCounts(eventId, 'reactions', counts.reactions);
+    },
+  });
 });
 after(async () => {
   await hub.close();
@@ -154,6 +160,7 @@ test('a new wire format is one object: each batch is encoded once per format in 
       encoded++;
       return Buffer.from(`{"items":[${batch.jsons.join(',')}]}`);
     },
+    counts: () => null,
     presence: () => null,
     reset: (lastSeq) => Buffer.from(`{"reset":${lastSeq}}`),
   };
@@ -164,4 +171,37 @@ test('a new wire format is one object: each batch is encoded once per format in 
   await waitFor(() => subs.every((s) => s.entries().length === 10));
   assert.equal(encoded, 1, 'one encoding for 20 subscribers');
   assert.equal(hub.counts().counting, 20);
+});
+
+test('Top chat and window counts are encoded once per format, never per subscriber', async () => {
+  await event('top-once');
+  const calls = { entries: 0, counts: 0 };
+  const live: WireFormat = {
+    name: 'live-counting',
+    entries(batch: Batch) {
+      calls.entries++;
+      return Buffer.from(`{"items":[${batch.jsons.join(',')}]}`);
+    },
+    counts(kind, counts) {
+      calls.counts++;
+      return Buffer.from(`{"${kind}":${counts}}`);
+    },
+    presence: () => null,
+    reset: (lastSeq) => Buffer.from(`{"reset":${lastSeq}}`),
+  };
+  const top = topView(live);
+  const subs = [
+    ...Array.from({ length: 10 }, () => new Collector(live)),
+    ...Array.from({ length: 10 }, () => new Collector(top)),
+  ];
+  for (const s of subs) await hub.join('top-once', s, undefined);
+  const entries = await append('top-once', 10);
+  await bus.publish('top-once', entries);
+  await waitFor(() => subs.every((s) => s.entries().length === 10));
+  // The top view filters through the live format's encoder once per batch: two in all.
+  assert.equal(calls.entries, 2, 'one encoding per format for 20 subscribers');
+  await bus.publishCounts('top-once', { reactions: { '🔥': 5 } });
+  await waitFor(() => subs.every((s) => s.frames.some((f) => f.toString().includes('"reactions"'))));
+  assert.equal(calls.counts, 2, 'one window frame per format');
+  assert.equal(hub.counts()['live-counting-top'], 10);
 });

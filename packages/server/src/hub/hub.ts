@@ -3,8 +3,8 @@ import type { Bus } from '../engines/bus.js';
 import type { Presence } from '../engines/presence.js';
 import type { Store } from '../engines/store.js';
 import type { LogFollower } from '../log/followers.js';
-import { Channel, type ChannelContext, type Seat } from './channel.js';
-import type { Batch, WireFormat } from './frames.js';
+import { Channel, type ChannelContext, type Seat, type TopRanker } from './channel.js';
+import type { AggregateKind, Batch, WireFormat } from './frames.js';
 import type { CloseReason, Subscriber } from './subscriber.js';
 
 /** The largest catch-up frame (smaller when the slow-consumer bound is small). */
@@ -20,6 +20,8 @@ export interface HubOptions {
   presenceMs: number;
   /** How long an event without viewers keeps its channel (and bus subscription). */
   lingerMs?: number;
+  /** Ranks entries for the Top chat view (absent: it shows every entry). */
+  ranker?: TopRanker;
 }
 
 /** What the hub reports, for metrics and logs. */
@@ -78,6 +80,7 @@ export class Hub implements LogFollower {
       onSlow: () => observer.slowCutoff(),
       onFilled: (e, entries) => observer.filled(e, entries),
       onError: (error, what) => observer.error(error, what),
+      ...(options.ranker ? { ranker: options.ranker } : {}),
     };
     this.timer = setInterval(() => void this.tick(), options.presenceMs);
     this.timer.unref();
@@ -113,6 +116,19 @@ export class Hub implements LogFollower {
    */
   entries(eventId: string, entries: readonly Entry[]): void {
     this.channels.get(eventId)?.receive(entries);
+  }
+
+  /**
+   * One window of an aggregate of an event (reactions added, or absolute like counts) for this
+   * node's viewers of it: one small frame per viewer, whatever the rate behind it.
+   */
+  pushCounts(eventId: string, kind: AggregateKind, counts: Readonly<Record<string, number>>): void {
+    this.channels.get(eventId)?.pushCounts(kind, JSON.stringify(counts));
+  }
+
+  /** Whether this node has viewers of an event (a channel open for it). */
+  follows(eventId: string): boolean {
+    return this.channels.has(eventId);
   }
 
   /** The bus may have lost messages: every channel checks its event against the store. */
@@ -189,7 +205,7 @@ export class Hub implements LogFollower {
     try {
       await this.bus.subscribe(eventId);
       const event = await this.store.getEvent(eventId);
-      channel.init(event?.lastSeq ?? 0, event?.epoch ?? '');
+      channel.init(event?.lastSeq ?? 0, event?.epoch ?? '', event?.ownerId ?? '');
       return channel;
     } catch (error) {
       this.channels.delete(eventId);

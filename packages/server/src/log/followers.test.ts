@@ -91,7 +91,7 @@ test('an entry committed here is followed at its commit and once only, though th
   const followers = new LogFollowers((name, error) => assert.fail(`${name}: ${String(error)}`));
   const seen = new Recorder();
   followers.register(seen);
-  bus.listen({ entries: (eventId, entries) => followers.deliver(eventId, entries), resync() {} });
+  bus.listen({ entries: (eventId, entries) => followers.deliver(eventId, entries), resync() {}, counts() {} });
   await bus.subscribe('live');
   const writer = new LogWriter(new GroupCommitter(store, { windowMs: 0, maxBatch: 100 }), bus, followers, (error) =>
     assert.fail(String(error)),

@@ -42,6 +42,8 @@ export interface Admission {
   /** The epoch the client's resume point belongs to, when it sent one. */
   epoch: string | undefined;
   ip: string;
+  /** `view=top`: the subscriber follows the Top chat view. */
+  top: boolean;
   /** False only with `admitOverCap` when the address has too many connections already. */
   slot: boolean;
   /** Gives the slot back; safe to call on every path, any number of times. */
@@ -72,6 +74,7 @@ export async function admit(s: AdmissionServices, req: IncomingMessage, ask: Adm
     event,
     after,
     epoch,
+    top: viewOf(query.get('view')),
     ip,
     slot,
     release: slot ? releaser(s.connections, ip) : noop,
@@ -104,3 +107,10 @@ function releaser(connections: ConnectionLimiter, ip: string): () => void {
 }
 
 function noop(): void {}
+
+/** `view=top` for Top chat; `live` or none for every comment; anything else is refused. */
+function viewOf(view: string | null): boolean {
+  if (view === null || view === '' || view === 'live') return false;
+  if (view === 'top') return true;
+  throw errors.invalid('view must be live or top');
+}

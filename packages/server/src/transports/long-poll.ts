@@ -7,12 +7,13 @@ import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { WireFormat } from '../hub/frames.js';
 import type { Membership } from '../hub/hub.js';
 import type { Subscriber } from '../hub/subscriber.js';
 import { errors } from '../util/errors.js';
 import { type Admission, admit } from './admission.js';
-import { pollFormat } from './encoders.js';
-import { EventParams } from './schemas.js';
+import { pollFormat, pollTopFormat } from './encoders.js';
+import { EventParams, View } from './schemas.js';
 import type { TransportServices } from './services.js';
 
 /** Longest hold of a poll (docs/API.md). */
@@ -30,6 +31,7 @@ const PollQuery = T.Object({
   timeoutMs: T.Optional(T.String({ pattern: '^[0-9]{1,9}$' })),
   token: T.Optional(T.String()),
   epoch: T.Optional(T.String()),
+  view: T.Optional(View),
 });
 
 /** How one seating of a poll ended. */
@@ -45,6 +47,7 @@ interface Sitting {
 /** `GET /v1/events/:eventId/poll?after=SEQ&timeoutMs=25000`. */
 export function longPollRoutes(app: FastifyInstance, s: TransportServices): void {
   s.hub.registerFormat(pollFormat);
+  s.hub.registerFormat(pollTopFormat);
   app.get(
     '/v1/events/:eventId/poll',
     { schema: { params: EventParams, querystring: PollQuery } },
@@ -69,7 +72,8 @@ export function longPollRoutes(app: FastifyInstance, s: TransportServices): void
       let answer: Buffer | undefined;
       try {
         for (;;) {
-          const sitting = await sit(s, eventId, { after: position, epoch }, deadline - Date.now(), reply.raw);
+          const format = admission.top ? pollTopFormat : pollFormat;
+          const sitting = await sit(s, eventId, { after: position, epoch }, deadline - Date.now(), reply.raw, format);
           answer = sitting.frame;
           position = sitting.lastSeq ?? position;
           const left = deadline - Date.now();
@@ -116,6 +120,7 @@ function sit(
   from: { after: number | undefined; epoch: string | undefined },
   waitMs: number,
   response: ServerResponse,
+  format: WireFormat,
 ): Promise<Sitting> {
   return new Promise((resolve) => {
     let done = false;
@@ -131,7 +136,7 @@ function sit(
     };
     const left = () => finish(undefined, false);
     const sub: Subscriber = {
-      format: pollFormat,
+      format,
       write(frame) {
         finish(frame, false);
         return false;

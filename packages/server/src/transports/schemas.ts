@@ -9,9 +9,21 @@ export const Id = T.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_
 /** `/v1/events/:eventId/...` */
 export const EventParams = T.Object({ eventId: Id });
 
-/** Where a read of the log starts: after or before a position, and how many entries. */
+/** The Top chat view (`top`) or every comment (`live`, the default). */
+export const View = T.Union([T.Literal('live'), T.Literal('top')]);
+
+/** Where a read of the log starts: after or before a position, how many entries, which view. */
 export const ListCommentsQuery = T.Object({
   after: T.Optional(Seq),
   before: T.Optional(Seq),
   limit: T.Optional(Seq),
+  view: T.Optional(View),
+});
+
+/** A stream's query: where it resumes, and its view. */
+export const StreamQuery = T.Object({
+  after: T.Optional(Seq),
+  before: T.Optional(Seq),
+  limit: T.Optional(Seq),
+  view: T.Optional(View),
 });

@@ -6,6 +6,7 @@ import type { Config } from '../config/config.js';
 import type { Events } from '../events/events.js';
 import type { Hub } from '../hub/hub.js';
 import type { Ingest } from '../ingest/ingest.js';
+import type { InteractionServices } from '../interactions/index.js';
 import type { OriginPolicy } from '../util/origins.js';
 import type { ShutdownGuard } from '../util/shutdown-guard.js';
 import type { ConnectionLimiter, EdgeLog } from './connections.js';
@@ -27,6 +28,8 @@ export interface TransportServices extends AdmissionServices {
   config: Pick<Config, 'sseHeartbeatMs' | 'wsPingMs'>;
   /** Comments posted over a WebSocket. */
   ingest: Pick<Ingest, 'post'>;
+  /** Reactions sent over a WebSocket. */
+  interactions: Pick<InteractionServices, 'react'>;
   hub: Pick<Hub, 'join' | 'lastSeq' | 'noteViewer' | 'registerFormat'>;
   /** Refused connections, logged at most once a minute per kind and address. */
   warnings: EdgeLog;

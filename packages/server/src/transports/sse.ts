@@ -6,11 +6,12 @@
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { corsHead } from '../http/cors.js';
+import type { WireFormat } from '../hub/frames.js';
 import type { Membership } from '../hub/hub.js';
 import { type CloseReason, type Subscriber, socketDrained } from '../hub/subscriber.js';
 import { admit } from './admission.js';
-import { sseFormat } from './encoders.js';
-import { EventParams, ListCommentsQuery } from './schemas.js';
+import { sseFormat, sseTopFormat } from './encoders.js';
+import { EventParams, StreamQuery } from './schemas.js';
 import type { TransportServices } from './services.js';
 
 /** The reconnect delay suggested to EventSource clients. */
@@ -26,7 +27,6 @@ const HEAD_END = `\r\nretry: ${RETRY_MS}\n\n`;
 
 /** One SSE viewer; the socket is its only resource (no timers or closures of its own). */
 class SseConnection implements Subscriber {
-  readonly format = sseFormat;
   ended = false;
   private membership: Membership | null = null;
 
@@ -35,6 +35,8 @@ class SseConnection implements Subscriber {
     /** Gives the connection slot back (admission's release). */
     private readonly release: () => void,
     private readonly open: Set<SseConnection>,
+    /** The view it follows: every comment (`sse`) or Top chat (`sse-top`). */
+    readonly format: WireFormat = sseFormat,
   ) {}
 
   write(frame: Buffer): boolean {
@@ -81,6 +83,7 @@ function onSocketClose(this: SseSocket): void {
 /** `GET /v1/events/:eventId/stream?after=SEQ` (the Last-Event-ID header wins over `after`). */
 export function sseRoutes(app: FastifyInstance, s: TransportServices): void {
   s.hub.registerFormat(sseFormat);
+  s.hub.registerFormat(sseTopFormat);
   const open = new Set<SseConnection>();
   // One heartbeat for every connection, rather than a timer each.
   const heartbeat = setInterval(function sseHeartbeat() {
@@ -91,7 +94,7 @@ export function sseRoutes(app: FastifyInstance, s: TransportServices): void {
 
   app.get(
     '/v1/events/:eventId/stream',
-    { schema: { params: EventParams, querystring: ListCommentsQuery } },
+    { schema: { params: EventParams, querystring: StreamQuery } },
     async function stream(request, reply) {
       const { eventId } = request.params as { eventId: string };
       const lastEventId = request.headers['last-event-id'];
@@ -106,7 +109,7 @@ export function sseRoutes(app: FastifyInstance, s: TransportServices): void {
 
       reply.hijack();
       const socket = request.raw.socket as SseSocket;
-      const conn = new SseConnection(socket, admission.release, open);
+      const conn = new SseConnection(socket, admission.release, open, admission.top ? sseTopFormat : sseFormat);
       socket[CONNECTION] = conn;
       socket.setTimeout(0);
       socket.on('close', onSocketClose);

@@ -7,12 +7,13 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Principal } from '../auth/auth.js';
 import { queryOf } from '../auth/request.js';
 import { writeRawError } from '../http/errors.js';
+import type { WireFormat } from '../hub/frames.js';
 import type { Membership } from '../hub/hub.js';
 import { type CloseReason, type Subscriber, socketDrained } from '../hub/subscriber.js';
 import type { LogFollower } from '../log/followers.js';
 import { AppError, errors } from '../util/errors.js';
 import { type Admission, admit } from './admission.js';
-import { wsFormat } from './encoders.js';
+import { wsFormat, wsTopFormat } from './encoders.js';
 import type { TransportServices } from './services.js';
 import { textFrame } from './ws-frame.js';
 import { handshakeProblem } from './ws-handshake.js';
@@ -47,7 +48,6 @@ type Peer = WebSocket & { [CONNECTION]?: WsConnection };
  * pre-framed straight to the socket (see ws-frame.ts); everything else goes through ws.
  */
 class WsConnection implements Subscriber {
-  readonly format = wsFormat;
   alive = true;
   closed = false;
   private membership: Membership | null = null;
@@ -64,6 +64,8 @@ class WsConnection implements Subscriber {
     private readonly eventId: string,
     private readonly principal: Principal | null,
     private readonly open: Map<string, Set<WsConnection>>,
+    /** The view it follows: every comment (`ws`) or Top chat (`ws-top`). */
+    readonly format: WireFormat = wsFormat,
   ) {
     // ws keeps its socket private; writing to it directly is safe here because the sender
     // never queues (no permessage-deflate), so frames cannot interleave.
@@ -127,6 +129,7 @@ class WsConnection implements Subscriber {
     const frame = parseFrame(data, isBinary);
     if (frame instanceof AppError) this.send({ type: 'error', error: frame.toBody().error });
     else if (frame.type === 'ping') this.send({ type: 'pong' });
+    else if (frame.type === 'reaction') void this.react(frame);
     else void this.postComment(frame);
   }
 
@@ -139,6 +142,23 @@ class WsConnection implements Subscriber {
       process.nextTick(uncork, this.socket);
     }
     this.ws.send(JSON.stringify(frame));
+  }
+
+  /** A reaction: counted in this window, or refused with an error frame (no answer when accepted). */
+  private async react(frame: Extract<ClientFrame, { type: 'reaction' }>): Promise<void> {
+    try {
+      this.s.guard.assertOpen();
+      if (!this.principal) throw errors.unauthenticated('reacting needs a token: connect with ?token=');
+      if (this.principal.expiresAt !== undefined && Date.now() >= this.principal.expiresAt) {
+        throw errors.unauthenticated('the token has expired: reconnect with a new one');
+      }
+      if (typeof frame.emoji !== 'string' || frame.emoji.length > 16)
+        throw errors.invalid('emoji must be a short string');
+      await this.s.interactions.react(this.principal, this.eventId, frame.emoji);
+    } catch (error) {
+      const failure = error instanceof AppError ? error : errors.unavailable();
+      this.send({ type: 'error', error: failure.toBody().error });
+    }
   }
 
   private async postComment(frame: Extract<ClientFrame, { type: 'comment' }>): Promise<void> {
@@ -211,6 +231,7 @@ export interface WebSocketEndpoint extends LogFollower {
 /** Serves `GET /v1/events/:eventId/ws` on the node's HTTP server. */
 export function attachWebSocket(server: Server, s: TransportServices): WebSocketEndpoint {
   s.hub.registerFormat(wsFormat);
+  s.hub.registerFormat(wsTopFormat);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   /** Open connections of signed-in users, by event and user. */
   const open = new Map<string, Set<WsConnection>>();
@@ -252,7 +273,7 @@ export function attachWebSocket(server: Server, s: TransportServices): WebSocket
 
   function onConnection(ws: WebSocket, admission: Admission): void {
     const { eventId, principal } = admission;
-    const conn = new WsConnection(ws, s, eventId, principal, open);
+    const conn = new WsConnection(ws, s, eventId, principal, open, admission.top ? wsTopFormat : wsFormat);
     (ws as Peer)[CONNECTION] = conn;
     if (principal) {
       const key = userKey(eventId, principal.id);
@@ -314,6 +335,6 @@ function parseFrame(data: RawData, isBinary: boolean): ClientFrame | AppError {
   }
   const frame = value as { type?: unknown };
   if (frame.type === 'ping') return { type: 'ping' };
-  if (frame.type === 'comment') return value as ClientFrame;
+  if (frame.type === 'comment' || frame.type === 'reaction') return value as ClientFrame;
   return errors.invalid('unknown frame type');
 }

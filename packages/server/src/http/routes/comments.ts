@@ -64,7 +64,8 @@ export function commentRoutes(app: App, s: HttpServices): void {
       const reader = event.settings.moderation.shadow
         ? await optionalPrincipal(s.auth, request.raw).catch(noReader)
         : null;
-      return { items: await s.events.page(eventId, range, limit, reader?.id ?? null), lastSeq: event.lastSeq };
+      const items = await s.events.page(eventId, range, limit, reader?.id ?? null, query.view);
+      return { items, lastSeq: event.lastSeq };
     },
   );
 
