@@ -182,6 +182,27 @@ export const EventSettingsSchema = T.Object(
         description: 'How long the same author may not repeat the same text, in ms.',
       }),
     ),
+    webhooks: T.Optional(
+      T.Array(
+        T.Object(
+          {
+            url: T.String({ minLength: 8, maxLength: 2000, pattern: '^https?://', description: 'Where to POST.' }),
+            secret: T.String({
+              minLength: 16,
+              maxLength: 200,
+              description: 'The key of the HMAC-SHA256 signature (docs/INTEGRATION.md); never shown to viewers.',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: 3,
+          default: [],
+          description:
+            'Webhooks of this event: each gets every notification of the event, signed with its secret. https only, and public addresses only unless the node allows private ones.',
+        },
+      ),
+    ),
     embed: T.Optional(EmbedSettingsSchema),
     reactions: T.Optional(
       T.Array(T.String({ minLength: 1, maxLength: 16 }), {

@@ -42,6 +42,8 @@ import { LogLimit } from './util/log-limit.js';
 import { OriginPolicy } from './util/origins.js';
 import { ShutdownGuard } from './util/shutdown-guard.js';
 import { watchStalls } from './util/stall-watch.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { webhookMetrics } from './webhooks/metrics.js';
 
 export type { Engines } from './engines/index.js';
 
@@ -58,6 +60,7 @@ export interface Services extends HttpServices, Engines {
   interactions: InteractionServices;
   guard: ShutdownGuard;
   writer: LogWriter;
+  webhooks: WebhookDispatcher;
 }
 
 /** A running node. */
@@ -142,7 +145,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     metrics.errors.inc({ where: 'publish' });
     logger.error({ err: error }, 'publishing to the bus failed');
   });
-  const events = new Events(store, writer, presence, limiter, config.eventsPerHour);
+  const events = new Events(store, writer, presence, limiter, config.eventsPerHour, config.webhookAllowPrivate);
   const roles = new EventRoles(store, limiter);
   const moderator =
     options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger, hook: hookFor(config, metrics) });
@@ -158,6 +161,31 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     { userRatePerMinute: config.userRatePerMinute },
   );
   const actions = new ModerationActions(store, events, writer, moderator, bans, roles);
+  const webhookAttempts = webhookMetrics(metrics.registry, store);
+  const webhookFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
+  const webhooks = new WebhookDispatcher(
+    store,
+    async function eventWebhooks(eventId) {
+      const event = await events.get(eventId).catch(() => null);
+      return event?.settings.webhooks ?? [];
+    },
+    {
+      nodeUrls: config.webhookUrls,
+      ...(config.webhookSecret ? { nodeSecret: config.webhookSecret } : {}),
+      allowPrivate: config.webhookAllowPrivate,
+      retryMs: config.webhookRetryMs,
+      maxAttempts: config.webhookMaxAttempts,
+      pollMs: config.webhookPollMs,
+      timeoutMs: config.webhookTimeoutMs,
+    },
+    {
+      attempted: (outcome) => webhookAttempts.inc({ outcome }),
+      error(error, where) {
+        metrics.errors.inc({ where });
+        webhookFailures.log(where, { err: error, where }, 'webhook sender failure');
+      },
+    },
+  );
   function interactionFailed(error: unknown): void {
     metrics.errors.inc({ where: 'interactions' });
     logger.error({ err: error }, 'appending a pin or poll entry failed');
@@ -221,6 +249,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     interactions,
     hub,
     writer,
+    webhooks,
     metrics,
     connections: new ConnectionLimiter(config.maxConnectionsPerIp, warnings),
     guard,
@@ -241,6 +270,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   followers.register(pins);
   followers.register(polls);
   await app.listen({ port: config.port, host: config.host });
+  webhooks.start();
   const stalls = watchStalls(logger);
   const port = (app.server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -266,6 +296,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     }
     sockets.destroyAll();
     await app.close();
+    await webhooks.stop();
     await moderator.close();
     // Engines passed in options are closed here; the built ones with their connections.
     for (const engine of Object.values(options.engines ?? {})) {

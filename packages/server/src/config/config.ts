@@ -59,6 +59,20 @@ export interface Config {
   eventsPerHour: number;
   /** The longest graceful stop: viewers and requests still open after it are cut. */
   drainMs: number;
+  /** The node's own webhooks (LC_WEBHOOK_URL, comma-separated): every notification of every event. */
+  webhookUrls: string[];
+  /** The key that signs deliveries to `webhookUrls` (required with them). */
+  webhookSecret?: string;
+  /** Whether events' own webhooks may target private and loopback addresses (off: SSRF). */
+  webhookAllowPrivate: boolean;
+  /** The first retry's delay; each further one doubles it (with jitter), up to an hour. */
+  webhookRetryMs: number;
+  /** Attempts before a delivery is dead (kept for the dead-letter view). */
+  webhookMaxAttempts: number;
+  /** How often the sender looks for new notifications and due retries. */
+  webhookPollMs: number;
+  /** How long one attempt may take (a slow receiver counts as failed and is retried). */
+  webhookTimeoutMs: number;
   /**
    * Web origins allowed on every event (CORS, framing `/embed/:eventId`, WebSocket Origin);
    * empty: the node's own origin only.
@@ -105,6 +119,12 @@ export const DEFAULTS: Config = {
   userRatePerMinute: 120,
   eventsPerHour: 30,
   drainMs: 5_000,
+  webhookUrls: [],
+  webhookAllowPrivate: false,
+  webhookRetryMs: 1_000,
+  webhookMaxAttempts: 15,
+  webhookPollMs: 500,
+  webhookTimeoutMs: 10_000,
   allowedOrigins: [],
   moderationTimeoutMs: 50,
   moderationBatchMs: 2,
@@ -133,6 +153,13 @@ const urlWith =
 const secret: Parse = (name, value) => {
   if (value.length < 32) throw new ConfigError(`${name} must be at least 32 characters`);
   return value;
+};
+/** A comma-separated list of http(s) URLs (at most 10). */
+const urlList: Parse = (name, value) => {
+  const urls = value.split(',').map((u) => u.trim());
+  if (urls.length > 10) throw new ConfigError(`${name} takes at most 10 URLs`);
+  for (const u of urls) url(name, u, ['http:', 'https:']);
+  return urls;
 };
 const level: Parse = (name, value) => {
   if (!LEVELS.has(value)) throw new ConfigError(`${name} must be one of ${[...LEVELS].join(', ')}`);
@@ -172,6 +199,13 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_USER_RATE_PER_MINUTE: ['userRatePerMinute', int(0, 1_000_000)],
   LC_EVENTS_PER_HOUR: ['eventsPerHour', int(0, 1_000_000)],
   LC_DRAIN_MS: ['drainMs', int(0, 600_000)],
+  LC_WEBHOOK_URL: ['webhookUrls', urlList],
+  LC_WEBHOOK_SECRET: ['webhookSecret', secret],
+  LC_WEBHOOK_ALLOW_PRIVATE: ['webhookAllowPrivate', boolean],
+  LC_WEBHOOK_RETRY_MS: ['webhookRetryMs', int(10, 3_600_000)],
+  LC_WEBHOOK_MAX_ATTEMPTS: ['webhookMaxAttempts', int(1, 100)],
+  LC_WEBHOOK_POLL_MS: ['webhookPollMs', int(10, 60_000)],
+  LC_WEBHOOK_TIMEOUT_MS: ['webhookTimeoutMs', int(100, 60_000)],
   LC_ALLOWED_ORIGINS: ['allowedOrigins', origins],
   LC_MODERATION_URL: ['moderationUrl', urlWith('http:', 'https:')],
   LC_MODERATION_TIMEOUT_MS: ['moderationTimeoutMs', int(1, 10_000)],
@@ -225,6 +259,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     config.devTokens = false;
   }
   if (!config.devTokens && !env.HOST) config.host = '0.0.0.0';
+  if (config.webhookUrls.length > 0 && !config.webhookSecret) {
+    throw new ConfigError('LC_WEBHOOK_URL needs LC_WEBHOOK_SECRET (at least 32 characters) to sign deliveries');
+  }
   if (config.requestTimeoutMs > 0 && config.headersTimeoutMs > config.requestTimeoutMs) {
     throw new ConfigError('LC_HEADERS_TIMEOUT_MS must not exceed LC_REQUEST_TIMEOUT_MS');
   }

@@ -36,6 +36,8 @@ export interface EngineConfig {
   dataDir: string;
   redisUrl?: string;
   databaseUrl?: string;
+  /** The node's own webhooks (LC_WEBHOOK_URL): with any, every change goes to the webhook outbox. */
+  webhookUrls?: string[];
 }
 
 /** Options of `createEngines`. */
@@ -78,11 +80,13 @@ export async function createEngines(config: EngineConfig, opts: EngineOptions = 
   const log = opts.log ?? silentLog;
   const given = opts.given ?? {};
   const closers: Closers = [];
+  // A given store keeps the outbox choice its owner made when building it.
+  const notifyAll = (config.webhookUrls?.length ?? 0) > 0;
   let store = given.store;
   if (!store) {
     store = config.databaseUrl
-      ? openPostgres(config.databaseUrl, opts.poolSize ?? 10, log, closers)
-      : openSqlite(config.dataDir, closers);
+      ? openPostgres(config.databaseUrl, opts.poolSize ?? 10, log, closers, notifyAll)
+      : openSqlite(config.dataDir, closers, notifyAll);
     await store.migrate();
   }
   const missing = SHARED.filter((name) => !given[name]);
@@ -126,18 +130,19 @@ export async function createEngines(config: EngineConfig, opts: EngineOptions = 
   };
 }
 
-function openSqlite(dataDir: string, closers: Closers): Store {
+function openSqlite(dataDir: string, closers: Closers, notifyAll: boolean): Store {
   mkdirSync(dataDir, { recursive: true });
-  const store = new SqliteStore(join(dataDir, 'livecomments.db'));
+  const store = new SqliteStore(join(dataDir, 'livecomments.db'), { notifyAll });
   closers.push(() => store.close());
   return store;
 }
 
-function openPostgres(url: string, max: number, log: EngineLog, closers: Closers): Store {
+function openPostgres(url: string, max: number, log: EngineLog, closers: Closers, notifyAll: boolean): Store {
   // A short connect timeout: with the database down, posts fail fast with 503 instead of queueing.
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30_000 });
   const store = createPostgresStore(pool, {
     onError: (err) => log.warn({ err }, 'postgres connection lost; the next query reconnects'),
+    notifyAll,
   });
   closers.push(() => pool.end());
   closers.push(() => store.close());

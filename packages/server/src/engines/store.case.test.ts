@@ -6,6 +6,7 @@ import type { Comment, CommentEntry, EventSettings, NewEntry } from '@livecommen
 import { publicEvent } from '../events/visibility.js';
 import type { AppendItem, EventRecord, Store, StoredComment } from './store.js';
 import { pinPollCases } from './store.pins-polls.case.test.js';
+import { webhookQueueCases } from './webhook-queue.case.test.js';
 
 /** A fresh database and a way to open stores on it. */
 export interface StoreHarness {
@@ -350,6 +351,7 @@ export function storeContract(
       assert.equal(log[1]?.targetId, 'x');
     });
 
+    webhookQueueCases(() => store, eventRecord, SETTINGS);
     test('roles: owner and moderator rows, replaced per user, only moderators removed', async () => {
       const e = eventRecord();
       await store.createEvent(e);

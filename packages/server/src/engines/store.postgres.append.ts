@@ -1,7 +1,7 @@
 // The append transaction of the PostgreSQL store: one batch (a group commit) in one call of the
-// `lc_append` function, so a batch costs one round trip however many statements it runs. The
-// function, its steps and its TypeScript twin are in sql/lc_append.v2.sql (loaded by migration 4
-// of store.postgres.schema.ts).
+// `lc_append_outbox` function, so a batch costs one round trip however many statements it runs.
+// It wraps `lc_append_interactions` or `lc_append` (sql/lc_append.v2.sql, whose steps and
+// TypeScript twin are described there) and adds the webhook outbox rows.
 import type { Entry } from '@livecomments/protocol';
 import type pg from 'pg';
 import type { AppendItem, AppendResult, StoredComment } from './store.js';
@@ -11,23 +11,19 @@ import { type CommentRow, commentFromRow } from './store.rows.js';
 type Outcome = { entry: Entry } | { existing: CommentRow } | { same: number } | { skipped: true };
 
 /**
- * Appends one batch in one transaction (the function call is its own transaction). A batch with
- * pins or polls goes through `lc_append_interactions`, which wraps `lc_append`.
+ * Appends one batch in one transaction (the function call is its own transaction). Every batch
+ * takes one path: `lc_append_outbox` (sql/lc_append_outbox.sql) appends it with
+ * `lc_append_interactions` when it holds pins or polls, else with `lc_append`, and writes the
+ * webhook outbox rows of what was appended.
  */
-export async function appendBatch(pool: pg.Pool, items: AppendItem[]): Promise<AppendResult[]> {
-  const fn = items.some(isInteraction) ? 'lc_append_interactions' : 'lc_append';
+export async function appendBatch(pool: pg.Pool, items: AppendItem[], notifyAll = false): Promise<AppendResult[]> {
   const { rows } = await pool.query<{ r: Outcome[] }>({
-    name: fn,
-    text: `SELECT ${fn}($1::jsonb) AS r`,
-    values: [JSON.stringify(items)],
+    name: 'lc_append_outbox',
+    text: 'SELECT lc_append_outbox($1::jsonb, $2) AS r',
+    values: [JSON.stringify(items), notifyAll],
   });
   const outcomes = rows[0]!.r;
   return outcomes.map((o, i) => resolve(outcomes, items, o, i));
-}
-
-function isInteraction(item: AppendItem): boolean {
-  const type = item.entry.type;
-  return type === 'pin' || type === 'unpin' || type === 'poll';
 }
 
 function resolve(outcomes: Outcome[], items: AppendItem[], o: Outcome, i: number): AppendResult {

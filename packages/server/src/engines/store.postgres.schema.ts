@@ -275,6 +275,34 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (event_id, comment_id, user_id));
    CREATE TABLE IF NOT EXISTS like_counts (
      event_id text NOT NULL, comment_id text NOT NULL, n bigint NOT NULL, PRIMARY KEY (event_id, comment_id));`,
+  // Webhooks: the outbox (written with the change it reports), the deliveries (one per
+  // destination, retried until delivered or dead), and the append that writes the outbox.
+  `
+  CREATE TABLE IF NOT EXISTS webhook_outbox (
+    id         bigserial PRIMARY KEY,
+    event_id   text NOT NULL,
+    type       text NOT NULL,
+    data       jsonb NOT NULL,
+    created_at bigint NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    id         bigserial PRIMARY KEY,
+    webhook_id text NOT NULL,
+    event_id   text NOT NULL,
+    type       text NOT NULL,
+    url        text NOT NULL,
+    source     text NOT NULL,
+    body       text NOT NULL,
+    created_at bigint NOT NULL,
+    attempts   integer NOT NULL DEFAULT 0,
+    next_at    bigint NOT NULL,
+    state      text NOT NULL DEFAULT 'pending',
+    last_error text
+  );
+  CREATE INDEX IF NOT EXISTS webhook_due ON webhook_deliveries (next_at) WHERE state = 'pending';
+  CREATE INDEX IF NOT EXISTS webhook_dead ON webhook_deliveries (id) WHERE state = 'dead';
+  ${sqlFile('lc_append_outbox.sql')}
+  `,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations across nodes. */

@@ -40,11 +40,36 @@ import {
   type PollRow,
   pollFromRow,
 } from './store.rows.js';
+import {
+  banData,
+  type Delivery,
+  type DeliveryOutcome,
+  heldData,
+  modActionData,
+  type NewDelivery,
+  type OutboxItem,
+  type WebhookCounts,
+  type WebhookType,
+} from './webhook-queue.js';
+import { type DeliveryRow, deliveryFromRow, type OutboxRow, outboxFromRow } from './webhook-queue.rows.js';
+
+/**
+ * Adds an outbox row when the node has webhooks ($5) or the event has some in its settings; a
+ * statement of its own, run in the transaction of the change it reports.
+ */
+const NOTIFY = `INSERT INTO webhook_outbox (event_id, type, data, created_at)
+  SELECT $1, $2, $3::jsonb, $4 WHERE $5::boolean OR EXISTS (
+    SELECT 1 FROM events WHERE id = $1 AND coalesce(jsonb_array_length(settings->'webhooks'), 0) > 0)`;
 
 /** Options of the PostgreSQL store. */
 export interface PostgresStoreOptions {
   /** Called with errors of idle pooled connections (e.g. the server restarted); they never throw. */
   onError?: (err: Error) => void;
+  /**
+   * The node has webhooks of its own (LC_WEBHOOK_URL): every change goes to the webhook outbox.
+   * Without it only the changes of events with webhooks in their settings do.
+   */
+  notifyAll?: boolean;
 }
 
 /** Builds a store over a pool the caller owns (the store does not end it). */
@@ -55,6 +80,7 @@ export function createPostgresStore(pool: pg.Pool, opts: PostgresStoreOptions = 
 /** A `Store` on PostgreSQL. */
 export class PostgresStore implements Store {
   private readonly onIdleError: (err: Error) => void;
+  private readonly notifyAll: boolean;
   private readonly social: ReturnType<typeof postgresSocial>;
 
   constructor(
@@ -64,6 +90,7 @@ export class PostgresStore implements Store {
     // An idle client whose server went away emits 'error' on the pool; unhandled, it would end the
     // process. The next query simply gets a fresh connection.
     this.onIdleError = opts.onError ?? (() => {});
+    this.notifyAll = opts.notifyAll ?? false;
     pool.on('error', this.onIdleError);
     this.social = postgresSocial(pool);
   }
@@ -116,7 +143,7 @@ export class PostgresStore implements Store {
 
   async append(items: AppendItem[]): Promise<AppendResult[]> {
     if (items.length === 0) return [];
-    return appendBatch(this.pool, items);
+    return appendBatch(this.pool, items, this.notifyAll);
   }
 
   async readAfter(eventId: string, after: number, limit: number): Promise<Entry[]> {
@@ -172,7 +199,10 @@ export class PostgresStore implements Store {
          ON CONFLICT (event_id, id) DO NOTHING RETURNING *`,
         [...values.own, ...values.moderation],
       );
-      if (rows[0]) return commentFromRow(rows[0]);
+      if (rows[0]) {
+        await this.notify(client, c.eventId, 'comment.held', heldData(held), c.createdAt);
+        return commentFromRow(rows[0]);
+      }
       const again = await client.query<CommentRow>('SELECT * FROM comments WHERE event_id = $1 AND id = $2', [
         c.eventId,
         c.id,
@@ -190,11 +220,15 @@ export class PostgresStore implements Store {
   }
 
   async rejectHeld(eventId: string, commentId: string): Promise<boolean> {
-    const res = await this.pool.query(
-      `UPDATE comments SET status = 'rejected' WHERE event_id = $1 AND id = $2 AND status = 'held'`,
-      [eventId, commentId],
-    );
-    return (res.rowCount ?? 0) > 0;
+    return this.transaction(async (client) => {
+      const { rows } = await client.query<{ user_id: string }>(
+        `UPDATE comments SET status = 'rejected' WHERE event_id = $1 AND id = $2 AND status = 'held' RETURNING user_id`,
+        [eventId, commentId],
+      );
+      if (!rows[0]) return false;
+      await this.notify(client, eventId, 'comment.rejected', { commentId, userId: rows[0].user_id }, Date.now());
+      return true;
+    });
   }
 
   async getBan(eventId: string, userId: string): Promise<Ban | null> {
@@ -215,7 +249,14 @@ export class PostgresStore implements Store {
   }
 
   async putBan(ban: Ban): Promise<void> {
-    await this.pool.query(
+    await this.transaction(async (client) => {
+      await this.putBanIn(client, ban);
+      await this.notify(client, ban.eventId, 'user.banned', banData(ban), ban.createdAt);
+    });
+  }
+
+  private async putBanIn(client: pg.PoolClient, ban: Ban): Promise<void> {
+    await client.query(
       `INSERT INTO bans (event_id, user_id, until, reason, by_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (event_id, user_id) DO UPDATE
        SET until = excluded.until, reason = excluded.reason, by_id = excluded.by_id, created_at = excluded.created_at`,
@@ -280,11 +321,14 @@ export class PostgresStore implements Store {
   }
 
   async addModAction(a: ModAction): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO mod_actions (event_id, action, actor_id, at, target_id, reason, text, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      modActionValues(a),
-    );
+    await this.transaction(async (client) => {
+      await client.query(
+        `INSERT INTO mod_actions (event_id, action, actor_id, at, target_id, reason, text, details)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        modActionValues(a),
+      );
+      await this.notify(client, a.eventId, 'moderation.action', modActionData(a), a.at);
+    });
   }
 
   async listModActions(eventId: string, limit: number): Promise<ModAction[]> {
@@ -293,6 +337,94 @@ export class PostgresStore implements Store {
       [eventId, limit],
     );
     return rows.map(modActionFromRow);
+  }
+
+  async readOutbox(limit: number): Promise<OutboxItem[]> {
+    const { rows } = await this.pool.query<OutboxRow>('SELECT * FROM webhook_outbox ORDER BY id LIMIT $1', [limit]);
+    return rows.map(outboxFromRow);
+  }
+
+  async expandOutbox(outboxIds: number[], deliveries: NewDelivery[]): Promise<number> {
+    return this.transaction(async (client) => {
+      // The delete's row locks make a second node expanding the same rows wait, then remove none.
+      const { rows } = await client.query<{ id: string }>(
+        'DELETE FROM webhook_outbox WHERE id = ANY($1::bigint[]) RETURNING id',
+        [outboxIds],
+      );
+      const removed = new Set(rows.map((r) => Number(r.id)));
+      const mine = deliveries.filter((d) => removed.has(d.outboxId));
+      if (mine.length > 0) {
+        await client.query(
+          `INSERT INTO webhook_deliveries (webhook_id, event_id, type, url, source, body, created_at, next_at)
+           SELECT d->>'webhookId', d->>'eventId', d->>'type', d->>'url', d->>'source', d->>'body',
+                  (d->>'createdAt')::bigint, (d->>'createdAt')::bigint
+           FROM jsonb_array_elements($1::jsonb) d`,
+          [JSON.stringify(mine)],
+        );
+      }
+      return removed.size;
+    });
+  }
+
+  async claimDeliveries(now: number, limit: number, leaseMs: number): Promise<Delivery[]> {
+    // SKIP LOCKED: nodes claiming at once take different rows; the lease keeps them taken.
+    const { rows } = await this.pool.query<DeliveryRow>(
+      `UPDATE webhook_deliveries SET next_at = $1 WHERE id IN (
+         SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_at <= $2
+         ORDER BY next_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [now + leaseMs, now, limit],
+    );
+    return rows.map(deliveryFromRow);
+  }
+
+  async settleDelivery(id: number, outcome: DeliveryOutcome): Promise<void> {
+    if ('delivered' in outcome) {
+      await this.pool.query('DELETE FROM webhook_deliveries WHERE id = $1', [id]);
+    } else if ('dead' in outcome) {
+      await this.pool.query(
+        `UPDATE webhook_deliveries SET attempts = attempts + 1, state = 'dead', last_error = $1 WHERE id = $2`,
+        [outcome.error.slice(0, 500), id],
+      );
+    } else {
+      await this.pool.query(
+        'UPDATE webhook_deliveries SET attempts = attempts + 1, next_at = $1, last_error = $2 WHERE id = $3',
+        [outcome.retryAt, outcome.error.slice(0, 500), id],
+      );
+    }
+  }
+
+  async listDeadDeliveries(limit: number): Promise<Delivery[]> {
+    const { rows } = await this.pool.query<DeliveryRow>(
+      `SELECT * FROM webhook_deliveries WHERE state = 'dead' ORDER BY id DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.map(deliveryFromRow);
+  }
+
+  async requeueDead(ids: number[] | 'all', now: number): Promise<number> {
+    const res =
+      ids === 'all'
+        ? await this.pool.query(
+            `UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_at = $1 WHERE state = 'dead'`,
+            [now],
+          )
+        : await this.pool.query(
+            `UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_at = $1
+             WHERE state = 'dead' AND id = ANY($2::bigint[])`,
+            [now, ids],
+          );
+    return res.rowCount ?? 0;
+  }
+
+  async webhookCounts(): Promise<WebhookCounts> {
+    const { rows } = await this.pool.query<Record<keyof WebhookCounts, string>>(
+      `SELECT (SELECT count(*) FROM webhook_outbox) AS outbox,
+              (SELECT count(*) FROM webhook_deliveries WHERE state = 'pending') AS pending,
+              (SELECT count(*) FROM webhook_deliveries WHERE state = 'dead') AS dead`,
+    );
+    const r = rows[0]!;
+    return { outbox: Number(r.outbox), pending: Number(r.pending), dead: Number(r.dead) };
   }
 
   // Event roles, reports and replies (store.postgres.social.ts).
@@ -348,6 +480,21 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     this.pool.off('error', this.onIdleError);
+  }
+
+  /** An outbox row, in the caller's transaction, if the node or the event has webhooks. */
+  private async notify(
+    client: pg.PoolClient,
+    eventId: string,
+    type: WebhookType,
+    data: unknown,
+    at: number,
+  ): Promise<void> {
+    await client.query({
+      name: 'lc_notify',
+      text: NOTIFY,
+      values: [eventId, type, JSON.stringify(data), at, this.notifyAll],
+    });
   }
 
   /** Runs `fn` in a transaction on one pooled connection; rolls back on any error. */

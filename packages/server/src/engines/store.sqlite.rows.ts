@@ -59,6 +59,18 @@ export const MIGRATIONS: string[] = [
    CREATE TABLE IF NOT EXISTS like_counts (
      event_id TEXT NOT NULL, comment_id TEXT NOT NULL, n INTEGER NOT NULL,
      PRIMARY KEY (event_id, comment_id)) WITHOUT ROWID;`,
+  // Webhooks: the outbox (written with the change it reports) and the deliveries (one per
+  // destination, retried until delivered or dead).
+  `CREATE TABLE IF NOT EXISTS webhook_outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, type TEXT NOT NULL,
+     data TEXT NOT NULL, created_at INTEGER NOT NULL);
+   CREATE TABLE IF NOT EXISTS webhook_deliveries (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, webhook_id TEXT NOT NULL, event_id TEXT NOT NULL,
+     type TEXT NOT NULL, url TEXT NOT NULL, source TEXT NOT NULL, body TEXT NOT NULL,
+     created_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,
+     state TEXT NOT NULL DEFAULT 'pending', last_error TEXT);
+   CREATE INDEX IF NOT EXISTS webhook_due ON webhook_deliveries (next_at) WHERE state = 'pending';
+   CREATE INDEX IF NOT EXISTS webhook_dead ON webhook_deliveries (id) WHERE state = 'dead';`,
 ];
 
 /** A `log` row as readers get it (an `event` entry with the public part of the settings). */

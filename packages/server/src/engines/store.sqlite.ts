@@ -36,6 +36,8 @@ import { entryOfRow, withSeq } from './store.sqlite.rows.js';
 import { socialReads } from './store.sqlite.social.js';
 import type { WriteReply, WriteRequest, WriterData } from './store.sqlite.worker.js';
 import { type AppendOutcome, SqliteWriter, type WriteOp } from './store.sqlite.writer.js';
+import type { Delivery, DeliveryOutcome, NewDelivery, OutboxItem, WebhookCounts } from './webhook-queue.js';
+import { type DeliveryRow, deliveryFromRow, type OutboxRow, outboxFromRow } from './webhook-queue.rows.js';
 
 /** Options of the SQLite store. */
 export interface SqliteStoreOptions {
@@ -46,6 +48,11 @@ export interface SqliteStoreOptions {
    * commits and their fsync do not block the event loop; `inline` on the caller's thread.
    */
   writer?: 'thread' | 'inline';
+  /**
+   * The node has webhooks of its own (LC_WEBHOOK_URL): every change goes to the webhook outbox.
+   * Without it only the changes of events with webhooks in their settings do.
+   */
+  notifyAll?: boolean;
 }
 
 /** Runs write operations somewhere: on a writer thread, or inline. */
@@ -74,7 +81,10 @@ export class SqliteStore implements Store {
   ) {
     const synchronous = options.synchronous ?? 'FULL';
     const inline = options.writer === 'inline';
-    this.writer = inline ? new InlineWriter(path, synchronous) : new WriterThread({ path, synchronous });
+    const notifyAll = options.notifyAll ?? false;
+    this.writer = inline
+      ? new InlineWriter(path, synchronous, notifyAll)
+      : new WriterThread({ path, synchronous, notifyAll });
     this.appendsInFlight = inline ? 1 : 4;
   }
 
@@ -172,6 +182,34 @@ export class SqliteStore implements Store {
     return (this.q.listModActions.all(eventId, limit) as ModActionRow[]).map(modActionFromRow);
   }
 
+  async readOutbox(limit: number): Promise<OutboxItem[]> {
+    return (this.q.readOutbox.all(limit) as OutboxRow[]).map(outboxFromRow);
+  }
+
+  async expandOutbox(outboxIds: number[], deliveries: NewDelivery[]): Promise<number> {
+    return (await this.writer.run('expandOutbox', [outboxIds, deliveries])) as number;
+  }
+
+  async claimDeliveries(now: number, limit: number, leaseMs: number): Promise<Delivery[]> {
+    return (await this.writer.run('claimDeliveries', [now, limit, leaseMs])) as Delivery[];
+  }
+
+  async settleDelivery(id: number, outcome: DeliveryOutcome): Promise<void> {
+    await this.writer.run('settleDelivery', [id, outcome]);
+  }
+
+  async listDeadDeliveries(limit: number): Promise<Delivery[]> {
+    return (this.q.listDead.all(limit) as DeliveryRow[]).map(deliveryFromRow);
+  }
+
+  async requeueDead(ids: number[] | 'all', now: number): Promise<number> {
+    return (await this.writer.run('requeueDead', [ids, now])) as number;
+  }
+
+  async webhookCounts(): Promise<WebhookCounts> {
+    return this.q.webhookCounts.get() as WebhookCounts;
+  }
+
   // Event roles, reports and replies (store.sqlite.social.ts).
   async listRoles(eventId: string): Promise<EventRole[]> {
     return this.social.listRoles(eventId);
@@ -264,6 +302,11 @@ export class SqliteStore implements Store {
       getBan: db.prepare('SELECT * FROM bans WHERE event_id = ? AND user_id = ?'),
       listBans: db.prepare('SELECT * FROM bans WHERE event_id = ? ORDER BY created_at DESC'),
       listModActions: db.prepare('SELECT * FROM mod_actions WHERE event_id = ? ORDER BY id DESC LIMIT ?'),
+      readOutbox: db.prepare('SELECT * FROM webhook_outbox ORDER BY id LIMIT ?'),
+      listDead: db.prepare("SELECT * FROM webhook_deliveries WHERE state = 'dead' ORDER BY id DESC LIMIT ?"),
+      webhookCounts: db.prepare(
+        "SELECT (SELECT count(*) FROM webhook_outbox) AS outbox, (SELECT count(*) FROM webhook_deliveries WHERE state = 'pending') AS pending, (SELECT count(*) FROM webhook_deliveries WHERE state = 'dead') AS dead",
+      ),
       getPoll: db.prepare(GET_POLL),
       reactionTotals: db.prepare('SELECT emoji, n FROM reaction_totals WHERE event_id = ?'),
       likeCounts: db.prepare(
@@ -277,8 +320,8 @@ export class SqliteStore implements Store {
 class InlineWriter implements WriteRunner {
   private readonly writer: SqliteWriter;
 
-  constructor(path: string, synchronous: 'FULL' | 'NORMAL') {
-    this.writer = new SqliteWriter(path, synchronous);
+  constructor(path: string, synchronous: 'FULL' | 'NORMAL', notifyAll: boolean) {
+    this.writer = new SqliteWriter(path, synchronous, notifyAll);
   }
 
   async run(op: WriteOp, args: unknown[]): Promise<unknown> {

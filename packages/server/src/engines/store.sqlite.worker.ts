@@ -21,12 +21,14 @@ export type WriteReply = { id: number; value: unknown } | { id: number; error: {
 export interface WriterData {
   path: string;
   synchronous: 'FULL' | 'NORMAL';
+  /** Every change goes to the webhook outbox (the node has webhooks of its own). */
+  notifyAll: boolean;
 }
 
 const port = parentPort;
 if (port) {
-  const { path, synchronous } = workerData as WriterData;
-  const writer = new SqliteWriter(path, synchronous);
+  const { path, synchronous, notifyAll } = workerData as WriterData;
+  const writer = new SqliteWriter(path, synchronous, notifyAll);
   // Everything that queued up while the last commit ran is served together: its appends share
   // one transaction (one commit), and the answers go back in one message.
   port.on('message', function onRequests(first: WriteRequest | 'close') {

@@ -20,6 +20,16 @@ import { type CommentRow, commentFromRow } from './store.rows.js';
 import { isInteraction, SqliteInteractions } from './store.sqlite.interactions.js';
 import { MIGRATIONS, withSeq } from './store.sqlite.rows.js';
 import { socialWrites } from './store.sqlite.social.js';
+import {
+  banData,
+  type Delivery,
+  type DeliveryOutcome,
+  heldData,
+  modActionData,
+  type NewDelivery,
+  type WebhookType,
+} from './webhook-queue.js';
+import { type DeliveryRow, deliveryFromRow } from './webhook-queue.rows.js';
 
 /**
  * What one appended item came to: its seq, the entry itself when the store filled it in (a
@@ -37,6 +47,10 @@ export type WriteOp =
   | 'putBan'
   | 'removeBan'
   | 'addModAction'
+  | 'expandOutbox'
+  | 'claimDeliveries'
+  | 'settleDelivery'
+  | 'requeueDead'
   | 'putRole'
   | 'removeModerator'
   | 'addReport'
@@ -49,6 +63,10 @@ export type WriteOp =
 interface Head {
   seq: number;
   start: number;
+  /** The event's status before this entry (an `event` entry that ends it is reported once). */
+  status: string;
+  /** Whether its changes go to the webhook outbox (the node has webhooks, or the event has). */
+  hooks: boolean;
 }
 
 /**
@@ -64,7 +82,12 @@ export class SqliteWriter {
   private readonly appendTx: (items: AppendItem[]) => AppendOutcome[];
   private readonly groupTx: (batches: AppendItem[][]) => (AppendOutcome[] | Error)[];
 
-  constructor(path: string, synchronous: 'FULL' | 'NORMAL' = 'FULL') {
+  constructor(
+    path: string,
+    synchronous: 'FULL' | 'NORMAL' = 'FULL',
+    /** The node has webhooks of its own: every change goes to the outbox, not only those of events with webhooks. */
+    private readonly notifyAll = false,
+  ) {
     this.db = new Database(path);
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('journal_mode = WAL');
@@ -130,16 +153,25 @@ export class SqliteWriter {
         if (prior) return commentFromRow(prior);
       }
       this.q.insertComment.run(...commentRow(c, null, 'held', held));
+      this.notify(c.eventId, 'comment.held', heldData(held), c.createdAt);
       return { ...held, status: 'held', comment: { ...c, seq: null } };
     })();
   }
 
   rejectHeld(eventId: string, commentId: string): boolean {
-    return this.q.rejectHeld.run(eventId, commentId).changes > 0;
+    return this.db.transaction((): boolean => {
+      const row = this.q.rejectHeld.get(eventId, commentId) as { user_id: string } | undefined;
+      if (!row) return false;
+      this.notify(eventId, 'comment.rejected', { commentId, userId: row.user_id }, Date.now());
+      return true;
+    })();
   }
 
   putBan(ban: Ban): void {
-    this.q.putBan.run(ban.eventId, ban.userId, ban.until, ban.reason ?? null, ban.by, ban.createdAt);
+    this.db.transaction(() => {
+      this.q.putBan.run(ban.eventId, ban.userId, ban.until, ban.reason ?? null, ban.by, ban.createdAt);
+      this.notify(ban.eventId, 'user.banned', banData(ban), ban.createdAt);
+    })();
   }
 
   removeBan(eventId: string, userId: string): boolean {
@@ -147,7 +179,46 @@ export class SqliteWriter {
   }
 
   addModAction(a: ModAction): void {
-    this.q.addModAction.run(...modActionValues(a));
+    this.db.transaction(() => {
+      this.q.addModAction.run(...modActionValues(a));
+      this.notify(a.eventId, 'moderation.action', modActionData(a), a.at);
+    })();
+  }
+
+  /** Removes outbox rows and adds the deliveries of those it removed (see WebhookQueue). */
+  expandOutbox(outboxIds: number[], deliveries: NewDelivery[]): number {
+    return this.db.transaction((): number => {
+      let removed = 0;
+      for (const id of outboxIds) {
+        if (this.q.deleteOutbox.run(id).changes === 0) continue;
+        removed++;
+        for (const d of deliveries) {
+          if (d.outboxId !== id) continue;
+          this.q.insertDelivery.run(d.webhookId, d.eventId, d.type, d.url, d.source, d.body, d.createdAt, d.createdAt);
+        }
+      }
+      return removed;
+    })();
+  }
+
+  /** Due deliveries, leased until `now + leaseMs` (other processes on the file skip them meanwhile). */
+  claimDeliveries(now: number, limit: number, leaseMs: number): Delivery[] {
+    return (this.q.claimDeliveries.all(now + leaseMs, now, limit) as DeliveryRow[]).map(deliveryFromRow);
+  }
+
+  settleDelivery(id: number, outcome: DeliveryOutcome): void {
+    if ('delivered' in outcome) this.q.deleteDelivery.run(id);
+    else if ('dead' in outcome) this.q.killDelivery.run(outcome.error.slice(0, 500), id);
+    else this.q.retryDelivery.run(outcome.retryAt, outcome.error.slice(0, 500), id);
+  }
+
+  requeueDead(ids: number[] | 'all', now: number): number {
+    if (ids === 'all') return this.q.requeueAllDead.run(now).changes;
+    return this.db.transaction((): number => {
+      let n = 0;
+      for (const id of ids) n += this.q.requeueDead.run(now, id).changes;
+      return n;
+    })();
   }
 
   // Event roles and reports (store.sqlite.social.ts).
@@ -233,9 +304,11 @@ export class SqliteWriter {
       const { eventId, entry } = item;
       let head = heads.get(eventId);
       if (!head) {
-        const row = q.lastSeq.get(eventId) as { last_seq: number } | undefined;
+        const row = q.lastSeq.get(this.notifyAll ? 1 : 0, eventId) as
+          | { last_seq: number; status: string; hooks: number | null }
+          | undefined;
         if (!row) throw new Error(`append to unknown event ${eventId}`);
-        head = { seq: row.last_seq, start: row.last_seq };
+        head = { seq: row.last_seq, start: row.last_seq, status: row.status, hooks: row.hooks === 1 };
         heads.set(eventId, head);
       }
       const seq = head.seq + 1;
@@ -268,6 +341,9 @@ export class SqliteWriter {
         }
         const full = withSeq(entry, seq);
         q.insertLog.run(eventId, seq, 'comment', JSON.stringify(full), c.id);
+        if (head.hooks && full.type === 'comment') {
+          q.insertOutbox.run(eventId, 'comment.published', JSON.stringify(full.comment), Date.now());
+        }
         if (key !== null) {
           byKey ??= new Map();
           const stored: StoredComment = { comment: { ...c, seq }, status: 'published', clientId: item.clientId! };
@@ -303,12 +379,31 @@ export class SqliteWriter {
           q.updateEvent.run(e.title, e.status, e.endedAt ?? null, JSON.stringify(item.settings), eventId);
         }
         q.insertLog.run(eventId, seq, full.type, JSON.stringify(full), null);
+        if (head.hooks) this.notifyEntry(eventId, full, head);
       }
       head.seq = seq;
       out[i] = seq;
     }
     for (const [eventId, head] of heads) if (head.seq !== head.start) q.setLastSeq.run(head.seq, eventId);
     return out;
+  }
+
+  /** The outbox row of a log entry other than a comment, if webhooks report it. */
+  private notifyEntry(eventId: string, full: ReturnType<typeof withSeq>, head: Head): void {
+    const now = Date.now();
+    if (full.type === 'delete') {
+      this.q.insertOutbox.run(eventId, 'comment.deleted', JSON.stringify({ commentId: full.commentId }), now);
+    } else if (full.type === 'event') {
+      if (full.event.status === 'ended' && head.status !== 'ended') {
+        this.q.insertOutbox.run(eventId, 'event.ended', JSON.stringify(full.event), now);
+      }
+      head.status = full.event.status;
+    }
+  }
+
+  /** An outbox row outside `append`, if the node or the event has webhooks (inside the caller's transaction). */
+  private notify(eventId: string, type: WebhookType, data: unknown, at: number): void {
+    this.q.notifyIfHooked.run(eventId, type, JSON.stringify(data), at, this.notifyAll ? 1 : 0, eventId);
   }
 
   private get q(): ReturnType<SqliteWriter['prepare']> {
@@ -322,7 +417,9 @@ export class SqliteWriter {
       insertEvent: db.prepare(
         'INSERT INTO events (id, title, status, owner_id, created_at, ended_at, last_seq, epoch, settings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      lastSeq: db.prepare('SELECT last_seq FROM events WHERE id = ?'),
+      lastSeq: db.prepare(
+        "SELECT last_seq, status, (? OR coalesce(json_array_length(settings, '$.webhooks'), 0) > 0) AS hooks FROM events WHERE id = ?",
+      ),
       setLastSeq: db.prepare('UPDATE events SET last_seq = ? WHERE id = ?'),
       updateEvent: db.prepare('UPDATE events SET title = ?, status = ?, ended_at = ?, settings = ? WHERE id = ?'),
       insertLog: db.prepare('INSERT INTO log (event_id, seq, type, data, comment_id) VALUES (?, ?, ?, ?, ?)'),
@@ -340,7 +437,7 @@ export class SqliteWriter {
       getComment: db.prepare('SELECT * FROM comments WHERE event_id = ? AND id = ?'),
       findByClientId: db.prepare('SELECT * FROM comments WHERE event_id = ? AND user_id = ? AND client_id = ?'),
       rejectHeld: db.prepare(
-        "UPDATE comments SET status = 'rejected' WHERE event_id = ? AND id = ? AND status = 'held'",
+        "UPDATE comments SET status = 'rejected' WHERE event_id = ? AND id = ? AND status = 'held' RETURNING user_id",
       ),
       putBan: db.prepare(
         'INSERT OR REPLACE INTO bans (event_id, user_id, until, reason, by_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -349,6 +446,30 @@ export class SqliteWriter {
         "INSERT INTO bans (event_id, user_id, until, reason, by_id, created_at) VALUES (?, ?, ?, NULL, '', ?) ON CONFLICT (event_id, user_id) DO UPDATE SET until = excluded.until",
       ),
       removeBan: db.prepare('DELETE FROM bans WHERE event_id = ? AND user_id = ?'),
+      insertOutbox: db.prepare('INSERT INTO webhook_outbox (event_id, type, data, created_at) VALUES (?, ?, ?, ?)'),
+      notifyIfHooked: db.prepare(
+        "INSERT INTO webhook_outbox (event_id, type, data, created_at) SELECT ?, ?, ?, ? WHERE ? OR EXISTS (SELECT 1 FROM events WHERE id = ? AND json_array_length(settings, '$.webhooks') > 0)",
+      ),
+      deleteOutbox: db.prepare('DELETE FROM webhook_outbox WHERE id = ?'),
+      insertDelivery: db.prepare(
+        'INSERT INTO webhook_deliveries (webhook_id, event_id, type, url, source, body, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      claimDeliveries: db.prepare(
+        "UPDATE webhook_deliveries SET next_at = ? WHERE id IN (SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?) RETURNING *",
+      ),
+      deleteDelivery: db.prepare('DELETE FROM webhook_deliveries WHERE id = ?'),
+      retryDelivery: db.prepare(
+        'UPDATE webhook_deliveries SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?',
+      ),
+      killDelivery: db.prepare(
+        "UPDATE webhook_deliveries SET attempts = attempts + 1, state = 'dead', last_error = ? WHERE id = ?",
+      ),
+      requeueDead: db.prepare(
+        "UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_at = ? WHERE id = ? AND state = 'dead'",
+      ),
+      requeueAllDead: db.prepare(
+        "UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_at = ? WHERE state = 'dead'",
+      ),
       addReaction: db.prepare(
         'INSERT INTO reaction_totals (event_id, emoji, n) VALUES (?, ?, ?) ON CONFLICT (event_id, emoji) DO UPDATE SET n = n + excluded.n',
       ),

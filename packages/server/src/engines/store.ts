@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Comment, CurrentPin, Entry, EventSettings, EventStatus, NewEntry, Poll } from '@livecomments/protocol';
+import type { WebhookQueue } from './webhook-queue.js';
 
 /** An event as the store keeps it (the viewer count is not stored: presence knows it). */
 export interface EventRecord {
@@ -153,8 +154,12 @@ export interface ReportedComment {
  * Guarantees: `append` is atomic for the whole batch and durable when its promise resolves;
  * entries of one event get consecutive `seq`s in the order given; concurrent appends from many
  * processes to one event never share or skip a `seq`.
+ *
+ * Webhooks: every change a webhook reports (a published, held, rejected or deleted comment, a
+ * ban, the end of an event, a moderation log entry) writes its outbox row in the same
+ * transaction, when the node has webhooks or the event has some (`WebhookQueue`).
  */
-export interface Store {
+export interface Store extends WebhookQueue {
   /**
    * How many `append` calls may be in flight at once: a store that commits appends in the order
    * they were made (and merges those that queue up) takes more than one; absent means one.

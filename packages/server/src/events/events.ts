@@ -11,6 +11,7 @@ import { withLikes } from '../interactions/with-likes.js';
 import type { LogFollower } from '../log/followers.js';
 import type { LogWriter } from '../log/writer.js';
 import { errors } from '../util/errors.js';
+import { checkEventWebhooks, withoutWebhookSecrets } from '../webhooks/settings.js';
 import { DEFAULT_SETTINGS, mergeSettings, readSettings, type SettingsPatch } from './settings.js';
 import { publicEvent } from './visibility.js';
 
@@ -33,9 +34,12 @@ export class Events implements LogFollower {
     private readonly limiter: RateLimiter,
     /** Events one user may create per hour; 0 for no limit. */
     private readonly eventsPerHour = 0,
+    /** Events' webhooks may target private addresses (LC_WEBHOOK_ALLOW_PRIVATE). */
+    private readonly webhookAllowPrivate = false,
   ) {}
 
   async create(owner: Principal, title: string, settings: SettingsPatch | undefined): Promise<EventRecord> {
+    checkEventWebhooks(settings, this.webhookAllowPrivate);
     await this.takeCreateQuota(owner);
     const record: EventRecord = {
       id: `ev_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
@@ -124,13 +128,14 @@ export class Events implements LogFollower {
   ): Promise<EventRecord> {
     const current = await this.fresh(id);
     if (!canChangeSettings(actor, current)) throw errors.forbidden('only the owner or an admin may change the event');
+    checkEventWebhooks(patch.settings, this.webhookAllowPrivate);
     const next: EventRecord = {
       ...current,
       title: patch.title?.trim() ?? current.title,
       settings: mergeSettings(current.settings, patch.settings),
     };
     const record = await this.write(next);
-    await this.note(actor, id, 'settings', { ...patch });
+    await this.note(actor, id, 'settings', withoutWebhookSecrets({ ...patch }));
     return record;
   }
 

@@ -15,6 +15,7 @@ import { moderationRoutes } from './routes/moderation.js';
 import { opsRoutes } from './routes/ops.js';
 import { pinPollRoutes } from './routes/pins-polls.js';
 import { socialRoutes } from './routes/social.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import type { HttpServices } from './services.js';
 import type { TypeBoxTypeProvider } from './typed.js';
 
@@ -68,6 +69,7 @@ export function buildApp(s: HttpServices): FastifyInstance {
   eventRoutes(typed, s);
   commentRoutes(typed, s);
   moderationRoutes(typed, s);
+  webhookRoutes(typed, s);
   socialRoutes(typed, s);
   pinPollRoutes(typed, s);
   interactionRoutes(typed, s);

@@ -15,6 +15,7 @@ import type { ModerationActions } from '../moderation/actions.js';
 import type { Reports } from '../moderation/reports.js';
 import type { TransportServices } from '../transports/services.js';
 import type { OriginPolicy } from '../util/origins.js';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import type { Metrics } from './metrics.js';
 
 /** The services the routes, the pages and the transports mounted on the application use. */
@@ -42,6 +43,8 @@ export interface HttpServices extends TransportServices {
   /** For /ready. */
   bus: Pick<Bus, 'ping'>;
   metrics: Metrics;
+  /** The webhook dead-letter view. */
+  webhooks: Pick<WebhookDispatcher, 'deadLetters' | 'requeue'>;
   /** Which browser origins may call, stream and frame (CORS, the embed page, admission). */
   origins: OriginPolicy;
 }
