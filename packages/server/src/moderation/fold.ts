@@ -57,10 +57,29 @@ const LOOKALIKES: Record<string, string> = {
 const INVISIBLE = /[\p{Cf}\p{Mn}\p{Me}]/gu;
 const LOOKALIKE_RE = new RegExp(`[${Object.keys(LOOKALIKES).join('')}]`, 'gu');
 
+/**
+ * Longest compatibility expansion of one character that folding keeps: ligatures and circled or
+ * squared letters stay readable, while a character such as U+FDFA (18 letters) would multiply
+ * the text every later stage reads, so it is kept as it is.
+ */
+const MAX_EXPANSION = 4;
+
+/** NFKD, with no character expanded past `MAX_EXPANSION` code units (linear in the text). */
+function decompose(text: string): string {
+  const whole = text.normalize('NFKD');
+  // Accents add one mark a letter; anything past twice the length holds a long expansion.
+  if (whole.length <= text.length * 2) return whole;
+  let out = '';
+  for (const c of text) {
+    const d = c.normalize('NFKD');
+    out += d.length > MAX_EXPANSION ? c : d;
+  }
+  return out;
+}
+
 /** Case-folded, accent-free, look-alike-free text; same letters as a reader sees. */
 export function fold(text: string): string {
-  return text
-    .normalize('NFKD')
+  return decompose(text)
     .replace(INVISIBLE, '')
     .toLowerCase()
     .replace(LOOKALIKE_RE, (c) => LOOKALIKES[c] ?? c);
