@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { LiveEvent, UserRef } from '@livecomments/protocol';
 import { startTestServer, type TestServer } from '@livecomments/server/testing';
@@ -115,6 +116,45 @@ export async function openPage(
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
   await page.screenshot({ path: join(RESULTS, `${name}.png`) });
+}
+
+/** A screenshot taker for one feature: files go to /tmp/shots/<feature>/ and each is listed. */
+export function shotsIn(feature: string): (page: Page, name: string) => Promise<void> {
+  const dir = join('/tmp/shots', feature);
+  return async function featureShot(page: Page, name: string): Promise<void> {
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, `${name}.png`);
+    await page.screenshot({ path });
+    process.stdout.write(`# screenshot ${path}\n`);
+  };
+}
+
+/** What a browser suite holds once its `before` has run. */
+export interface BrowserSuite<K extends string> {
+  server: TestServer;
+  browser: Browser;
+  users: Record<K, TestUser>;
+}
+
+/**
+ * A node, Chromium and users signed up in order (key -> name, or [name, role]) for the calling
+ * describe block, closed after it; read the fields inside tests, once `before` has filled them.
+ */
+export function browserSuite<K extends string>(people: Record<K, string | [string, string]>): BrowserSuite<K> {
+  const suite = { users: {} } as BrowserSuite<K>;
+  before(async () => {
+    suite.server = await startServer();
+    suite.browser = await launchBrowser();
+    for (const [key, who] of Object.entries(people) as [K, string | [string, string]][]) {
+      const [name, role] = typeof who === 'string' ? [who, undefined] : who;
+      suite.users[key] = await signUp(suite.server.url, name, role);
+    }
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
 }
 
 /** Texts of the published comments on a page, top to bottom. */

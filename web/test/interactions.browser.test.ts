@@ -1,53 +1,20 @@
 // Reactions, likes and the Top chat / Live chat switch on the viewer page, in Chromium against a
 // real server. Screenshots go to /tmp/shots/reactions/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  api,
-  commentTexts,
-  createEvent,
-  launchBrowser,
-  openPage,
-  signUp,
-  startServer,
-  type TestServer,
-  type TestUser,
-} from './harness.js';
+import { describe, test } from 'node:test';
+import { api, browserSuite, commentTexts, createEvent, openPage, shotsIn } from './harness.js';
 
-const SHOTS = '/tmp/shots/reactions';
-
-/** Saves a screenshot under /tmp/shots/reactions and lists it. */
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  const path = join(SHOTS, `${name}.png`);
-  await page.screenshot({ path });
-  process.stdout.write(`# screenshot ${path}\n`);
-}
+const shot = shotsIn('reactions');
 
 describe('viewer page: reactions, likes, Top chat', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let alice: TestUser;
-  let bob: TestUser;
-  let relay: TestUser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    alice = await signUp(server.url, 'Alice');
-    bob = await signUp(server.url, 'Bob');
-    relay = await signUp(server.url, 'Relay', 'service');
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite({ alice: 'Alice', bob: 'Bob', relay: ['Relay', 'service'] });
 
   /** A reaction from the relay (a 202 without a body). */
   async function react(eventId: string, emoji: string): Promise<void> {
+    const {
+      server,
+      users: { relay },
+    } = suite;
     const res = await fetch(`${server.url}/v1/events/${eventId}/reactions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${relay.token}` },
@@ -57,6 +24,11 @@ describe('viewer page: reactions, likes, Top chat', () => {
   }
 
   test('reactions: a click counts for everyone; a burst floats a bounded flurry; reduced motion only counts', async () => {
+    const {
+      server,
+      browser,
+      users: { alice },
+    } = suite;
     const event = await createEvent(server.url, alice, 'Cup final');
     const url = `${server.url}/e/${event.id}`;
     const a = await openPage(browser, url, alice);
@@ -94,6 +66,11 @@ describe('viewer page: reactions, likes, Top chat', () => {
   });
 
   test('likes: one per user, the count reaches every page', async () => {
+    const {
+      server,
+      browser,
+      users: { alice, bob },
+    } = suite;
     const event = await createEvent(server.url, alice, 'Q and A');
     const url = `${server.url}/e/${event.id}`;
     const a = await openPage(browser, url, alice);
@@ -120,6 +97,11 @@ describe('viewer page: reactions, likes, Top chat', () => {
   });
 
   test('Top chat / Live chat: the switch picks the view; Top chat leaves low-scored comments out', async () => {
+    const {
+      server,
+      browser,
+      users: { alice, bob },
+    } = suite;
     const event = await createEvent(server.url, alice, 'Launch stream');
     const url = `${server.url}/e/${event.id}`;
     const top = await openPage(browser, `${url}?view=top`, bob);

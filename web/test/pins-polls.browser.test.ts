@@ -2,46 +2,20 @@
 // announcement, viewers see the pin at the top of the chat (a late one too), vote in a poll with
 // live result bars, and see the final results. Screenshots go to /tmp/shots/pinpoll/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  api,
-  createEvent,
-  launchBrowser,
-  openPage,
-  signUp,
-  startServer,
-  type TestServer,
-  type TestUser,
-} from './harness.js';
+import { describe, test } from 'node:test';
+import { api, browserSuite, createEvent, openPage, shotsIn } from './harness.js';
 
-const SHOTS = '/tmp/shots/pinpoll';
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
+const shot = shotsIn('pinpoll');
 
 describe('pins and polls in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let alice: TestUser;
-  let bob: TestUser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    alice = await signUp(server.url, 'Alice');
-    bob = await signUp(server.url, 'Bob');
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite({ alice: 'Alice', bob: 'Bob' });
 
   test('the console pins and unpins; viewers see the pin, vote and get the final results', async () => {
+    const {
+      server,
+      browser,
+      users: { alice, bob },
+    } = suite;
     const event = await createEvent(server.url, alice, 'Quiz night');
     const url = `${server.url}/e/${event.id}`;
     const mod = await openPage(browser, `${url}/mod`, alice, { width: 1360, height: 900 });

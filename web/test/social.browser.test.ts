@@ -2,48 +2,20 @@
 // page, and the console's moderators and reported comments, in Chromium against a real server.
 // Screenshots go to /tmp/shots/social/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  api,
-  createEvent,
-  launchBrowser,
-  openPage,
-  signUp,
-  startServer,
-  type TestServer,
-  type TestUser,
-} from './harness.js';
+import { describe, test } from 'node:test';
+import { api, browserSuite, createEvent, openPage, shotsIn, type TestUser } from './harness.js';
 
-const SHOTS = '/tmp/shots/social';
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
+const shot = shotsIn('social');
 
 describe('viewer interactions in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let sue: TestUser;
-  let vic: TestUser;
-  let bob: TestUser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    sue = await signUp(server.url, 'Streamer Sue');
-    vic = await signUp(server.url, 'Vic');
-    bob = await signUp(server.url, 'Bob');
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite({ sue: 'Streamer Sue', vic: 'Vic', bob: 'Bob' });
 
   test('badges, mentions, replies and threads, report, hide, delete own; the console', async () => {
+    const {
+      server,
+      browser,
+      users: { sue, vic, bob },
+    } = suite;
     const event = await createEvent(server.url, sue, 'Launch stream');
     const say = (who: TestUser, text: string, parentId?: string) =>
       api<{ comment: { id: string } }>(server.url, who, 'POST', `/v1/events/${event.id}/comments`, {

@@ -4,31 +4,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { after, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { CloseCode } from '@livecomments/protocol';
-import { freePort } from './private-services.js';
+import { launch, MAIN } from './child-node.js';
 import { api, createEvent, devToken, post, range, SseViewer, seqs, tempDir, WsViewer, waitFor } from './support.js';
-
-const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
-
-/** Starts main.js and waits until it answers /health. */
-async function launch(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, LC_LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${base}/health`)).ok) return { child, base };
-    } catch {}
-    if (Date.now() > until) throw new Error('server did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);

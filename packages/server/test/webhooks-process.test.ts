@@ -1,37 +1,15 @@
 // Webhooks survive a kill -9: comments committed by a node process that is killed before their
 // webhooks went out reach the receiver after a restart, each at least once (SQLite and PostgreSQL).
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { freePort } from './private-services.js';
+import { launch } from './child-node.js';
 import { createTestSchema } from './services.js';
 import { createEvent, devToken, post, range, tempDir, waitFor } from './support.js';
 import { WebhookReceiver } from './webhook-receiver.js';
 
-const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 const SECRET = 'a-webhook-secret-of-at-least-32-chars!';
-
-/** Starts main.js and waits until it answers /health. */
-async function launch(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, LC_LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
-    // Not inherited: a child left behind would hold the test runner's output open.
-    stdio: ['ignore', 'ignore', 'ignore'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${base}/health`)).ok) return { child, base };
-    } catch {}
-    if (Date.now() > until) throw new Error('server did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function killHard(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
