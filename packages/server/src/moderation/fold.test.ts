@@ -10,3 +10,12 @@ test('folding keeps ligatures readable but expands no character past four letter
   assert.equal(fold(heavy).length, 2000);
   assert.equal(fold(`idiot \ufdfa café`), `idiot \ufdfa cafe`);
 });
+
+test('fold keeps the last result only for the same text, never a stale one', () => {
+  assert.equal(fold('ÀBC'), 'abc');
+  assert.equal(fold('ÀBC'), 'abc');
+  assert.equal(fold('Été'), 'ete');
+  assert.equal(fold(''), '');
+  assert.equal(fold('ÀBC'), 'abc');
+  assert.equal(fold(`${'À'}BC`), 'abc');
+});

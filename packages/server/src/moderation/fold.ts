@@ -79,6 +79,19 @@ function decompose(text: string): string {
 
 /** Case-folded, accent-free, look-alike-free text; same letters as a reader sees. */
 export function fold(text: string): string {
+  // One comment is folded by several stages (blocked terms, AutoMod's reading, the attack rules'
+  // readings, the repetition key): the last result is kept so the same text is folded once.
+  if (text === lastText) return lastFolded;
+  lastFolded = foldUncached(text);
+  lastText = text;
+  return lastFolded;
+}
+
+let lastText = '';
+let lastFolded = '';
+
+/** `fold` without the one-entry memory. */
+function foldUncached(text: string): string {
   return decompose(text)
     .replace(INVISIBLE, '')
     .toLowerCase()

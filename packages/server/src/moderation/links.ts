@@ -56,9 +56,8 @@ export function isAllowedHost(host: string, domains: readonly string[]): boolean
   });
 }
 
-/** Applies the link policy. */
-export function checkLinks(text: string, policy: Policy): StageResult {
-  const hosts = findLinks(text);
+/** Applies the link policy (`hosts`: the text's links when the caller found them already). */
+export function checkLinks(text: string, policy: Policy, hosts = findLinks(text)): StageResult {
   if (hosts.length === 0) return { reasons: [], scores: { links: 0 } };
   const foreign = hosts.filter((h) => !isAllowedHost(h, policy.allowedDomains));
   const scores = { links: 1 };

@@ -82,9 +82,11 @@ export class PipelineModerator implements Moderator {
     const level = (c: keyof AutomodSettings) => levels?.[c] ?? DEFAULT_LEVEL;
     // The attack rules read the text without its links; its readings are made once for both.
     const forms = policy.attackRules ? readings(plain) : [];
+    // The link policy and the new-author sign read the same links: found once.
+    const hosts = findLinks(text);
     stages.push(
       profanity,
-      checkLinks(text, policy),
+      checkLinks(text, policy, hosts),
       checkHeuristics(text),
       level('discrimination') === 'off' ? { reasons: [] } : checkIdentityAttack(forms),
       level('hostility') === 'off' ? { reasons: [] } : checkHarassment(forms),
@@ -101,7 +103,7 @@ export class PipelineModerator implements Moderator {
     const findings: Finding[] = [...findSpam(text, reading), ...findAbuse(reading), ...findDiscrimination(reading)];
     // A link in the first comment of an author: a spam sign, not a verdict on its own.
     if (ctx.newAuthor && ctx.recentPosts === 0) {
-      const foreign = findLinks(text).filter((h) => !isAllowedHost(h, [...policy.allowedDomains, ...KNOWN_SITES]));
+      const foreign = hosts.filter((h) => !isAllowedHost(h, [...policy.allowedDomains, ...KNOWN_SITES]));
       if (foreign.length > 0) findings.push({ category: 'spam', kind: 'new_author_link', strength: 1 });
     }
     const automod = judge(combine(findings), levels);
