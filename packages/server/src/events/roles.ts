@@ -32,6 +32,8 @@ interface Known {
  */
 export class EventRoles {
   private readonly cache = new Map<string, Known>();
+  /** Reads under way, shared: posts arriving as the cache expires make one store read, not one each. */
+  private readonly loading = new Map<string, Promise<Known>>();
 
   constructor(
     private readonly store: Store,
@@ -69,7 +71,7 @@ export class EventRoles {
       createdAt: Date.now(),
     };
     await this.store.putRole(role);
-    this.cache.delete(event.id);
+    this.forget(event.id);
     await this.note(actor, event.id, { moderatorAdded: userId });
     return toWire(role);
   }
@@ -79,7 +81,7 @@ export class EventRoles {
     if (!canChangeSettings(actor, event)) throw errors.forbidden('only the owner or an admin may remove moderators');
     await this.takeChange(actor);
     const removed = await this.store.removeModerator(event.id, userId);
-    this.cache.delete(event.id);
+    this.forget(event.id);
     if (!removed) throw errors.notFound('moderator');
     await this.note(actor, event.id, { moderatorRemoved: userId });
   }
@@ -142,7 +144,7 @@ export class EventRoles {
       by: owner.id,
       createdAt: Date.now(),
     });
-    this.cache.delete(event.id);
+    this.forget(event.id);
   }
 
   /** Stores the name an owner or moderator posts under when it is not the one kept. */
@@ -154,7 +156,7 @@ export class EventRoles {
       ? { ...row, name: author.name }
       : { eventId: event.id, userId: author.id, role, name: author.name, by: author.id, createdAt: Date.now() };
     await this.store.putRole(next);
-    this.cache.delete(event.id);
+    this.forget(event.id);
   }
 
   /** Appointments and removals are few: a bounded number per user per hour across events. */
@@ -167,10 +169,27 @@ export class EventRoles {
     if (!decision.ok) throw errors.rateLimited(decision.retryAfterMs, 'too many moderator changes; wait a while');
   }
 
-  private async known(event: EventRecord, fresh = false): Promise<Known> {
+  private forget(eventId: string): void {
+    this.cache.delete(eventId);
+    this.loading.delete(eventId);
+  }
+
+  private known(event: EventRecord, fresh = false): Promise<Known> {
     const hit = this.cache.get(event.id);
+    if (!fresh && hit && Date.now() - hit.at < CACHE_MS && hit.powers.ownerId === event.ownerId) {
+      return Promise.resolve(hit);
+    }
+    const under = fresh ? undefined : this.loading.get(event.id);
+    if (under) return under;
+    const load = this.load(event).finally(() => {
+      if (this.loading.get(event.id) === load) this.loading.delete(event.id);
+    });
+    this.loading.set(event.id, load);
+    return load;
+  }
+
+  private async load(event: EventRecord): Promise<Known> {
     const now = Date.now();
-    if (!fresh && hit && now - hit.at < CACHE_MS && hit.powers.ownerId === event.ownerId) return hit;
     const rows = await this.store.listRoles(event.id);
     const moderators = new Set(rows.filter((r) => r.role === 'moderator').map((r) => r.userId));
     const keys = new Map<string, string>();
