@@ -156,6 +156,25 @@ describe('pins and polls', () => {
     await ws.close();
   });
 
+  test('votes are limited per user in the event, and the same user still votes in another event', async () => {
+    const startPoll = async (eventId: string) =>
+      (
+        await api(base, 'POST', `/v1/events/${eventId}/polls`, {
+          token: mod.token,
+          body: { question: 'Which?', options: ['a', 'b'], durationMs: 60_000 },
+        })
+      ).body.id as string;
+    const [one, two] = [await createEvent(base, owner.token), await createEvent(base, owner.token)];
+    const [pollOne, pollTwo] = [await startPoll(one), await startPoll(two)];
+    const voter = await devToken(base, 'fickle');
+    const vote = (eventId: string, pollId: string, option: number) =>
+      api(base, 'POST', `/v1/events/${eventId}/polls/${pollId}/votes`, { token: voter.token, body: { option } });
+    const codes: number[] = [];
+    for (let i = 0; i < 8; i++) codes.push((await vote(one, pollOne, i % 2)).status);
+    assert.ok(codes.includes(429), `changing one's mind in one poll is limited: ${codes.join(',')}`);
+    assert.equal((await vote(two, pollTwo, 0)).status, 204, 'the limit of one event leaves the others');
+  });
+
   test('a pin with an expiry ends by itself with an unpin entry', async () => {
     const eventId = await createEvent(base, owner.token);
     const ws = await WsViewer.open(base, eventId);

@@ -239,6 +239,19 @@ describe('replies, reports, badges and event moderators', () => {
     );
   });
 
+  test('moderator changes: limited per user in an event, leaving the same owner free in another', async () => {
+    const owner = await token('busy', 'Busy Owner');
+    const [one, two] = [await createEvent(base, owner), await createEvent(base, owner)];
+    const codes: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const res = await api(base, 'PUT', `/v1/events/${one}/moderators/m${i}`, { token: owner, body: {} });
+      codes.push(res.status);
+    }
+    assert.deepEqual(codes.slice(0, 10), Array(10).fill(200));
+    assert.equal(codes[10], 429);
+    assert.equal((await api(base, 'PUT', `/v1/events/${two}/moderators/m0`, { token: owner, body: {} })).status, 200);
+  });
+
   test('reports: limited per user in an event', async () => {
     const eventId = await createEvent(base, t.sue!);
     const ids: string[] = [];

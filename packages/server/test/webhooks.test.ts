@@ -166,6 +166,11 @@ describe('webhooks (SQLite)', () => {
         receiver.url,
         'https://127.0.0.1/x',
         'https://[::1]/x',
+        'https://[::ffff:127.0.0.1]/x',
+        'https://[::127.0.0.1]/x',
+        'https://[64:ff9b::a9fe:a9fe]/x',
+        'https://[2002:a00:1::]/x',
+        'https://[fec0::1]/x',
         'https://localhost/x',
         'ftp://x.example',
       ]) {

@@ -13,6 +13,8 @@ const CACHE_MS = 1_000;
 export const MAX_MODERATORS = 50;
 /** Appointments and removals per user per hour, across events. */
 const CHANGES_PER_HOUR = 120;
+/** Appointments and removals per user per hour in one event. */
+const CHANGES_PER_EVENT_PER_HOUR = 40;
 /** Shorter keys are not protected: a one-letter name would shut out everyone called "A". */
 const MIN_PROTECTED_KEY = 2;
 
@@ -61,7 +63,7 @@ export class EventRoles {
       throw errors.invalid(`an event has at most ${MAX_MODERATORS} moderators`);
     }
     const clean = name === undefined ? null : normaliseName(name) || null;
-    await this.takeChange(actor);
+    await this.takeChange(actor, event.id);
     const role: EventRole = {
       eventId: event.id,
       userId,
@@ -79,7 +81,7 @@ export class EventRoles {
   /** Removes a moderator (owner or admin); `not_found` when the user is not one. */
   async remove(actor: Principal, event: EventRecord, userId: string): Promise<void> {
     if (!canChangeSettings(actor, event)) throw errors.forbidden('only the owner or an admin may remove moderators');
-    await this.takeChange(actor);
+    await this.takeChange(actor, event.id);
     const removed = await this.store.removeModerator(event.id, userId);
     this.forget(event.id);
     if (!removed) throw errors.notFound('moderator');
@@ -159,13 +161,17 @@ export class EventRoles {
     this.forget(event.id);
   }
 
-  /** Appointments and removals are few: a bounded number per user per hour across events. */
-  private async takeChange(actor: Principal): Promise<void> {
+  /** Appointments and removals are few: a bounded number per user per hour, in the event and across events. */
+  private async takeChange(actor: Principal, eventId: string): Promise<void> {
     if (actor.role === 'admin') return;
-    const decision = await this.limiter.take(`roles:{${actor.id}}`, {
-      intervalMs: 3_600_000 / CHANGES_PER_HOUR,
-      burst: CHANGES_PER_HOUR / 4,
-    });
+    // The user id is the keys' Redis Cluster hash tag, so both buckets share a slot.
+    const decision = await this.limiter.takeAll([
+      { key: `roles:{${actor.id}}`, rule: { intervalMs: 3_600_000 / CHANGES_PER_HOUR, burst: CHANGES_PER_HOUR / 4 } },
+      {
+        key: `roles:{${actor.id}}:${eventId}`,
+        rule: { intervalMs: 3_600_000 / CHANGES_PER_EVENT_PER_HOUR, burst: CHANGES_PER_EVENT_PER_HOUR / 4 },
+      },
+    ]);
     if (!decision.ok) throw errors.rateLimited(decision.retryAfterMs, 'too many moderator changes; wait a while');
   }
 

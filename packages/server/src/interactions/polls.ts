@@ -26,6 +26,8 @@ export const POLL_DURATION = { minMs: 5_000, maxMs: 86_400_000 } as const;
 export const RESULTS_EVERY_MS = 1_000;
 /** Votes per user across events (a changed mind included): a burst, then two a second. */
 const VOTES = { intervalMs: 500, burst: 10 };
+/** Votes per user in one event: a few changes of mind, then one a second. */
+const VOTES_PER_EVENT = { intervalMs: 1_000, burst: 5 };
 
 /** What a moderator asks for. */
 export interface PollRequest {
@@ -94,7 +96,11 @@ export class Polls implements LogFollower {
     }
     const banned = await this.bans.until(eventId, voter.id, now);
     if (banned !== false) throw errors.banned(banned);
-    const decision = await this.limiter.take(`vote:{${voter.id}}`, VOTES);
+    // The user id is the keys' Redis Cluster hash tag, so both buckets share a slot.
+    const decision = await this.limiter.takeAll([
+      { key: `vote:{${voter.id}}`, rule: VOTES },
+      { key: `vote:{${voter.id}}:${eventId}`, rule: VOTES_PER_EVENT },
+    ]);
     if (!decision.ok) throw errors.rateLimited(decision.retryAfterMs, 'too many votes; wait before voting again');
     if (!(await this.store.vote({ eventId, pollId, userId: voter.id, option, at: now })))
       throw errors.conflict('the poll has ended');

@@ -24,6 +24,14 @@ for (const [net, bits] of [
 for (const [net, bits] of [
   ['::', 128],
   ['::1', 128],
+  // Forms that carry an IPv4 address (IPv4-compatible, NAT64, 6to4, Teredo): a gateway on the
+  // way may deliver them to that address, private or not; and deprecated site-local.
+  ['::', 96],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['2002::', 16],
+  ['2001::', 32],
+  ['fec0::', 10],
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
