@@ -17,7 +17,7 @@ export function commentItem(user: UserRef, text: string, at: number, mine: boole
       h(
         'div',
         { class: 'meta' },
-        h('span', { class: 'name' }, user.name),
+        h('span', { class: 'name', title: user.name }, user.name),
         ...badgeTags(user),
         h('time', { class: 'time', datetime: new Date(at).toISOString() }, clock(at)),
       ),
