@@ -112,7 +112,8 @@ function createNode(index: number, port: number, dataDir: string, opts: ClusterO
           return (await fetch(url + path)).ok;
         },
         `node ${index} on ${port}`,
-        20_000,
+        // A node starts in about a second; a machine loaded by parallel test files needs more.
+        60_000,
         50,
       );
     },

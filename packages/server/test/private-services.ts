@@ -194,3 +194,79 @@ async function pgPing(url: string): Promise<boolean> {
     await client.end().catch(() => {});
   }
 }
+
+/** A private Redis Cluster: its masters' ports and the seed URL list a node is given. */
+export interface PrivateRedisCluster {
+  ports: number[];
+  /** Every master as a comma-separated REDIS_URL. */
+  url: string;
+  destroy(): Promise<void>;
+}
+
+/**
+ * Starts a Redis Cluster of `shards` masters (no replicas) from Debian's redis-server, the slots
+ * spread by `redis-cli --cluster create`, and waits until every node reports the cluster ok.
+ */
+export async function startPrivateRedisCluster(shards = 3): Promise<PrivateRedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'lc-redis-cluster-'));
+  const ports: number[] = [];
+  for (let i = 0; i < shards; i++) {
+    let port = await freePort();
+    // Cluster nodes also listen on port + 10000 (the cluster bus): keep both free and distinct.
+    while (port > 55_000 || ports.includes(port)) port = await freePort();
+    ports.push(port);
+  }
+  const nodes = ports.map((port) =>
+    track(
+      spawn(
+        'redis-server',
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          dir,
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${port}.conf`,
+          '--cluster-node-timeout',
+          '2000',
+        ],
+        { stdio: 'ignore' },
+      ),
+    ),
+  );
+  const destroy = async () => {
+    for (const node of nodes) await stopChild(node, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const port of ports) await waitFor(() => redisPing(port), `cluster node on ${port}`, 10_000, 20);
+    execFileSync(
+      'redis-cli',
+      ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'],
+      { stdio: 'ignore', timeout: 30_000 },
+    );
+    for (const port of ports) {
+      await waitFor(
+        () =>
+          execFileSync('redis-cli', ['-p', String(port), 'cluster', 'info'])
+            .toString()
+            .includes('cluster_state:ok'),
+        `cluster state ok on ${port}`,
+        20_000,
+        100,
+      );
+    }
+  } catch (err) {
+    await destroy();
+    throw err;
+  }
+  return { ports, url: ports.map((p) => `redis://127.0.0.1:${p}`).join(','), destroy };
+}

@@ -129,3 +129,21 @@ test('the classifier hook: an http(s) URL, a time budget and batch bounds', () =
   assert.throws(() => loadConfig({ LC_MODERATION_URL: 'ftp://x/y' }), /LC_MODERATION_URL/);
   assert.throws(() => loadConfig({ LC_MODERATION_TIMEOUT_MS: '0' }), /LC_MODERATION_TIMEOUT_MS/);
 });
+
+test('REDIS_URL: one server, or a Redis Cluster by its seed nodes', () => {
+  assert.equal(loadConfig({ REDIS_URL: 'redis://10.0.0.1:6379' }).redisCluster, undefined);
+  const seeds = loadConfig({ REDIS_URL: 'redis://10.0.0.1:7000, redis://10.0.0.2:7000' });
+  assert.equal(seeds.redisUrl, 'redis://10.0.0.1:7000,redis://10.0.0.2:7000');
+  assert.equal(seeds.redisCluster, true, 'several nodes are a cluster');
+  assert.equal(loadConfig({ REDIS_URL: 'redis://10.0.0.1:7000', LC_REDIS_CLUSTER: 'true' }).redisCluster, true);
+  for (const [env, message] of [
+    [{ REDIS_URL: 'redis://a:1,http://b:2' }, /REDIS_URL/],
+    [{ REDIS_URL: 'redis://a:1,redis://b:2', LC_REDIS_CLUSTER: 'false' }, /several nodes/],
+    [{ LC_REDIS_CLUSTER: 'true' }, /needs REDIS_URL/],
+  ] as const) {
+    assert.throws(
+      () => loadConfig(env),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message),
+    );
+  }
+});

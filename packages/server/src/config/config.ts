@@ -15,7 +15,10 @@ export interface Config {
   jwtAudience?: string;
   /** Refuse tokens without `exp` (on by default: a token without one would be good forever). */
   jwtRequireExp: boolean;
+  /** One Redis URL, or a Redis Cluster's seed nodes as comma-separated URLs. */
   redisUrl?: string;
+  /** Treat REDIS_URL as a Redis Cluster (sharded pub/sub); on by default when it lists several nodes. */
+  redisCluster?: boolean;
   databaseUrl?: string;
   /** Whether `POST /v1/dev/tokens` works; on unless a secret or JWKS URL is set, never beside one. */
   devTokens: boolean;
@@ -154,6 +157,13 @@ const secret: Parse = (name, value) => {
   if (value.length < 32) throw new ConfigError(`${name} must be at least 32 characters`);
   return value;
 };
+/** One redis(s) URL or several, comma-separated (a cluster's seed nodes, at most 10). */
+const redisUrls: Parse = (name, value) => {
+  const urls = value.split(',').map((u) => u.trim());
+  if (urls.length > 10) throw new ConfigError(`${name} takes at most 10 URLs`);
+  for (const u of urls) url(name, u, ['redis:', 'rediss:']);
+  return urls.join(',');
+};
 /** A comma-separated list of http(s) URLs (at most 10). */
 const urlList: Parse = (name, value) => {
   const urls = value.split(',').map((u) => u.trim());
@@ -176,7 +186,8 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_JWT_ISSUER: ['jwtIssuer', text],
   LC_JWT_AUDIENCE: ['jwtAudience', text],
   LC_JWT_REQUIRE_EXP: ['jwtRequireExp', boolean],
-  REDIS_URL: ['redisUrl', urlWith('redis:', 'rediss:')],
+  REDIS_URL: ['redisUrl', redisUrls],
+  LC_REDIS_CLUSTER: ['redisCluster', boolean],
   DATABASE_URL: ['databaseUrl', urlWith('postgres:', 'postgresql:')],
   LC_DEV_TOKENS: ['devTokens', boolean],
   LC_LOG_LEVEL: ['logLevel', level],
@@ -262,6 +273,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.webhookUrls.length > 0 && !config.webhookSecret) {
     throw new ConfigError('LC_WEBHOOK_URL needs LC_WEBHOOK_SECRET (at least 32 characters) to sign deliveries');
   }
+  if (config.redisCluster === undefined && config.redisUrl?.includes(',')) config.redisCluster = true;
+  if (config.redisCluster === false && config.redisUrl?.includes(',')) {
+    throw new ConfigError(
+      'REDIS_URL lists several nodes: that is a Redis Cluster (LC_REDIS_CLUSTER must not be false)',
+    );
+  }
+  if (config.redisCluster && !config.redisUrl)
+    throw new ConfigError('LC_REDIS_CLUSTER needs REDIS_URL (its seed nodes)');
   if (config.requestTimeoutMs > 0 && config.headersTimeoutMs > config.requestTimeoutMs) {
     throw new ConfigError('LC_HEADERS_TIMEOUT_MS must not exceed LC_REQUEST_TIMEOUT_MS');
   }

@@ -3,7 +3,7 @@
 // limits and duplicate detection when REDIS_URL is set. Everything else sees the interfaces only.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import pg from 'pg';
 import type { Bus } from './bus.js';
 import { MemoryBus } from './bus.memory.js';
@@ -34,7 +34,9 @@ export interface Engines {
 /** What engine selection reads of the configuration. */
 export interface EngineConfig {
   dataDir: string;
+  /** One Redis URL, or a Redis Cluster's seed nodes (comma-separated) when `redisCluster`. */
   redisUrl?: string;
+  redisCluster?: boolean;
   databaseUrl?: string;
   /** The node's own webhooks (LC_WEBHOOK_URL): with any, every change goes to the webhook outbox. */
   webhookUrls?: string[];
@@ -93,7 +95,7 @@ export async function createEngines(config: EngineConfig, opts: EngineOptions = 
   let built: Partial<Shared> = {};
   if (missing.length > 0) {
     built = config.redisUrl
-      ? await openRedis(config.redisUrl, missing, opts, log, closers)
+      ? await openRedis(config.redisUrl, config.redisCluster ?? false, missing, opts, log, closers)
       : openMemory(missing, closers);
   }
   const shared: Shared = {
@@ -164,9 +166,12 @@ function openMemory(wanted: readonly SharedName[], closers: Closers): Partial<Sh
  * for shared state. State commands fail at once while Redis is unreachable (no offline queue),
  * and rate limits and duplicate checks then let posts through, counted and logged: PostgreSQL,
  * not Redis, decides whether a comment is accepted, so a Redis restart does not stop the chat.
+ * On a Redis Cluster the bus uses sharded pub/sub (an event's messages stay on the shard that owns
+ * its channel) and the state keys that are taken together share a hash tag (the user id).
  */
 async function openRedis(
   url: string,
+  cluster: boolean,
   wanted: readonly SharedName[],
   opts: EngineOptions,
   log: EngineLog,
@@ -175,16 +180,16 @@ async function openRedis(
   const name = 'livecomments';
   const engines: Partial<Shared> = {};
   if (wanted.includes('bus')) {
-    const sub = new Redis(url, { connectionName: `${name}:sub` });
-    const pub = new Redis(url, { connectionName: `${name}:pub` });
+    const sub = connectRedis(url, cluster, { connectionName: `${name}:sub` }, true);
+    const pub = connectRedis(url, cluster, { connectionName: `${name}:pub` });
     closers.push(async () => {
       sub.disconnect();
       pub.disconnect();
     });
-    engines.bus = createRedisBus(pub, sub, { log });
+    engines.bus = createRedisBus(pub, sub, { log, sharded: cluster });
   }
   if (wanted.some((engine) => engine !== 'bus')) {
-    const state = new Redis(url, {
+    const state = connectRedis(url, cluster, {
       connectionName: `${name}:state`,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -202,13 +207,38 @@ async function openRedis(
   return engines;
 }
 
+/**
+ * A connection to one Redis, or to a Redis Cluster through its seed nodes (credentials and TLS
+ * from the first URL). `subscriber`: the bus's sharded subscriptions go to each channel's shard.
+ */
+function connectRedis(url: string, cluster: boolean, options: RedisOptions, subscriber = false): Redis | Cluster {
+  const urls = url.split(',');
+  if (!cluster) return new Redis(urls[0]!, options);
+  const first = new URL(urls[0]!);
+  const nodes = urls.map((u) => {
+    const parsed = new URL(u);
+    return { host: parsed.hostname, port: Number(parsed.port || 6379) };
+  });
+  const { enableOfflineQueue, ...perNode } = options;
+  return new Cluster(nodes, {
+    ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+    shardedSubscribers: subscriber,
+    redisOptions: {
+      ...perNode,
+      ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+      ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+      ...(first.protocol === 'rediss:' ? { tls: {} } : {}),
+    },
+  });
+}
+
 /** Closes engines one after the other, in the order they were built. */
 async function closeAll(engines: Partial<Shared>): Promise<void> {
   for (const engine of Object.values(engines)) await engine.close();
 }
 
 /** Waits for a connection to be ready, at most `ms`; a node still starts (and reports not ready). */
-async function waitReady(client: Redis, ms: number, log: EngineLog): Promise<void> {
+async function waitReady(client: Redis | Cluster, ms: number, log: EngineLog): Promise<void> {
   if (client.status === 'ready') return;
   let timer: NodeJS.Timeout | undefined;
   const ready = new Promise<boolean>((resolve) => {
