@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Starts a node from the environment (docs/API.md "Configuration") and stops it on SIGTERM.
+import { hostname } from 'node:os';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createNode } from './node.js';
 
@@ -14,6 +15,15 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Before the node, so its first post is traced; without an OTLP endpoint the SDK is not even loaded.
+  const tracing = config.otlpTracesUrl
+    ? (await import('./telemetry/otel.js')).startTracing({
+        url: config.otlpTracesUrl,
+        sample: config.traceSample,
+        serviceName: config.serviceName,
+        instanceId: `${hostname()}:${process.pid}`,
+      })
+    : undefined;
   const node = await createNode(config);
   const { logger } = node.services;
   logger.info(
@@ -37,6 +47,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), config.drainMs + 5_000);
     force.unref();
     await node.close();
+    await tracing?.shutdown().catch((err: unknown) => logger.warn({ err }, 'flushing traces failed'));
     logger.info('stopped');
     process.exit(0);
   }

@@ -147,3 +147,26 @@ test('REDIS_URL: one server, or a Redis Cluster by its seed nodes', () => {
     );
   }
 });
+
+test('tracing: off without an OTLP endpoint; the traces URL and the sample share are checked', () => {
+  assert.equal(loadConfig({}).otlpTracesUrl, undefined);
+  assert.equal(loadConfig({}).traceSample, 0.01);
+  assert.equal(
+    loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).otlpTracesUrl,
+    'http://collector:4318/v1/traces',
+  );
+  const both = loadConfig({
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://other:4318/traces',
+    LC_TRACE_SAMPLE: '0.25',
+  });
+  assert.equal(both.otlpTracesUrl, 'http://other:4318/traces');
+  assert.equal(both.traceSample, 0.25);
+  for (const bad of ['2', '-0.1', 'half', '1e-3']) {
+    assert.throws(
+      () => loadConfig({ LC_TRACE_SAMPLE: bad }),
+      (e: unknown) => e instanceof ConfigError && /LC_TRACE_SAMPLE/.test(e.message),
+      bad,
+    );
+  }
+});

@@ -60,6 +60,14 @@ export interface Config {
   userRatePerMinute: number;
   /** Events one user may create per hour (all at once, then one every hour / n); 0 for no limit. */
   eventsPerHour: number;
+  /** OTLP/HTTP traces URL; tracing is off without one (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT). */
+  otlpTracesUrl?: string;
+  /** OTLP/HTTP base URL (OTEL_EXPORTER_OTLP_ENDPOINT); `/v1/traces` is added. */
+  otlpUrl?: string;
+  /** The share of new traces kept (LC_TRACE_SAMPLE, 0 to 1). */
+  traceSample: number;
+  /** `service.name` of the traces (OTEL_SERVICE_NAME). */
+  serviceName: string;
   /** The longest graceful stop: viewers and requests still open after it are cut. */
   drainMs: number;
   /** The node's own webhooks (LC_WEBHOOK_URL, comma-separated): every notification of every event. */
@@ -122,6 +130,8 @@ export const DEFAULTS: Config = {
   userRatePerMinute: 120,
   eventsPerHour: 30,
   drainMs: 5_000,
+  traceSample: 0.01,
+  serviceName: 'livecomments',
   webhookUrls: [],
   webhookAllowPrivate: false,
   webhookRetryMs: 1_000,
@@ -163,6 +173,14 @@ const redisUrls: Parse = (name, value) => {
   if (urls.length > 10) throw new ConfigError(`${name} takes at most 10 URLs`);
   for (const u of urls) url(name, u, ['redis:', 'rediss:']);
   return urls.join(',');
+};
+/** A share between 0 and 1. */
+const ratio: Parse = (name, value) => {
+  const n = Number(value);
+  if (!/^(0|1|0?\.[0-9]+|1\.0*)$/.test(value.trim()) || !(n >= 0 && n <= 1)) {
+    throw new ConfigError(`${name} must be a number from 0 to 1`);
+  }
+  return n;
 };
 /** A comma-separated list of http(s) URLs (at most 10). */
 const urlList: Parse = (name, value) => {
@@ -219,6 +237,10 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_WEBHOOK_TIMEOUT_MS: ['webhookTimeoutMs', int(100, 60_000)],
   LC_ALLOWED_ORIGINS: ['allowedOrigins', origins],
   LC_MODERATION_URL: ['moderationUrl', urlWith('http:', 'https:')],
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: ['otlpTracesUrl', urlWith('http:', 'https:')],
+  OTEL_EXPORTER_OTLP_ENDPOINT: ['otlpUrl', urlWith('http:', 'https:')],
+  OTEL_SERVICE_NAME: ['serviceName', text],
+  LC_TRACE_SAMPLE: ['traceSample', ratio],
   LC_MODERATION_TIMEOUT_MS: ['moderationTimeoutMs', int(1, 10_000)],
   LC_MODERATION_BATCH_MS: ['moderationBatchMs', int(0, 100)],
   LC_MODERATION_MAX_BATCH: ['moderationMaxBatch', int(1, 1000)],
@@ -281,6 +303,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (config.redisCluster && !config.redisUrl)
     throw new ConfigError('LC_REDIS_CLUSTER needs REDIS_URL (its seed nodes)');
+  if (!config.otlpTracesUrl && config.otlpUrl) config.otlpTracesUrl = `${config.otlpUrl.replace(/\/+$/, '')}/v1/traces`;
   if (config.requestTimeoutMs > 0 && config.headersTimeoutMs > config.requestTimeoutMs) {
     throw new ConfigError('LC_HEADERS_TIMEOUT_MS must not exceed LC_REQUEST_TIMEOUT_MS');
   }

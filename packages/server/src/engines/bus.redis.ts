@@ -7,6 +7,7 @@
 // travel through the shard that owns its channel (ioredis Cluster with `shardedSubscribers`).
 import type { Entry } from '@livecomments/protocol';
 import type { Cluster, Redis } from 'ioredis';
+import { traceReceive } from '../util/tracing.js';
 import type { Bus, BusListener, WindowCounts } from './bus.js';
 import { type EngineCounters, type EngineLog, silentLog } from './engine-log.js';
 
@@ -67,14 +68,14 @@ export class RedisBus implements Bus {
     this.listener = listener;
   }
 
-  async publish(eventId: string, entries: Entry[]): Promise<void> {
+  async publish(eventId: string, entries: Entry[], trace?: Record<number, string>): Promise<void> {
     if (entries.length === 0 || this.closed) return;
     if (this.pub.status !== 'ready') {
       this.keep(eventId, entries);
       return;
     }
     try {
-      await this.send(eventId, entries);
+      await this.send(eventId, entries, trace);
     } catch (err) {
       this.counters.errors += 1;
       this.log.warn({ err, eventId }, 'bus publish failed; kept for the reconnect');
@@ -150,10 +151,11 @@ export class RedisBus implements Bus {
     this.pub.off('error', this.onPubError);
   }
 
-  private send(eventId: string, entries: Entry[]): Promise<unknown> {
+  private send(eventId: string, entries: Entry[], trace?: Record<number, string>): Promise<unknown> {
     this.counters.published += 1;
     const channel = this.prefix + eventId;
-    const message = JSON.stringify(entries);
+    // Traced entries travel with their traceparents; untraced ones as a bare list, as always.
+    const message = trace ? JSON.stringify({ entries, trace }) : JSON.stringify(entries);
     return this.sharded ? this.pub.spublish(channel, message) : this.pub.publish(channel, message);
   }
 
@@ -192,6 +194,10 @@ export class RedisBus implements Bus {
         this.log.warn({ err, eventId }, 'bus listener failed');
       }
       return;
+    }
+    if (isTraced(entries)) {
+      traceReceive(eventId, entries.trace, entries.entries.length);
+      entries = entries.entries;
     }
     if (!Array.isArray(entries)) {
       this.counters.errors += 1;
@@ -258,4 +264,14 @@ function isWindowCounts(message: unknown): message is { counts: WindowCounts } {
   if (message === null || typeof message !== 'object' || Array.isArray(message)) return false;
   const counts = (message as { counts?: unknown }).counts;
   return counts !== null && typeof counts === 'object' && !Array.isArray(counts);
+}
+
+/** A message of entries with the traceparents of the traced ones. */
+function isTraced(message: unknown): message is { entries: unknown[]; trace: unknown } {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    Array.isArray((message as { entries?: unknown }).entries) &&
+    'trace' in message
+  );
 }

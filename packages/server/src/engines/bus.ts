@@ -27,8 +27,11 @@ export interface BusListener {
 export interface Bus {
   /** Sets the one listener of this node; call before subscribing. */
   listen(listener: BusListener): void;
-  /** Sends entries of one event to every subscribed node. Resolves once handed to the transport. */
-  publish(eventId: string, entries: Entry[]): Promise<void>;
+  /**
+   * Sends entries of one event to every subscribed node. Resolves once handed to the transport.
+   * `trace`: W3C traceparents of traced entries by seq, carried to the other nodes (util/tracing.ts).
+   */
+  publish(eventId: string, entries: Entry[], trace?: Record<number, string>): Promise<void>;
   /**
    * Sends one window's counts of an event to every subscribed node, at most once (a count lost
    * with a disconnect is not kept: the totals in the store are what is durable).

@@ -1,4 +1,5 @@
 import { type Entry, RESET_EPOCH } from '@livecomments/protocol';
+import { traceFlush } from '../util/tracing.js';
 import { type AggregateKind, Batch, type WireFormat } from './frames.js';
 import type { CloseReason, Subscriber } from './subscriber.js';
 
@@ -445,6 +446,7 @@ export class Channel {
     this.lastFlushCost = seconds * 1000;
     this.lastFlushEnd = performance.now();
     this.ctx.onFlush(seconds, batch, frames);
+    traceFlush(this.eventId, first, last, frames);
   }
 
   /**

@@ -7,6 +7,7 @@ import type { EventRoles } from '../events/roles.js';
 import type { LogWriter } from '../log/writer.js';
 import type { Moderator } from '../moderation/moderator.js';
 import { AppError, errors } from '../util/errors.js';
+import { inSpan, tracingOn } from '../util/tracing.js';
 import type { BanCache } from './bans.js';
 import { newCommentId } from './comment-id.js';
 import { charCount, hasVisible, normaliseText } from './normalise.js';
@@ -76,7 +77,13 @@ export class Ingest {
 
   async post(author: Principal, eventId: string, input: PostInput): Promise<PostResult> {
     try {
-      return await this.admit(author, eventId, input);
+      if (!tracingOn()) return await this.admit(author, eventId, input);
+      return await inSpan('comment.post', { 'lc.event_id': eventId }, async (span) => {
+        const result = await this.admit(author, eventId, input);
+        span?.setAttribute('lc.status', result.status);
+        if (typeof result.comment.seq === 'number') span?.setAttribute('lc.seq', result.comment.seq);
+        return result;
+      });
     } catch (error) {
       // Only catalogue codes become metric labels; a dependency's own (ECONNREFUSED...) is `unavailable`.
       this.onOutcome(error instanceof AppError ? error.code : 'unavailable');
@@ -146,13 +153,20 @@ export class Ingest {
     let scores: Record<string, number> = {};
     if (author.role !== 'service') {
       await this.limit(author, eventId, event.settings.rateLimitPerMinute, event.settings.slowModeMs);
-      const result = await this.moderator.check({
+      const check = {
         eventId,
         user: { id: author.id, name: author.name },
         text,
         settings: event.settings,
         now,
-      });
+      };
+      const result = tracingOn()
+        ? await inSpan('comment.moderate', { 'lc.event_id': eventId }, async (span) => {
+            const decided = await this.moderator.check(check);
+            span?.setAttribute('lc.verdict', decided.verdict);
+            return decided;
+          })
+        : await this.moderator.check(check);
       ({ verdict, reasons, scores } = result);
       finalText = result.text;
     }

@@ -18,6 +18,8 @@ export interface CommitterOptions {
 
 interface Waiting {
   item: AppendItem;
+  /** Told the size of the batch the item commits in (for its trace). */
+  note?: ((batchSize: number) => void) | undefined;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
@@ -42,10 +44,13 @@ export class GroupCommitter {
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
   }
 
-  /** Appends one entry; resolves with its seq'd entry (or the earlier comment of a retry). */
-  append(item: AppendItem): Promise<AppendResult> {
+  /**
+   * Appends one entry; resolves with its seq'd entry (or the earlier comment of a retry). `note`
+   * is told the size of the batch it committed in.
+   */
+  append(item: AppendItem, note?: (batchSize: number) => void): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, resolve, reject, note });
       this.schedule();
     });
   }
@@ -81,6 +86,7 @@ export class GroupCommitter {
       const results = await this.store.append(batch.map((w) => w.item));
       this.options.onCommit?.(Number(process.hrtime.bigint() - started) / 1e9, batch.length);
       batch.forEach((w, i) => {
+        w.note?.(batch.length);
         w.resolve(results[i]!);
       });
     } catch (error) {

@@ -1,6 +1,7 @@
 import type { Entry } from '@livecomments/protocol';
 import type { Bus } from '../engines/bus.js';
 import type { AppendItem, AppendResult } from '../engines/store.js';
+import { inSpan, rememberEntry, tracePublish, tracingOn } from '../util/tracing.js';
 import type { GroupCommitter } from './committer.js';
 import type { LogFollowers } from './followers.js';
 
@@ -28,7 +29,18 @@ export class LogWriter {
    * very next post); its publication follows at once.
    */
   async append(item: AppendItem): Promise<AppendResult> {
-    const result = await this.committer.append(item);
+    if (!tracingOn()) return this.appended(item, await this.committer.append(item));
+    return inSpan('log.commit', { 'lc.event_id': item.eventId }, async (span) => {
+      const result = await this.committer.append(item, (size) => span?.setAttribute('lc.batch_size', size));
+      if ('entry' in result) {
+        span?.setAttribute('lc.seq', result.entry.seq);
+        rememberEntry(item.eventId, result.entry.seq);
+      }
+      return this.appended(item, result);
+    });
+  }
+
+  private appended(item: AppendItem, result: AppendResult): AppendResult {
     if ('entry' in result) {
       this.followers.deliver(item.eventId, [result.entry]);
       this.publish(item.eventId, result.entry);
@@ -57,14 +69,16 @@ export class LogWriter {
     const batches = [...this.outbox];
     this.outbox.clear();
     await Promise.all(
-      batches.map(([eventId, entries]) =>
-        this.bus
-          .publish(
-            eventId,
-            entries.sort((a, b) => a.seq - b.seq),
-          )
-          .catch((error: unknown) => this.publishFailed(error)),
-      ),
+      batches.map(([eventId, entries]) => {
+        entries.sort((a, b) => a.seq - b.seq);
+        const trace = tracingOn()
+          ? tracePublish(
+              eventId,
+              entries.map((e) => e.seq),
+            )
+          : undefined;
+        return this.bus.publish(eventId, entries, trace).catch((error: unknown) => this.publishFailed(error));
+      }),
     );
   }
 }

@@ -1,5 +1,6 @@
 import { optionalPrincipal } from '../../auth/request.js';
 import { errors } from '../../util/errors.js';
+import { withTraceparent } from '../../util/tracing.js';
 import { callerHook } from '../caller.js';
 import {
   CommentParams,
@@ -39,7 +40,10 @@ export function commentRoutes(app: App, s: HttpServices): void {
       const { body } = request;
       const header = request.headers['idempotency-key'];
       const clientId = body.clientId ?? (typeof header === 'string' && header ? header : undefined);
-      const result = await s.ingest.post(author, eventId, { text: body.text, clientId, parentId: body.parentId });
+      // A caller's W3C `traceparent` (when tracing is on) makes the post part of the caller's trace.
+      const result = await withTraceparent(request.headers.traceparent, () =>
+        s.ingest.post(author, eventId, { text: body.text, clientId, parentId: body.parentId }),
+      );
       return reply.code(result.status === 'held' ? 202 : 201).send(result);
     },
   );
