@@ -7,6 +7,12 @@ export const ERROR_STATUS = {
   unauthenticated: 401,
   forbidden: 403,
   banned: 403,
+  /** Members-only mode: the token carries no `member` badge. */
+  members_only: 403,
+  /** Followers-only mode: not following, or not for `minFollowMinutes` yet. */
+  followers_only: 403,
+  /** Emote-only mode: the text holds something other than emoji and the event's emotes. */
+  emote_only: 403,
   not_found: 404,
   conflict: 409,
   event_ended: 409,

@@ -1,0 +1,104 @@
+// Emotes (docs/API.md "Emotes and chat modes"): `:shortcode:` in a comment's text names a
+// standard emoji (`@livecomments/protocol/shortcodes`) or one of the event's custom emotes. The
+// log keeps the text as typed; pages turn shortcodes into pictures when they show it. What is
+// here is shared by the server (emote-only mode) and the pages (rendering), and has no data.
+
+/** A custom emote's shortcode (without the colons): lower-case letters, digits and `_`. */
+export const EMOTE_CODE_PATTERN = '^[a-z0-9_]{2,32}$';
+/** Custom emotes one event may have. */
+export const MAX_EMOTES_PER_EVENT = 50;
+/** Custom emotes one owner may have across all their events. */
+export const MAX_EMOTES_PER_OWNER = 200;
+/** The largest uploaded emote image, in bytes. */
+export const MAX_EMOTE_BYTES = 32 * 1024;
+/** The widest and tallest uploaded emote image, in pixels. */
+export const MAX_EMOTE_PIXELS = 128;
+
+/** Longest shortcode name read between colons (gemoji's longest is 31). */
+const MAX_NAME = 40;
+
+/** A piece of a comment's text: plain text, or a `:shortcode:` (its name without colons). */
+export type TextPart = { text: string } | { code: string };
+
+/** Whether a code unit may be part of a shortcode name (`a-z`, `0-9`, `_`, `+`, `-`). */
+function nameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 43 || c === 45;
+}
+
+/**
+ * The length of the `:name:` starting at `i` (colons included), or 0. Reads at most `MAX_NAME`
+ * characters ahead, so a text costs at most its length times that.
+ */
+function shortcodeAt(text: string, i: number): number {
+  if (text.charCodeAt(i) !== 58) return 0;
+  const end = Math.min(text.length, i + MAX_NAME + 2);
+  for (let j = i + 1; j < end; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 58) return j > i + 1 ? j - i + 1 : 0;
+    if (!nameChar(c)) return 0;
+  }
+  return 0;
+}
+
+/**
+ * Splits a text into plain runs and shortcodes that `known` names (others stay text), in one pass
+ * of bounded look-ahead: no regular expression runs over user text.
+ */
+export function splitShortcodes(text: string, known: (code: string) => boolean): TextPart[] {
+  const parts: TextPart[] = [];
+  let plain = 0;
+  for (let i = 0; i < text.length; ) {
+    const n = shortcodeAt(text, i);
+    const code = n > 0 ? text.slice(i + 1, i + n - 1) : '';
+    if (n > 0 && known(code)) {
+      if (i > plain) parts.push({ text: text.slice(plain, i) });
+      parts.push({ code });
+      i += n;
+      plain = i;
+    } else {
+      i += 1;
+    }
+  }
+  if (plain < text.length) parts.push({ text: text.slice(plain) });
+  return parts;
+}
+
+// One code point each (`u` flag, no quantifier): tested per code point, so no backtracking.
+const PICTOGRAPH = /^[\p{Extended_Pictographic}\p{Regional_Indicator}\u20E3]$/u;
+const EMOJI_PART = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200D\uFE0F\u20E3\u{E0020}-\u{E007F}#*0-9]$/u;
+
+/**
+ * Whether one grapheme is an emoji: every code point belongs to emoji (pictographs, skin tones,
+ * flags, joiners, keycaps, tags) and one at least is a picture (so a bare digit is not).
+ */
+export function isEmojiGrapheme(grapheme: string): boolean {
+  let picture = false;
+  for (const ch of grapheme) {
+    if (!EMOJI_PART.test(ch)) return false;
+    if (PICTOGRAPH.test(ch)) picture = true;
+  }
+  return picture;
+}
+
+let segmenter: Intl.Segmenter | undefined;
+
+/**
+ * Whether a text is only emoji and known shortcodes (spaces between them allowed), as emote-only
+ * mode wants it: linear in the text's length.
+ */
+export function isEmoteOnly(text: string, known: (code: string) => boolean): boolean {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  let any = false;
+  for (const part of splitShortcodes(text, known)) {
+    if ('code' in part) {
+      any = true;
+      continue;
+    }
+    for (const { segment } of segmenter.segment(part.text)) {
+      if (segment.trim() === '') continue;
+      if (!isEmojiGrapheme(segment)) return false;
+      any = true;
+    }
+  }
+  return any;
+}
