@@ -70,6 +70,7 @@ export function emoteWrites(db: Database.Database) {
     remove: db.prepare('DELETE FROM emotes WHERE event_id = ? AND code = ?'),
   };
   const count = (stmt: Database.Statement, key: string) => Number((stmt.get(key) as { n: number }).n);
+  // Immediate: the counts are read under the write lock, so writers on other connections wait.
   const put = db.transaction((e: EmoteRecord, image: Buffer | null, limits: EmoteLimits): PutEmoteOutcome => {
     if (!q.exists.get(e.eventId, e.code)) {
       if (count(q.perEvent, e.eventId) >= limits.perEvent) return 'event_full';
@@ -77,7 +78,7 @@ export function emoteWrites(db: Database.Database) {
     }
     q.put.run(e.eventId, e.code, e.id, e.ownerId, e.url, e.contentType, e.width, e.height, image, e.createdAt);
     return 'stored';
-  });
+  }).immediate;
   return {
     putEmote(emote: EmoteRecord, imageBase64: string | null, limits: EmoteLimits): PutEmoteOutcome {
       return put(emote, imageBase64 === null ? null : Buffer.from(imageBase64, 'base64'), limits);
