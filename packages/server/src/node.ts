@@ -27,6 +27,7 @@ import {
   topComments,
   topRanker,
 } from './interactions/index.js';
+import { Emotes } from './interactions/emotes.js';
 import { Pins } from './interactions/pins.js';
 import { Polls } from './interactions/polls.js';
 import { GroupCommitter } from './log/committer.js';
@@ -246,6 +247,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     replies: new Replies(store, events),
     pins,
     polls,
+    emotes: new Emotes({ store, events, limiter, hosts: config.emoteHosts }),
     interactions,
     hub,
     writer,
