@@ -64,8 +64,16 @@ export function splitShortcodes(text: string, known: (code: string) => boolean):
 }
 
 // One code point each (`u` flag, no quantifier): tested per code point, so no backtracking.
-const PICTOGRAPH = /^[\p{Extended_Pictographic}\p{Regional_Indicator}\u20E3]$/u;
-const EMOJI_PART = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200D\uFE0F\u20E3\u{E0020}-\u{E007F}#*0-9]$/u;
+const PICTOGRAPH = /^[\p{Extended_Pictographic}\p{Regional_Indicator}]$/u;
+const EMOJI_BASE = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}#*0-9]$/u;
+const ZWJ = 0x200d;
+const VS16 = 0xfe0f;
+const KEYCAP = 0x20e3;
+
+/** Whether a code point may be part of an emoji: a base, a joiner, VS16, a keycap or a tag. */
+function emojiPart(ch: string, cp: number): boolean {
+  return cp === ZWJ || cp === VS16 || cp === KEYCAP || (cp >= 0xe0020 && cp <= 0xe007f) || EMOJI_BASE.test(ch);
+}
 
 /**
  * Whether one grapheme is an emoji: every code point belongs to emoji (pictographs, skin tones,
@@ -74,8 +82,9 @@ const EMOJI_PART = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Ind
 export function isEmojiGrapheme(grapheme: string): boolean {
   let picture = false;
   for (const ch of grapheme) {
-    if (!EMOJI_PART.test(ch)) return false;
-    if (PICTOGRAPH.test(ch)) picture = true;
+    const cp = ch.codePointAt(0)!;
+    if (!emojiPart(ch, cp)) return false;
+    if (cp === KEYCAP || PICTOGRAPH.test(ch)) picture = true;
   }
   return picture;
 }

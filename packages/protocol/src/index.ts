@@ -4,10 +4,10 @@
  */
 
 export * from './close-codes.js';
+export * from './emotes.js';
 export * from './errors.js';
 export * from './pins-polls.js';
 export * from './reactions.js';
-export * from './emotes.js';
 
 import type { CurrentPin, PinEntry, Poll, PollEntry, UnpinEntry } from './pins-polls.js';
 import type { EventSettings } from './settings.js';

@@ -23,8 +23,8 @@ export function emojiGroups(): { category: string; items: PickerEmoji[] }[] {
   for (const g of gemoji) {
     const name = g.names[0];
     if (name === undefined) continue;
-    let items = groups.get(g.category);
-    if (!items) groups.set(g.category, (items = []));
+    const items = groups.get(g.category) ?? [];
+    if (items.length === 0) groups.set(g.category, items);
     items.push({ emoji: g.emoji, name, words: `${g.names.join(' ')} ${g.tags.join(' ')} ${g.description}` });
   }
   return [...groups].map(([category, items]) => ({ category, items }));

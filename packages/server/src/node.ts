@@ -18,6 +18,7 @@ import { SocketTracker } from './http/sockets.js';
 import { Hub } from './hub/hub.js';
 import { BanCache } from './ingest/bans.js';
 import { Ingest } from './ingest/ingest.js';
+import { Emotes } from './interactions/emotes.js';
 import {
   AggregateWindow,
   type InteractionServices,
@@ -27,7 +28,6 @@ import {
   topComments,
   topRanker,
 } from './interactions/index.js';
-import { Emotes } from './interactions/emotes.js';
 import { Pins } from './interactions/pins.js';
 import { Polls } from './interactions/polls.js';
 import { GroupCommitter } from './log/committer.js';

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Comment, CommentEntry, EventSettings, NewEntry } from '@livecomments/protocol';
 import { publicEvent } from '../events/visibility.js';
-import type { AppendItem, EventRecord, Store, StoredComment } from './store.js';
 import { emoteCases } from './store.emotes.case.test.js';
+import type { AppendItem, EventRecord, Store, StoredComment } from './store.js';
 import { pinPollCases } from './store.pins-polls.case.test.js';
 import { webhookQueueCases } from './webhook-queue.case.test.js';
 

@@ -11,12 +11,11 @@ import {
   type AppendResult,
   type Ban,
   commentValues,
-  type EventRecord,
   type EmoteImage,
   type EmoteLimits,
   type EmoteRecord,
+  type EventRecord,
   type EventRole,
-  type PutEmoteOutcome,
   type LikeOutcome,
   type ModAction,
   modActionValues,
@@ -24,14 +23,15 @@ import {
   newEpoch,
   type PollRecord,
   type PollVote,
+  type PutEmoteOutcome,
   type Report,
   type ReportedComment,
   type Store,
   type StoredComment,
 } from './store.js';
 import { appendBatch } from './store.postgres.append.js';
-import { migrate } from './store.postgres.schema.js';
 import { postgresEmotes } from './store.postgres.emotes.js';
+import { migrate } from './store.postgres.schema.js';
 import { postgresSocial } from './store.postgres.social.js';
 import {
   type BanRow,

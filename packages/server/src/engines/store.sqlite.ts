@@ -7,17 +7,17 @@ import type {
   AppendItem,
   AppendResult,
   Ban,
-  EventRecord,
   EmoteImage,
   EmoteLimits,
   EmoteRecord,
+  EventRecord,
   EventRole,
-  PutEmoteOutcome,
   LikeOutcome,
   ModAction,
   NewEventRecord,
   PollRecord,
   PollVote,
+  PutEmoteOutcome,
   Report,
   ReportedComment,
   Store,
@@ -35,9 +35,9 @@ import {
   type PollRow,
   pollFromRow,
 } from './store.rows.js';
+import { emoteReads } from './store.sqlite.emotes.js';
 import { GET_POLL } from './store.sqlite.interactions.js';
 import { entryOfRow, withSeq } from './store.sqlite.rows.js';
-import { emoteReads } from './store.sqlite.emotes.js';
 import { socialReads } from './store.sqlite.social.js';
 import type { WriteReply, WriteRequest, WriterData } from './store.sqlite.worker.js';
 import { type AppendOutcome, SqliteWriter, type WriteOp } from './store.sqlite.writer.js';

@@ -6,24 +6,23 @@ import {
   type AppendItem,
   type Ban,
   commentValues,
-  type EmoteImage,
   type EmoteLimits,
   type EmoteRecord,
   type EventRole,
-  type PutEmoteOutcome,
   type LikeOutcome,
   type ModAction,
   modActionValues,
   type NewEventRecord,
   newEpoch,
   type PollVote,
+  type PutEmoteOutcome,
   type Report,
   type StoredComment,
 } from './store.js';
 import { type CommentRow, commentFromRow } from './store.rows.js';
+import { emoteWrites } from './store.sqlite.emotes.js';
 import { isInteraction, SqliteInteractions } from './store.sqlite.interactions.js';
 import { MIGRATIONS, withSeq } from './store.sqlite.rows.js';
-import { emoteWrites } from './store.sqlite.emotes.js';
 import { socialWrites } from './store.sqlite.social.js';
 import {
   banData,

@@ -19,10 +19,10 @@ import type { Events } from '../events/events.js';
 import { errors } from '../util/errors.js';
 import { sniffImage } from './emote-image.js';
 
-/** Emote changes of one user across events: a burst of 60, then one a minute. */
-const CHANGES_PER_USER: RateRule = { intervalMs: 60_000, burst: 60 };
-/** Emote changes of one user in one event: a burst of 30, then one a minute. */
-const CHANGES_PER_EVENT: RateRule = { intervalMs: 60_000, burst: 30 };
+/** Emote changes of one user across events: a burst of 120, then one every 30 s. */
+const CHANGES_PER_USER: RateRule = { intervalMs: 30_000, burst: 120 };
+/** Emote changes of one user in one event: a burst of 60 (an event's 50 and some), then one a minute. */
+const CHANGES_PER_EVENT: RateRule = { intervalMs: 60_000, burst: 60 };
 /** Where uploaded pictures are served. */
 export const EMOTE_PATH = '/v1/emotes/';
 

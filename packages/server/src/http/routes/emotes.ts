@@ -11,7 +11,11 @@ const EmoteParams = T.Object({
 });
 const ImageParams = T.Object({ emoteId: T.String({ pattern: '^em_[0-9a-f]{16}$' }) });
 /** Base64 of at most MAX_EMOTE_BYTES (checked again once decoded). */
-const Base64 = T.String({ minLength: 4, maxLength: Math.ceil(MAX_EMOTE_BYTES / 3) * 4, pattern: '^[A-Za-z0-9+/]+={0,2}$' });
+const Base64 = T.String({
+  minLength: 4,
+  maxLength: Math.ceil(MAX_EMOTE_BYTES / 3) * 4,
+  pattern: '^[A-Za-z0-9+/]+={0,2}$',
+});
 const EmoteBody = T.Object(
   { image: T.Optional(Base64), url: T.Optional(T.String({ minLength: 1, maxLength: 500 })) },
   { additionalProperties: false },
