@@ -29,3 +29,9 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /** Codes after which the same request may succeed later (the client may retry). */
 export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set(['rate_limited', 'slow_mode', 'unavailable']);
+
+/** The refusals of the chat modes (docs/API.md "Emotes and chat modes"): the composer explains each. */
+export const CHAT_MODE_CODES = ['members_only', 'followers_only', 'emote_only'] as const satisfies readonly ErrorCode[];
+
+/** A chat mode's refusal code. */
+export type ChatModeCode = (typeof CHAT_MODE_CODES)[number];
