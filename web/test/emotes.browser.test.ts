@@ -108,4 +108,37 @@ describe('viewer page: emotes, the emoji picker and chat modes', () => {
       await phone.context.close();
     }
   });
+
+  test('the console turns modes on and adds an uploaded emote; viewers see both', async () => {
+    const {
+      server,
+      browser,
+      users: { owner, vic },
+    } = suite;
+    const event = await createEvent(server.url, owner, 'Console emotes');
+    const mod = await openPage(browser, `${server.url}/e/${event.id}/mod`, owner);
+    const viewer = await openPage(browser, `${server.url}/e/${event.id}`, vic);
+    try {
+      const { page } = mod;
+      await page.locator('#members-only').waitFor();
+      await page.check('#emote-only');
+      await viewer.page.locator('#chat-mode', { hasText: 'Emote-only chat' }).waitFor();
+      await page.fill('#emote-code', 'gg');
+      await page.setInputFiles('#emote-file', {
+        name: 'gg.png',
+        mimeType: 'image/png',
+        buffer: solidPng(28, 28, [34, 197, 94, 255]),
+      });
+      await page.click('#emote-form button[type="submit"]');
+      await page.locator('#emote-list .emote-row', { hasText: ':gg:' }).locator('img.emote').waitFor();
+      await viewer.page.fill('#text', ':gg: :gg:');
+      await viewer.page.keyboard.press('Enter');
+      await lastText(viewer.page).locator('img.emote[alt=":gg:"]').nth(1).waitFor();
+      await shot(page, 'console-desktop-light');
+      assert.deepEqual([...mod.errors, ...viewer.errors], []);
+    } finally {
+      await mod.context.close();
+      await viewer.context.close();
+    }
+  });
 });
