@@ -52,6 +52,7 @@ export class EmojiPicker {
     });
   }
 
+  /** Shows the panel (built on first use) with the keyboard in its search. */
   open(): void {
     this.#groups ??= emojiGroups();
     this.#search.value = '';
@@ -61,6 +62,7 @@ export class EmojiPicker {
     this.#search.focus();
   }
 
+  /** Hides the panel; the keyboard goes back to the text unless the user clicked elsewhere. */
   close(refocus = true): void {
     if (this.#panel.hidden) return;
     this.#panel.hidden = true;
