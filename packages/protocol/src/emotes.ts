@@ -65,48 +65,51 @@ export function splitShortcodes(text: string, known: (code: string) => boolean):
 
 // One code point each (`u` flag, no quantifier): tested per code point, so no backtracking.
 const PICTOGRAPH = /^[\p{Extended_Pictographic}\p{Regional_Indicator}]$/u;
-const EMOJI_BASE = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}#*0-9]$/u;
+const EMOJI_BASE = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}]$/u;
+const SPACE = /^\s$/u;
 const ZWJ = 0x200d;
 const VS16 = 0xfe0f;
 const KEYCAP = 0x20e3;
 
-/** Whether a code point may be part of an emoji: a base, a joiner, VS16, a keycap or a tag. */
+/** Whether a code point may be part of an emoji: a base, a skin tone, a joiner, VS16 or a tag. */
 function emojiPart(ch: string, cp: number): boolean {
-  return cp === ZWJ || cp === VS16 || cp === KEYCAP || (cp >= 0xe0020 && cp <= 0xe007f) || EMOJI_BASE.test(ch);
+  return cp === ZWJ || cp === VS16 || (cp >= 0xe0020 && cp <= 0xe007f) || EMOJI_BASE.test(ch);
 }
 
-/**
- * Whether one grapheme is an emoji: every code point belongs to emoji (pictographs, skin tones,
- * flags, joiners, keycaps, tags) and one at least is a picture (so a bare digit is not).
- */
-export function isEmojiGrapheme(grapheme: string): boolean {
-  let picture = false;
-  for (const ch of grapheme) {
-    const cp = ch.codePointAt(0)!;
-    if (!emojiPart(ch, cp)) return false;
-    if (cp === KEYCAP || PICTOGRAPH.test(ch)) picture = true;
-  }
-  return picture;
+/** Whether a code point is the base of a keycap emoji (`1️⃣`, `#️⃣`): a digit, `#` or `*`. */
+function keycapBase(cp: number): boolean {
+  return (cp >= 48 && cp <= 57) || cp === 35 || cp === 42;
 }
-
-let segmenter: Intl.Segmenter | undefined;
 
 /**
  * Whether a text is only emoji and known shortcodes (spaces between them allowed), as emote-only
- * mode wants it: linear in the text's length.
+ * mode wants it. One walk over the code points, each tested against a single character class:
+ * linear in the text's length (no grapheme segmentation, which costs far more per call). Every
+ * code point must belong to emoji (pictographs, skin tones, flags, joiners, VS16, tags; a digit,
+ * `#` or `*` only as a keycap), and one at least must be a picture or a shortcode.
  */
 export function isEmoteOnly(text: string, known: (code: string) => boolean): boolean {
-  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   let any = false;
   for (const part of splitShortcodes(text, known)) {
     if ('code' in part) {
       any = true;
       continue;
     }
-    for (const { segment } of segmenter.segment(part.text)) {
-      if (segment.trim() === '') continue;
-      if (!isEmojiGrapheme(segment)) return false;
-      any = true;
+    const points = Array.from(part.text);
+    for (let i = 0; i < points.length; i++) {
+      const ch = points[i]!;
+      const cp = ch.codePointAt(0)!;
+      if (SPACE.test(ch)) continue;
+      if (keycapBase(cp)) {
+        let next = i + 1;
+        if (points[next]?.codePointAt(0) === VS16) next += 1;
+        if (points[next]?.codePointAt(0) !== KEYCAP) return false;
+        i = next;
+        any = true;
+        continue;
+      }
+      if (!emojiPart(ch, cp)) return false;
+      if (PICTOGRAPH.test(ch)) any = true;
     }
   }
   return any;
