@@ -1,7 +1,11 @@
 import type { Comment, UserRef } from '@livecomments/protocol';
 import { clock, h, initial, userColor } from './dom.js';
+import { textParagraph } from './emotes.js';
 
-/** One comment's list item: avatar, name, time and text. User content goes in as text only. */
+/**
+ * One comment's list item: avatar, name, time and text. User content goes in as text only (its
+ * shortcodes as emoji or emote pictures, see emotes.ts).
+ */
 export function commentItem(user: UserRef, text: string, at: number, mine: boolean): HTMLLIElement {
   return h(
     'li',
@@ -21,7 +25,7 @@ export function commentItem(user: UserRef, text: string, at: number, mine: boole
         ...badgeTags(user),
         h('time', { class: 'time', datetime: new Date(at).toISOString() }, clock(at)),
       ),
-      h('p', { class: 'text' }, text),
+      textParagraph(text),
     ),
   );
 }

@@ -1,6 +1,8 @@
 import type { LiveComments, PendingPost, PostResult } from '@livecomments/client';
 import type { PublicEvent } from '@livecomments/protocol';
 import { byId, clock, codePoints, h } from './dom.js';
+import { EmojiPicker } from './emoji-picker.js';
+import { setEmotes } from './emotes.js';
 import { forgetIdentity, type Identity, lastName, signIn } from './identity.js';
 import { Notice } from './notice.js';
 
@@ -23,6 +25,9 @@ const REFUSED: Record<string, string> = {
   invalid_request: 'That comment cannot be posted.',
   event_ended: 'This event has ended. Comments are closed.',
   forbidden: 'You cannot comment here.',
+  members_only: 'This chat is for members of the channel only right now. Your comment was not posted.',
+  followers_only: 'This chat is for followers of the channel only right now. Follow the channel to join in.',
+  emote_only: 'Emote-only chat: a comment can only hold emoji and this event’s emotes. Try the ☺ button.',
   network: 'Could not reach the server. Check your connection and try again.',
   unavailable: 'The server is busy. Please try again in a moment.',
 };
@@ -40,6 +45,9 @@ export class Composer {
   readonly #text = byId<HTMLTextAreaElement>('text');
   readonly #send = byId<HTMLButtonElement>('send');
   readonly #counter = byId('counter');
+  /** The chat's mode in plain words, above the post box, shown before anyone types. */
+  readonly #mode = h('p', { id: 'chat-mode', class: 'chat-mode', role: 'status', hidden: true });
+  #event: PublicEvent | undefined;
   #max = 500;
   #slowModeMs = 0;
   #cooldownUntil = 0;
@@ -57,6 +65,14 @@ export class Composer {
     });
     this.#text.addEventListener('keydown', this.#onKey);
     this.#text.addEventListener('input', () => this.#refresh());
+    this.#join.parentElement?.prepend(this.#mode);
+    const emojiButton = h(
+      'button',
+      { id: 'emoji-button', class: 'btn icon emoji-button', type: 'button', 'aria-label': 'Emoji', title: 'Emoji' },
+      '☺',
+    );
+    this.#send.before(emojiButton);
+    new EmojiPicker(emojiButton, this.#text, this.#form);
     this.#showForms();
     this.#refresh();
   }
@@ -65,8 +81,36 @@ export class Composer {
   setEvent(event: PublicEvent): void {
     this.#max = event.settings.maxCommentChars || 500;
     this.#slowModeMs = event.settings.slowModeMs || 0;
+    this.#event = event;
+    setEmotes(event.settings.emotes, this.#o.client.api.baseUrl);
     if (event.status === 'ended') this.disable(REFUSED.event_ended ?? '');
+    this.#showForms();
     this.#refresh();
+  }
+
+  /** Says which chat modes are on, and whether they apply to this user (hosts and moderators are exempt). */
+  #showMode(): void {
+    const s = this.#event?.settings;
+    const modes: string[] = [];
+    if (s?.membersOnly) modes.push('Members-only chat: only members of the channel can post.');
+    if (s?.followersOnly) {
+      const min = s.minFollowMinutes ?? 0;
+      modes.push(
+        min > 0
+          ? `Followers-only chat: follow the channel for ${duration(min * 60_000)} to post.`
+          : 'Followers-only chat: follow the channel to post.',
+      );
+    }
+    if (s?.emoteOnly) modes.push('Emote-only chat: post emoji and this event’s emotes only.');
+    const identity = this.#o.identity();
+    const exempt =
+      identity && (identity.user.id === this.#event?.ownerId || ['moderator', 'admin'].includes(identity.role));
+    if (modes.length > 0 && exempt) modes.push('You can post anyway as the host or a moderator.');
+    this.#mode.textContent = modes.join(' ');
+    this.#mode.hidden = modes.length === 0 || this.#closedReason !== undefined;
+    this.#mode.dataset.modes = [s?.membersOnly && 'members', s?.followersOnly && 'followers', s?.emoteOnly && 'emote']
+      .filter(Boolean)
+      .join(' ');
   }
 
   /**
@@ -151,6 +195,14 @@ export class Composer {
         break;
       case 'event_ended':
         this.disable(REFUSED.event_ended ?? '');
+        break;
+      case 'followers_only':
+        this.#notice.show(
+          'bad',
+          wait > 0
+            ? `This chat is for followers of at least ${duration((Number(result.error.minFollowMinutes) || 0) * 60_000)}. You can post in ${duration(wait)}.`
+            : (REFUSED.followers_only ?? ''),
+        );
         break;
       default:
         this.#notice.show('bad', REFUSED[result.code] ?? result.error.message ?? 'Your comment was not published.');
@@ -259,5 +311,18 @@ export class Composer {
     this.#join.hidden = closed || identity !== undefined || this.#o.join === false;
     this.#form.hidden = closed || identity === undefined;
     byId('as').textContent = identity ? `Commenting as ${identity.user.name}` : '';
+    this.#showMode();
   }
+}
+
+/** A wait in words: "3 minutes", "2 hours", "1 day" (rounded up). */
+function duration(ms: number): string {
+  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+  const [n, unit] =
+    minutes < 120
+      ? [minutes, 'minute']
+      : minutes < 48 * 60
+        ? [Math.ceil(minutes / 60), 'hour']
+        : [Math.ceil(minutes / 1440), 'day'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }

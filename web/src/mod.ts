@@ -3,6 +3,7 @@
 import { ApiError, connect, LiveCommentsApi, type TransportName } from '@livecomments/client';
 import type { Comment, LiveEvent } from '@livecomments/protocol';
 import { BanDialog } from './ban-dialog.js';
+import { showChatModes, wireChatModes } from './chat-mode-controls.js';
 import { CommentList } from './comment-list.js';
 import { byId, h } from './dom.js';
 import { type Identity, lastName, loadIdentity, signIn } from './identity.js';
@@ -226,6 +227,7 @@ function wireSettings(): void {
     byId('terms').dataset.dirty = '1';
   });
   wireModerationOptions();
+  wireChatModes(api, eventId, act);
   const links = byId<HTMLInputElement>('links');
   links.addEventListener('change', () =>
     act(
@@ -343,6 +345,7 @@ function showEvent(event: LiveEvent): void {
     : `Links off: comments with links ${linksOffEffect()}`;
   byId<HTMLInputElement>('attack-rules').checked = s.attackRules !== false;
   showModerationOptions(s);
+  showChatModes(api, eventId, event, act);
   byId<HTMLButtonElement>('end').disabled = event.status !== 'live';
 }
 

@@ -1,5 +1,6 @@
 import type {
   Comment,
+  Emote,
   EntriesPage,
   ErrorBody,
   ErrorCode,
@@ -219,9 +220,16 @@ export class LiveCommentsApi {
     return json as T;
   }
 
-  /** Gets a development token (servers started without a JWT secret only). */
-  devToken(name: string, role: Role = 'viewer'): Promise<{ token: string; user: UserRef }> {
-    return this.request('POST', '/v1/dev/tokens', { name, role });
+  /**
+   * Gets a development token (servers started without a JWT secret only). `extras` claim a
+   * membership or a follow time (ms) to try the chat modes; the server grants them to its own machine only.
+   */
+  devToken(
+    name: string,
+    role: Role = 'viewer',
+    extras: { member?: boolean; followedAt?: number } = {},
+  ): Promise<{ token: string; user: UserRef }> {
+    return this.request('POST', '/v1/dev/tokens', { name, role, ...extras });
   }
 
   /** Events, newest first; `status` "live" by default. */
@@ -362,6 +370,36 @@ export class LiveCommentsApi {
   removeModerator(eventId: string, userId: string): Promise<void> {
     return this.request('DELETE', `/v1/events/${enc(eventId)}/moderators/${enc(userId)}`);
   }
+
+  /** The event's custom emotes (also in its public settings, `settings.emotes`). */
+  async emotes(eventId: string): Promise<Emote[]> {
+    return (await this.request<{ items: Emote[] }>('GET', `/v1/events/${enc(eventId)}/emotes`)).items;
+  }
+
+  /**
+   * Adds or replaces a custom emote (owner, admin): a PNG, GIF or WebP picture of at most 32 KiB
+   * and 128 x 128 pixels, or `url`, an https address on a host the server allows.
+   */
+  putEmote(eventId: string, code: string, source: { image: Uint8Array } | { url: string }): Promise<Emote> {
+    const body = 'image' in source ? { image: base64(source.image) } : { url: source.url };
+    return this.request('PUT', `/v1/events/${enc(eventId)}/emotes/${enc(code)}`, body);
+  }
+
+  removeEmote(eventId: string, code: string): Promise<void> {
+    return this.request('DELETE', `/v1/events/${enc(eventId)}/emotes/${enc(code)}`);
+  }
+
+  /** Where an emote's picture is: an uploaded one's address is relative to the server. */
+  emoteSrc(emote: Emote): string {
+    return emote.url.startsWith('/') ? this.baseUrl + emote.url : emote.url;
+  }
+}
+
+/** Base64 of bytes, in browsers and Node alike. */
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 /** Encodes one path segment. */

@@ -7,10 +7,12 @@
 export type {
   Badge,
   BanEntry,
+  ChatModeCode,
   Comment,
   CommentEntry,
   CurrentPin,
   DeleteEntry,
+  Emote,
   EntriesPage,
   Entry,
   ErrorBody,
@@ -35,6 +37,7 @@ export type {
   UnpinEntry,
   UserRef,
 } from '@livecomments/protocol';
+export { CHAT_MODE_CODES } from '@livecomments/protocol';
 export {
   ApiError,
   type ApiOptions,

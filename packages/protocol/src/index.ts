@@ -4,6 +4,7 @@
  */
 
 export * from './close-codes.js';
+export * from './emotes.js';
 export * from './errors.js';
 export * from './pins-polls.js';
 export * from './reactions.js';
@@ -16,6 +17,7 @@ export type {
   AutomodCategory,
   AutomodLevel,
   AutomodSettings,
+  Emote,
   EventSettings,
   LinkPolicy,
   ModerationThresholds,
@@ -90,6 +92,11 @@ export type PublicSettings = Pick<
   | 'linkPolicy'
   | 'allowedDomains'
   | 'reactions'
+  | 'membersOnly'
+  | 'followersOnly'
+  | 'minFollowMinutes'
+  | 'emoteOnly'
+  | 'emotes'
 >;
 
 /** An event as anyone who does not moderate it sees it (and as `event` log entries carry it). */

@@ -8,6 +8,7 @@
  * entry re-exports the types alone, so the browser bundle carries no TypeBox.
  */
 import { type SchemaOptions, type Static, Type as T } from '@sinclair/typebox';
+import { EMOTE_CODE_PATTERN, MAX_EMOTE_PIXELS, MAX_EMOTES_PER_EVENT } from './emotes.js';
 import { DEFAULT_REACTIONS } from './reactions.js';
 
 const profanityPolicy = (options?: SchemaOptions) =>
@@ -99,6 +100,22 @@ export const EmbedSettingsSchema = T.Object(
 );
 /** Where the event may be embedded and called from. */
 export type EmbedSettings = Static<typeof EmbedSettingsSchema>;
+
+/**
+ * A custom emote of an event: its shortcode and its picture, an image uploaded to this node
+ * (`/v1/emotes/:id`) or one on a host the operator allows (`LC_EMOTE_HOSTS`).
+ */
+export const EmoteSchema = T.Object(
+  {
+    code: T.String({ pattern: EMOTE_CODE_PATTERN, description: 'The shortcode, without colons.' }),
+    url: T.String({ minLength: 1, maxLength: 500, description: 'Where the picture is (relative for uploads).' }),
+    width: T.Optional(T.Integer({ minimum: 1, maximum: MAX_EMOTE_PIXELS })),
+    height: T.Optional(T.Integer({ minimum: 1, maximum: MAX_EMOTE_PIXELS })),
+  },
+  { additionalProperties: false },
+);
+/** A custom emote of an event. */
+export type Emote = Static<typeof EmoteSchema>;
 
 /**
  * Per-event settings an owner or moderator may change. Required settings have a default that a
@@ -227,13 +244,50 @@ export const EventSettingsSchema = T.Object(
       }),
     ),
     automod: T.Optional(AutomodSettingsSchema),
+    // Chat modes: each is enforced on every post (ingest/chat-modes.ts); the owner, moderators,
+    // admins and service publishers are exempt.
+    membersOnly: T.Optional(
+      T.Boolean({
+        default: false,
+        description: 'Only members post: tokens with the `member` badge (claim or connect proxy).',
+      }),
+    ),
+    followersOnly: T.Optional(
+      T.Boolean({
+        default: false,
+        description: 'Only followers post: tokens with `followed_at`, at least `minFollowMinutes` ago.',
+      }),
+    ),
+    minFollowMinutes: T.Optional(
+      T.Integer({
+        minimum: 0,
+        maximum: 129_600,
+        default: 0,
+        description: 'In followers-only mode, how long a viewer must have followed, in minutes (at most 90 days).',
+      }),
+    ),
+    emoteOnly: T.Optional(
+      T.Boolean({
+        default: false,
+        description: "Comments may hold only emoji and the event's emotes (`:shortcode:`), with spaces.",
+      }),
+    ),
+    // Changed through the emote routes only (images are checked and stored there), never by a PATCH.
+    emotes: T.Optional(
+      T.Array(EmoteSchema, {
+        maxItems: MAX_EMOTES_PER_EVENT,
+        default: [],
+        description: 'The custom emotes of the event (set with `PUT /v1/events/:eventId/emotes/:code`).',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 /** Per-event settings an owner or moderator may change (see `EventSettingsSchema` for each one). */
 export type EventSettings = Static<typeof EventSettingsSchema>;
 
-const { moderation: _moderation, ...topLevel } = EventSettingsSchema.properties;
+// Emotes change through their own routes, which check and store the images.
+const { moderation: _moderation, emotes: _emotes, ...topLevel } = EventSettingsSchema.properties;
 
 /**
  * A settings change as clients send it (create or PATCH): any subset, thresholds too, and no

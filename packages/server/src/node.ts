@@ -18,6 +18,7 @@ import { SocketTracker } from './http/sockets.js';
 import { Hub } from './hub/hub.js';
 import { BanCache } from './ingest/bans.js';
 import { Ingest } from './ingest/ingest.js';
+import { Emotes } from './interactions/emotes.js';
 import {
   AggregateWindow,
   type InteractionServices,
@@ -246,6 +247,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     replies: new Replies(store, events),
     pins,
     polls,
+    emotes: new Emotes({ store, events, limiter, hosts: config.emoteHosts }),
     interactions,
     hub,
     writer,

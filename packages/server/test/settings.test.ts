@@ -26,19 +26,21 @@ describe('event settings', () => {
     (await api(base, 'GET', '/v1/events?limit=200')).body.items.some((e: { title: string }) => e.title === title);
 
   test('an unknown key is a 400 naming it, and nothing is stored', async () => {
-    const created = await createRaw('{"title":"members only","settings":{"membersOnly":true}}');
+    const created = await createRaw('{"title":"subscribers only","settings":{"subscribersOnly":true}}');
     assert.equal(created.status, 400);
     assert.equal(created.body.error.code, 'invalid_request');
-    assert.equal(created.body.error.field, 'settings.membersOnly');
-    assert.match(created.body.error.message, /membersOnly/);
-    assert.equal(await listed('members only'), false, 'no event was created');
+    assert.equal(created.body.error.field, 'settings.subscribersOnly');
+    assert.match(created.body.error.message, /subscribersOnly/);
+    assert.equal(await listed('subscribers only'), false, 'no event was created');
 
     const eventId = await createEvent(base, alice.token, { slowModeMs: 1000 });
     const before = (await api(base, 'GET', `/v1/events/${eventId}`)).body;
     for (const [raw, field] of [
-      ['{"settings":{"membersOnly":true}}', 'settings.membersOnly'],
+      ['{"settings":{"subscribersOnly":true}}', 'settings.subscribersOnly'],
       ['{"settings":{"slowModeMs":0,"moderation":{"spamBlock":0.9,"strict":true}}}', 'settings.moderation.strict'],
       ['{"title":"x","extra":1}', 'extra'],
+      // Emotes change through their own routes, which check the images.
+      ['{"settings":{"emotes":[{"code":"hi","url":"/x.png"}]}}', 'settings.emotes'],
     ] as const) {
       const patched = await patchRaw(eventId, raw);
       assert.equal(patched.status, 400, raw);
@@ -115,7 +117,7 @@ describe('event settings', () => {
   });
 
   test('unknown keys stored before are dropped when read', async () => {
-    const junk = { ...DEFAULT_SETTINGS, slowModeMs: 2000, membersOnly: true, pad: 'x'.repeat(60_000) };
+    const junk = { ...DEFAULT_SETTINGS, slowModeMs: 2000, subscribersOnly: true, pad: 'x'.repeat(60_000) };
     const record = {
       id: 'ev_storedjunk',
       title: 'stored junk',
@@ -140,7 +142,7 @@ describe('event settings', () => {
     assert.equal(patched.status, 200);
     assert.deepEqual(patched.body.settings, { ...DEFAULT_SETTINGS, slowModeMs: 2000, uniqueChat: true });
     const stored = await node.services.store.getEvent(record.id);
-    assert.equal('membersOnly' in (stored?.settings ?? {}), false);
+    assert.equal('subscribersOnly' in (stored?.settings ?? {}), false);
   });
 
   // Lists stored under the old bounds (1000 terms of up to 100 characters) are cut to the new

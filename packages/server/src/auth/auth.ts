@@ -23,6 +23,8 @@ export interface Principal {
   expiresAt?: number;
   /** Badges the token grants (`member`, `verified`: see `claimedBadges`); absent when none. */
   badges?: readonly Badge[];
+  /** When the user started following the channel (ms since the epoch), from the token's `followed_at` claim or the connect proxy. */
+  followedAt?: number;
 }
 
 /** How long, and how many, verified tokens are remembered. */
@@ -51,8 +53,19 @@ export interface Authenticator {
   verify(token: string): Promise<Principal>;
   /** Whether `issue` works. */
   readonly canIssue: boolean;
-  /** Signs a development token. */
-  issue(name: string, role: Role): Promise<{ token: string; user: { id: string; name: string } }>;
+  /** Signs a development token, with the membership and follow time given to try chat modes. */
+  issue(
+    name: string,
+    role: Role,
+    extra?: DevTokenExtras,
+  ): Promise<{ token: string; user: { id: string; name: string } }>;
+}
+
+/** What a development token may claim besides its role (to try the chat modes locally). */
+export interface DevTokenExtras {
+  member?: boolean;
+  /** When the user started following, ms since the epoch (the token carries seconds). */
+  followedAt?: number;
 }
 
 const DEV_TOKEN_TTL = '7d';
@@ -120,10 +133,13 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
     return { principal, exp: payload.exp };
   }
 
-  async function issue(name: string, role: Role) {
+  async function issue(name: string, role: Role, extra: DevTokenExtras = {}) {
     if (!canIssue) throw errors.forbidden('development tokens are turned off');
     const id = `u_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-    const token = await new SignJWT({ name, role })
+    const claims: JWTPayload = { name, role };
+    if (extra.member) claims.member = true;
+    if (extra.followedAt !== undefined) claims.followed_at = Math.floor(extra.followedAt / 1000);
+    const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(DEV_ISSUER)
       .setSubject(id)
@@ -150,7 +166,23 @@ function toPrincipal(payload: JWTPayload): Principal {
   const principal: Principal = { id: sub, name, role: rawRole as Role };
   const badges = claimedBadges(payload);
   if (badges.length > 0) principal.badges = badges;
+  const followedAt = followedAtOf(payload);
+  if (followedAt !== undefined) principal.followedAt = followedAt;
   return principal;
+}
+
+/** Latest follow time believed: a minute of clock skew past now (a later one is not a follow yet). */
+const FOLLOW_SKEW_MS = 60_000;
+
+/**
+ * When the holder started following, from the `followed_at` claim (a NumericDate: seconds since
+ * the epoch), in ms; absent when the claim is missing, not a number, or in the future.
+ */
+export function followedAtOf(payload: JWTPayload, now = Date.now()): number | undefined {
+  const raw = payload.followed_at;
+  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) return undefined;
+  const ms = Math.floor(raw * 1000);
+  return ms <= now + FOLLOW_SKEW_MS ? ms : undefined;
 }
 
 /**

@@ -11,6 +11,10 @@ export interface MintOptions {
   ttl?: string | number;
   issuer?: string;
   audience?: string;
+  /** Grants the `member` badge (members-only mode). */
+  member?: boolean;
+  /** When the user started following, ms since the epoch (the `followed_at` claim, in seconds). */
+  followedAt?: number;
 }
 
 /**
@@ -20,6 +24,8 @@ export interface MintOptions {
 export function mintToken(secret: string, options: MintOptions): Promise<string> {
   const claims: Record<string, unknown> = { role: options.role ?? 'viewer' };
   if (options.name !== undefined) claims.name = options.name;
+  if (options.member) claims.member = true;
+  if (options.followedAt !== undefined) claims.followed_at = Math.floor(options.followedAt / 1000);
   let jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(options.sub)

@@ -116,6 +116,21 @@ test('LC_ALLOWED_ORIGINS: exact origins, written as browsers send them; anything
   }
 });
 
+test('LC_EMOTE_HOSTS: host names only; none by default (emotes are uploads)', () => {
+  assert.deepEqual(loadConfig({}).emoteHosts, []);
+  assert.deepEqual(loadConfig({ LC_EMOTE_HOSTS: 'cdn.example.com, static-cdn.jtvnw.net' }).emoteHosts, [
+    'cdn.example.com',
+    'static-cdn.jtvnw.net',
+  ]);
+  for (const bad of ['https://cdn.example.com', 'cdn.example.com/emotes', 'CDN.example.com', 'a b', '*.example.com']) {
+    assert.throws(
+      () => loadConfig({ LC_EMOTE_HOSTS: bad }),
+      (e: unknown) => e instanceof ConfigError && /LC_EMOTE_HOSTS/.test(e.message),
+      bad,
+    );
+  }
+});
+
 test('the classifier hook: an http(s) URL, a time budget and batch bounds', () => {
   assert.equal(loadConfig({}).moderationUrl, undefined);
   const config = loadConfig({

@@ -89,6 +89,8 @@ export interface Config {
    * empty: the node's own origin only.
    */
   allowedOrigins: string[];
+  /** Hosts whose https pictures owners may use as emotes (LC_EMOTE_HOSTS); empty: uploads only. */
+  emoteHosts: string[];
   /** A team's own classifier, asked about each comment the rules let through (moderation/hook.ts); off when absent. */
   moderationUrl?: string;
   /** How long the classifier may take to answer one request, in ms (past it: fail-open or fail-closed per event). */
@@ -139,6 +141,7 @@ export const DEFAULTS: Config = {
   webhookPollMs: 500,
   webhookTimeoutMs: 10_000,
   allowedOrigins: [],
+  emoteHosts: [],
   moderationTimeoutMs: 50,
   moderationBatchMs: 2,
   moderationMaxBatch: 32,
@@ -189,6 +192,20 @@ const urlList: Parse = (name, value) => {
   for (const u of urls) url(name, u, ['http:', 'https:']);
   return urls;
 };
+/** One host name: lower-case letters, digits, dots and dashes (no scheme, port or path). */
+const HOST = /^[a-z0-9][a-z0-9.-]{0,252}$/;
+/** A comma-separated list of host names (at most 20). */
+const hostList: Parse = (name, value) => {
+  const hosts = value
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h.length > 0);
+  if (hosts.length > 20) throw new ConfigError(`${name} takes at most 20 hosts`);
+  for (const h of hosts) {
+    if (!HOST.test(h)) throw new ConfigError(`${name}: "${h}" is not a host name (lower case, no scheme or path)`);
+  }
+  return hosts;
+};
 const level: Parse = (name, value) => {
   if (!LEVELS.has(value)) throw new ConfigError(`${name} must be one of ${[...LEVELS].join(', ')}`);
   return value;
@@ -236,6 +253,7 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_WEBHOOK_POLL_MS: ['webhookPollMs', int(10, 60_000)],
   LC_WEBHOOK_TIMEOUT_MS: ['webhookTimeoutMs', int(100, 60_000)],
   LC_ALLOWED_ORIGINS: ['allowedOrigins', origins],
+  LC_EMOTE_HOSTS: ['emoteHosts', hostList],
   LC_MODERATION_URL: ['moderationUrl', urlWith('http:', 'https:')],
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: ['otlpTracesUrl', urlWith('http:', 'https:')],
   OTEL_EXPORTER_OTLP_ENDPOINT: ['otlpUrl', urlWith('http:', 'https:')],

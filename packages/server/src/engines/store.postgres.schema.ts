@@ -3,6 +3,7 @@
 // that several nodes starting at once do not race. Functions live in versioned files of sql/.
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
+import { EMOTES_MIGRATION } from './store.postgres.emotes.js';
 import { SOCIAL_MIGRATION } from './store.postgres.social.js';
 
 /**
@@ -303,6 +304,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS webhook_dead ON webhook_deliveries (id) WHERE state = 'dead';
   ${sqlFile('lc_append_outbox.sql')}
   `,
+  // Custom emotes and their pictures (self-contained: it may be renumbered beside others).
+  EMOTES_MIGRATION,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations across nodes. */

@@ -11,6 +11,9 @@ import {
   type AppendResult,
   type Ban,
   commentValues,
+  type EmoteImage,
+  type EmoteLimits,
+  type EmoteRecord,
   type EventRecord,
   type EventRole,
   type LikeOutcome,
@@ -20,12 +23,14 @@ import {
   newEpoch,
   type PollRecord,
   type PollVote,
+  type PutEmoteOutcome,
   type Report,
   type ReportedComment,
   type Store,
   type StoredComment,
 } from './store.js';
 import { appendBatch } from './store.postgres.append.js';
+import { postgresEmotes } from './store.postgres.emotes.js';
 import { migrate } from './store.postgres.schema.js';
 import { postgresSocial } from './store.postgres.social.js';
 import {
@@ -82,6 +87,7 @@ export class PostgresStore implements Store {
   private readonly onIdleError: (err: Error) => void;
   private readonly notifyAll: boolean;
   private readonly social: ReturnType<typeof postgresSocial>;
+  private readonly emotes: ReturnType<typeof postgresEmotes>;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -93,6 +99,7 @@ export class PostgresStore implements Store {
     this.notifyAll = opts.notifyAll ?? false;
     pool.on('error', this.onIdleError);
     this.social = postgresSocial(pool);
+    this.emotes = postgresEmotes(pool);
   }
 
   migrate(): Promise<void> {
@@ -454,6 +461,23 @@ export class PostgresStore implements Store {
 
   listReplies(eventId: string, parentId: string, limit: number): Promise<Comment[]> {
     return this.social.listReplies(eventId, parentId, limit);
+  }
+
+  // Custom emotes (store.postgres.emotes.ts).
+  putEmote(emote: EmoteRecord, image: Uint8Array | null, limits: EmoteLimits): Promise<PutEmoteOutcome> {
+    return this.emotes.putEmote(emote, image, limits);
+  }
+
+  removeEmote(eventId: string, code: string): Promise<boolean> {
+    return this.emotes.removeEmote(eventId, code);
+  }
+
+  listEmotes(eventId: string): Promise<EmoteRecord[]> {
+    return this.emotes.listEmotes(eventId);
+  }
+
+  emoteImage(id: string): Promise<EmoteImage | null> {
+    return this.emotes.emoteImage(id);
   }
 
   async getPoll(eventId: string, pollId: string): Promise<PollRecord | null> {

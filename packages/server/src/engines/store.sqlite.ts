@@ -7,6 +7,9 @@ import type {
   AppendItem,
   AppendResult,
   Ban,
+  EmoteImage,
+  EmoteLimits,
+  EmoteRecord,
   EventRecord,
   EventRole,
   LikeOutcome,
@@ -14,6 +17,7 @@ import type {
   NewEventRecord,
   PollRecord,
   PollVote,
+  PutEmoteOutcome,
   Report,
   ReportedComment,
   Store,
@@ -31,6 +35,7 @@ import {
   type PollRow,
   pollFromRow,
 } from './store.rows.js';
+import { emoteReads } from './store.sqlite.emotes.js';
 import { GET_POLL } from './store.sqlite.interactions.js';
 import { entryOfRow, withSeq } from './store.sqlite.rows.js';
 import { socialReads } from './store.sqlite.social.js';
@@ -74,6 +79,7 @@ export class SqliteStore implements Store {
   private db: Database.Database | null = null;
   private stmt: ReturnType<SqliteStore['prepare']> | null = null;
   private socialStmt: ReturnType<typeof socialReads> | null = null;
+  private emoteStmt: ReturnType<typeof emoteReads> | null = null;
 
   constructor(
     private readonly path: string,
@@ -237,6 +243,30 @@ export class SqliteStore implements Store {
 
   async listReplies(eventId: string, parentId: string, limit: number): Promise<Comment[]> {
     return this.social.listReplies(eventId, parentId, limit);
+  }
+
+  // Custom emotes (store.sqlite.emotes.ts); the picture crosses to the writer as base64.
+  async putEmote(emote: EmoteRecord, image: Uint8Array | null, limits: EmoteLimits): Promise<PutEmoteOutcome> {
+    const encoded = image === null ? null : Buffer.from(image).toString('base64');
+    return (await this.writer.run('putEmote', [emote, encoded, limits])) as PutEmoteOutcome;
+  }
+
+  async removeEmote(eventId: string, code: string): Promise<boolean> {
+    return (await this.writer.run('removeEmote', [eventId, code])) as boolean;
+  }
+
+  async listEmotes(eventId: string): Promise<EmoteRecord[]> {
+    return this.emoteQueries.listEmotes(eventId);
+  }
+
+  async emoteImage(id: string): Promise<EmoteImage | null> {
+    return this.emoteQueries.emoteImage(id);
+  }
+
+  private get emoteQueries(): ReturnType<typeof emoteReads> {
+    if (!this.db) throw new Error('SqliteStore: call migrate() first');
+    this.emoteStmt ??= emoteReads(this.db);
+    return this.emoteStmt;
   }
 
   private get social(): ReturnType<typeof socialReads> {

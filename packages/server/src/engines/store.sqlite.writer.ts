@@ -6,6 +6,8 @@ import {
   type AppendItem,
   type Ban,
   commentValues,
+  type EmoteLimits,
+  type EmoteRecord,
   type EventRole,
   type LikeOutcome,
   type ModAction,
@@ -13,10 +15,12 @@ import {
   type NewEventRecord,
   newEpoch,
   type PollVote,
+  type PutEmoteOutcome,
   type Report,
   type StoredComment,
 } from './store.js';
 import { type CommentRow, commentFromRow } from './store.rows.js';
+import { emoteWrites } from './store.sqlite.emotes.js';
 import { isInteraction, SqliteInteractions } from './store.sqlite.interactions.js';
 import { MIGRATIONS, withSeq } from './store.sqlite.rows.js';
 import { socialWrites } from './store.sqlite.social.js';
@@ -57,7 +61,9 @@ export type WriteOp =
   | 'closeReports'
   | 'vote'
   | 'addReactions'
-  | 'setLike';
+  | 'setLike'
+  | 'putEmote'
+  | 'removeEmote';
 
 /** The seq counter of one event during a batch: read once, written back once. */
 interface Head {
@@ -78,6 +84,7 @@ export class SqliteWriter {
   private readonly db: Database.Database;
   private stmt: ReturnType<SqliteWriter['prepare']> | null = null;
   private socialStmt: ReturnType<typeof socialWrites> | null = null;
+  private emoteStmt: ReturnType<typeof emoteWrites> | null = null;
   private interactionsOnce: SqliteInteractions | null = null;
   private readonly appendTx: (items: AppendItem[]) => AppendOutcome[];
   private readonly groupTx: (batches: AppendItem[][]) => (AppendOutcome[] | Error)[];
@@ -236,6 +243,20 @@ export class SqliteWriter {
 
   closeReports(eventId: string, commentId: string): number {
     return this.social.closeReports(eventId, commentId);
+  }
+
+  // Custom emotes (store.sqlite.emotes.ts).
+  putEmote(emote: EmoteRecord, imageBase64: string | null, limits: EmoteLimits): PutEmoteOutcome {
+    return this.emotes.putEmote(emote, imageBase64, limits);
+  }
+
+  removeEmote(eventId: string, code: string): boolean {
+    return this.emotes.removeEmote(eventId, code);
+  }
+
+  private get emotes(): ReturnType<typeof emoteWrites> {
+    this.emoteStmt ??= emoteWrites(this.db);
+    return this.emoteStmt;
   }
 
   private get social(): ReturnType<typeof socialWrites> {

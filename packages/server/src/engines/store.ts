@@ -244,7 +244,54 @@ export interface Store extends WebhookQueue {
   /** Published replies to a comment, oldest first, at most `limit`, as their log entries carry them. */
   listReplies(eventId: string, parentId: string, limit: number): Promise<Comment[]>;
 
+  // Custom emotes (docs/API.md "Emotes and chat modes"): not log entries; the event's settings
+  // carry the list viewers see, these rows the pictures and the limits.
+  /**
+   * Adds an emote, or replaces the one of the same code in the event (its picture and id), in one
+   * transaction with the limits: a new code is refused (`event_full`, `owner_full`) when the
+   * event already has `perEvent` emotes or the owner `perOwner` across their events.
+   */
+  putEmote(emote: EmoteRecord, image: Uint8Array | null, limits: EmoteLimits): Promise<PutEmoteOutcome>;
+  /** Removes an event's emote by code; false when there was none. */
+  removeEmote(eventId: string, code: string): Promise<boolean>;
+  /** An event's emotes, oldest first. */
+  listEmotes(eventId: string): Promise<EmoteRecord[]>;
+  /** An uploaded emote's picture by its id, or null. */
+  emoteImage(id: string): Promise<EmoteImage | null>;
+
   close(): Promise<void>;
+}
+
+/** A custom emote's row: its code in an event, whose owner it counts against, and its picture. */
+export interface EmoteRecord {
+  eventId: string;
+  code: string;
+  /** Unique, new for each picture (so `/v1/emotes/:id` may be cached for ever). */
+  id: string;
+  /** The event's owner: the limit across events is theirs. */
+  ownerId: string;
+  /** The picture's address on an allowed host, or null for an uploaded one. */
+  url: string | null;
+  /** The uploaded picture's type (checked by its bytes), or null. */
+  contentType: string | null;
+  width: number | null;
+  height: number | null;
+  createdAt: number;
+}
+
+/** The most emotes in one event and of one owner across events. */
+export interface EmoteLimits {
+  perEvent: number;
+  perOwner: number;
+}
+
+/** How `putEmote` went. */
+export type PutEmoteOutcome = 'stored' | 'event_full' | 'owner_full';
+
+/** An uploaded emote picture. */
+export interface EmoteImage {
+  contentType: string;
+  bytes: Uint8Array;
 }
 
 /** A moderation action's column values, in the order both stores insert them: event_id, action,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Entry, EventStatus, LiveEvent } from '@livecomments/protocol';
+import type { Emote, Entry, EventStatus, LiveEvent } from '@livecomments/protocol';
 import type { Principal } from '../auth/auth.js';
 import { canChangeSettings } from '../auth/powers.js';
 import type { Presence } from '../engines/presence.js';
@@ -136,6 +136,17 @@ export class Events implements LogFollower {
     };
     const record = await this.write(next);
     await this.note(actor, id, 'settings', withoutWebhookSecrets({ ...patch }));
+    return record;
+  }
+
+  /**
+   * Sets the event's custom emotes as the store has them (interactions/emotes.ts checked the
+   * actor and the pictures): an `event` entry like any settings change, noted with the codes.
+   */
+  async setEmotes(actor: Principal, id: string, emotes: Emote[]): Promise<EventRecord> {
+    const current = await this.fresh(id);
+    const record = await this.write({ ...current, settings: { ...current.settings, emotes } });
+    await this.note(actor, id, 'settings', { emotes: emotes.map((e) => e.code) });
     return record;
   }
 

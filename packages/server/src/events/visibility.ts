@@ -17,11 +17,22 @@ export function publicEvent(event: PublicEvent): PublicEvent {
     linkPolicy,
     allowedDomains,
     reactions,
+    membersOnly,
+    followersOnly,
+    minFollowMinutes,
+    emoteOnly,
+    emotes,
   } = event.settings;
   const settings: PublicSettings = { slowModeMs, maxCommentChars, uniqueChat, linksAllowed, rateLimitPerMinute };
   if (linkPolicy !== undefined) settings.linkPolicy = linkPolicy;
   if (allowedDomains !== undefined) settings.allowedDomains = allowedDomains;
   if (reactions !== undefined) settings.reactions = reactions;
+  // The chat modes and emotes: the composer shows the mode before anyone types.
+  if (membersOnly !== undefined) settings.membersOnly = membersOnly;
+  if (followersOnly !== undefined) settings.followersOnly = followersOnly;
+  if (minFollowMinutes !== undefined) settings.minFollowMinutes = minFollowMinutes;
+  if (emoteOnly !== undefined) settings.emoteOnly = emoteOnly;
+  if (emotes !== undefined) settings.emotes = emotes;
   return { ...event, settings };
 }
 

@@ -9,6 +9,7 @@ import { registerJsonParser } from './json.js';
 import { pageRoutes } from './pages.js';
 import { commentRoutes } from './routes/comments.js';
 import { devRoutes } from './routes/dev.js';
+import { emoteRoutes } from './routes/emotes.js';
 import { eventRoutes } from './routes/events.js';
 import { interactionRoutes } from './routes/interactions.js';
 import { moderationRoutes } from './routes/moderation.js';
@@ -73,6 +74,7 @@ export function buildApp(s: HttpServices): FastifyInstance {
   socialRoutes(typed, s);
   pinPollRoutes(typed, s);
   interactionRoutes(typed, s);
+  emoteRoutes(typed, s);
   sseRoutes(app, s);
   longPollRoutes(app, s);
   pageRoutes(app, s);

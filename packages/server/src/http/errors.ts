@@ -65,7 +65,7 @@ function fromFastify(error: FastifyError): AppError | null {
     const first = error.validation[0];
     const path = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : '';
     if (first?.keyword === 'additionalProperties') {
-      // Name the unknown key, so `{"settings":{"membersOnly":true}}` says which one was refused.
+      // Name the unknown key, so `{"settings":{"subscribersOnly":true}}` says which one was refused.
       const key = String(first.params.additionalProperty).slice(0, 100);
       const field = path ? `${path}.${key}` : key;
       return errors.invalid(`unknown field ${JSON.stringify(field)}`, { field });

@@ -25,14 +25,20 @@ const TYPES: Record<string, string> = {
  * The pages' Content-Security-Policy: own scripts and styles only, so even a rendering mistake
  * could not run a script smuggled into a comment.
  */
-const CSP_BASE =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; form-action 'self'";
-const CSP = `${CSP_BASE}; frame-ancestors 'none'`;
+function cspBase(emoteHosts: readonly string[]): string {
+  // Emote pictures may come from the hosts the operator allows (LC_EMOTE_HOSTS, checked host names).
+  const images = ["'self'", 'data:', ...emoteHosts.map((h) => `https://${h}`)].join(' ');
+  return (
+    `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src ${images}; ` +
+    "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; form-action 'self'"
+  );
+}
 
 /** What the pages read of the node: the event's and the node's allowed origins for the embed page. */
 export interface PageServices {
   origins: Pick<OriginPolicy, 'nodeOrigins'>;
+  /** Hosts of emote pictures, allowed as image sources. */
+  config: { emoteHosts: readonly string[] };
   events: Pick<Events, 'get'>;
 }
 
@@ -44,14 +50,16 @@ const EVENT_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
  * allowed origins), the widget script `/embed.js` and `/assets/*`.
  */
 export function pageRoutes(app: FastifyInstance, s: PageServices, dir: string = WEB_DIR): void {
+  const CSP_BASE = cspBase(s.config.emoteHosts);
+  const CSP = `${CSP_BASE}; frame-ancestors 'none'`;
   app.get('/', function home(_request, reply) {
-    return sendFile(reply, dir, 'index.html');
+    return sendFile(reply, dir, 'index.html', CSP);
   });
   app.get('/e/:eventId', function viewerPage(_request, reply) {
-    return sendFile(reply, dir, 'event.html');
+    return sendFile(reply, dir, 'event.html', CSP);
   });
   app.get('/e/:eventId/mod', function moderatorPage(_request, reply) {
-    return sendFile(reply, dir, 'mod.html');
+    return sendFile(reply, dir, 'mod.html', CSP);
   });
   app.get<{ Params: { eventId: string } }>('/embed/:eventId', async function embedPage(request, reply) {
     const ancestors = await frameAncestors(s, request.params.eventId);
@@ -59,10 +67,10 @@ export function pageRoutes(app: FastifyInstance, s: PageServices, dir: string = 
   });
   app.get('/embed.js', function widgetScript(_request, reply) {
     // Loaded by `<script src>` from any page; it only frames /embed/:eventId, which says who may.
-    return sendFile(reply, dir, join('assets', 'embed.js'));
+    return sendFile(reply, dir, join('assets', 'embed.js'), CSP);
   });
   app.get<{ Params: { '*': string } }>('/assets/*', function asset(request, reply) {
-    return sendFile(reply, dir, join('assets', request.params['*']));
+    return sendFile(reply, dir, join('assets', request.params['*']), CSP);
   });
 }
 
@@ -84,7 +92,7 @@ async function frameAncestors(s: PageServices, eventId: string): Promise<string>
 }
 
 /** Streams one file of `dir`, with an ETag; 404 for anything outside it or missing. */
-async function sendFile(reply: FastifyReply, dir: string, rel: string, csp = CSP): Promise<FastifyReply> {
+async function sendFile(reply: FastifyReply, dir: string, rel: string, csp: string): Promise<FastifyReply> {
   const path = normalize(join(dir, rel));
   if (!path.startsWith(normalize(dir + sep)) || rel.includes('\0')) return notFound(reply);
   let info: Awaited<ReturnType<typeof stat>>;

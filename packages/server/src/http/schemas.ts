@@ -81,6 +81,10 @@ export const DevTokenBody = T.Object(
   {
     name: T.String({ minLength: 1, maxLength: 64 }),
     role: T.Optional(T.Union([T.Literal('viewer'), T.Literal('moderator'), T.Literal('admin'), T.Literal('service')])),
+    /** Claims the `member` badge (from this machine only, like the privileged roles). */
+    member: T.Optional(T.Boolean()),
+    /** Claims a follow time, ms since the epoch (from this machine only). */
+    followedAt: T.Optional(T.Integer({ minimum: 0, maximum: 8_640_000_000_000 })),
   },
   { additionalProperties: false },
 );

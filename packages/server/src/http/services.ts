@@ -8,6 +8,7 @@ import type { Store } from '../engines/store.js';
 import type { Events } from '../events/events.js';
 import type { Replies } from '../events/replies.js';
 import type { EventRoles } from '../events/roles.js';
+import type { Emotes } from '../interactions/emotes.js';
 import type { InteractionServices } from '../interactions/index.js';
 import type { Pins } from '../interactions/pins.js';
 import type { Polls } from '../interactions/polls.js';
@@ -36,6 +37,8 @@ export interface HttpServices extends TransportServices {
   pins: Pins;
   /** Polls and votes. */
   polls: Polls;
+  /** Custom emotes and their pictures. */
+  emotes: Emotes;
   /** Reactions, likes, Top chat. */
   interactions: InteractionServices;
   /** For /ready. */

@@ -9,6 +9,7 @@ import type { Moderator } from '../moderation/moderator.js';
 import { AppError, errors } from '../util/errors.js';
 import { inSpan, tracingOn } from '../util/tracing.js';
 import type { BanCache } from './bans.js';
+import { checkChatModes } from './chat-modes.js';
 import { newCommentId } from './comment-id.js';
 import { charCount, hasVisible, normaliseText } from './normalise.js';
 
@@ -146,6 +147,7 @@ export class Ingest {
     // A name that reads as the owner's or a moderator's is refused; badges come from the roles.
     const powers = await this.roles.checkName(author, event);
     const badges = this.roles.badges(author, powers);
+    checkChatModes(author, powers, event.settings, text, now);
 
     let finalText = text;
     let verdict: 'approve' | 'hold' | 'block' = 'approve';

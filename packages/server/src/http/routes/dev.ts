@@ -9,11 +9,16 @@ import type { App } from '../typed.js';
 export function devRoutes(app: App, s: Pick<HttpServices, 'auth'>): void {
   app.post('/v1/dev/tokens', { schema: { body: DevTokenBody } }, async function devToken(request, reply) {
     if (!s.auth.canIssue) throw errors.notFound('development tokens are turned off; POST /v1/dev/tokens');
-    const { name, role } = request.body;
+    const { name, role, member, followedAt } = request.body;
     if (role && role !== 'viewer' && !fromLoopback(request.raw)) {
       throw errors.forbidden('development tokens of privileged roles are issued to this machine only');
     }
-    return reply.code(201).send(await s.auth.issue(requireName(name), role ?? 'viewer'));
+    // A membership or a follow opens chat modes: claimed only from this machine, as roles are.
+    const extras = { ...(member ? { member } : {}), ...(followedAt !== undefined ? { followedAt } : {}) };
+    if (Object.keys(extras).length > 0 && !fromLoopback(request.raw)) {
+      throw errors.forbidden('development tokens with a membership or follow are issued to this machine only');
+    }
+    return reply.code(201).send(await s.auth.issue(requireName(name), role ?? 'viewer', extras));
   });
 }
 
