@@ -181,8 +181,9 @@ export async function automodTable(
   split: string,
   print: (line: string) => void = console.log,
   misses = false,
+  file = AUTOMOD_CHAT,
 ): Promise<Record<string, { n: number; hold: number; block: number }>> {
-  const rows = readLabeledCsv(AUTOMOD_CHAT, 'text', 'category').filter((r) => r.row.split === split);
+  const rows = readLabeledCsv(file, 'text', 'category').filter((r) => r.row.split === split);
   const dataDir = mkdtempSync(join(tmpdir(), 'lc-eval-'));
   const moderator = createModerator({ dataDir, recent: new MemoryRecentSet() });
   const tally: Record<string, { n: number; hold: number; block: number }> = {};
@@ -214,7 +215,8 @@ export async function automodTable(
   }
   const pct = (x: number, n: number) => `${((100 * x) / Math.max(1, n)).toFixed(1)}%`;
   print('');
-  print(`AutoMod live chat (${AUTOMOD_CHAT.slice(repoRoot().length + 1)}), split ${split}, default levels (medium)`);
+  const name = file.startsWith(repoRoot()) ? file.slice(repoRoot().length + 1) : file;
+  print(`AutoMod live chat (${name}), split ${split}, default levels (medium)`);
   print('| category | n | caught (held or blocked) | blocked | held | target |');
   print('|---|---:|---:|---:|---:|---|');
   const targets: Record<string, string> = {
@@ -243,12 +245,15 @@ async function main(): Promise<void> {
       heldout: { type: 'boolean' },
       misses: { type: 'boolean' },
       'automod-only': { type: 'boolean' },
+      chat: { type: 'string' },
     },
-    'usage: npm run eval:moderation [-- --train | --model toxicity.json] [--heldout] [--misses] [--automod-only]',
+    'usage: npm run eval:moderation [-- --train | --model toxicity.json] [--heldout] [--misses] [--automod-only] [--chat other.csv]',
   );
-  await automodTable('dev', console.log, Boolean(values.misses));
+  // `--chat`: another live-chat file of the same columns (text, category, split) instead of ours.
+  const file = (values.chat as string | undefined) ?? AUTOMOD_CHAT;
+  await automodTable('dev', console.log, Boolean(values.misses), file);
   // The held-out split is scored only on demand: it is not for tuning (README, "Moderation").
-  if (values.heldout) await automodTable('heldout', console.log, Boolean(values.misses));
+  if (values.heldout) await automodTable('heldout', console.log, Boolean(values.misses), file);
   if (values['automod-only']) return;
   youtubeTable();
   const model = values.train
