@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Counts } from './classifier/features.js';
+import { type Counts, countFeatures, preprocess, shouting } from './classifier/features.js';
 import { LinearModel } from './classifier/model.js';
 
 /** Where the committed models are: `packages/server/models`. */
@@ -86,15 +86,21 @@ export function shiftPriors(model: LinearModel, p: Record<string, number>, prior
 
 /**
  * Counts of a text for both models (toxicity may read another text, e.g. without expletives),
- * counted once when the texts and the models' features are the same.
+ * counted once when the models' features are the same and the texts are the same once cleaned
+ * (links, mentions, case) and alike in shouting: most comments, since the spam model's folded
+ * reading differs from the plain text mostly in case.
  */
 export function sharedCounts(c: Classifiers, text: string, toxicityText = text): { spam?: Counts; toxicity?: Counts } {
-  const spam = c.spam?.count(text);
-  if (!c.toxicity) return spam ? { spam } : {};
-  const same = spam && toxicityText === text && sameFeatures(c);
-  return spam
-    ? { spam, toxicity: same ? spam : c.toxicity.count(toxicityText) }
-    : { toxicity: c.toxicity.count(toxicityText) };
+  if (!c.spam) return c.toxicity ? { toxicity: c.toxicity.count(toxicityText) } : {};
+  if (!c.toxicity) return { spam: c.spam.count(text) };
+  if (!sameFeatures(c)) return { spam: c.spam.count(text), toxicity: c.toxicity.count(toxicityText) };
+  const cleaned = preprocess(text);
+  const spam = countFeatures(text, c.spam.features, cleaned);
+  if (toxicityText === text) return { spam, toxicity: spam };
+  const toxicityCleaned = preprocess(toxicityText);
+  if (toxicityCleaned === cleaned && (!c.spam.features.cues || shouting(text) === shouting(toxicityText)))
+    return { spam, toxicity: spam };
+  return { spam, toxicity: countFeatures(toxicityText, c.toxicity.features, toxicityCleaned) };
 }
 
 const featureKeys = new WeakMap<LinearModel, string>();

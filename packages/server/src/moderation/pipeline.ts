@@ -4,7 +4,7 @@
  * the decision; then, when those did not block, the operator's classifier (`hook.ts`, over
  * HTTP, within its time budget); repetition checks run last so that a comment refused for
  * another reason is not remembered as posted. Every stage is synchronous and in memory except
- * the hook and the repetition checks (a `RecentSet`, shared in a cluster).
+ * the hook and the repetition and copy-paste wave checks (a `RecentSet`, shared in a cluster).
  */
 import type { AutomodSettings, ModerationThresholds } from '@livecomments/protocol';
 import type { RecentSet } from '../engines/recent-set.js';
@@ -31,6 +31,7 @@ import { readings } from './readings.js';
 import { checkRepeats } from './repeat.js';
 import { checkBlockedTerms } from './rules.js';
 import { findSpam } from './spam-rules.js';
+import { checkWave } from './waves.js';
 
 /** The full pipeline behind the `Moderator` contract. */
 export class PipelineModerator implements Moderator {
@@ -55,6 +56,23 @@ export class PipelineModerator implements Moderator {
       if (repeats.verdict) {
         result.verdict = repeats.verdict;
         result.reasons.push(...repeats.reasons);
+      }
+    }
+    if (result.verdict !== 'block') {
+      const level = input.settings.automod?.spam ?? DEFAULT_LEVEL;
+      const spamSign =
+        result.reasons.some((r) => r.startsWith('spam')) ||
+        (result.scores.spam ?? 0) >= input.settings.moderation.spamHold;
+      const wave = await checkWave(
+        this.recent,
+        { eventId: input.eventId, userId: input.user.id, text: input.text },
+        level,
+        spamSign,
+      );
+      if (wave) {
+        const judged = judge([wave], input.settings.automod);
+        result.verdict = stricter(result.verdict, judged.verdict);
+        for (const r of judged.reasons) if (!result.reasons.includes(r)) result.reasons.push(r);
       }
     }
     if (result.verdict === 'block' && input.settings.moderation.shadow) result.shadow = true;

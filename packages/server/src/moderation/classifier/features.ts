@@ -133,9 +133,8 @@ let outBuckets = new Uint32Array(2048);
 let outCounts = new Float64Array(2048);
 
 /** Raw term counts by bucket for one text (before weighting). */
-export function countFeatures(raw: string, cfg: FeatureConfig): Counts {
+export function countFeatures(raw: string, cfg: FeatureConfig, text = preprocess(raw)): Counts {
   const mask = (1 << cfg.bits) - 1;
-  const text = preprocess(raw);
   // At most this many distinct features: keep the table at most half full.
   const most = (2 * text.length + 2) * (cfg.wordNgrams.length + Math.max(0, cfg.charMax - cfg.charMin + 1)) + 16;
   if (slotKey.length < 2 * most) {
@@ -200,12 +199,36 @@ export function countFeatures(raw: string, cfg: FeatureConfig): Counts {
 function addCues(raw: string, text: string, words: string[], add: (h: number, by?: number) => void): void {
   const cue = (name: string, by = 1) => add(fnv(FNV_OFFSET, `cue:${name}`), by);
   if (text.includes('urltoken')) cue('url');
-  const letters = raw.replace(/[^\p{L}]/gu, '');
-  const upper = raw.replace(/[^\p{Lu}]/gu, '');
-  if (letters.length >= 8 && upper.length / letters.length > 0.6) cue('caps');
+  if (shouting(raw)) cue('caps');
   cue(`len:${Math.min(8, Math.floor(Math.log2(1 + words.length)))}`);
   if (/\d{4,}/.test(text)) cue('digits');
 }
+
+/** The caps cue: at least 8 letters, more than 60% of them capitals (the only cue read from the raw text). */
+export function shouting(raw: string): boolean {
+  let letters = 0;
+  let upper = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 128) {
+      if (c >= 97 && c <= 122) letters++;
+      else if (c >= 65 && c <= 90) {
+        letters++;
+        upper++;
+      }
+      continue;
+    }
+    const point = raw.codePointAt(i)!;
+    if (point > 0xffff) i++;
+    const ch = String.fromCodePoint(point);
+    if (!LETTER_RE.test(ch)) continue;
+    letters++;
+    if (UPPER_RE.test(ch)) upper++;
+  }
+  return letters >= 8 && upper / letters > 0.6;
+}
+const LETTER_RE = /^\p{L}$/u;
+const UPPER_RE = /^\p{Lu}$/u;
 
 /** Turns counts into the weighted, unit-length vector a model reads (`blockNorm`: see `FeatureConfig`). */
 export function weigh(c: Counts, idf: Float32Array | null, blockNorm = false): SparseVector {
