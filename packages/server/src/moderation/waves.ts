@@ -4,9 +4,10 @@
  * Counted over the shared `RecentSet` (so across nodes) with bounded memory: per event and text,
  * one key per author that posted it (to count an author once) and at most `authors - 1` slot keys,
  * each expiring after the window. The first authors claim the slots; an author who finds every
- * slot taken is at least the `authors`-th distinct one: a `spam:copy_wave` finding, likely (held
- * at `medium`, blocked at `high`), clear when the comment has another spam sign. Short texts
- * ("gg", "LETS GOOO", "F") are left alone: a crowd repeating them is ordinary chat.
+ * slot taken is at least the `authors`-th distinct one: a `spam:copy_wave` finding. Alone it is
+ * only possible (held at `high`): a crowd that chants or wishes a happy birthday in the same words
+ * is ordinary live chat. With another spam sign (a link, contact, money, a spam score) it is clear.
+ * Short texts ("gg", "LETS GOOO", "F") are not even tracked.
  */
 import { createHash } from 'node:crypto';
 import type { AutomodLevel } from '@livecomments/protocol';
@@ -59,5 +60,5 @@ export async function checkWave(
   if (!(await recent.addIfAbsent(`${base}:a:${input.userId}`, WAVE.windowMs))) return null;
   for (let slot = 0; slot < WAVE.authors - 1; slot++)
     if (await recent.addIfAbsent(`${base}:s:${slot}`, WAVE.windowMs)) return null;
-  return { category: 'spam', kind: 'copy_wave', strength: otherSpamSign ? 3 : 2 };
+  return { category: 'spam', kind: 'copy_wave', strength: otherSpamSign ? 3 : 1 };
 }
