@@ -6,6 +6,7 @@ import type { Comment, CommentEntry, EventSettings, NewEntry } from '@livecommen
 import { publicEvent } from '../events/visibility.js';
 import type { AppendItem, EventRecord, Store, StoredComment } from './store.js';
 import { pinPollCases } from './store.pins-polls.case.test.js';
+import { replayCases } from './store.replay.case.test.js';
 import { webhookQueueCases } from './webhook-queue.case.test.js';
 
 /** A fresh database and a way to open stores on it. */
@@ -437,6 +438,7 @@ export function storeContract(
     });
 
     pinPollCases(() => store, options.concurrentInstances ? () => harness.open() : undefined);
+    replayCases(() => store);
     test('reactions: window counts add up per emoji, per event', async () => {
       const e = eventRecord();
       const other = eventRecord();

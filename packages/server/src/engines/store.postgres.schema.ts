@@ -3,6 +3,7 @@
 // that several nodes starting at once do not race. Functions live in versioned files of sql/.
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
+import { REPLAY_MIGRATION } from './store.postgres.replay.js';
 import { SOCIAL_MIGRATION } from './store.postgres.social.js';
 
 /**
@@ -303,6 +304,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS webhook_dead ON webhook_deliveries (id) WHERE state = 'dead';
   ${sqlFile('lc_append_outbox.sql')}
   `,
+  // Media time: comments' media time for replays, and the indexes of media-time order.
+  REPLAY_MIGRATION,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations across nodes. */

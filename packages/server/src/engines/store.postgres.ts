@@ -20,12 +20,14 @@ import {
   newEpoch,
   type PollRecord,
   type PollVote,
+  type ReplayFrom,
   type Report,
   type ReportedComment,
   type Store,
   type StoredComment,
 } from './store.js';
 import { appendBatch } from './store.postgres.append.js';
+import { readReplay } from './store.postgres.replay.js';
 import { migrate } from './store.postgres.schema.js';
 import { postgresSocial } from './store.postgres.social.js';
 import {
@@ -194,10 +196,10 @@ export class PostgresStore implements Store {
       }
       const values = commentValues(c, held);
       const { rows } = await client.query<CommentRow>(
-        `INSERT INTO comments (event_id, id, seq, user_id, user_name, text, created_at, parent_id, status, client_id, scores, reasons)
-         VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, 'held', $8, $9, $10)
+        `INSERT INTO comments (event_id, id, seq, user_id, user_name, text, created_at, parent_id, status, client_id, scores, reasons, media_time_ms)
+         VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, 'held', $8, $9, $10, $11)
          ON CONFLICT (event_id, id) DO NOTHING RETURNING *`,
-        [...values.own, ...values.moderation],
+        [...values.own, ...values.moderation, c.mediaTimeMs ?? null],
       );
       if (rows[0]) {
         await this.notify(client, c.eventId, 'comment.held', heldData(held), c.createdAt);
@@ -454,6 +456,10 @@ export class PostgresStore implements Store {
 
   listReplies(eventId: string, parentId: string, limit: number): Promise<Comment[]> {
     return this.social.listReplies(eventId, parentId, limit);
+  }
+
+  readReplay(eventId: string, from: ReplayFrom, limit: number): Promise<Comment[]> {
+    return readReplay(this.pool, eventId, from, limit);
   }
 
   async getPoll(eventId: string, pollId: string): Promise<PollRecord | null> {

@@ -2,6 +2,7 @@
 // and their conversions are the same for both SQL stores: store.rows.ts).
 import type { Entry, NewEntry } from '@livecomments/protocol';
 import { publicEntry } from '../events/visibility.js';
+import { REPLAY_MIGRATION } from './store.sqlite.replay.js';
 import { SOCIAL_MIGRATION } from './store.sqlite.social.js';
 
 /** Schema versions in order; each runs once, in one transaction. */
@@ -71,6 +72,8 @@ export const MIGRATIONS: string[] = [
      state TEXT NOT NULL DEFAULT 'pending', last_error TEXT);
    CREATE INDEX IF NOT EXISTS webhook_due ON webhook_deliveries (next_at) WHERE state = 'pending';
    CREATE INDEX IF NOT EXISTS webhook_dead ON webhook_deliveries (id) WHERE state = 'dead';`,
+  // Media time: comments' media time for replays, and the indexes of media-time order.
+  REPLAY_MIGRATION,
 ];
 
 /** A `log` row as readers get it (an `event` entry with the public part of the settings). */

@@ -14,6 +14,7 @@ import type {
   NewEventRecord,
   PollRecord,
   PollVote,
+  ReplayFrom,
   Report,
   ReportedComment,
   Store,
@@ -33,6 +34,7 @@ import {
 } from './store.rows.js';
 import { GET_POLL } from './store.sqlite.interactions.js';
 import { entryOfRow, withSeq } from './store.sqlite.rows.js';
+import { replayReads } from './store.sqlite.replay.js';
 import { socialReads } from './store.sqlite.social.js';
 import type { WriteReply, WriteRequest, WriterData } from './store.sqlite.worker.js';
 import { type AppendOutcome, SqliteWriter, type WriteOp } from './store.sqlite.writer.js';
@@ -74,6 +76,7 @@ export class SqliteStore implements Store {
   private db: Database.Database | null = null;
   private stmt: ReturnType<SqliteStore['prepare']> | null = null;
   private socialStmt: ReturnType<typeof socialReads> | null = null;
+  private replayStmt: ReturnType<typeof replayReads> | null = null;
 
   constructor(
     private readonly path: string,
@@ -237,6 +240,12 @@ export class SqliteStore implements Store {
 
   async listReplies(eventId: string, parentId: string, limit: number): Promise<Comment[]> {
     return this.social.listReplies(eventId, parentId, limit);
+  }
+
+  async readReplay(eventId: string, from: ReplayFrom, limit: number): Promise<Comment[]> {
+    if (!this.db) throw new Error('SqliteStore: call migrate() first');
+    this.replayStmt ??= replayReads(this.db);
+    return this.replayStmt.readReplay(eventId, from, limit);
   }
 
   private get social(): ReturnType<typeof socialReads> {

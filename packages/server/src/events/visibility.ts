@@ -17,12 +17,14 @@ export function publicEvent(event: PublicEvent): PublicEvent {
     linkPolicy,
     allowedDomains,
     reactions,
+    mediaStartedAt,
   } = event.settings;
   const settings: PublicSettings = { slowModeMs, maxCommentChars, uniqueChat, linksAllowed, rateLimitPerMinute };
   if (linkPolicy !== undefined) settings.linkPolicy = linkPolicy;
   if (allowedDomains !== undefined) settings.allowedDomains = allowedDomains;
   if (reactions !== undefined) settings.reactions = reactions;
-  return { ...event, settings };
+  if (mediaStartedAt !== undefined) settings.mediaStartedAt = mediaStartedAt;
+  return { ...event, mediaStartedAt: mediaStartedAt ?? event.createdAt, settings };
 }
 
 /**

@@ -14,6 +14,7 @@ import { interactionRoutes } from './routes/interactions.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { opsRoutes } from './routes/ops.js';
 import { pinPollRoutes } from './routes/pins-polls.js';
+import { replayRoutes } from './routes/replay.js';
 import { socialRoutes } from './routes/social.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { HttpServices } from './services.js';
@@ -73,6 +74,7 @@ export function buildApp(s: HttpServices): FastifyInstance {
   socialRoutes(typed, s);
   pinPollRoutes(typed, s);
   interactionRoutes(typed, s);
+  replayRoutes(typed, s);
   sseRoutes(app, s);
   longPollRoutes(app, s);
   pageRoutes(app, s);

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/auth.js';
 import type { RateLimiter, RateRule, RateTake } from '../engines/rate-limiter.js';
 import type { EventRecord, Store, StoredComment } from '../engines/store.js';
 import type { Events } from '../events/events.js';
+import { checkMediaTime, derivedMediaTime, mediaStart } from '../events/media.js';
 import type { EventRoles } from '../events/roles.js';
 import type { LogWriter } from '../log/writer.js';
 import type { Moderator } from '../moderation/moderator.js';
@@ -16,6 +17,8 @@ export interface PostInput {
   text: unknown;
   clientId?: unknown;
   parentId?: unknown;
+  /** The player's position when posting, ms of media time (docs/API.md "Media time and replay"). */
+  mediaTimeMs?: unknown;
 }
 
 /** The answer to a post: published (201) or held for review (202). */
@@ -31,6 +34,8 @@ interface Draft {
   text: string;
   parentId: string | undefined;
   clientId: string | undefined;
+  /** The poster's player position, checked; absent: derived from the time of posting. */
+  mediaTimeMs: number | undefined;
 }
 
 /** Burst on top of the per-minute rate: a few quick comments are fine, a flood is not. */
@@ -95,13 +100,14 @@ export class Ingest {
     }
     const event = this.events.cached(eventId) ?? (await this.events.get(eventId));
     if (event.status === 'ended') throw errors.ended();
+    const mediaTimeMs = checkMediaTime(input.mediaTimeMs, mediaStart(event), Date.now());
     const text = normaliseText(input.text);
     if (text.length === 0) throw errors.invalid('the comment is empty');
     if (!hasVisible(text)) throw errors.invalid('the comment has no visible character');
     const max = event.settings.maxCommentChars;
     if (charCount(text) > max) throw errors.invalid(`the comment is longer than ${max} characters`, { maxChars: max });
 
-    const draft: Draft = { author, event, text, parentId: input.parentId, clientId: input.clientId };
+    const draft: Draft = { author, event, text, parentId: input.parentId, clientId: input.clientId, mediaTimeMs };
     if (draft.clientId === undefined) return this.accept(draft);
     const key = `${eventId}\u0000${author.id}\u0000${draft.clientId}`;
     const running = this.inFlight.get(key);
@@ -125,7 +131,7 @@ export class Ingest {
     return this.accept(draft);
   }
 
-  private async accept({ author, event, text, parentId, clientId }: Draft): Promise<PostResult> {
+  private async accept({ author, event, text, parentId, clientId, mediaTimeMs }: Draft): Promise<PostResult> {
     const eventId = event.id;
     const now = Date.now();
     // Not `??`: a permanent ban is null.
@@ -164,6 +170,7 @@ export class Ingest {
       user: badges.length > 0 ? { id: author.id, name: author.name, badges } : { id: author.id, name: author.name },
       text: finalText,
       createdAt: now,
+      mediaTimeMs: mediaTimeMs ?? derivedMediaTime(now, mediaStart(event)),
     };
     if (parentId !== undefined) comment.parentId = parentId;
 

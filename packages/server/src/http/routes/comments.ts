@@ -39,7 +39,12 @@ export function commentRoutes(app: App, s: HttpServices): void {
       const { body } = request;
       const header = request.headers['idempotency-key'];
       const clientId = body.clientId ?? (typeof header === 'string' && header ? header : undefined);
-      const result = await s.ingest.post(author, eventId, { text: body.text, clientId, parentId: body.parentId });
+      const result = await s.ingest.post(author, eventId, {
+        text: body.text,
+        clientId,
+        parentId: body.parentId,
+        mediaTimeMs: body.mediaTimeMs,
+      });
       return reply.code(result.status === 'held' ? 202 : 201).send(result);
     },
   );
