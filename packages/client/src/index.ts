@@ -29,6 +29,7 @@ export type {
   PostStatus,
   PublicEvent,
   PublicSettings,
+  ReplayPage,
   ReportSummary,
   Role,
   SettingsPatch,
@@ -44,6 +45,7 @@ export {
   type HeldComment,
   LiveCommentsApi,
   type ModerationLogItem,
+  type PostBody,
   type TokenSource,
   UnauthorizedError,
 } from './api.js';
@@ -52,3 +54,4 @@ export { connect, LiveComments } from './client.js';
 export { makeClientId } from './post.js';
 export type { TransportName, WebSocketConstructor, WebSocketInstance } from './transports/types.js';
 export type * from './types.js';
+export { type ReplayClock, type ReplayEvents, type ReplayOptions, ReplayPlayer, type ReplayState } from './replay.js';
