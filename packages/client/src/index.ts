@@ -52,6 +52,6 @@ export {
 export type { BackoffOptions } from './backoff.js';
 export { connect, LiveComments } from './client.js';
 export { makeClientId } from './post.js';
+export { type ReplayClock, type ReplayEvents, type ReplayOptions, ReplayPlayer, type ReplayState } from './replay.js';
 export type { TransportName, WebSocketConstructor, WebSocketInstance } from './transports/types.js';
 export type * from './types.js';
-export { type ReplayClock, type ReplayEvents, type ReplayOptions, ReplayPlayer, type ReplayState } from './replay.js';

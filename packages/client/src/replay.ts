@@ -198,7 +198,8 @@ export class ReplayPlayer extends Emitter<ReplayEvents> {
     this.#stopTimer();
     if (this.#closed) return;
     const pos = this.positionMs;
-    while (this.#ahead.length > 0 && (this.#ahead[0]!.mediaTimeMs ?? 0) <= pos) this.emit('comment', this.#ahead.shift()!);
+    while (this.#ahead.length > 0 && (this.#ahead[0]!.mediaTimeMs ?? 0) <= pos)
+      this.emit('comment', this.#ahead.shift()!);
     if (this.#ahead.length < this.#page / 2 && !this.#reading) this.#readAhead();
     if (!this.#playing) return;
     const next = this.#ahead[0];

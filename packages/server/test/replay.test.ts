@@ -72,7 +72,7 @@ describe('media time and replay', () => {
     assert.equal((await api(base, 'GET', `/v1/events/${plain.body.id}`)).body.mediaStartedAt, at);
   });
 
-  test('a comment keeps its poster\'s mediaTimeMs; one without gets it from createdAt', async () => {
+  test("a comment keeps its poster's mediaTimeMs; one without gets it from createdAt", async () => {
     const eventId = await hourOld();
     const given = await postAt(eventId, 'at the goal', 120_000, viewer.token);
     assert.equal(given.status, 201, JSON.stringify(given.body));
@@ -158,7 +158,7 @@ describe('media time and replay', () => {
     assert.equal(whole.body.nextFromMs, null, 'the page holds the end');
     for (const limit of [1, 2, 3]) assert.deepEqual(await replayAll(eventId, limit), expected, `limit ${limit}`);
     const first = await replay(eventId, '?limit=3');
-    assert.equal(first.body.nextFromMs, 20_000, 'more follow: the last item\'s media time');
+    assert.equal(first.body.nextFromMs, 20_000, "more follow: the last item's media time");
     assert.deepEqual(
       (await replay(eventId, '?fromMs=20000&limit=2')).body.items.map((c: any) => c.text),
       ['t1', 't2'],

@@ -95,7 +95,8 @@ export interface Transport {
   /** Sends a comment frame when the transport can (WebSocket); false when it cannot. */
   send?(
     frame:
-      | { type: 'comment'; text: string; clientId: string; parentId?: string; mediaTimeMs?: number } | { type: 'reaction'; emoji: string },
+      | { type: 'comment'; text: string; clientId: string; parentId?: string; mediaTimeMs?: number }
+      | { type: 'reaction'; emoji: string },
   ): boolean;
 }
 

@@ -33,8 +33,8 @@ import {
   pollFromRow,
 } from './store.rows.js';
 import { GET_POLL } from './store.sqlite.interactions.js';
-import { entryOfRow, withSeq } from './store.sqlite.rows.js';
 import { replayReads } from './store.sqlite.replay.js';
+import { entryOfRow, withSeq } from './store.sqlite.rows.js';
 import { socialReads } from './store.sqlite.social.js';
 import type { WriteReply, WriteRequest, WriterData } from './store.sqlite.worker.js';
 import { type AppendOutcome, SqliteWriter, type WriteOp } from './store.sqlite.writer.js';

@@ -19,11 +19,7 @@ export function replayRoutes(app: App, s: HttpServices): void {
     async function replayPage(request) {
       const { fromMs, cursor, limit } = request.query;
       const start = cursor !== undefined ? { cursor } : fromMs !== undefined ? { fromMs: Number(fromMs) } : {};
-      return s.replay.page(
-        request.params.eventId,
-        start,
-        intParam(limit, REPLAY_LIMIT.fallback, REPLAY_LIMIT.max),
-      );
+      return s.replay.page(request.params.eventId, start, intParam(limit, REPLAY_LIMIT.fallback, REPLAY_LIMIT.max));
     },
   );
 }
