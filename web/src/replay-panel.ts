@@ -34,7 +34,6 @@ export function clockText(ms: number): string {
  * event's length (its end minus its media start); a seek loads the chat at the new position.
  */
 export class ReplayPanel {
-  readonly #o: ReplayPanelOptions;
   readonly #player: ReplayPlayer;
   readonly #panel = byId('replay');
   readonly #play = byId<HTMLButtonElement>('replay-play');
@@ -46,7 +45,6 @@ export class ReplayPanel {
   #dragging = false;
 
   constructor(options: ReplayPanelOptions) {
-    this.#o = options;
     // After a seek, the chat shows up to 50 comments of the ten minutes before the position.
     this.#player = new ReplayPlayer(options.eventId, { api: options.api, contextMs: 600_000, contextMax: 50 });
     this.#player.on('reset', (shown) => options.reset(shown));
