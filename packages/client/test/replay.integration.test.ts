@@ -153,6 +153,34 @@ describe('client SDK: replay player', () => {
     }
   });
 
+  test('a live event watched behind: caught up, the player asks again and plays what came since', async () => {
+    const ownerApi = new LiveCommentsApi({ baseUrl: server.url, token: owner });
+    const botApi = new LiveCommentsApi({ baseUrl: server.url, token: bot });
+    const live = await ownerApi.request<{ id: string }>('POST', '/v1/events', {
+      title: 'Still live',
+      settings: { mediaStartedAt: Date.now() - HOUR },
+    });
+    await botApi.postComment(live.id, { text: 'first', clientId: 'f1', mediaTimeMs: 1000 });
+    const clock = new FakeClock();
+    const p = new ReplayPlayer(live.id, { baseUrl: server.url, clock, pageSize: 2, followMs: 1000 });
+    const seen: string[] = [];
+    p.on('comment', (c: Comment) => seen.push(c.text));
+    try {
+      await p.seek(0);
+      p.play();
+      await run(clock, p, 1500);
+      assert.deepEqual(seen, ['first']);
+      await botApi.postComment(live.id, { text: 'second', clientId: 'f2', mediaTimeMs: 3000 });
+      await botApi.postComment(live.id, { text: 'earlier than now', clientId: 'f3', mediaTimeMs: 2000 });
+      await run(clock, p, 1499);
+      assert.deepEqual(seen, ['first', 'earlier than now'], 'read at the next follow, played at its time');
+      await run(clock, p, 1);
+      assert.deepEqual(seen, ['first', 'earlier than now', 'second']);
+    } finally {
+      p.close();
+    }
+  });
+
   test('a short context window and a small limit show only the latest before the position', async () => {
     const clock = new FakeClock();
     const p = new ReplayPlayer(eventId, { baseUrl: server.url, clock, contextMs: 3500, contextMax: 2 });
