@@ -94,6 +94,8 @@ describe('media time and replay', () => {
       ws.send({ type: 'comment', text: 'from the socket', clientId: 'w1', mediaTimeMs: 30_000 });
       const ack = await ws.next((f) => f.type === 'ack' && f.clientId === 'w1');
       assert.equal(ack.comment.mediaTimeMs, 30_000);
+      // Every viewer gets it in the log entry too.
+      await ws.next((f) => f.type === 'entries' && f.items.some((e: any) => e.comment?.mediaTimeMs === 30_000));
       const bad: [string, unknown][] = [
         ['w2', -5],
         ['w3', HOUR + 10 * 60_000],

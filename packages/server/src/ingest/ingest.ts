@@ -125,6 +125,8 @@ export class Ingest {
     const prior = await this.store.findByClientId(draft.event.id, draft.author.id, clientId);
     if (prior) {
       this.onOutcome('duplicate');
+      const logged = await this.asLogged(prior);
+      if (logged) return logged;
       // The comments table keeps no badges: the retry's answer gets the author's as they are now.
       return withBadges(fromStored(prior), this.roles.badges(draft.author, await this.roles.powers(draft.event)));
     }
@@ -202,11 +204,25 @@ export class Ingest {
     const appended = await this.writer.append(item);
     if ('existing' in appended) {
       this.onOutcome('duplicate');
-      return withBadges(fromStored(appended.existing), badges);
+      return (await this.asLogged(appended.existing)) ?? withBadges(fromStored(appended.existing), badges);
     }
     if (!('entry' in appended) || appended.entry.type !== 'comment') throw new Error('comment entry expected');
     this.onOutcome('published');
     return { status: 'published', comment: appended.entry.comment };
+  }
+
+  /**
+   * A retried post's answer for a comment already published: its log entry, as the first answer
+   * gave it (badges, media time), which the comments table does not keep; null when it is not
+   * published (held, rejected, deleted since).
+   */
+  private async asLogged(stored: StoredComment): Promise<PostResult | null> {
+    const { seq, id, eventId } = stored.comment;
+    if (stored.status !== 'published' || seq === null) return null;
+    const [entry] = await this.store.readAfter(eventId, seq - 1, 1);
+    return entry?.type === 'comment' && entry.comment.id === id
+      ? { status: 'published', comment: entry.comment }
+      : null;
   }
 
   /**
