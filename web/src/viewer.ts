@@ -18,6 +18,7 @@ import { Notice } from './notice.js';
 import { eventIdFromPath, showConnection, transportFromQuery } from './page.js';
 import { PinPollView } from './pin-poll.js';
 import { ReactionBar } from './reaction-bar.js';
+import { ReplayPanel } from './replay-panel.js';
 import { setUpShare } from './share.js';
 import { ViewerSocial } from './social.js';
 import { setUpTheme } from './theme.js';
@@ -26,6 +27,10 @@ setUpTheme();
 
 const eventId = eventIdFromPath();
 let identity: Identity | undefined = loadIdentity();
+/** The chat replay, once the event has ended. */
+let replay: ReplayPanel | undefined;
+/** The event was live while this page was open. */
+let sawLive = false;
 
 const view = viewFromQuery();
 const client = connect(eventId, {
@@ -45,10 +50,13 @@ const list = new CommentList({
   newer: byId<HTMLButtonElement>('newer'),
   announcer: byId('announcer'),
   me: () => identity?.user,
+  // A replay shows the chat at the player's position, not older pages of the log.
   older: (before) =>
-    client.api
-      .listEntries(eventId, { before, limit: 50, ...(view === 'top' ? { view } : {}) })
-      .then((page) => page.items),
+    replay
+      ? Promise.resolve([])
+      : client.api
+          .listEntries(eventId, { before, limit: 50, ...(view === 'top' ? { view } : {}) })
+          .then((page) => page.items),
   actions: (comment) => commentControls(comment),
   decorate: (li, comment) => social.decorate(li, comment),
 });
@@ -82,12 +90,15 @@ new MentionPicker(byId<HTMLTextAreaElement>('text'), () => social.chatters());
 showUnhide();
 
 client.on('comment', (comment) => {
-  social.note(comment);
-  list.add(comment);
+  // Replaying, the chat follows the player; deletions and bans still apply as they come.
+  if (replay) return;
+  showComment(comment);
 });
 client.on('delete', (commentId) => list.remove(commentId));
 client.on('ban', onBan);
-client.on('reset', () => list.clear());
+client.on('reset', () => {
+  if (!replay) list.clear();
+});
 client.on('event', onEvent);
 client.on('reactions', (counts) => reactions.counts(counts));
 client.on('likes', (counts) => likes.counts(counts));
@@ -132,6 +143,33 @@ function onEvent(event: PublicEvent): void {
   composer.setEvent(event);
   reactions.setEvent(event.settings.reactions);
   showModLink(event);
+  if (event.status === 'live') sawLive = true;
+  else if (!replay) startReplay(event);
+}
+
+function showComment(comment: Comment): void {
+  social.note(comment);
+  list.add(comment);
+}
+
+/**
+ * An ended event's chat plays beside a player position, in place of the composer: from the
+ * start, or from the end for a viewer who was here when it ended (their chat stays as it was).
+ */
+function startReplay(event: PublicEvent): void {
+  replay = new ReplayPanel({
+    api: client.api,
+    eventId,
+    reset: (shown) => {
+      list.clear();
+      for (const comment of shown) showComment(comment);
+    },
+    add: showComment,
+    say: (message) => notice.show('bad', message, 6000),
+  });
+  byId('chat-title').textContent = 'Chat replay';
+  byId('view-switch').hidden = true;
+  void replay.open(event, sawLive ? Number.POSITIVE_INFINITY : 0);
 }
 
 /** Shows the connection; an ended event's page is a replay, not "Live". */
@@ -198,6 +236,7 @@ function showUnhide(): void {
 setUpShare(eventId);
 window.addEventListener('pagehide', () => {
   held.stop();
+  replay?.close();
   client.close();
 });
 // Coming back through the back/forward cache: the connection was closed on the way out.

@@ -9,6 +9,7 @@ import type {
   PinEntry,
   Poll,
   PostStatus,
+  ReplayPage,
   ReportSummary,
   Role,
   SettingsPatch,
@@ -17,6 +18,15 @@ import type {
 import { TokenKeeper, type TokenSource } from './token.js';
 
 export type { TokenSource } from './token.js';
+
+/** A comment as `postComment` sends it (docs/API.md "Comments", "Media time and replay"). */
+export interface PostBody {
+  text: string;
+  clientId: string;
+  parentId?: string;
+  /** The player's position when posting, whole ms of media time. */
+  mediaTimeMs?: number;
+}
 
 /** Where the server is and who is asking. */
 export interface ApiOptions {
@@ -274,7 +284,7 @@ export class LiveCommentsApi {
   /** Posts once (no retry: see `LiveComments.post` for the retrying, optimistic form). */
   postComment(
     eventId: string,
-    post: { text: string; clientId: string; parentId?: string },
+    post: PostBody,
     init?: { signal?: AbortSignal },
   ): Promise<{ comment: Comment; status: PostStatus }> {
     return this.request('POST', `/v1/events/${enc(eventId)}/comments`, post, init);
@@ -344,6 +354,19 @@ export class LiveCommentsApi {
     const query = limit === undefined ? '' : `?limit=${limit}`;
     const path = `/v1/events/${enc(eventId)}/comments/${enc(commentId)}/replies${query}`;
     return (await this.request<{ items: Comment[] }>('GET', path)).items;
+  }
+
+  /**
+   * A page of the event's comments in media-time order, without what moderators removed
+   * (docs/API.md "Media time and replay"): from `cursor` (the previous page's `next`) or from
+   * `fromMs`. `ReplayPlayer` plays them against a player clock.
+   */
+  replay(eventId: string, from: { fromMs?: number; cursor?: string; limit?: number } = {}): Promise<ReplayPage> {
+    const params = new URLSearchParams();
+    if (from.cursor !== undefined) params.set('cursor', from.cursor);
+    else if (from.fromMs !== undefined) params.set('fromMs', String(Math.max(0, Math.floor(from.fromMs))));
+    if (from.limit !== undefined) params.set('limit', String(from.limit));
+    return this.request('GET', `/v1/events/${enc(eventId)}/replay?${params}`);
   }
 
   /** Reports a comment to the event's moderators; `already_reported` when this user did before. */

@@ -154,6 +154,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   post(text: string, options: PostOptions = {}): Promise<PostResult> {
     const pending: PendingPost = { clientId: options.clientId ?? makeClientId(), text, createdAt: Date.now() };
     if (options.parentId) pending.parentId = options.parentId;
+    if (options.mediaTimeMs !== undefined) pending.mediaTimeMs = options.mediaTimeMs;
     if (this.#closed) {
       const error = { code: 'cancelled' as const, message: 'The client is closed' };
       return Promise.resolve({ status: 'refused', code: error.code, error });

@@ -31,6 +31,7 @@ export type {
   PostStatus,
   PublicEvent,
   PublicSettings,
+  ReplayPage,
   ReportSummary,
   Role,
   SettingsPatch,
@@ -47,11 +48,13 @@ export {
   type HeldComment,
   LiveCommentsApi,
   type ModerationLogItem,
+  type PostBody,
   type TokenSource,
   UnauthorizedError,
 } from './api.js';
 export type { BackoffOptions } from './backoff.js';
 export { connect, LiveComments } from './client.js';
 export { makeClientId } from './post.js';
+export { type ReplayClock, type ReplayEvents, type ReplayOptions, ReplayPlayer, type ReplayState } from './replay.js';
 export type { TransportName, WebSocketConstructor, WebSocketInstance } from './transports/types.js';
 export type * from './types.js';

@@ -1,4 +1,4 @@
-import { ApiError, type LiveCommentsApi } from './api.js';
+import { ApiError, type LiveCommentsApi, type PostBody } from './api.js';
 import { Backoff } from './backoff.js';
 import type { PendingPost, PostResult, QueuedPost } from './types.js';
 
@@ -115,8 +115,9 @@ export class Outbox {
     post.attempts++;
     item.abort = new AbortController();
     try {
-      const body: { text: string; clientId: string; parentId?: string } = { text: post.text, clientId: post.clientId };
+      const body: PostBody = { text: post.text, clientId: post.clientId };
       if (post.parentId) body.parentId = post.parentId;
+      if (post.mediaTimeMs !== undefined) body.mediaTimeMs = post.mediaTimeMs;
       const answer = await this.#host.api.postComment(this.#host.eventId, body, { signal: item.abort.signal });
       if (!this.#items.includes(item)) return 'cancelled';
       return { status: answer.status, comment: answer.comment };

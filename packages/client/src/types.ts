@@ -65,6 +65,8 @@ export interface PendingPost {
   clientId: string;
   text: string;
   parentId?: string;
+  /** The player's position when posting (see `PostOptions.mediaTimeMs`). */
+  mediaTimeMs?: number;
   createdAt: number;
 }
 
@@ -79,6 +81,11 @@ export interface QueuedPost extends PendingPost {
 export interface PostOptions {
   /** Reply to this comment. */
   parentId?: string;
+  /**
+   * The player's position in the event's media when posting, whole ms (replays play the
+   * comment there). Absent: the server derives it from the time of posting.
+   */
+  mediaTimeMs?: number;
   /** Your own id for the post (default: a random one); the server keeps one comment per id. */
   clientId?: string;
   /** Cancels the post while it waits or is on its way (it resolves as `refused`, code `cancelled`). */

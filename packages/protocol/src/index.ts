@@ -50,6 +50,12 @@ export interface Comment {
   parentId?: string;
   /** Likes so far (history reads carry it; live counts come in `likes` frames). */
   likes?: number;
+  /**
+   * Where the event's media stood when the comment was posted, in ms from its start: the
+   * player's position as the poster sent it, or derived from `createdAt` and the event's
+   * `mediaStartedAt`. Replays order and pace comments by it (docs/API.md "Replay").
+   */
+  mediaTimeMs?: number;
 }
 
 /** An event's lifecycle state. */
@@ -63,6 +69,11 @@ export interface LiveEvent {
   ownerId: string;
   createdAt: number;
   endedAt?: number;
+  /**
+   * When the event's media (stream, video) started, epoch ms: `settings.mediaStartedAt` when the
+   * owner set it, else `createdAt`. Media time 0 of a replay.
+   */
+  mediaStartedAt?: number;
   lastSeq: number;
   /**
    * The epoch of the event's log: resume with it beside `after` (`epoch=`). A new one means the
@@ -97,6 +108,7 @@ export type PublicSettings = Pick<
   | 'minFollowMinutes'
   | 'emoteOnly'
   | 'emotes'
+  | 'mediaStartedAt'
 >;
 
 /** An event as anyone who does not moderate it sees it (and as `event` log entries carry it). */
@@ -160,7 +172,7 @@ export type ServerFrame =
 
 /** Frames a client sends over a WebSocket. */
 export type ClientFrame =
-  | { type: 'comment'; text: string; clientId: string; parentId?: string }
+  | { type: 'comment'; text: string; clientId: string; parentId?: string; mediaTimeMs?: number }
   | ReactionFrame
   | { type: 'ping' };
 
@@ -249,4 +261,18 @@ export interface ReportSummary {
   count: number;
   /** The newest reasons, at most 20. */
   reasons: string[];
+}
+
+// --- Replay (docs/API.md "Replay").
+
+/**
+ * A page of `GET /v1/events/:eventId/replay`: comments in media-time order (ties by `seq`),
+ * without what moderators removed. `next` is an opaque cursor after the last item (pass it as
+ * `cursor=` to go on exactly, ties included); `nextFromMs` is the last item's media time when
+ * more may follow, else null.
+ */
+export interface ReplayPage {
+  items: Comment[];
+  nextFromMs: number | null;
+  next?: string;
 }

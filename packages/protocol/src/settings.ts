@@ -280,6 +280,14 @@ export const EventSettingsSchema = T.Object(
         description: 'The custom emotes of the event (set with `PUT /v1/events/:eventId/emotes/:code`).',
       }),
     ),
+    mediaStartedAt: T.Optional(
+      T.Integer({
+        minimum: 0,
+        maximum: 8_640_000_000_000_000,
+        description:
+          "When the event's media started (epoch ms): media time 0 of comments and replays. Absent: the event's creation. Comments posted without a player position get theirs from it when posted.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

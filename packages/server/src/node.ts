@@ -8,6 +8,7 @@ import { type Authenticator, createAuthenticator } from './auth/auth.js';
 import type { Config } from './config/config.js';
 import { type BuiltEngines, createEngines, type Engines } from './engines/index.js';
 import { Events } from './events/events.js';
+import { Replay } from './events/replay.js';
 import { Replies } from './events/replies.js';
 import { EventRoles } from './events/roles.js';
 import { buildApp } from './http/app.js';
@@ -245,6 +246,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     roles,
     reports,
     replies: new Replies(store, events),
+    replay: new Replay(store, events),
     pins,
     polls,
     emotes: new Emotes({ store, events, limiter, hosts: config.emoteHosts }),

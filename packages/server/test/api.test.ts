@@ -93,7 +93,7 @@ describe('REST API', () => {
     assert.equal(first.status, 201);
     assert.equal(first.body.status, 'published');
     const comment = first.body.comment;
-    assert.deepEqual(Object.keys(comment).sort(), ['createdAt', 'eventId', 'id', 'seq', 'text', 'user']);
+    assert.deepEqual(Object.keys(comment).sort(), ['createdAt', 'eventId', 'id', 'mediaTimeMs', 'seq', 'text', 'user']);
     assert.equal(comment.seq, 1);
     assert.deepEqual(comment.user, { id: bob.id, name: 'bob' });
     for (let i = 2; i <= 5; i++) assert.equal((await post(base, alice.token, eventId, `c${i}`)).body.comment.seq, i);

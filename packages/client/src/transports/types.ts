@@ -94,7 +94,9 @@ export interface Transport {
   close(): void;
   /** Sends a comment frame when the transport can (WebSocket); false when it cannot. */
   send?(
-    frame: { type: 'comment'; text: string; clientId: string; parentId?: string } | { type: 'reaction'; emoji: string },
+    frame:
+      | { type: 'comment'; text: string; clientId: string; parentId?: string; mediaTimeMs?: number }
+      | { type: 'reaction'; emoji: string },
   ): boolean;
 }
 

@@ -7,6 +7,7 @@ import { publicEvent } from '../events/visibility.js';
 import { emoteCases } from './store.emotes.case.test.js';
 import type { AppendItem, EventRecord, Store, StoredComment } from './store.js';
 import { pinPollCases } from './store.pins-polls.case.test.js';
+import { replayCases } from './store.replay.case.test.js';
 import { webhookQueueCases } from './webhook-queue.case.test.js';
 
 /** A fresh database and a way to open stores on it. */
@@ -439,6 +440,7 @@ export function storeContract(
 
     pinPollCases(() => store, options.concurrentInstances ? () => harness.open() : undefined);
     emoteCases(() => store, options.concurrentInstances ? () => harness.open() : undefined);
+    replayCases(() => store);
     test('reactions: window counts add up per emoji, per event', async () => {
       const e = eventRecord();
       const other = eventRecord();

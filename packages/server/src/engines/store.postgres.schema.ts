@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import { EMOTES_MIGRATION } from './store.postgres.emotes.js';
+import { REPLAY_MIGRATION } from './store.postgres.replay.js';
 import { SOCIAL_MIGRATION } from './store.postgres.social.js';
 
 /**
@@ -306,6 +307,8 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // Custom emotes and their pictures (self-contained: it may be renumbered beside others).
   EMOTES_MIGRATION,
+  // Media time: comments' media time for replays, and the indexes of media-time order.
+  REPLAY_MIGRATION,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations across nodes. */

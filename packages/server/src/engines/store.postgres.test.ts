@@ -6,6 +6,7 @@ import { DEFAULT_SETTINGS } from '../events/settings.js';
 import { publicEvent } from '../events/visibility.js';
 import { storeContract } from './store.case.test.js';
 import { createPostgresStore } from './store.postgres.js';
+import { REPLAY_MIGRATION } from './store.postgres.replay.js';
 import { MIGRATIONS } from './store.postgres.schema.js';
 
 storeContract(
@@ -81,6 +82,45 @@ test('a database of an older release (schema version 3) is brought up to date an
     for (const epoch of epochs) assert.match(epoch ?? '', /^[0-9a-f]{12}$/);
     assert.notEqual(epochs[0], epochs[1]);
     await store.migrate();
+  } finally {
+    await schema.drop();
+  }
+});
+
+test('comments stored before media time get one from their event, and replay in that order', async () => {
+  const schema = await createTestSchema();
+  try {
+    const pool = schema.pool(2);
+    // As the release before media time left it: every migration before the media-time one.
+    await pool.query('CREATE TABLE schema_version (version integer NOT NULL)');
+    const before = MIGRATIONS.indexOf(REPLAY_MIGRATION);
+    assert.ok(before > 0);
+    for (let v = 1; v <= before; v++) {
+      await pool.query(MIGRATIONS[v - 1]!);
+      await pool.query('INSERT INTO schema_version (version) VALUES ($1)', [v]);
+    }
+    const store = createPostgresStore(pool);
+    await pool.query(
+      `INSERT INTO events (id, title, status, owner_id, created_at, last_seq, settings)
+       VALUES ('old', 'old', 'live', 'o', 10000, 0, $1)`,
+      [JSON.stringify(DEFAULT_SETTINGS)],
+    );
+    for (const [id, createdAt] of [
+      ['late', 13000],
+      ['early', 11500],
+    ] as const) {
+      const comment = { id, eventId: 'old', seq: 0, user: { id: 'u', name: 'u' }, text: id, createdAt };
+      // Appended as that release did: its append function is the same.
+      await store.append([{ eventId: 'old', entry: { type: 'comment', comment } }]);
+    }
+    await store.migrate();
+    assert.deepEqual(
+      (await store.readReplay('old', { ms: 0, afterSeq: 0 }, 10)).map((c) => [c.id, c.mediaTimeMs]),
+      [
+        ['early', 1500],
+        ['late', 3000],
+      ],
+    );
   } finally {
     await schema.drop();
   }

@@ -24,6 +24,7 @@ import {
   type PollRecord,
   type PollVote,
   type PutEmoteOutcome,
+  type ReplayFrom,
   type Report,
   type ReportedComment,
   type Store,
@@ -31,6 +32,7 @@ import {
 } from './store.js';
 import { appendBatch } from './store.postgres.append.js';
 import { postgresEmotes } from './store.postgres.emotes.js';
+import { readReplay } from './store.postgres.replay.js';
 import { migrate } from './store.postgres.schema.js';
 import { postgresSocial } from './store.postgres.social.js';
 import {
@@ -201,10 +203,10 @@ export class PostgresStore implements Store {
       }
       const values = commentValues(c, held);
       const { rows } = await client.query<CommentRow>(
-        `INSERT INTO comments (event_id, id, seq, user_id, user_name, text, created_at, parent_id, status, client_id, scores, reasons)
-         VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, 'held', $8, $9, $10)
+        `INSERT INTO comments (event_id, id, seq, user_id, user_name, text, created_at, parent_id, status, client_id, scores, reasons, media_time_ms)
+         VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, 'held', $8, $9, $10, $11)
          ON CONFLICT (event_id, id) DO NOTHING RETURNING *`,
-        [...values.own, ...values.moderation],
+        [...values.own, ...values.moderation, c.mediaTimeMs ?? null],
       );
       if (rows[0]) {
         await this.notify(client, c.eventId, 'comment.held', heldData(held), c.createdAt);
@@ -478,6 +480,10 @@ export class PostgresStore implements Store {
 
   emoteImage(id: string): Promise<EmoteImage | null> {
     return this.emotes.emoteImage(id);
+  }
+
+  readReplay(eventId: string, from: ReplayFrom, limit: number): Promise<Comment[]> {
+    return readReplay(this.pool, eventId, from, limit);
   }
 
   async getPoll(eventId: string, pollId: string): Promise<PollRecord | null> {

@@ -51,6 +51,8 @@ export interface CommentRow {
   client_id: string | null;
   scores: Json<Record<string, number>> | null;
   reasons: Json<string[]> | null;
+  /** The poster's media time of a held comment (absent before the media-time migration). */
+  media_time_ms?: Int | null;
 }
 
 /** A row of `bans`. */
@@ -122,6 +124,9 @@ export function commentFromRow(row: CommentRow): StoredComment {
   if (row.client_id !== null) stored.clientId = row.client_id;
   if (row.scores !== null) stored.scores = json(row.scores);
   if (row.reasons !== null) stored.reasons = json(row.reasons);
+  if (row.media_time_ms !== undefined && row.media_time_ms !== null) {
+    stored.comment.mediaTimeMs = Number(row.media_time_ms);
+  }
   return stored;
 }
 

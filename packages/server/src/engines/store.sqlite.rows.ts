@@ -3,6 +3,7 @@
 import type { Entry, NewEntry } from '@livecomments/protocol';
 import { publicEntry } from '../events/visibility.js';
 import { EMOTES_MIGRATION } from './store.sqlite.emotes.js';
+import { REPLAY_MIGRATION } from './store.sqlite.replay.js';
 import { SOCIAL_MIGRATION } from './store.sqlite.social.js';
 
 /** Schema versions in order; each runs once, in one transaction. */
@@ -74,6 +75,8 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX IF NOT EXISTS webhook_dead ON webhook_deliveries (id) WHERE state = 'dead';`,
   // Custom emotes and their pictures (self-contained: it may be renumbered beside others).
   EMOTES_MIGRATION,
+  // Media time: comments' media time for replays, and the indexes of media-time order.
+  REPLAY_MIGRATION,
 ];
 
 /** A `log` row as readers get it (an `event` entry with the public part of the settings). */

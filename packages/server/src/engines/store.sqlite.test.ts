@@ -101,3 +101,53 @@ test('appends queued at the writer thread share a commit; a failing batch fails 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('comments stored before media time get one from their event, and replay in that order', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lc-store-'));
+  const path = join(dir, 'test.db');
+  try {
+    // As the release before media time left it: every migration before the media-time one.
+    const { default: Database } = await import('better-sqlite3');
+    const { MIGRATIONS } = await import('./store.sqlite.rows.js');
+    const { REPLAY_MIGRATION } = await import('./store.sqlite.replay.js');
+    const db = new Database(path);
+    db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+    const before = MIGRATIONS.indexOf(REPLAY_MIGRATION);
+    assert.ok(before > 0);
+    for (let v = 0; v < before; v++) db.exec(MIGRATIONS[v]!);
+    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(before);
+    db.prepare(
+      "INSERT INTO events (id, title, status, owner_id, created_at, last_seq, settings, epoch) VALUES ('old', 'old', 'ended', 'o', 10000, 2, '{}', 'e')",
+    ).run();
+    for (const [seq, id, createdAt] of [
+      [1, 'late', 13000],
+      [2, 'early', 11500],
+    ] as const) {
+      const comment = { id, eventId: 'old', seq, user: { id: 'u', name: 'u' }, text: id, createdAt };
+      db.prepare("INSERT INTO log (event_id, seq, type, data, comment_id) VALUES ('old', ?, 'comment', ?, ?)").run(
+        seq,
+        JSON.stringify({ seq, type: 'comment', comment }),
+        id,
+      );
+      db.prepare(
+        "INSERT INTO comments (event_id, id, user_id, user_name, text, created_at, seq, status) VALUES ('old', ?, 'u', 'u', ?, ?, ?, 'published')",
+      ).run(id, id, createdAt, seq);
+    }
+    db.close();
+    const store = new SqliteStore(path, { writer: 'inline' });
+    await store.migrate();
+    try {
+      assert.deepEqual(
+        (await store.readReplay('old', { ms: 0, afterSeq: 0 }, 10)).map((c) => [c.id, c.mediaTimeMs]),
+        [
+          ['early', 1500],
+          ['late', 3000],
+        ],
+      );
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

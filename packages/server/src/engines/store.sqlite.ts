@@ -18,6 +18,7 @@ import type {
   PollRecord,
   PollVote,
   PutEmoteOutcome,
+  ReplayFrom,
   Report,
   ReportedComment,
   Store,
@@ -37,6 +38,7 @@ import {
 } from './store.rows.js';
 import { emoteReads } from './store.sqlite.emotes.js';
 import { GET_POLL } from './store.sqlite.interactions.js';
+import { replayReads } from './store.sqlite.replay.js';
 import { entryOfRow, withSeq } from './store.sqlite.rows.js';
 import { socialReads } from './store.sqlite.social.js';
 import type { WriteReply, WriteRequest, WriterData } from './store.sqlite.worker.js';
@@ -80,6 +82,7 @@ export class SqliteStore implements Store {
   private stmt: ReturnType<SqliteStore['prepare']> | null = null;
   private socialStmt: ReturnType<typeof socialReads> | null = null;
   private emoteStmt: ReturnType<typeof emoteReads> | null = null;
+  private replayStmt: ReturnType<typeof replayReads> | null = null;
 
   constructor(
     private readonly path: string,
@@ -267,6 +270,12 @@ export class SqliteStore implements Store {
     if (!this.db) throw new Error('SqliteStore: call migrate() first');
     this.emoteStmt ??= emoteReads(this.db);
     return this.emoteStmt;
+  }
+
+  async readReplay(eventId: string, from: ReplayFrom, limit: number): Promise<Comment[]> {
+    if (!this.db) throw new Error('SqliteStore: call migrate() first');
+    this.replayStmt ??= replayReads(this.db);
+    return this.replayStmt.readReplay(eventId, from, limit);
   }
 
   private get social(): ReturnType<typeof socialReads> {

@@ -449,7 +449,7 @@ export class SqliteWriter {
         "SELECT l.seq, l.data FROM comments c JOIN log l ON l.event_id = c.event_id AND l.seq = c.seq WHERE c.event_id = ? AND c.id = ? AND l.type = 'comment'",
       ),
       insertComment: db.prepare(
-        'INSERT INTO comments (event_id, id, user_id, user_name, text, created_at, parent_id, seq, status, client_id, scores, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, id) DO NOTHING',
+        'INSERT INTO comments (event_id, id, user_id, user_name, text, created_at, parent_id, seq, status, client_id, scores, reasons, media_time_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, id) DO NOTHING',
       ),
       publishHeld: db.prepare(
         "UPDATE comments SET seq = ?, status = 'published', text = ? WHERE event_id = ? AND id = ? AND status = 'held'",
@@ -517,5 +517,6 @@ function commentRow(
   extra: { clientId?: string; scores?: Record<string, number>; reasons?: string[] },
 ): unknown[] {
   const { own, moderation } = commentValues(c, extra);
-  return [...own, seq, status, ...moderation];
+  // The media time waits in the row only while held: the log carries a published comment's.
+  return [...own, seq, status, ...moderation, status === 'held' ? (c.mediaTimeMs ?? null) : null];
 }

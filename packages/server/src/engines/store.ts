@@ -95,6 +95,15 @@ export interface LikeOutcome {
   likes: number;
 }
 
+/**
+ * Where a replay read starts, in media-time order: comments at media time `ms` with a seq above
+ * `afterSeq`, then every later media time (`afterSeq` 0: all of `ms`).
+ */
+export interface ReplayFrom {
+  ms: number;
+  afterSeq: number;
+}
+
 /** A ban of one user from one event; `until` null is permanent. */
 export interface Ban {
   eventId: string;
@@ -243,6 +252,13 @@ export interface Store extends WebhookQueue {
   closeReports(eventId: string, commentId: string): Promise<number>;
   /** Published replies to a comment, oldest first, at most `limit`, as their log entries carry them. */
   listReplies(eventId: string, parentId: string, limit: number): Promise<Comment[]>;
+  /**
+   * Published comments of an event in media-time order, ties by seq, from `from`, at most
+   * `limit`, as their log entries carry them. Left out: deleted comments, and every comment of a
+   * user posted before a `ban` entry naming them (a ban purges, also when made after the event
+   * ended). Stable: a page that ends at (ms, seq) is followed by the page from (ms, seq).
+   */
+  readReplay(eventId: string, from: ReplayFrom, limit: number): Promise<Comment[]>;
 
   // Custom emotes (docs/API.md "Emotes and chat modes"): not log entries; the event's settings
   // carry the list viewers see, these rows the pictures and the limits.

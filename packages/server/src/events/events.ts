@@ -86,7 +86,8 @@ export class Events implements LogFollower {
   /** The public shape, with the viewer count; a pin past its expiry is gone already. */
   async toWire(record: EventRecord): Promise<LiveEvent> {
     const viewers = await this.presence.count(record.id).catch(() => 0);
-    const { pin, ...rest } = record;
+    const { pin, ...own } = record;
+    const rest = { ...own, mediaStartedAt: mediaStart(record) };
     return pin && !(pin.expiresAt !== undefined && pin.expiresAt <= Date.now())
       ? { ...rest, pin, viewers }
       : { ...rest, viewers };
@@ -225,6 +226,11 @@ export class Events implements LogFollower {
     const now = Date.now();
     for (const [id, hit] of this.cache) if (now - hit.at >= CACHE_MS) this.cache.delete(id);
   }
+}
+
+/** When the event's media started (media time 0): as the owner set it, else the event's creation. */
+export function mediaStart(event: Pick<EventRecord, 'createdAt' | 'settings'>): number {
+  return event.settings.mediaStartedAt ?? event.createdAt;
 }
 
 /** The record with settings as the schema has them (unknown keys stored before were dropped). */

@@ -22,6 +22,7 @@ export function publicEvent(event: PublicEvent): PublicEvent {
     minFollowMinutes,
     emoteOnly,
     emotes,
+    mediaStartedAt,
   } = event.settings;
   const settings: PublicSettings = { slowModeMs, maxCommentChars, uniqueChat, linksAllowed, rateLimitPerMinute };
   if (linkPolicy !== undefined) settings.linkPolicy = linkPolicy;
@@ -33,7 +34,8 @@ export function publicEvent(event: PublicEvent): PublicEvent {
   if (minFollowMinutes !== undefined) settings.minFollowMinutes = minFollowMinutes;
   if (emoteOnly !== undefined) settings.emoteOnly = emoteOnly;
   if (emotes !== undefined) settings.emotes = emotes;
-  return { ...event, settings };
+  if (mediaStartedAt !== undefined) settings.mediaStartedAt = mediaStartedAt;
+  return { ...event, mediaStartedAt: mediaStartedAt ?? event.createdAt, settings };
 }
 
 /**

@@ -15,6 +15,7 @@ import { interactionRoutes } from './routes/interactions.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { opsRoutes } from './routes/ops.js';
 import { pinPollRoutes } from './routes/pins-polls.js';
+import { replayRoutes } from './routes/replay.js';
 import { socialRoutes } from './routes/social.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { HttpServices } from './services.js';
@@ -75,6 +76,7 @@ export function buildApp(s: HttpServices): FastifyInstance {
   pinPollRoutes(typed, s);
   interactionRoutes(typed, s);
   emoteRoutes(typed, s);
+  replayRoutes(typed, s);
   sseRoutes(app, s);
   longPollRoutes(app, s);
   pageRoutes(app, s);

@@ -3,7 +3,7 @@ import { SettingsPatchSchema } from '@livecomments/protocol/settings';
 import { type Static, Type as T } from '@sinclair/typebox';
 import { EventParams, Id, ListCommentsQuery, Seq } from '../transports/schemas.js';
 
-export { EventParams, ListCommentsQuery };
+export { EventParams, ListCommentsQuery, Seq };
 export const CommentParams = T.Object({ eventId: Id, commentId: Id });
 export const UserParams = T.Object({ eventId: Id, userId: T.String({ minLength: 1, maxLength: 200 }) });
 
@@ -35,6 +35,8 @@ export const PostCommentBody = T.Object(
     text: T.String({ maxLength: 20_000 }),
     clientId: T.Optional(T.String({ minLength: 1, maxLength: 128 })),
     parentId: T.Optional(Id),
+    // Checked against the event's running time by the write path (events/media.ts).
+    mediaTimeMs: T.Optional(T.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },
 );
@@ -49,6 +51,7 @@ export const CommentReply = T.Object({
   text: T.String(),
   createdAt: T.Number(),
   parentId: T.Optional(T.String()),
+  mediaTimeMs: T.Optional(T.Number()),
 });
 
 /**

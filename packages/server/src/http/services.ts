@@ -6,6 +6,7 @@ import type { Config } from '../config/config.js';
 import type { Bus } from '../engines/bus.js';
 import type { Store } from '../engines/store.js';
 import type { Events } from '../events/events.js';
+import type { Replay } from '../events/replay.js';
 import type { Replies } from '../events/replies.js';
 import type { EventRoles } from '../events/roles.js';
 import type { Emotes } from '../interactions/emotes.js';
@@ -33,6 +34,8 @@ export interface HttpServices extends TransportServices {
   reports: Reports;
   /** Comment threads. */
   replies: Replies;
+  /** Comments in media-time order, for replays. */
+  replay: Replay;
   /** Pinned messages. */
   pins: Pins;
   /** Polls and votes. */

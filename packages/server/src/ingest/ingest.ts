@@ -3,6 +3,7 @@ import type { Principal } from '../auth/auth.js';
 import type { RateLimiter, RateRule, RateTake } from '../engines/rate-limiter.js';
 import type { EventRecord, Store, StoredComment } from '../engines/store.js';
 import type { Events } from '../events/events.js';
+import { checkMediaTime, derivedMediaTime, mediaStart } from '../events/media.js';
 import type { EventRoles } from '../events/roles.js';
 import type { LogWriter } from '../log/writer.js';
 import type { Moderator } from '../moderation/moderator.js';
@@ -18,6 +19,8 @@ export interface PostInput {
   text: unknown;
   clientId?: unknown;
   parentId?: unknown;
+  /** The player's position when posting, ms of media time (docs/API.md "Media time and replay"). */
+  mediaTimeMs?: unknown;
 }
 
 /** The answer to a post: published (201) or held for review (202). */
@@ -33,6 +36,8 @@ interface Draft {
   text: string;
   parentId: string | undefined;
   clientId: string | undefined;
+  /** The poster's player position, checked; absent: derived from the time of posting. */
+  mediaTimeMs: number | undefined;
 }
 
 /** Burst on top of the per-minute rate: a few quick comments are fine, a flood is not. */
@@ -103,13 +108,14 @@ export class Ingest {
     }
     const event = this.events.cached(eventId) ?? (await this.events.get(eventId));
     if (event.status === 'ended') throw errors.ended();
+    const mediaTimeMs = checkMediaTime(input.mediaTimeMs, mediaStart(event), Date.now());
     const text = normaliseText(input.text);
     if (text.length === 0) throw errors.invalid('the comment is empty');
     if (!hasVisible(text)) throw errors.invalid('the comment has no visible character');
     const max = event.settings.maxCommentChars;
     if (charCount(text) > max) throw errors.invalid(`the comment is longer than ${max} characters`, { maxChars: max });
 
-    const draft: Draft = { author, event, text, parentId: input.parentId, clientId: input.clientId };
+    const draft: Draft = { author, event, text, parentId: input.parentId, clientId: input.clientId, mediaTimeMs };
     if (draft.clientId === undefined) return this.accept(draft);
     const key = `${eventId}\u0000${author.id}\u0000${draft.clientId}`;
     const running = this.inFlight.get(key);
@@ -127,13 +133,15 @@ export class Ingest {
     const prior = await this.store.findByClientId(draft.event.id, draft.author.id, clientId);
     if (prior) {
       this.onOutcome('duplicate');
+      const logged = await this.asLogged(prior);
+      if (logged) return logged;
       // The comments table keeps no badges: the retry's answer gets the author's as they are now.
       return withBadges(fromStored(prior), this.roles.badges(draft.author, await this.roles.powers(draft.event)));
     }
     return this.accept(draft);
   }
 
-  private async accept({ author, event, text, parentId, clientId }: Draft): Promise<PostResult> {
+  private async accept({ author, event, text, parentId, clientId, mediaTimeMs }: Draft): Promise<PostResult> {
     const eventId = event.id;
     const now = Date.now();
     // Not `??`: a permanent ban is null.
@@ -180,6 +188,7 @@ export class Ingest {
       user: badges.length > 0 ? { id: author.id, name: author.name, badges } : { id: author.id, name: author.name },
       text: finalText,
       createdAt: now,
+      mediaTimeMs: mediaTimeMs ?? derivedMediaTime(now, mediaStart(event)),
     };
     if (parentId !== undefined) comment.parentId = parentId;
 
@@ -211,11 +220,25 @@ export class Ingest {
     const appended = await this.writer.append(item);
     if ('existing' in appended) {
       this.onOutcome('duplicate');
-      return withBadges(fromStored(appended.existing), badges);
+      return (await this.asLogged(appended.existing)) ?? withBadges(fromStored(appended.existing), badges);
     }
     if (!('entry' in appended) || appended.entry.type !== 'comment') throw new Error('comment entry expected');
     this.onOutcome('published');
     return { status: 'published', comment: appended.entry.comment };
+  }
+
+  /**
+   * A retried post's answer for a comment already published: its log entry, as the first answer
+   * gave it (badges, media time), which the comments table does not keep; null when it is not
+   * published (held, rejected, deleted since).
+   */
+  private async asLogged(stored: StoredComment): Promise<PostResult | null> {
+    const { seq, id, eventId } = stored.comment;
+    if (stored.status !== 'published' || seq === null) return null;
+    const [entry] = await this.store.readAfter(eventId, seq - 1, 1);
+    return entry?.type === 'comment' && entry.comment.id === id
+      ? { status: 'published', comment: entry.comment }
+      : null;
   }
 
   /**

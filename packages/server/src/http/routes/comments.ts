@@ -42,7 +42,12 @@ export function commentRoutes(app: App, s: HttpServices): void {
       const clientId = body.clientId ?? (typeof header === 'string' && header ? header : undefined);
       // A caller's W3C `traceparent` (when tracing is on) makes the post part of the caller's trace.
       const result = await withTraceparent(request.headers.traceparent, () =>
-        s.ingest.post(author, eventId, { text: body.text, clientId, parentId: body.parentId }),
+        s.ingest.post(author, eventId, {
+          text: body.text,
+          clientId,
+          parentId: body.parentId,
+          mediaTimeMs: body.mediaTimeMs,
+        }),
       );
       return reply.code(result.status === 'held' ? 202 : 201).send(result);
     },
