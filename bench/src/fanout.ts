@@ -132,9 +132,12 @@ export class FanoutRun {
   /** Waits until every viewer has every entry (up to 10 s); returns the entries still missing. */
   private async drain(): Promise<{ missing: number; behind: number }> {
     if (this.o.sampleRate) {
-      // A sample never reaches every seq: wait for the last priority comments, count no lag.
+      // A sample never reaches every seq: wait (up to 20 s) for the last priority comments to
+      // reach every viewer, and count no lag.
       clearInterval(this.priority.timer);
-      for (let i = 0; i < 3; i++) await this.second('drain', 0);
+      const until = Date.now() + 20_000;
+      do await this.second('drain', 0);
+      while (this.priority.delivered < this.priority.sent * this.opened.open && Date.now() < until);
       return { missing: 0, behind: 0 };
     }
     const until = Date.now() + 10_000;

@@ -149,7 +149,9 @@ class WsConnection implements Subscriber, Bannable {
    */
   received(data: RawData, isBinary: boolean): void {
     const frame = parseFrame(data, isBinary, this.multi !== null);
-    if (this.multi && !(frame instanceof AppError) && (frame.type === 'subscribe' || frame.type === 'unsubscribe')) {
+    // Subscribes have limits of their own (per connection and per user); unsubscribes are frames
+    // like the others.
+    if (this.multi && !(frame instanceof AppError) && frame.type === 'subscribe') {
       void this.subscription(frame);
       return;
     }
@@ -165,6 +167,7 @@ class WsConnection implements Subscriber, Bannable {
       this.tokens--;
     }
     if (frame instanceof AppError) this.send({ type: 'error', error: frame.toBody().error });
+    else if (frame.type === 'unsubscribe') void this.subscription(frame);
     else if (frame.type === 'ping') this.send({ type: 'pong' });
     else if (frame.type === 'reaction') void this.react(frame);
     else if (frame.type === 'comment') void this.postComment(frame);
