@@ -112,7 +112,8 @@ function createNode(index: number, port: number, dataDir: string, opts: ClusterO
           return (await fetch(url + path)).ok;
         },
         `node ${index} on ${port}`,
-        20_000,
+        // A node takes 15-20 s to start on a machine shared with other builds and tests.
+        60_000,
         50,
       );
     },
