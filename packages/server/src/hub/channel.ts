@@ -27,7 +27,7 @@ interface Item {
   entry: Entry;
   /** The views that show it (FLAG_TOP, the sampled tiers' bits). */
   flags: number;
-  /** The viewer keys it concerns (comments only). */
+  /** The viewer keys it concerns (comments that reply to or mention someone). */
   to: readonly string[] | undefined;
 }
 
@@ -392,7 +392,11 @@ export class Channel {
     let to: string[] | undefined;
     if (entry.type === 'comment') {
       const comment = entry.comment;
-      to = concerns(comment, comment.parentId === undefined ? undefined : this.commentAuthors.get(comment.parentId));
+      const keys = concerns(
+        comment,
+        comment.parentId === undefined ? undefined : this.commentAuthors.get(comment.parentId),
+      );
+      if (keys.length > 0) to = keys;
       if (learn) {
         this.authors.add(comment.user.id);
         this.commentAuthors.set(comment.id, comment.user.id);

@@ -67,7 +67,7 @@ export function tierFor(rate: number): number {
 
 /**
  * The keys an entry is matched to a viewer by: the viewer's user id and name (lower case).
- * Entries carry the keys of those they concern (the author, the author replied to, the names
+ * Entries carry the keys of those they concern (the author replied to, the names
  * mentioned), so a viewer's extras are a map look-up per batch, not a scan per viewer.
  */
 export function viewerKeys(userId: string, name: string): string[] {

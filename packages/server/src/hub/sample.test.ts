@@ -46,10 +46,12 @@ test('tierFor picks the largest tier at most R', () => {
   assert.equal(SAMPLE_TIERS[tierFor(99_999)], 1000);
 });
 
-test('a comment concerns its author, the author it replies to and the names it mentions', () => {
+test('a comment concerns the author it replies to and the names it mentions', () => {
   const c = comment(1, 0, 'bob', { text: 'hey @Alice. and @carol_2, mail a@b' }).comment;
-  assert.deepEqual(concerns(c, 'dave'), ['u:bob', 'u:dave', 'n:alice', 'n:carol_2', 'n:b']);
+  assert.deepEqual(concerns(c, 'dave'), ['u:dave', 'n:alice', 'n:carol_2', 'n:b']);
   // Bounded: at most five mentions are read, whatever the text holds.
   const many = comment(2, 0, 'bob', { text: '@x '.repeat(10_000) }).comment;
-  assert.equal(concerns(many, undefined).length, 6);
+  assert.equal(concerns(many, undefined).length, 5);
+  // A reply to one's own comment concerns no one else.
+  assert.deepEqual(concerns(comment(3, 0, 'bob', { text: 'me again' }).comment, 'bob'), []);
 });

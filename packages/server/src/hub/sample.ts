@@ -52,11 +52,11 @@ export function isPriority(comment: Comment, ownerId: string): boolean {
 }
 
 /**
- * The viewer keys (`viewerKeys`) a comment concerns: its author, the author of the comment it
- * replies to (when known), and the names it mentions (`@name`). One pass over the text, bounded.
+ * The viewer keys (`viewerKeys`) a comment concerns: the author of the comment it replies to
+ * (when known) and the names it mentions (`@name`). One pass over the text, bounded.
  */
 export function concerns(comment: Comment, repliedTo: string | undefined): string[] {
-  const keys = [`u:${comment.user.id}`];
+  const keys: string[] = [];
   if (repliedTo !== undefined && repliedTo !== comment.user.id) keys.push(`u:${repliedTo}`);
   const text = comment.text;
   let at = text.indexOf('@');

@@ -13,7 +13,7 @@ export interface Subscriber {
   readonly format: WireFormat;
   /**
    * Who is watching (`viewerKeys`), for a filtered view: entries that concern the viewer (replies
-   * to them, mentions of them, their own comments) reach them whatever the view leaves out.
+   * to their comments, mentions of them) reach them whatever the view leaves out.
    */
   readonly viewer?: readonly string[];
   /** Writes one frame. Returns false when the subscriber is done (a long poll after its answer). */
