@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { runFanout, runSweep } from './fanout.js';
 import { runIdle } from './idle.js';
 import { runIngest } from './ingest.js';
+import { runMultiMemory } from './multi.js';
 import { type Options, parseOptions, recordedCommand, recordedEnv, USAGE } from './options.js';
 import { loadAverage } from './proc.js';
 import { type Second, writeResult } from './report.js';
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
     process.exit(child.status ?? 1);
   }
   process.stderr.write(`loadavg ${loadAverage()}\n`);
-  const kind = o.idle > 0 ? 'idle' : o.ingest ? 'ingest' : o.sweep ? 'sweep' : 'fanout';
+  const kind =
+    o.multiMemory > 0 ? 'multi-memory' : o.idle > 0 ? 'idle' : o.ingest ? 'ingest' : o.sweep ? 'sweep' : 'fanout';
   const name = o.name || `${stamp()}-${kind}-${o.transport}-${o.viewers}v-${o.events}e-${o.rate}r`;
   const config = {
     kind,
@@ -61,7 +63,8 @@ async function main(): Promise<void> {
       ? existingServer(o.url, o.pid)
       : await startServer({ cpus: o.serverCpus, env: o.env, nodeArgs: o.nodeArgs });
     try {
-      if (o.idle > 0) output = await runIdle(server, o);
+      if (o.multiMemory > 0) output = await runMultiMemory(server, o);
+      else if (o.idle > 0) output = await runIdle(server, o);
       else if (o.sweep) output = await runSweep(server, o);
       else output = await runFanout(server, o);
     } finally {

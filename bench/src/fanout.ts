@@ -5,7 +5,7 @@ import type { Options } from './options.js';
 import { cpuPercent, loadAverage, type ProcSample, sampleProc } from './proc.js';
 import type { Second } from './report.js';
 import { Rig, type RigSample } from './rig.js';
-import { createEvents, lastSeqs, metrics, type ServerUnderTest, serviceToken } from './server.js';
+import { call, createEvents, lastSeqs, metrics, type ServerUnderTest, serviceToken } from './server.js';
 
 const METRICS = ['lc_delivery_frames_total', 'lc_delivery_entries_total', 'lc_delivery_batches_total'];
 
@@ -36,6 +36,13 @@ export interface StageResult {
   reactionsPerSecond: number;
   reactionErrors: number;
   reactionFramesPerViewerSecond: number | null;
+  /** Sampled runs (`--sample-rate`): comments each viewer got a second, and the priority ones' share. */
+  sampled?: {
+    rate: number;
+    commentsPerViewerSecond: number | null;
+    prioritySent: number;
+    priorityDeliveredShare: number | null;
+  };
   pass: boolean;
 }
 
@@ -48,6 +55,8 @@ export class FanoutRun {
   private lastProc: ProcSample | null = null;
   private loadCpus: number;
   opened = { open: 0, failed: 0 };
+  /** Sampled runs: the events' owner posts one priority comment a second; all must reach everyone. */
+  private priority = { sent: 0, delivered: 0, timer: undefined as NodeJS.Timeout | undefined };
 
   constructor(
     private readonly server: ServerUnderTest,
@@ -58,7 +67,13 @@ export class FanoutRun {
 
   async setUp(): Promise<void> {
     const token = await serviceToken(this.server.url, this.o.token);
-    this.eventIds = await createEvents(this.server.url, token, this.o.events);
+    // On a sampled tier the owner's comments are priority: the events get an owner of their own,
+    // so the poster's comments are ordinary ones.
+    const owner = this.o.sampleRate
+      ? (await call<{ token: string }>(this.server.url, 'POST', '/v1/dev/tokens', { name: 'owner', role: 'service' }))
+          .token
+      : token;
+    this.eventIds = await createEvents(this.server.url, owner, this.o.events);
     this.log(`opening ${this.o.viewers} ${this.o.transport} viewers over ${this.o.events} event(s)...`);
     this.opened = await this.rig.openViewers({
       host: this.server.host,
@@ -67,6 +82,7 @@ export class FanoutRun {
       viewers: this.o.viewers,
       transport: this.o.transport,
       workers: this.o.workers,
+      sampleRate: this.o.sampleRate,
     });
     const first = await this.rig.sample();
     this.log(`open: ${this.opened.open}, failed: ${this.opened.failed} ${JSON.stringify(first.closeReasons)}`);
@@ -84,6 +100,20 @@ export class FanoutRun {
       reactVia: this.o.reactVia,
     });
     this.lastProc = this.server.pid ? sampleProc(this.server.pid) : null;
+    if (this.o.sampleRate) {
+      const post = () => {
+        const eventId = this.eventIds[this.priority.sent % this.eventIds.length]!;
+        this.priority.sent++;
+        call(
+          this.server.url,
+          'POST',
+          `/v1/events/${eventId}/comments`,
+          { text: `priority ${this.priority.sent}` },
+          owner,
+        ).catch(() => this.priority.sent--);
+      };
+      this.priority.timer = setInterval(post, 1000);
+    }
   }
 
   /** Runs `warmup` then `duration` seconds at `rate`; then drains and checks for loss. */
@@ -101,6 +131,15 @@ export class FanoutRun {
 
   /** Waits until every viewer has every entry (up to 10 s); returns the entries still missing. */
   private async drain(): Promise<{ missing: number; behind: number }> {
+    if (this.o.sampleRate) {
+      // A sample never reaches every seq: wait (up to 20 s) for the last priority comments to
+      // reach every viewer, and count no lag.
+      clearInterval(this.priority.timer);
+      const until = Date.now() + 20_000;
+      do await this.second('drain', 0);
+      while (this.priority.delivered < this.priority.sent * this.opened.open && Date.now() < until);
+      return { missing: 0, behind: 0 };
+    }
     const until = Date.now() + 10_000;
     let lag = { behind: 0, missing: 0 };
     await new Promise((r) => setTimeout(r, 300));
@@ -118,6 +157,7 @@ export class FanoutRun {
     const started = Date.now();
     await new Promise((r) => setTimeout(r, 1000));
     const raw = await this.rig.sample();
+    this.priority.delivered += raw.priority;
     const elapsed = (Date.now() - started) / 1000;
     const proc = this.server.pid ? sampleProc(this.server.pid) : null;
     const cpu = cpuPercent(this.lastProc, proc);
@@ -239,6 +279,19 @@ export class FanoutRun {
       reactionsPerSecond: round(reactionsAccepted / n),
       reactionErrors,
       reactionFramesPerViewerSecond: this.opened.open > 0 ? round(reactionFrames / n / this.opened.open, 3) : null,
+      ...(this.o.sampleRate
+        ? {
+            sampled: {
+              rate: this.o.sampleRate,
+              commentsPerViewerSecond: this.opened.open > 0 ? round(delivered / n / this.opened.open) : null,
+              prioritySent: this.priority.sent,
+              priorityDeliveredShare:
+                this.priority.sent > 0
+                  ? round(this.priority.delivered / (this.priority.sent * this.opened.open), 4)
+                  : null,
+            },
+          }
+        : {}),
       pass: false,
     };
     result.pass =
@@ -262,6 +315,7 @@ export class FanoutRun {
   }
 
   close(): void {
+    clearInterval(this.priority.timer);
     this.rig.close();
   }
 

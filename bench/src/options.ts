@@ -12,6 +12,10 @@ export interface Options {
   rate: number;
   /** Reactions per second sent beside the comments (over all events). */
   reactions: number;
+  /** Multi-event connections for the memory-per-subscription run (0: not that run). */
+  multiMemory: number;
+  /** Viewers ask for a sampled tier of this many comments a second (`rate=`); 0 for all. */
+  sampleRate: number;
   /** How reactions are sent: WebSocket frames (as viewers do) or REST requests. */
   reactVia: 'http' | 'ws';
   post: 'http' | 'ws';
@@ -46,6 +50,8 @@ export const DEFAULT_OPTIONS: Options = {
   events: 1,
   rate: 100,
   reactions: 0,
+  sampleRate: 0,
+  multiMemory: 0,
   reactVia: 'ws',
   post: 'http',
   duration: 20,
@@ -81,11 +87,17 @@ Fan-out (default): N viewers, P comments/s posted, latency/loss/throughput measu
   --reactions R        emoji reactions per second sent beside the comments (default 0); viewers
                        get them as one counts frame per window, so compare the comment p99 with
                        and without (the token's \`service\` role is not limited per user)
+  --sample-rate R      viewers follow the sampled tier of R comments/s (\`rate=R\`); events are owned
+                       by another user, who posts one priority comment a second; reports each
+                       viewer's comments per second and the share of priority comments delivered
   --react-via ws|http  reactions as WebSocket frames, as viewers send them (default), or REST posts
   --duration D         measured seconds (default 20), after --warmup W seconds (default 5)
   --size C             characters per comment (default 100)
   --sweep              raise the rate (from --rate, x --step 1.25) until p99 > --target-p99 (100 ms)
                        or loss; reports the highest sustained rate (--max-rate caps it)
+Multi-event memory:
+  --multi-memory C     C WebSockets on /v1/ws follow 1 event each, then 100; reports server RSS per
+                       added subscription
 Idle memory:
   --idle N             open N idle viewers (--transport ws|sse) and report server RSS per connection
 Ingest:
@@ -153,6 +165,12 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
         break;
       case '--reactions':
         o.reactions = num(0);
+        break;
+      case '--multi-memory':
+        o.multiMemory = num(1);
+        break;
+      case '--sample-rate':
+        o.sampleRate = num(1);
         break;
       case '--react-via': {
         const v = take();

@@ -14,6 +14,8 @@ export interface HostPlan {
   concurrency: number;
   /** Idle viewers: open only, no accounting needed (memory per connection). */
   idle: boolean;
+  /** `rate=R`: viewers follow a sampled tier (gaps are the tier's, not loss); 0 for every comment. */
+  sampleRate?: number;
 }
 
 /** Counters of a viewer host since its last report. */
@@ -30,6 +32,8 @@ export interface HostReport {
   bytes: number;
   /** Frames of reaction counts (one per window per viewer at most). */
   reactionFrames: number;
+  /** Priority (owner's) comments delivered, on a sampled tier. */
+  priority: number;
   /** Latency histogram (sparse) of the comments delivered since the last report. */
   hist: number[];
   max: number;

@@ -68,6 +68,7 @@ const COUNTS = [
   'frames',
   'bytes',
   'reactionFrames',
+  'priority',
 ] as const;
 
 /** What the rig measured over one report interval, all load processes together. */
@@ -109,6 +110,7 @@ export class Rig {
     transport: string;
     workers: number;
     idle?: boolean;
+    sampleRate?: number;
   }): Promise<{ open: number; failed: number }> {
     const plans: HostPlan[] = Array.from({ length: options.workers }, () => ({
       host: options.host,
@@ -117,6 +119,7 @@ export class Rig {
       viewers: [],
       concurrency: 64,
       idle: options.idle ?? false,
+      sampleRate: options.sampleRate ?? 0,
     }));
     for (let i = 0; i < options.viewers; i++) {
       plans[i % options.workers]!.viewers.push({

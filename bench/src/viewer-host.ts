@@ -3,7 +3,11 @@
 
 import { Histogram } from './histogram.js';
 import type { FromHost, HostPlan, HostReport, ToHost } from './protocol.js';
-import { FrameCache, nowUs } from './scan.js';
+import { FrameCache, type FrameInfo, nowUs } from './scan.js';
+
+/** How an owner's comment (a priority comment of every tier) reads on the wire. */
+const OWNER = Buffer.from('"badges":["owner"');
+
 import { type FrameSink, PollClient, SseClient, type Target, WsClient } from './wire.js';
 
 /** One viewer: where it stands in its event's log. */
@@ -46,6 +50,7 @@ export class ViewerHost {
     bytes: 0,
     closed: 0,
     reactionFrames: 0,
+    priority: 0,
   };
   private closeReasons: Record<string, number> = {};
   private open = 0;
@@ -68,7 +73,8 @@ export class ViewerHost {
       this.viewers.push(viewer);
       const id = this.plan.eventIds[spec.event]!;
       this.inFlight++;
-      if (spec.transport === 'ws') viewer.client = new WsClient(target, `/v1/events/${id}/ws?after=0`, viewer);
+      const tier = this.plan.sampleRate ? `&rate=${this.plan.sampleRate}` : '';
+      if (spec.transport === 'ws') viewer.client = new WsClient(target, `/v1/events/${id}/ws?after=0${tier}`, viewer);
       else if (spec.transport === 'sse')
         viewer.client = new SseClient(target, `/v1/events/${id}/stream?after=0`, viewer);
       else
@@ -119,6 +125,10 @@ export class ViewerHost {
       return;
     }
     const last = viewer.lastSeq;
+    if (this.plan.sampleRate) {
+      this.onSampled(viewer, info, buf, start, end);
+      return;
+    }
     if (info.last <= last) {
       c.duplicates += info.count;
       return;
@@ -140,6 +150,28 @@ export class ViewerHost {
       if (!Number.isNaN(sent)) hist.record(now - sent);
     }
     c.delivered += info.last - from + 1;
+    viewer.lastSeq = info.last;
+  }
+
+  /**
+   * A frame of a sampled tier: its entries are a sample, so seqs skip by design. Counts what came
+   * (every entry's latency), duplicates by seq, and the owner's comments (priority: all must come).
+   */
+  private onSampled(viewer: Viewer, info: FrameInfo, buf: Buffer, start: number, end: number): void {
+    const c = this.counters;
+    if (info.last <= viewer.lastSeq) {
+      c.duplicates += info.count;
+      return;
+    }
+    const now = nowUs();
+    for (let i = 0; i < info.count; i++) {
+      const sent = info.stamps[i]!;
+      if (!Number.isNaN(sent)) this.hist.record(now - sent);
+    }
+    c.delivered += info.count;
+    for (let at = buf.indexOf(OWNER, start); at >= 0 && at < end; at = buf.indexOf(OWNER, at + OWNER.length)) {
+      c.priority++;
+    }
     viewer.lastSeq = info.last;
   }
 
@@ -166,6 +198,7 @@ export class ViewerHost {
       bytes: 0,
       closed: 0,
       reactionFrames: 0,
+      priority: 0,
     };
     this.closeReasons = {};
     return report;

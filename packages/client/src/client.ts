@@ -399,6 +399,7 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
       cursor: () => this.lastSeq,
       epoch: () => this.#epoch,
       ...(this.#options.view === 'top' ? { view: 'top' as const } : {}),
+      ...(this.#options.rate === undefined ? {} : { rate: this.#options.rate }),
       token,
       fetch: (input, init) => (this.#options.fetch ?? globalThis.fetch).call(globalThis, input, init),
       WebSocket: this.#options.WebSocket,
@@ -597,8 +598,9 @@ export class LiveComments extends Emitter<LiveCommentsEvents> {
   #push(items: Entry[], lastSeq?: number): void {
     const seq = this.#seq;
     if (!seq) return;
-    if (this.#options.view === 'top') {
-      // The Top chat view leaves entries out: its gaps are not losses, so move over them.
+    if (this.#options.view === 'top' || this.#options.rate !== undefined || lastSeq !== undefined) {
+      // A filtered view (Top chat, a sampled tier, or a slow connection the server stepped down
+      // to one: its frames carry `lastSeq`) leaves entries out: its gaps are not losses.
       for (const entry of items) {
         if (entry.seq > seq.cursor + 1) seq.jump(entry.seq - 1);
         seq.push([entry]);

@@ -54,6 +54,13 @@ export {
 } from './api.js';
 export type { BackoffOptions } from './backoff.js';
 export { connect, LiveComments } from './client.js';
+export {
+  connectMany,
+  MultiConnection,
+  type MultiEvents,
+  type MultiOptions,
+  type SubscribeOptions,
+} from './multi.js';
 export { makeClientId } from './post.js';
 export { type ReplayClock, type ReplayEvents, type ReplayOptions, ReplayPlayer, type ReplayState } from './replay.js';
 export type { TransportName, WebSocketConstructor, WebSocketInstance } from './transports/types.js';

@@ -32,6 +32,13 @@ export interface ConnectOptions extends ApiOptions {
    * out, so seqs have gaps there); `live` (default) every comment.
    */
   view?: 'live' | 'top';
+  /**
+   * At most this many comments a second (a sampled tier, for huge events): the server keeps the
+   * owner's and moderators' comments, liked ones, and replies to and mentions of you. Its seqs
+   * have gaps, which are not losses: the client moves over them. A slow connection may be stepped
+   * down to a sampled tier by the server without asking; the client handles that the same way.
+   */
+  rate?: number;
   /** How many recent log entries to load on start and after a reset (default 50; 0: only new ones). */
   history?: number;
   /** WebSocket constructor; default `globalThis.WebSocket` (pass the `ws` package on Node 20). */

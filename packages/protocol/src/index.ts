@@ -172,9 +172,22 @@ export type ServerFrame =
 
 /** Frames a client sends over a WebSocket. */
 export type ClientFrame =
-  | { type: 'comment'; text: string; clientId: string; parentId?: string; mediaTimeMs?: number }
+  | { type: 'comment'; text: string; clientId: string; parentId?: string; mediaTimeMs?: number; eventId?: string }
   | ReactionFrame
-  | { type: 'ping' };
+  | { type: 'ping' }
+  | SubscribeFrame
+  | { type: 'unsubscribe'; eventId: string };
+
+/**
+ * Follows one more event on a multi-event WebSocket (`GET /v1/ws`), after `after` in `epoch`
+ * (docs/API.md "Many events on one connection").
+ */
+export interface SubscribeFrame {
+  type: 'subscribe';
+  eventId: string;
+  after?: number;
+  epoch?: string;
+}
 
 // --- Interactions: reactions and likes (docs/API.md "Interactions"). Not log entries: counted
 // per short window and pushed as one frame per window, so they carry no `seq`.
@@ -198,6 +211,8 @@ export interface LikesFrame {
 export interface ReactionFrame {
   type: 'reaction';
   emoji: string;
+  /** The event, on a multi-event WebSocket. */
+  eventId?: string;
 }
 
 /** `GET /v1/events/:eventId/reactions`: the event's reactions so far. */

@@ -38,6 +38,7 @@ import { ModerationActions } from './moderation/actions.js';
 import { createModerator, type HookOptions } from './moderation/index.js';
 import type { Moderator } from './moderation/moderator.js';
 import { Reports } from './moderation/reports.js';
+import { BanWatch } from './transports/ban-watch.js';
 import { ConnectionLimiter, type EdgeLog } from './transports/connections.js';
 import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.js';
 import { LogLimit } from './util/log-limit.js';
@@ -210,7 +211,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     store,
     bus,
     presence,
-    { ...config, ranker: topRanker },
+    { ...config, ranker: topRanker, slowStepDown: config.slowStepDown },
     {
       flushed(seconds, batch, frames) {
         metrics.flush.observe(seconds);
@@ -218,6 +219,9 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
         metrics.frames.inc(frames);
         metrics.entries.inc(frames * batch.jsons.length);
         metrics.bytes.inc(batch.bytes);
+      },
+      steppedDown() {
+        metrics.steppedDown.inc();
       },
       slowCutoff() {
         metrics.slow.inc();
@@ -235,6 +239,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   const guard = new ShutdownGuard();
   const warnings = edgeLog(new LogLimit(logger, { intervalMs: 60_000, maxKeys: 10_000 }));
   const trust = trustFunction(config.trustProxy);
+  const banWatch = new BanWatch();
   const services: Services = {
     ...engines,
     config,
@@ -255,6 +260,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     writer,
     webhooks,
     metrics,
+    bans,
+    banWatch,
     connections: new ConnectionLimiter(config.maxConnectionsPerIp, warnings),
     guard,
     warnings,
@@ -270,7 +277,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   followers.register(hub);
   followers.register(bans);
   followers.register(events);
-  followers.register(ws);
+  followers.register(banWatch);
   followers.register(pins);
   followers.register(polls);
   await app.listen({ port: config.port, host: config.host });

@@ -112,7 +112,7 @@ function createNode(index: number, port: number, dataDir: string, opts: ClusterO
           return (await fetch(url + path)).ok;
         },
         `node ${index} on ${port}`,
-        // A node starts in about a second; a machine loaded by parallel test files needs more.
+        // A node takes 15-20 s to start on a machine shared with other builds and tests.
         60_000,
         50,
       );

@@ -46,6 +46,7 @@ export function openLongPoll(ctx: TransportContext): Transport {
       after: ctx.cursor(),
       epoch: ctx.epoch(),
       view: ctx.view,
+      rate: ctx.rate,
       timeoutMs,
     });
     timer = setTimeout(() => abort.abort(), (opened ? timeoutMs : ctx.connectTimeoutMs) + GRACE_MS);
@@ -88,7 +89,8 @@ export function openLongPoll(ctx: TransportContext): Transport {
         h.onReset(page.lastSeq, page.epoch);
         return;
       }
-      if (page.items.length > 0 || ctx.view) h.onEntries(page.items, ctx.view ? page.lastSeq : undefined);
+      const filtered = ctx.view !== undefined || ctx.rate !== undefined;
+      if (page.items.length > 0 || filtered) h.onEntries(page.items, filtered ? page.lastSeq : undefined);
       const reactions = countsOf(page.reactions);
       if (reactions) h.onCounts?.('reactions', reactions);
       const likes = countsOf(page.likes);

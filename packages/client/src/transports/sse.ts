@@ -23,6 +23,7 @@ export function openSse(ctx: TransportContext): Transport {
     after: ctx.cursor(),
     epoch: ctx.epoch(),
     view: ctx.view,
+    rate: ctx.rate,
   });
   const headers: Record<string, string> = { accept: 'text/event-stream' };
   if (ctx.token) headers.authorization = `Bearer ${ctx.token}`;
@@ -57,7 +58,9 @@ export function openSse(ctx: TransportContext): Transport {
     }
     switch (message.event) {
       case 'entries':
-        h.onEntries((data as { items: Entry[] }).items ?? [], ctx.view ? Number(message.id) || undefined : undefined);
+        // A filtered view (Top chat, a sampled tier, a slow stream stepped down) says where the
+        // log stands past what it left out.
+        h.onEntries((data as { items: Entry[] }).items ?? [], (data as { lastSeq?: number }).lastSeq);
         break;
       case 'reactions':
       case 'likes': {

@@ -75,6 +75,8 @@ export interface TransportContext {
   epoch(): string | undefined;
   /** `top` for the Top chat view; undefined for every comment. */
   view?: 'top';
+  /** `rate=`: a sampled tier (comments per second); undefined for every comment. */
+  rate?: number;
   token?: string;
   handlers: TransportHandlers;
   fetch: typeof fetch;

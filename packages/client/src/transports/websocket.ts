@@ -28,6 +28,7 @@ export function openWebSocket(ctx: TransportContext): Transport {
     after: ctx.cursor(),
     epoch: ctx.epoch(),
     view: ctx.view,
+    rate: ctx.rate,
     token: ctx.token,
   });
   const h = ctx.handlers;

@@ -31,6 +31,12 @@ export interface Config {
   commitWindowMs: number;
   /** A subscriber whose unsent bytes pass this is cut off (it resumes). */
   maxBufferedBytes: number;
+  /**
+   * A live subscriber past `maxBufferedBytes` is first stepped down to the sampled tier of
+   * `SLOW_TIER_RATE` comments a second (docs/API.md "Sampled tier"), and cut off only if it
+   * stays slow there.
+   */
+  slowStepDown: boolean;
   /** Connections (WebSocket, SSE, long polls) per client address; 0 for no limit. */
   maxConnectionsPerIp: number;
   /** The largest resume distance served; further back gets a reset. */
@@ -117,6 +123,7 @@ export const DEFAULTS: Config = {
   maxFlushMs: 40,
   commitWindowMs: 2,
   maxBufferedBytes: 1024 * 1024,
+  slowStepDown: true,
   maxConnectionsPerIp: 1000,
   maxCatchUp: 10_000,
   ringSize: 1024,
@@ -230,6 +237,7 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_MAX_FLUSH_MS: ['maxFlushMs', int(0, 1000)],
   LC_COMMIT_WINDOW_MS: ['commitWindowMs', int(0, 1000)],
   LC_MAX_BUFFERED_BYTES: ['maxBufferedBytes', int(1024, 1 << 30)],
+  LC_SLOW_STEP_DOWN: ['slowStepDown', boolean],
   LC_MAX_CONNECTIONS_PER_IP: ['maxConnectionsPerIp', int(0, 10_000_000)],
   LC_MAX_CATCH_UP: ['maxCatchUp', int(1, 10_000_000)],
   LC_RING_SIZE: ['ringSize', int(16, 1_000_000)],

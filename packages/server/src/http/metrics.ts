@@ -52,6 +52,11 @@ export class Metrics {
     help: 'Subscribers cut off because their socket did not drain',
     registers: [this.registry],
   });
+  readonly steppedDown = new Counter({
+    name: 'lc_slow_step_downs_total',
+    help: 'Slow subscribers stepped down to a sampled tier instead of cut off',
+    registers: [this.registry],
+  });
   readonly errors = new Counter({
     name: 'lc_background_errors_total',
     help: 'Failures in background work, by place',

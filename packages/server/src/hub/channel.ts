@@ -1,6 +1,7 @@
 import { type Entry, RESET_EPOCH } from '@livecomments/protocol';
 import { traceFlush } from '../util/tracing.js';
-import { type AggregateKind, Batch, type WireFormat } from './frames.js';
+import { type AggregateKind, Batch, FLAG_TOP, type WireFormat } from './frames.js';
+import { concerns, Sampler } from './sample.js';
 import type { CloseReason, Subscriber } from './subscriber.js';
 
 /** A subscriber with where it stands in the event's log. */
@@ -16,6 +17,8 @@ export interface Seat {
    * until its buffer has once come back under it.
    */
   allowance: number;
+  /** The format it gets: the subscriber's, or the sampled one it was stepped down to when slow. */
+  format: WireFormat;
 }
 
 /** An entry with its JSON text, made once when it enters the channel. */
@@ -23,8 +26,10 @@ interface Item {
   seq: number;
   json: string;
   entry: Entry;
-  /** Whether the Top chat view shows it. */
-  top: boolean;
+  /** The views that show it (FLAG_TOP, the sampled tiers' bits). */
+  flags: number;
+  /** The viewer keys it concerns (comments that reply to or mention someone). */
+  to: readonly string[] | undefined;
 }
 
 /** What ranks entries for the Top chat view (interactions/top.ts). */
@@ -58,6 +63,22 @@ export class AuthorMemory {
   }
 }
 
+/** A bounded map that forgets its oldest key first (insertion order). */
+class RecentMap {
+  private readonly map = new Map<string, string>();
+
+  constructor(private readonly max: number) {}
+
+  get(key: string): string | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, value: string): void {
+    this.map.set(key, value);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+  }
+}
+
 /** What a channel needs from the hub around it. */
 export interface ChannelContext {
   readAfter(eventId: string, after: number, limit: number): Promise<Entry[]>;
@@ -79,6 +100,10 @@ export interface ChannelContext {
   onError(error: unknown, what: string): void;
   /** Ranks entries for the Top chat view (absent: every entry is shown there). */
   ranker?: TopRanker;
+  /** Steps a slow live subscriber down to a sampled tier (`WireFormat.slower`) before cutting it off. */
+  stepDown?: boolean;
+  /** A slow subscriber was stepped down to a sampled tier. */
+  onStepDown?(): void;
 }
 
 const READ_PAGE = 500;
@@ -97,6 +122,10 @@ export class Channel {
   ownerId = '';
   /** Who has posted here: authors in good standing rank in Top chat. */
   readonly authors = new AuthorMemory();
+  /** The author of each recent comment, for replies that concern a viewer. */
+  private readonly commentAuthors = new RecentMap(10_000);
+  /** Which comments each sampled tier shows. */
+  private readonly sampler = new Sampler();
   readonly seats = new Set<Seat>();
   /** When the last seat left, for lingering. */
   emptySince = Date.now();
@@ -170,7 +199,7 @@ export class Channel {
    * cannot be served (another epoch's position never is), then it follows live.
    */
   async attach(sub: Subscriber, after: number | undefined, epoch?: string): Promise<Seat> {
-    const seat: Seat = { sub, lastSeq: this.lastSeq, live: false, closed: false, allowance: 0 };
+    const seat: Seat = { sub, lastSeq: this.lastSeq, live: false, closed: false, allowance: 0, format: sub.format };
     this.seats.add(seat);
     if (after !== undefined && epoch !== undefined && this.epoch !== '' && epoch !== this.epoch) {
       // The same seq of another history names other entries: reload rather than resume.
@@ -214,10 +243,10 @@ export class Channel {
     const frames = new Map<WireFormat, Buffer | null>();
     for (const seat of this.seats) {
       if (!seat.live) continue;
-      const format = seat.sub.format;
+      const format = seat.format;
       let frame = frames.get(format);
       if (frame === undefined) {
-        frame = format.presence(viewers);
+        frame = format.presence(viewers, this.eventId);
         frames.set(format, frame);
       }
       if (frame) this.write(seat, frame);
@@ -233,19 +262,19 @@ export class Channel {
     const positioned = new Map<string, Buffer | null>();
     for (const seat of this.seats) {
       if (!seat.live) continue;
-      const format = seat.sub.format;
+      const format = seat.format;
       let frame: Buffer | null | undefined;
       if (format.transient) {
         const key = `${format.name} ${seat.lastSeq}`;
         frame = positioned.get(key);
         if (frame === undefined) {
-          frame = format.counts(kind, counts, seat.lastSeq);
+          frame = format.counts(kind, counts, seat.lastSeq, this.eventId);
           positioned.set(key, frame);
         }
       } else {
         frame = frames.get(format);
         if (frame === undefined) {
-          frame = format.counts(kind, counts, seat.lastSeq);
+          frame = format.counts(kind, counts, seat.lastSeq, this.eventId);
           frames.set(format, frame);
         }
       }
@@ -274,7 +303,7 @@ export class Channel {
   private reset(seat: Seat, reason: string): void {
     seat.lastSeq = this.lastSeq;
     seat.live = true;
-    this.write(seat, seat.sub.format.reset(this.lastSeq, reason, this.epoch));
+    this.write(seat, seat.format.reset(this.lastSeq, reason, this.epoch, this.eventId));
   }
 
   /**
@@ -286,6 +315,8 @@ export class Channel {
     try {
       let stored: Item[] = [];
       let storeDry = false;
+      // History gets its own sample (the live one has moved on): at most R a second all the same.
+      const sampler = new Sampler();
       for (;;) {
         if (seat.closed) return;
         let page: Item[];
@@ -295,7 +326,7 @@ export class Channel {
             const want = Math.min(READ_PAGE, this.ringStart() - 1 - seat.lastSeq);
             const entries = await this.ctx.readAfter(this.eventId, seat.lastSeq, want);
             if (seat.closed) return;
-            stored = entries.map((entry) => this.item(entry, false));
+            stored = entries.map((entry) => this.item(entry, false, sampler));
             storeDry = stored.length === 0;
             continue;
           }
@@ -312,14 +343,9 @@ export class Channel {
           page = this.takePage(rest);
         }
         const last = page[page.length - 1]!.seq;
-        const batch = new Batch(
-          page.map((item) => item.json),
-          page[0]!.seq,
-          last,
-          page.map((item) => item.top),
-        );
+        const batch = this.batch(page, page[0]!.seq, last);
         seat.lastSeq = last;
-        const frame = batch.frame(seat.sub.format);
+        const frame = this.frameFor(seat, batch);
         if (frame.length > 0 && !this.write(seat, frame)) return;
         await seat.sub.drained();
       }
@@ -357,12 +383,54 @@ export class Channel {
     for (const seq of this.future.keys()) if (seq <= this.lastSeq) this.future.delete(seq);
   }
 
-  /** An entry with its JSON text and Top chat rank; `learn` counts its author (live entries only). */
-  private item(entry: Entry, learn: boolean): Item {
+  /**
+   * An entry with its JSON text, the views that show it and the viewers it concerns; `learn`
+   * counts its author (live entries only). History read for a catch-up brings its own sampler.
+   */
+  private item(entry: Entry, learn: boolean, sampler = this.sampler): Item {
     const top = this.ctx.ranker ? this.ctx.ranker.top(entry, this, this.authors) : true;
-    if (learn && entry.type === 'comment') this.authors.add(entry.comment.user.id);
+    const flags = (top ? FLAG_TOP : 0) | sampler.tiers(entry, this.ownerId);
+    let to: string[] | undefined;
+    if (entry.type === 'comment') {
+      const comment = entry.comment;
+      const keys = concerns(
+        comment,
+        comment.parentId === undefined ? undefined : this.commentAuthors.get(comment.parentId),
+      );
+      if (keys.length > 0) to = keys;
+      if (learn) {
+        this.authors.add(comment.user.id);
+        this.commentAuthors.set(comment.id, comment.user.id);
+      }
+    }
     if (learn && entry.type === 'ban') this.authors.forget(entry.userId);
-    return { seq: entry.seq, json: JSON.stringify(entry), entry, top };
+    return { seq: entry.seq, json: JSON.stringify(entry), entry, flags, to };
+  }
+
+  /** A batch of items (all of one flush or catch-up page). */
+  private batch(items: readonly Item[], first: number, last: number): Batch {
+    return new Batch(
+      items.map((i) => i.json),
+      first,
+      last,
+      items.map((i) => i.flags),
+      this.eventId,
+      items.map((i) => i.to),
+    );
+  }
+
+  /**
+   * The frame of a batch for a seat: the shared one of its format, or, for a filtered view whose
+   * viewer the batch concerns (a reply to them, a mention), one with those entries added.
+   */
+  private frameFor(seat: Seat, batch: Batch): Buffer {
+    const format = seat.format;
+    const viewer = seat.sub.viewer;
+    if (format.mask && viewer) {
+      const own = batch.forViewer(viewer, format.mask);
+      if (own) return format.entries(own);
+    }
+    return batch.frame(format);
   }
 
   private accept(entry: Entry): void {
@@ -381,7 +449,7 @@ export class Channel {
       const item = this.ring[i]!;
       if (item.entry.type === 'comment' && item.entry.comment.id === commentId) {
         const entry: Entry = { ...item.entry, comment: { ...item.entry.comment, text: '' } };
-        this.ring[i] = { seq: item.seq, json: JSON.stringify(entry), entry, top: item.top };
+        this.ring[i] = { ...item, json: JSON.stringify(entry), entry };
         return;
       }
     }
@@ -413,28 +481,18 @@ export class Channel {
     const started = process.hrtime.bigint();
     const first = items[0]!.seq;
     const last = items[items.length - 1]!.seq;
-    const batch = new Batch(
-      items.map((i) => i.json),
-      first,
-      last,
-      items.map((i) => i.top),
-    );
+    const batch = this.batch(items, first, last);
     let frames = 0;
     for (const seat of this.seats) {
       if (!seat.live || seat.lastSeq >= last) continue;
       let frame: Buffer;
       if (seat.lastSeq === first - 1) {
-        frame = batch.frame(seat.sub.format);
+        frame = this.frameFor(seat, batch);
       } else {
         // Joined mid-batch (or ahead of this node): only what it lacks.
         const rest = items.filter((i) => i.seq > seat.lastSeq);
         if (rest.length === 0 || rest[0]!.seq !== seat.lastSeq + 1) continue;
-        frame = new Batch(
-          rest.map((i) => i.json),
-          rest[0]!.seq,
-          last,
-          rest.map((i) => i.top),
-        ).frame(seat.sub.format);
+        frame = this.frameFor(seat, this.batch(rest, rest[0]!.seq, last));
       }
       seat.lastSeq = last;
       // A filtered view may have nothing of this batch: it moves on without a frame.
@@ -468,6 +526,14 @@ export class Channel {
       return true;
     }
     if (buffered <= this.ctx.maxBufferedBytes + seat.allowance) return true;
+    const slower = this.ctx.stepDown ? seat.format.slower?.() : null;
+    if (slower) {
+      // Fewer comments instead of none: it may grow by one more bound before it is cut off.
+      seat.format = slower;
+      seat.allowance = buffered;
+      this.ctx.onStepDown?.();
+      return true;
+    }
     this.ctx.onSlow();
     this.detach(seat);
     seat.sub.close('slow');

@@ -22,12 +22,16 @@ export interface HubOptions {
   lingerMs?: number;
   /** Ranks entries for the Top chat view (absent: it shows every entry). */
   ranker?: TopRanker;
+  /** Steps a slow subscriber down to a sampled tier before cutting it off (default false). */
+  slowStepDown?: boolean;
 }
 
 /** What the hub reports, for metrics and logs. */
 export interface HubObserver {
   flushed(seconds: number, batch: Batch, frames: number): void;
   slowCutoff(): void;
+  /** A slow subscriber was stepped down to a sampled tier instead of cut off. */
+  steppedDown?(): void;
   error(error: unknown, what: string): void;
   /**
    * Entries a gap fill found in the store: the bus lost them (or is late with them), so the
@@ -41,6 +45,22 @@ export interface Membership {
   leave(): void;
   /** The last seq written to the subscriber (where it resumes from). */
   lastSeq(): number;
+}
+
+/** A membership as one small object (a multi-event connection holds up to a hundred). */
+class Seated implements Membership {
+  constructor(
+    private readonly channel: Channel,
+    private readonly seat: Seat,
+  ) {}
+
+  leave(): void {
+    this.channel.detach(this.seat);
+  }
+
+  lastSeq(): number {
+    return this.seat.lastSeq;
+  }
 }
 
 /**
@@ -81,6 +101,8 @@ export class Hub implements LogFollower {
       onFilled: (e, entries) => observer.filled(e, entries),
       onError: (error, what) => observer.error(error, what),
       ...(options.ranker ? { ranker: options.ranker } : {}),
+      stepDown: options.slowStepDown === true,
+      onStepDown: () => observer.steppedDown?.(),
     };
     this.timer = setInterval(() => void this.tick(), options.presenceMs);
     this.timer.unref();
@@ -104,10 +126,10 @@ export class Hub implements LogFollower {
     }
     const seat: Seat = await channel.attach(sub, after, epoch);
     if (channel.viewersPushed >= 0 && !seat.closed) {
-      const frame = sub.format.presence(channel.viewersPushed);
+      const frame = seat.format.presence(channel.viewersPushed, eventId);
       if (frame) sub.write(frame);
     }
-    return { leave: () => channel.detach(seat), lastSeq: () => seat.lastSeq };
+    return new Seated(channel, seat);
   }
 
   /**
@@ -153,7 +175,7 @@ export class Hub implements LogFollower {
   localViewers(eventId: string): number {
     const channel = this.channels.get(eventId);
     let n = 0;
-    if (channel) for (const seat of channel.seats) if (!seat.sub.format.transient) n++;
+    if (channel) for (const seat of channel.seats) if (!seat.format.transient) n++;
     return n + (this.transient.get(eventId)?.size ?? 0);
   }
 
@@ -168,7 +190,7 @@ export class Hub implements LogFollower {
     for (const format of this.formats) counts[format.name] = 0;
     for (const channel of this.channels.values()) {
       for (const seat of channel.seats) {
-        const name = seat.sub.format.name;
+        const name = seat.format.name;
         counts[name] = (counts[name] ?? 0) + 1;
       }
     }

@@ -11,6 +11,11 @@ export type CloseReason = 'slow' | 'shutdown' | 'gone';
 export interface Subscriber {
   /** The wire format it speaks (shared by every subscriber of its transport). */
   readonly format: WireFormat;
+  /**
+   * Who is watching (`viewerKeys`), for a filtered view: entries that concern the viewer (replies
+   * to their comments, mentions of them) reach them whatever the view leaves out.
+   */
+  readonly viewer?: readonly string[];
   /** Writes one frame. Returns false when the subscriber is done (a long poll after its answer). */
   write(frame: Buffer): boolean;
   /** Bytes written but not yet handed to the kernel. */

@@ -33,6 +33,7 @@ function services(max: number) {
         return EVENT;
       },
     },
+    bans: { until: async () => false },
     connections: new ConnectionLimiter(max),
     guard: {
       get closing() {

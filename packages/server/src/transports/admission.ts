@@ -5,8 +5,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../auth/auth.js';
 import { optionalPrincipal, queryOf } from '../auth/request.js';
 import type { EventRecord } from '../engines/store.js';
+import { tierFor } from '../hub/frames.js';
 import { AppError, errors } from '../util/errors.js';
 import type { ConnectionLimiter } from './connections.js';
+import type { ViewSpec } from './encoders.js';
 import { resumeEpoch, resumePoint } from './resume.js';
 import type { AdmissionServices } from './services.js';
 
@@ -44,6 +46,8 @@ export interface Admission {
   ip: string;
   /** `view=top`: the subscriber follows the Top chat view. */
   top: boolean;
+  /** The view: Top chat or not, and the sampled tier of `rate=` (or none). */
+  view: ViewSpec;
   /** False only with `admitOverCap` when the address has too many connections already. */
   slot: boolean;
   /** Gives the slot back; safe to call on every path, any number of times. */
@@ -67,6 +71,7 @@ export async function admit(s: AdmissionServices, req: IncomingMessage, ask: Adm
     throw errors.forbidden('this origin may not connect to this event (embed.allowedOrigins)');
   }
   const ip = s.clientIp(req);
+  const view = viewSpecOf(query);
   const slot = ask.admitOverCap ? s.connections.tryTake(ip, ask.transport) : takeOrThrow(s.connections, ip, ask);
   return {
     principal,
@@ -74,14 +79,85 @@ export async function admit(s: AdmissionServices, req: IncomingMessage, ask: Adm
     event,
     after,
     epoch,
-    top: viewOf(query.get('view')),
+    top: view.top,
+    view,
     ip,
     slot,
     release: slot ? releaser(s.connections, ip) : noop,
   };
 }
 
-function takeOrThrow(connections: ConnectionLimiter, ip: string, ask: AdmissionRequest): true {
+/** A connection let in before it names its events (many events on one connection). */
+export interface ConnectionAdmission {
+  principal: Principal | null;
+  ip: string;
+  /** The view every subscription of the connection follows (`view=`, `rate=`). */
+  view: ViewSpec;
+  /** False only with `admitOverCap` when the address has too many connections already. */
+  slot: boolean;
+  release(): void;
+}
+
+/**
+ * Admits a multi-event connection: the token, the view, the shutdown guard and the address's
+ * connection slot (one for the whole connection). Each event is then admitted by `admitEvent`.
+ */
+export async function admitConnection(
+  s: AdmissionServices,
+  req: IncomingMessage,
+  transport: TransportName,
+  admitOverCap = false,
+): Promise<ConnectionAdmission> {
+  s.guard.assertOpen();
+  const query = queryOf(req);
+  const principal = await optionalPrincipal(s.auth, req, query);
+  const view = viewSpecOf(query);
+  const ip = s.clientIp(req);
+  const slot = admitOverCap ? s.connections.tryTake(ip, transport) : takeOrThrow(s.connections, ip, { transport });
+  return { principal, ip, view, slot, release: slot ? releaser(s.connections, ip) : noop };
+}
+
+/**
+ * Admits one event on a multi-event connection, with the checks a connection to that event alone
+ * gets (it exists, the browser's origin may read it) and one more: a user banned from the event
+ * cannot follow it there (a ban ends the subscription, not the connection).
+ */
+export async function admitEvent(
+  s: AdmissionServices,
+  req: IncomingMessage,
+  principal: Principal | null,
+  eventId: string,
+): Promise<EventRecord> {
+  s.guard.assertOpen();
+  const event = await s.events.get(eventId);
+  if (!s.origins.admits(req, event.settings.embed?.allowedOrigins)) {
+    throw errors.forbidden('this origin may not connect to this event (embed.allowedOrigins)');
+  }
+  if (principal) {
+    const until = await s.bans.until(eventId, principal.id);
+    if (until !== false) throw errors.banned(until);
+  }
+  return event;
+}
+
+/** The view of `view=` and `rate=` (comments per second, 1..100000: the largest tier at most it). */
+export function viewSpecOf(query: URLSearchParams): ViewSpec {
+  return { top: viewOf(query.get('view')), tier: rateOf(query.get('rate')) };
+}
+
+/** The sampled tier index of a `rate=` value, -1 for none. */
+export function rateOf(rate: string | null | undefined): number {
+  if (rate === null || rate === undefined || rate === '') return -1;
+  if (!/^[0-9]{1,6}$/.test(rate) || Number(rate) < 1 || Number(rate) > MAX_RATE) {
+    throw errors.invalid(`rate must be a whole number of comments per second, 1 to ${MAX_RATE}`);
+  }
+  return tierFor(Number(rate));
+}
+
+/** The largest `rate=` taken (asking for more than the largest tier gets that tier). */
+const MAX_RATE = 100_000;
+
+function takeOrThrow(connections: ConnectionLimiter, ip: string, ask: Pick<AdmissionRequest, 'transport'>): true {
   connections.take(ip, ask.transport);
   return true;
 }

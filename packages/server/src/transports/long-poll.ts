@@ -7,13 +7,13 @@ import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { WireFormat } from '../hub/frames.js';
+import { viewerKeys, type WireFormat } from '../hub/frames.js';
 import type { Membership } from '../hub/hub.js';
 import type { Subscriber } from '../hub/subscriber.js';
 import { errors } from '../util/errors.js';
 import { type Admission, admit } from './admission.js';
-import { pollFormat, pollTopFormat } from './encoders.js';
-import { EventParams, View } from './schemas.js';
+import { formatFor, pollFormat, pollTopFormat } from './encoders.js';
+import { EventParams, Rate, View } from './schemas.js';
 import type { TransportServices } from './services.js';
 
 /** Longest hold of a poll (docs/API.md). */
@@ -32,6 +32,7 @@ const PollQuery = T.Object({
   token: T.Optional(T.String()),
   epoch: T.Optional(T.String()),
   view: T.Optional(View),
+  rate: T.Optional(Rate),
 });
 
 /** How one seating of a poll ended. */
@@ -72,8 +73,18 @@ export function longPollRoutes(app: FastifyInstance, s: TransportServices): void
       let answer: Buffer | undefined;
       try {
         for (;;) {
-          const format = admission.top ? pollTopFormat : pollFormat;
-          const sitting = await sit(s, eventId, { after: position, epoch }, deadline - Date.now(), reply.raw, format);
+          const format = formatFor('poll', admission.view);
+          s.hub.registerFormat(format);
+          const viewer = principal && format.mask ? viewerKeys(principal.id, principal.name) : undefined;
+          const sitting = await sit(
+            s,
+            eventId,
+            { after: position, epoch },
+            deadline - Date.now(),
+            reply.raw,
+            format,
+            viewer,
+          );
           answer = sitting.frame;
           position = sitting.lastSeq ?? position;
           const left = deadline - Date.now();
@@ -121,6 +132,7 @@ function sit(
   waitMs: number,
   response: ServerResponse,
   format: WireFormat,
+  viewer: readonly string[] | undefined,
 ): Promise<Sitting> {
   return new Promise((resolve) => {
     let done = false;
@@ -137,6 +149,7 @@ function sit(
     const left = () => finish(undefined, false);
     const sub: Subscriber = {
       format,
+      ...(viewer ? { viewer } : {}),
       write(frame) {
         finish(frame, false);
         return false;

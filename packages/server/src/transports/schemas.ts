@@ -20,10 +20,21 @@ export const ListCommentsQuery = T.Object({
   view: T.Optional(View),
 });
 
+/** A sampled tier (`rate=R`, comments per second; transports/admission.ts checks its bounds). */
+export const Rate = T.String({ pattern: '^[0-9]{1,6}$' });
+
 /** A stream's query: where it resumes, and its view. */
 export const StreamQuery = T.Object({
   after: T.Optional(Seq),
   before: T.Optional(Seq),
   limit: T.Optional(Seq),
   view: T.Optional(View),
+  rate: T.Optional(Rate),
+});
+
+/** The query of a multi-event stream: `events=<id>:<after>,...` (at most 100), the view. */
+export const MultiStreamQuery = T.Object({
+  events: T.String({ minLength: 1, maxLength: 16_384 }),
+  view: T.Optional(View),
+  rate: T.Optional(Rate),
 });

@@ -3,18 +3,23 @@
 import type { IncomingMessage } from 'node:http';
 import type { Authenticator } from '../auth/auth.js';
 import type { Config } from '../config/config.js';
+import type { RateLimiter } from '../engines/rate-limiter.js';
 import type { Events } from '../events/events.js';
 import type { Hub } from '../hub/hub.js';
+import type { BanCache } from '../ingest/bans.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { InteractionServices } from '../interactions/index.js';
 import type { OriginPolicy } from '../util/origins.js';
 import type { ShutdownGuard } from '../util/shutdown-guard.js';
+import type { BanWatch } from './ban-watch.js';
 import type { ConnectionLimiter, EdgeLog } from './connections.js';
 
 /** What admission (transports/admission.ts) reads. */
 export interface AdmissionServices {
   auth: Pick<Authenticator, 'verify'>;
   events: Pick<Events, 'get'>;
+  /** Bans (from memory, read again when a second old): a banned user follows no event on a multi-event connection. */
+  bans: Pick<BanCache, 'until'>;
   connections: ConnectionLimiter;
   guard: Pick<ShutdownGuard, 'closing' | 'assertOpen'>;
   /** Which browser origins may connect: the node's own, the node's list and the event's. */
@@ -31,6 +36,10 @@ export interface TransportServices extends AdmissionServices {
   /** Reactions sent over a WebSocket. */
   interactions: Pick<InteractionServices, 'react'>;
   hub: Pick<Hub, 'join' | 'lastSeq' | 'noteViewer' | 'registerFormat'>;
+  /** Subscribe churn per user across nodes (many events on one connection). */
+  limiter: RateLimiter;
+  /** Sockets and subscriptions to end when their user is banned from the event. */
+  banWatch: BanWatch;
   /** Refused connections, logged at most once a minute per kind and address. */
   warnings: EdgeLog;
 }

@@ -5,14 +5,16 @@
 // section 6.3), so a hub frame goes out as the very bytes every other viewer gets, in one write.
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../auth/auth.js';
 import { corsHead } from '../http/cors.js';
-import type { WireFormat } from '../hub/frames.js';
+import { viewerKeys, type WireFormat } from '../hub/frames.js';
 import type { Membership } from '../hub/hub.js';
 import { type CloseReason, type Subscriber, socketDrained } from '../hub/subscriber.js';
-import { admit } from './admission.js';
-import { sseFormat, sseTopFormat } from './encoders.js';
-import { EventParams, StreamQuery } from './schemas.js';
+import { admit, admitConnection, admitEvent } from './admission.js';
+import { formatFor, sseFormat, sseTopFormat } from './encoders.js';
+import { EventParams, MultiStreamQuery, StreamQuery } from './schemas.js';
 import type { TransportServices } from './services.js';
+import { parseEvents, Subscriptions } from './subscriptions.js';
 
 /** The reconnect delay suggested to EventSource clients. */
 const RETRY_MS = 2000;
@@ -29,15 +31,26 @@ const HEAD_END = `\r\nretry: ${RETRY_MS}\n\n`;
 class SseConnection implements Subscriber {
   ended = false;
   private membership: Membership | null = null;
+  private keys: string[] | undefined;
+  /** The events it follows, on a multi-event stream (`GET /v1/stream?events=`). */
+  multi: Subscriptions | null = null;
 
   constructor(
     private readonly socket: Socket,
     /** Gives the connection slot back (admission's release). */
     private readonly release: () => void,
     private readonly open: Set<SseConnection>,
-    /** The view it follows: every comment (`sse`) or Top chat (`sse-top`). */
+    /** The view it follows: every comment (`sse`), Top chat (`sse-top`), a sampled tier. */
     readonly format: WireFormat = sseFormat,
+    private readonly principal: Principal | null = null,
   ) {}
+
+  /** The viewer keys of its user (for a filtered view's per-viewer extras). */
+  get viewer(): readonly string[] | undefined {
+    if (!this.principal) return undefined;
+    this.keys ??= viewerKeys(this.principal.id, this.principal.name);
+    return this.keys;
+  }
 
   write(frame: Buffer): boolean {
     if (this.ended) return false;
@@ -69,6 +82,7 @@ class SseConnection implements Subscriber {
     this.open.delete(this);
     this.membership?.leave();
     this.membership = null;
+    this.multi?.endAll();
     this.release();
   }
 }
@@ -84,6 +98,7 @@ function onSocketClose(this: SseSocket): void {
 export function sseRoutes(app: FastifyInstance, s: TransportServices): void {
   s.hub.registerFormat(sseFormat);
   s.hub.registerFormat(sseTopFormat);
+  s.hub.registerFormat(formatFor('sse', { top: false, tier: -1 }, true));
   const open = new Set<SseConnection>();
   // One heartbeat for every connection, rather than a timer each.
   const heartbeat = setInterval(function sseHeartbeat() {
@@ -109,7 +124,9 @@ export function sseRoutes(app: FastifyInstance, s: TransportServices): void {
 
       reply.hijack();
       const socket = request.raw.socket as SseSocket;
-      const conn = new SseConnection(socket, admission.release, open, admission.top ? sseTopFormat : sseFormat);
+      const format = formatFor('sse', admission.view);
+      s.hub.registerFormat(format);
+      const conn = new SseConnection(socket, admission.release, open, format, admission.principal);
       socket[CONNECTION] = conn;
       socket.setTimeout(0);
       socket.on('close', onSocketClose);
@@ -125,4 +142,48 @@ export function sseRoutes(app: FastifyInstance, s: TransportServices): void {
       }
     },
   );
+
+  app.get('/v1/stream', { schema: { querystring: MultiStreamQuery } }, async function multiStream(request, reply) {
+    const wanted = parseEvents((request.query as { events: string }).events);
+    const admission = await admitConnection(s, request.raw, 'sse');
+    try {
+      // Every event is checked before the stream starts: a refusal changes nothing.
+      for (const { eventId } of wanted) await admitEvent(s, request.raw, admission.principal, eventId);
+    } catch (error) {
+      admission.release();
+      throw error;
+    }
+    reply.hijack();
+    const socket = request.raw.socket as SseSocket;
+    const format = formatFor('sse', admission.view, true);
+    s.hub.registerFormat(format);
+    const conn = new SseConnection(socket, admission.release, open, format, admission.principal);
+    const churnKey = admission.principal ? `u:${admission.principal.id}` : `a:${admission.ip}`;
+    conn.multi = new Subscriptions(s, {
+      req: request.raw,
+      principal: admission.principal,
+      churnKey,
+      format,
+      write: (frame) => conn.write(frame),
+      buffered: () => conn.buffered(),
+      drained: () => conn.drained(),
+      notice: (frame) => conn.write(Buffer.from(`event: ${String(frame.type)}\ndata: ${JSON.stringify(frame)}\n\n`)),
+      shutdown: () => conn.close('shutdown'),
+    });
+    socket[CONNECTION] = conn;
+    socket.setTimeout(0);
+    socket.on('close', onSocketClose);
+    if (socket.destroyed) return conn.gone();
+    socket.write(HEAD_START + corsHead(reply) + HEAD_END);
+    open.add(conn);
+    for (const { eventId, after, epoch } of wanted) {
+      try {
+        await conn.multi.subscribe(eventId, after, epoch);
+      } catch (error) {
+        // Admitted a moment ago: a refusal now (a ban just made, a limit) ends that event only.
+        const body = error instanceof Error && 'toBody' in error ? (error as { toBody(): unknown }).toBody() : {};
+        conn.write(Buffer.from(`event: error\ndata: ${JSON.stringify({ eventId, ...(body as object) })}\n\n`));
+      }
+    }
+  });
 }

@@ -7,20 +7,23 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Principal } from '../auth/auth.js';
 import { queryOf } from '../auth/request.js';
 import { writeRawError } from '../http/errors.js';
-import type { WireFormat } from '../hub/frames.js';
+import { viewerKeys, type WireFormat } from '../hub/frames.js';
 import type { Membership } from '../hub/hub.js';
 import { type CloseReason, type Subscriber, socketDrained } from '../hub/subscriber.js';
-import type { LogFollower } from '../log/followers.js';
 import { AppError, errors } from '../util/errors.js';
-import { type Admission, admit } from './admission.js';
-import { wsFormat, wsTopFormat } from './encoders.js';
+import { type Admission, admit, admitConnection, type ConnectionAdmission } from './admission.js';
+import type { Bannable, BanWatch } from './ban-watch.js';
+import { formatFor, wsFormat, wsTopFormat } from './encoders.js';
 import type { TransportServices } from './services.js';
+import { type SubscriptionHost, Subscriptions } from './subscriptions.js';
 import { textFrame } from './ws-frame.js';
 import { handshakeProblem } from './ws-handshake.js';
 
 /** Largest client frame (docs: max WebSocket message size). */
 export const MAX_FRAME_BYTES = 4 * 1024;
 const PATH = /^\/v1\/events\/([A-Za-z0-9_.:-]{1,64})\/ws$/;
+/** Many events on one connection (docs/API.md). */
+const MULTI_PATH = '/v1/ws';
 /**
  * Client frames per second a connection may send (with a burst); beyond, frames are refused.
  * Trusted publishers (the `service` role) are not limited, like their REST posts.
@@ -47,7 +50,7 @@ type Peer = WebSocket & { [CONNECTION]?: WsConnection };
  * One viewer (and maybe poster) over WebSocket, as a hub Subscriber. Hub frames are written
  * pre-framed straight to the socket (see ws-frame.ts); everything else goes through ws.
  */
-class WsConnection implements Subscriber {
+class WsConnection implements Subscriber, Bannable {
   alive = true;
   closed = false;
   private membership: Membership | null = null;
@@ -57,19 +60,47 @@ class WsConnection implements Subscriber {
   private refused = 0;
   /** Set when the user is banned: the socket closes (4003) after its next frame, the ban entry's batch. */
   private banned = false;
+  private keys: string[] | undefined;
+  /** The events it follows, on a multi-event connection (`/v1/ws`); null on a single-event one. */
+  readonly multi: Subscriptions | null;
 
   constructor(
     readonly ws: WebSocket,
     private readonly s: TransportServices,
+    /** The event of a single-event connection ('' on a multi-event one). */
     private readonly eventId: string,
     private readonly principal: Principal | null,
-    private readonly open: Map<string, Set<WsConnection>>,
-    /** The view it follows: every comment (`ws`) or Top chat (`ws-top`). */
+    private readonly banWatch: BanWatch,
+    /** The view it follows: every comment (`ws`), Top chat (`ws-top`), a sampled tier. */
     readonly format: WireFormat = wsFormat,
+    multi?: { req: IncomingMessage; ip: string },
   ) {
     // ws keeps its socket private; writing to it directly is safe here because the sender
     // never queues (no permessage-deflate), so frames cannot interleave.
     this.socket = (ws as unknown as { _socket: Socket })._socket;
+    this.multi = multi ? new Subscriptions(s, this.host(multi.req, multi.ip)) : null;
+  }
+
+  /** The viewer keys of its user (for a filtered view's per-viewer extras). */
+  get viewer(): readonly string[] | undefined {
+    if (!this.principal) return undefined;
+    this.keys ??= viewerKeys(this.principal.id, this.principal.name);
+    return this.keys;
+  }
+
+  /** What its subscriptions share: this socket, in the multi-event format of its view. */
+  private host(req: IncomingMessage, ip: string): SubscriptionHost {
+    return {
+      req,
+      principal: this.principal,
+      churnKey: this.principal ? `u:${this.principal.id}` : `a:${ip}`,
+      format: this.format,
+      write: (frame) => this.write(frame),
+      buffered: () => this.buffered(),
+      drained: () => this.drained(),
+      notice: (frame) => this.send(frame),
+      shutdown: () => this.close('shutdown'),
+    };
   }
 
   write(frame: Buffer): boolean {
@@ -108,13 +139,22 @@ class WsConnection implements Subscriber {
     this.closed = true;
     this.membership?.leave();
     this.membership = null;
-    const key = this.principal && userKey(this.eventId, this.principal.id);
-    const same = key ? this.open.get(key) : undefined;
-    if (same?.delete(this) && same.size === 0) this.open.delete(key!);
+    this.multi?.endAll();
+    if (this.principal && !this.multi) this.banWatch.remove(this.eventId, this.principal.id, this);
   }
 
-  /** A client frame: rate limited (except for trusted publishers), then a comment or a ping. */
+  /**
+   * A client frame: rate limited (except for trusted publishers), then a comment, a reaction or a
+   * ping; on a multi-event connection also subscribe and unsubscribe (limited on their own).
+   */
   received(data: RawData, isBinary: boolean): void {
+    const frame = parseFrame(data, isBinary, this.multi !== null);
+    // Subscribes have limits of their own (per connection and per user); unsubscribes are frames
+    // like the others.
+    if (this.multi && !(frame instanceof AppError) && frame.type === 'subscribe') {
+      void this.subscription(frame);
+      return;
+    }
     if (this.principal?.role !== 'service') {
       const now = Date.now();
       this.tokens = Math.min(FRAME_BURST, this.tokens + ((now - this.refill) / 1000) * FRAMES_PER_SECOND);
@@ -126,14 +166,39 @@ class WsConnection implements Subscriber {
       }
       this.tokens--;
     }
-    const frame = parseFrame(data, isBinary);
     if (frame instanceof AppError) this.send({ type: 'error', error: frame.toBody().error });
+    else if (frame.type === 'unsubscribe') void this.subscription(frame);
     else if (frame.type === 'ping') this.send({ type: 'pong' });
     else if (frame.type === 'reaction') void this.react(frame);
-    else void this.postComment(frame);
+    else if (frame.type === 'comment') void this.postComment(frame);
   }
 
-  private send(frame: unknown): void {
+  /** Subscribe or unsubscribe (multi-event): refusals are error frames naming the event. */
+  private async subscription(frame: MultiFrame): Promise<void> {
+    try {
+      if (frame.type === 'subscribe') await this.multi!.subscribe(frame.eventId, frame.after, frame.epoch);
+      else this.multi!.unsubscribe(frame.eventId);
+    } catch (error) {
+      if (++this.refused > MAX_REFUSED) return this.ws.close(CloseCode.POLICY, 'flood');
+      const failure = error instanceof AppError ? error : errors.unavailable();
+      const eventId = typeof frame.eventId === 'string' ? frame.eventId.slice(0, 64) : undefined;
+      this.send({ type: 'error', ...(eventId === undefined ? {} : { eventId }), error: failure.toBody().error });
+    }
+  }
+
+  /**
+   * The event a comment or reaction is for: the connection's, or on a multi-event connection the
+   * frame's `eventId`, which it must follow (it was admitted for that event).
+   */
+  private target(frame: { eventId?: unknown }): string {
+    if (!this.multi) return this.eventId;
+    if (typeof frame.eventId !== 'string' || !this.multi.has(frame.eventId)) {
+      throw errors.invalid('eventId must be an event this connection is subscribed to');
+    }
+    return frame.eventId;
+  }
+
+  send(frame: unknown): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     // The acks of one group commit are sent in the same turn: corked until the next tick, they
     // leave in one write instead of one system call each.
@@ -154,7 +219,7 @@ class WsConnection implements Subscriber {
       }
       if (typeof frame.emoji !== 'string' || frame.emoji.length > 16)
         throw errors.invalid('emoji must be a short string');
-      await this.s.interactions.react(this.principal, this.eventId, frame.emoji);
+      await this.s.interactions.react(this.principal, this.target(frame), frame.emoji);
     } catch (error) {
       const failure = error instanceof AppError ? error : errors.unavailable();
       this.send({ type: 'error', error: failure.toBody().error });
@@ -170,11 +235,24 @@ class WsConnection implements Subscriber {
       if (this.principal.expiresAt !== undefined && Date.now() >= this.principal.expiresAt) {
         throw errors.unauthenticated('the token has expired: reconnect with a new one');
       }
-      const result = await this.s.ingest.post(this.principal, this.eventId, frame);
-      this.send({ type: 'ack', clientId, status: result.status, comment: result.comment });
+      const eventId = this.target(frame);
+      const result = await this.s.ingest.post(this.principal, eventId, frame);
+      this.send({
+        type: 'ack',
+        ...(this.multi ? { eventId } : {}),
+        clientId,
+        status: result.status,
+        comment: result.comment,
+      });
     } catch (error) {
       const failure = error instanceof AppError ? error : errors.unavailable();
-      this.send({ type: 'error', ...(clientId === undefined ? {} : { clientId }), error: failure.toBody().error });
+      const eventId = this.multi && typeof frame.eventId === 'string' ? frame.eventId.slice(0, 64) : undefined;
+      this.send({
+        type: 'error',
+        ...(eventId === undefined ? {} : { eventId }),
+        ...(clientId === undefined ? {} : { clientId }),
+        error: failure.toBody().error,
+      });
     }
   }
 }
@@ -218,23 +296,17 @@ function closeTooMany(ws: WebSocket): void {
   (ws as unknown as { _socket: Socket })._socket.end();
 }
 
-/** Connections of a signed-in user on an event, keyed for ban look-ups. */
-function userKey(eventId: string, userId: string): string {
-  return `${eventId}\n${userId}`;
-}
-
-/** What `attachWebSocket` gives the node: a log follower, as a ban closes the banned user's sockets (4003). */
-export interface WebSocketEndpoint extends LogFollower {
+/** What `attachWebSocket` gives the node: the endpoint, closed at shutdown (1012). */
+export interface WebSocketEndpoint {
   close(): void;
 }
 
-/** Serves `GET /v1/events/:eventId/ws` on the node's HTTP server. */
+/** Serves `GET /v1/events/:eventId/ws` and `GET /v1/ws` (many events) on the node's HTTP server. */
 export function attachWebSocket(server: Server, s: TransportServices): WebSocketEndpoint {
   s.hub.registerFormat(wsFormat);
   s.hub.registerFormat(wsTopFormat);
+  s.hub.registerFormat(formatFor('ws', { top: false, tier: -1 }, true));
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
-  /** Open connections of signed-in users, by event and user. */
-  const open = new Map<string, Set<WsConnection>>();
 
   server.on('upgrade', function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     socket.on('error', () => socket.destroy());
@@ -247,12 +319,13 @@ export function attachWebSocket(server: Server, s: TransportServices): WebSocket
     const match = PATH.exec(path);
     const ip = s.clientIp(req);
     try {
-      if (!match) throw errors.notFound(`GET ${path}`);
+      if (!match && path !== MULTI_PATH) throw errors.notFound(`GET ${path}`);
       const problem = handshakeProblem(req);
       if (problem) {
         s.warnings.warn('bad_handshake', ip, 'refused a WebSocket handshake', { path, problem });
         throw errors.invalid(problem);
       }
+      if (!match) return await upgradeMulti(req, socket, head);
       const admission = await admit(s, req, {
         transport: 'ws',
         eventId: match[1]!,
@@ -271,20 +344,37 @@ export function attachWebSocket(server: Server, s: TransportServices): WebSocket
     }
   }
 
-  function onConnection(ws: WebSocket, admission: Admission): void {
-    const { eventId, principal } = admission;
-    const conn = new WsConnection(ws, s, eventId, principal, open, admission.top ? wsTopFormat : wsFormat);
+  /** `GET /v1/ws`: admitted without an event; each `subscribe` admits one. */
+  async function upgradeMulti(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const admission = await admitConnection(s, req, 'ws', true);
+    if (socket.destroyed) return admission.release();
+    if (!admission.slot) return wss.handleUpgrade(req, socket, head, closeTooMany);
+    socket.once('close', admission.release);
+    wss.handleUpgrade(req, socket, head, (ws) => onMultiConnection(ws, req, admission));
+  }
+
+  function onMultiConnection(ws: WebSocket, req: IncomingMessage, admission: ConnectionAdmission): void {
+    const format = formatFor('ws', admission.view, true);
+    s.hub.registerFormat(format);
+    const conn = new WsConnection(ws, s, '', admission.principal, s.banWatch, format, { req, ip: admission.ip });
+    listen(ws, conn);
+  }
+
+  function listen(ws: WebSocket, conn: WsConnection): void {
     (ws as Peer)[CONNECTION] = conn;
-    if (principal) {
-      const key = userKey(eventId, principal.id);
-      const same = open.get(key);
-      if (same) same.add(conn);
-      else open.set(key, new Set([conn]));
-    }
     ws.on('pong', onPong);
     ws.on('error', onError);
     ws.on('close', onClose);
     ws.on('message', onMessage);
+  }
+
+  function onConnection(ws: WebSocket, admission: Admission): void {
+    const { eventId, principal } = admission;
+    const format = formatFor('ws', admission.view);
+    s.hub.registerFormat(format);
+    const conn = new WsConnection(ws, s, eventId, principal, s.banWatch, format);
+    if (principal) s.banWatch.add(eventId, principal.id, conn);
+    listen(ws, conn);
     s.hub.join(eventId, conn, admission.after, admission.epoch).then(
       (membership) => conn.seated(membership),
       () => ws.close(1011, 'unavailable'),
@@ -306,13 +396,6 @@ export function attachWebSocket(server: Server, s: TransportServices): WebSocket
   pinger.unref();
 
   return {
-    name: 'ws-bans',
-    entries(eventId, entries) {
-      for (const entry of entries) {
-        if (entry.type !== 'ban' || (entry.until !== null && entry.until <= Date.now())) continue;
-        for (const conn of open.get(userKey(eventId, entry.userId)) ?? []) conn.ban();
-      }
-    },
     close() {
       clearInterval(pinger);
       for (const ws of wss.clients) ws.close(CloseCode.RESTART, 'server restart');
@@ -321,8 +404,13 @@ export function attachWebSocket(server: Server, s: TransportServices): WebSocket
   };
 }
 
+/** Subscribe and unsubscribe frames of a multi-event connection, as sent (checked when handled). */
+type MultiFrame =
+  | { type: 'subscribe'; eventId?: unknown; after?: unknown; epoch?: unknown }
+  | { type: 'unsubscribe'; eventId?: unknown };
+
 /** Parses a client frame; a bad one becomes an error for the client, never a crash. */
-function parseFrame(data: RawData, isBinary: boolean): ClientFrame | AppError {
+function parseFrame(data: RawData, isBinary: boolean, multi: boolean): ClientFrame | MultiFrame | AppError {
   if (isBinary) return errors.invalid('frames must be JSON text');
   let value: unknown;
   try {
@@ -336,5 +424,6 @@ function parseFrame(data: RawData, isBinary: boolean): ClientFrame | AppError {
   const frame = value as { type?: unknown };
   if (frame.type === 'ping') return { type: 'ping' };
   if (frame.type === 'comment' || frame.type === 'reaction') return value as ClientFrame;
+  if (multi && (frame.type === 'subscribe' || frame.type === 'unsubscribe')) return value as MultiFrame;
   return errors.invalid('unknown frame type');
 }
