@@ -15,6 +15,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   slow_mode: 429,
   unavailable: 503,
+  /** The app's connect or post proxy did not answer in time (or failed) and the node fails closed. */
+  proxy_unavailable: 503,
   internal: 500,
 } as const;
 
@@ -22,4 +24,9 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /** Codes after which the same request may succeed later (the client may retry). */
-export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set(['rate_limited', 'slow_mode', 'unavailable']);
+export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set([
+  'rate_limited',
+  'slow_mode',
+  'unavailable',
+  'proxy_unavailable',
+]);

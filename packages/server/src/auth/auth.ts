@@ -23,6 +23,10 @@ export interface Principal {
   expiresAt?: number;
   /** Badges the token grants (`member`, `verified`: see `claimedBadges`); absent when none. */
   badges?: readonly Badge[];
+  /** When the user started following the channel (ms since the epoch), from the token's `followed_at` claim or the connect proxy. */
+  followedAt?: number;
+  /** The user's picture (https, at most 512 characters), from the connect proxy. */
+  avatarUrl?: string;
 }
 
 /** How long, and how many, verified tokens are remembered. */

@@ -1,8 +1,8 @@
 // Request identity for the REST routes: a route that needs a caller declares
 // `preHandler: needsCaller` and reads `request.principal`, instead of verifying tokens itself.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Authenticator, Principal } from '../auth/auth.js';
-import { requirePrincipal } from '../auth/request.js';
+import type { Principal } from '../auth/auth.js';
+import { type CallContext, type Callers, requirePrincipal } from '../auth/request.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,9 +26,22 @@ export function registerCaller(app: FastifyInstance): void {
   });
 }
 
-/** The preHandler that verifies the bearer token (or answers `unauthenticated`) and sets `request.principal`. */
-export function callerHook(auth: Pick<Authenticator, 'verify'>): (request: FastifyRequest) => Promise<void> {
+/**
+ * The preHandler that finds the caller (the bearer token, or the app's connect proxy) or answers
+ * `unauthenticated`, and sets `request.principal`.
+ */
+export function callerHook(s: Callers): (request: FastifyRequest) => Promise<void> {
   return async function needsCaller(request) {
-    callers.set(request, await requirePrincipal(auth, request.raw));
+    callers.set(request, await requirePrincipal(s, request.raw, null, httpContext(request)));
+  };
+}
+
+/** A REST request as the connect proxy is told of it: its event (when the route names one) and address. */
+export function httpContext(request: FastifyRequest): CallContext {
+  const params = request.params as { eventId?: unknown } | undefined;
+  return {
+    transport: 'http',
+    eventId: typeof params?.eventId === 'string' ? params.eventId : null,
+    ip: request.ip,
   };
 }

@@ -57,7 +57,8 @@ export interface Admission {
 export async function admit(s: AdmissionServices, req: IncomingMessage, ask: AdmissionRequest): Promise<Admission> {
   s.guard.assertOpen();
   const query = queryOf(req);
-  const principal = await optionalPrincipal(s.auth, req, query);
+  const ip = s.clientIp(req);
+  const principal = await optionalPrincipal(s, req, query, { transport: ask.transport, eventId: ask.eventId, ip });
   const after = resumePoint(ask.after);
   const epoch = resumeEpoch(query.get('epoch'));
   const event = await lookUp(s, ask);
@@ -66,7 +67,6 @@ export async function admit(s: AdmissionServices, req: IncomingMessage, ask: Adm
   if (!s.origins.admits(req, event?.settings.embed?.allowedOrigins)) {
     throw errors.forbidden('this origin may not connect to this event (embed.allowedOrigins)');
   }
-  const ip = s.clientIp(req);
   const slot = ask.admitOverCap ? s.connections.tryTake(ip, ask.transport) : takeOrThrow(s.connections, ip, ask);
   return {
     principal,

@@ -2,6 +2,7 @@
 // composition root that wires them (node.ts).
 import type { IncomingMessage } from 'node:http';
 import type { Authenticator } from '../auth/auth.js';
+import type { CallerProxy } from '../auth/request.js';
 import type { Config } from '../config/config.js';
 import type { Events } from '../events/events.js';
 import type { Hub } from '../hub/hub.js';
@@ -14,6 +15,8 @@ import type { ConnectionLimiter, EdgeLog } from './connections.js';
 /** What admission (transports/admission.ts) reads. */
 export interface AdmissionServices {
   auth: Pick<Authenticator, 'verify'>;
+  /** The app's connect proxy, asked who a request without a token is; null when not configured. */
+  proxy: CallerProxy | null;
   events: Pick<Events, 'get'>;
   connections: ConnectionLimiter;
   guard: Pick<ShutdownGuard, 'closing' | 'assertOpen'>;
