@@ -3,9 +3,12 @@
 // the cache and shared calls, only allowed headers and cookies forwarded, every transport, the
 // figures on /metrics, and that nothing a client sent reaches the log.
 import assert from 'node:assert/strict';
+import type { IncomingMessage } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import WebSocket from 'ws';
+import { SILENT_OBSERVER } from '../src/proxy/call.js';
+import { ConnectProxy, MISS_BURST } from '../src/proxy/connect.js';
 import {
   gate,
   ProxyReceiver,
@@ -442,6 +445,47 @@ describe('connect proxy: always asked, failing open, with privileged roles allow
     assert.match(text, /the (connect|post) proxy failed/);
     for (const secret of ['opaque-session-123', 'opaque-session-456', 'slow-open', 'broken-open']) {
       assert.ok(!text.includes(secret), `the log holds ${secret}`);
+    }
+  });
+});
+
+describe('connect proxy: the calls one address may cause', () => {
+  test('a burst of made-up credentials, then rate_limited until the budget refills; kept answers cost nothing', async () => {
+    const receiver = await ProxyReceiver.start();
+    receiver.handler = appHandler(gate());
+    const clock = { now: 1_000_000 };
+    const proxy = new ConnectProxy({
+      url: `${receiver.base}/connect`,
+      timeoutMs: 5_000,
+      cacheMs: 60_000,
+      cacheSize: 1_000,
+      headers: [],
+      cookies: ['sid'],
+      always: false,
+      roles: [],
+      failOpen: false,
+      observer: SILENT_OBSERVER,
+      now: () => clock.now,
+    });
+    const identify = (sid: string, ip = '198.51.100.7') =>
+      proxy.identify({ headers: { cookie: `sid=${sid}` } } as IncomingMessage, null, {
+        transport: 'sse',
+        eventId: null,
+        ip,
+      });
+    try {
+      for (let i = 0; i < MISS_BURST; i++) assert.equal((await identify(`user:u${i}`))?.id, `u${i}`);
+      await assert.rejects(
+        identify('user:one-more'),
+        (e: any) => e.code === 'rate_limited' && e.details.retryAfterMs === 100,
+      );
+      assert.equal((await identify('user:u0'))?.id, 'u0', 'a kept answer is still served');
+      assert.equal((await identify('user:elsewhere', '203.0.113.9'))?.id, 'elsewhere', 'another address has its own');
+      clock.now += 100;
+      assert.equal((await identify('user:one-more'))?.id, 'one-more', 'a tenth of a second later, one more');
+      assert.equal(receiver.on('/connect').length, MISS_BURST + 2);
+    } finally {
+      await receiver.down();
     }
   });
 });

@@ -61,6 +61,15 @@ type ConnectAnswer = { user: Principal | null } | { refused: string };
 
 /** The most cookies looked at in one Cookie header (it is bounded by node's header size anyway). */
 const MAX_COOKIES = 200;
+/**
+ * Calls to the app one client address may cause, per second and in a burst: made-up credentials
+ * each miss the cache, and would otherwise let one address fill the calls in flight for everyone.
+ * Answers kept or shared cost nothing of it.
+ */
+export const MISSES_PER_SECOND = 10;
+export const MISS_BURST = 50;
+/** Addresses remembered at most (past this the budgets start afresh). */
+const MAX_ADDRESSES = 10_000;
 
 /** Asks the app who a request's user is; answers kept per credentials and event. */
 export class ConnectProxy implements CallerProxy {
@@ -68,6 +77,8 @@ export class ConnectProxy implements CallerProxy {
   private readonly caller: ProxyCaller;
   private readonly cache: AnswerCache<ConnectAnswer>;
   private readonly now: () => number;
+  /** Calls each address may still cause: tokens and when they were counted. */
+  private readonly budgets = new Map<string, { tokens: number; at: number }>();
 
   constructor(private readonly options: ConnectProxyOptions) {
     this.always = options.always;
@@ -88,7 +99,11 @@ export class ConnectProxy implements CallerProxy {
     const request = this.requestOf(req, token, context);
     let answer: ConnectAnswer;
     try {
-      answer = await this.cache.get(keyOf(request), () => this.ask(request), this.options.observer.looked);
+      answer = await this.cache.get(
+        keyOf(request),
+        () => this.askFor(context.ip, request),
+        this.options.observer.looked,
+      );
     } catch (error) {
       if (!(error instanceof ProxyCallError)) throw error;
       if (this.options.failOpen) return null;
@@ -115,6 +130,24 @@ export class ConnectProxy implements CallerProxy {
     };
     if (this.always && token) request.token = token;
     return request;
+  }
+
+  /** A call on behalf of `ip`, if its budget allows; else `rate_limited`. */
+  private askFor(ip: string, request: ConnectRequest): Promise<Fresh<ConnectAnswer>> {
+    const now = this.now();
+    const budget = this.budgets.get(ip) ?? { tokens: MISS_BURST, at: now };
+    budget.tokens = Math.min(MISS_BURST, budget.tokens + ((now - budget.at) / 1000) * MISSES_PER_SECOND);
+    budget.at = now;
+    if (budget.tokens < 1) {
+      throw errors.rateLimited(
+        Math.ceil(((1 - budget.tokens) / MISSES_PER_SECOND) * 1000),
+        'too many sign-ins from your address; wait a moment',
+      );
+    }
+    budget.tokens--;
+    if (!this.budgets.has(ip) && this.budgets.size >= MAX_ADDRESSES) this.budgets.clear();
+    this.budgets.set(ip, budget);
+    return this.ask(request);
   }
 
   /** One call to the app, timed and counted; the answer with how long it may be kept. */
