@@ -18,6 +18,8 @@ import { errors } from '../util/errors.js';
 export interface Principal {
   id: string;
   name: string;
+  /** The user's picture (https, at most 512 characters), from the connect proxy. */
+  avatarUrl?: string;
   role: Role;
   /** When the token expires (ms since the epoch); long-lived connections check it per post. */
   expiresAt?: number;
@@ -25,8 +27,6 @@ export interface Principal {
   badges?: readonly Badge[];
   /** When the user started following the channel (ms since the epoch), from the token's `followed_at` claim or the connect proxy. */
   followedAt?: number;
-  /** The user's picture (https, at most 512 characters), from the connect proxy. */
-  avatarUrl?: string;
 }
 
 /** How long, and how many, verified tokens are remembered. */
