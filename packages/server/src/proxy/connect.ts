@@ -102,7 +102,7 @@ export class ConnectProxy implements CallerProxy {
       answer = await this.cache.get(
         keyOf(request),
         () => this.askFor(context.ip, request),
-        this.options.observer.looked,
+        (result) => this.options.observer.looked(result),
       );
     } catch (error) {
       if (!(error instanceof ProxyCallError)) throw error;
