@@ -19,6 +19,12 @@ import {
 import { api, createEvent, devToken, startNode, type TestNode, type TestUser, WsViewer, waitFor } from './support.js';
 
 const SECRET = 'a-proxy-signing-secret-of-32-characters!';
+/**
+ * The nodes' proxy budget, and how late the slow answers come. Generous: a loaded machine (and
+ * the first fetch of a process) must not turn a prompt answer into a timeout.
+ */
+const BUDGET_MS = 2_000;
+const SLOW_MS = 4_000;
 
 /** Users the app knows, by session (cookie `sid` or header `x-app-session`). */
 const USERS: Record<string, unknown> = {
@@ -40,7 +46,7 @@ function appHandler(held: { promise: Promise<void> }): (r: ProxyRequest) => Prox
     const sid: string | undefined = r.body.cookies.sid ?? r.body.headers['x-app-session'];
     if (sid === undefined) return { json: { allow: true, user: null } };
     if (sid === 'suspended') return { json: { allow: false, reason: 'Your account is suspended' } };
-    if (sid.startsWith('slow')) return { delayMs: 1500, json: { allow: true, user: null } };
+    if (sid.startsWith('slow')) return { delayMs: SLOW_MS, json: { allow: true, user: null } };
     if (sid.startsWith('broken')) return { status: 500 };
     if (sid.startsWith('garbled')) return { text: '{"allow": tru' };
     if (sid.startsWith('gate'))
@@ -52,7 +58,7 @@ function appHandler(held: { promise: Promise<void> }): (r: ProxyRequest) => Prox
 
 function postAnswer(text: string): ProxyReply {
   if (text.includes('nope')) return { json: { allow: false, reason: 'No links to other streams, please' } };
-  if (text.includes('slowpost')) return { delayMs: 1500, json: { allow: true } };
+  if (text.includes('slowpost')) return { delayMs: SLOW_MS, json: { allow: true } };
   if (text.includes('brokenpost')) return { status: 502 };
   return { json: { allow: true } };
 }
@@ -105,7 +111,7 @@ describe('connect and post proxies', () => {
     node = await nodeWithLog(logs, {
       proxyConnectUrl: `${receiver.base}/connect`,
       proxyPostUrl: `${receiver.base}/post`,
-      proxyTimeoutMs: 300,
+      proxyTimeoutMs: BUDGET_MS,
       proxyHeaders: ['x-app-session'],
       proxyCookies: ['sid'],
       proxySecret: SECRET,
@@ -184,6 +190,15 @@ describe('connect and post proxies', () => {
     const poll = await api(base, 'GET', `/v1/events/${eventId}/poll?timeoutMs=0`, { headers });
     assert.equal(poll.status, 403);
     assert.equal(await wsStatus(`${base.replace('http', 'ws')}/v1/events/${eventId}/ws`, headers), 403);
+  });
+
+  test("a page on another origin cannot make the node present its visitors' cookies to the app", async () => {
+    const before = connects().length;
+    const evil = { cookie: 'sid=alice-session', origin: 'https://evil.example' };
+    assert.equal(await wsStatus(`${base.replace('http', 'ws')}/v1/events/${eventId}/ws`, evil), 403);
+    const sse = await api(base, 'GET', `/v1/events/${eventId}/stream`, { headers: evil });
+    assert.equal(sse.status, 403);
+    assert.equal(connects().length, before, 'the app was not asked');
   });
 
   test('every transport asks with its name and event, and carries the user', async () => {
@@ -384,7 +399,7 @@ describe('connect proxy: always asked, failing open, with privileged roles allow
     node = await nodeWithLog(logs, {
       proxyConnectUrl: `${receiver.base}/connect`,
       proxyPostUrl: `${receiver.base}/post`,
-      proxyTimeoutMs: 300,
+      proxyTimeoutMs: BUDGET_MS,
       proxyCookies: ['sid'],
       proxyConnectAlways: true,
       proxyRoles: ['moderator'],

@@ -72,6 +72,12 @@ export async function optionalPrincipal(
   return token ? callers.auth.verify(token) : null;
 }
 
+/** Whether the app's connect proxy, rather than the token check, finds this request's caller. */
+export function asksProxy(callers: Callers, req: IncomingMessage, query: URLSearchParams | null): boolean {
+  const proxy = callers.proxy;
+  return Boolean(proxy && (proxy.always || !tokenOf(req, query)));
+}
+
 /** The query string of a raw request. */
 export function queryOf(req: IncomingMessage): URLSearchParams {
   const url = req.url ?? '/';

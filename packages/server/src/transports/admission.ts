@@ -3,7 +3,7 @@
 // browser's Origin, the shutdown guard, the client's address and its connection slot).
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../auth/auth.js';
-import { optionalPrincipal, queryOf } from '../auth/request.js';
+import { asksProxy, optionalPrincipal, queryOf } from '../auth/request.js';
 import type { EventRecord } from '../engines/store.js';
 import { AppError, errors } from '../util/errors.js';
 import type { ConnectionLimiter } from './connections.js';
@@ -58,7 +58,12 @@ export async function admit(s: AdmissionServices, req: IncomingMessage, ask: Adm
   s.guard.assertOpen();
   const query = queryOf(req);
   const ip = s.clientIp(req);
-  const principal = await optionalPrincipal(s, req, query, { transport: ask.transport, eventId: ask.eventId, ip });
+  const context = { transport: ask.transport, eventId: ask.eventId, ip };
+  // A token is checked first, as ever; the app's connect proxy is asked only once the browser's
+  // origin is known to be allowed, so a page elsewhere cannot make the node present its
+  // visitors' cookies to the app (cross-site WebSocket hijacking).
+  const viaProxy = asksProxy(s, req, query);
+  const checked = viaProxy ? null : await optionalPrincipal(s, req, query, context);
   const after = resumePoint(ask.after);
   const epoch = resumeEpoch(query.get('epoch'));
   const event = await lookUp(s, ask);
@@ -67,6 +72,7 @@ export async function admit(s: AdmissionServices, req: IncomingMessage, ask: Adm
   if (!s.origins.admits(req, event?.settings.embed?.allowedOrigins)) {
     throw errors.forbidden('this origin may not connect to this event (embed.allowedOrigins)');
   }
+  const principal = viaProxy ? await optionalPrincipal(s, req, query, context) : checked;
   const slot = ask.admitOverCap ? s.connections.tryTake(ip, ask.transport) : takeOrThrow(s.connections, ip, ask);
   return {
     principal,
