@@ -194,11 +194,31 @@ describe('connect and post proxies', () => {
 
   test("a page on another origin cannot make the node present its visitors' cookies to the app", async () => {
     const before = connects().length;
-    const evil = { cookie: 'sid=alice-session', origin: 'https://evil.example' };
+    const evil = { cookie: 'sid=user:ws-victim', origin: 'https://evil.example' };
     assert.equal(await wsStatus(`${base.replace('http', 'ws')}/v1/events/${eventId}/ws`, evil), 403);
     const sse = await api(base, 'GET', `/v1/events/${eventId}/stream`, { headers: evil });
     assert.equal(sse.status, 403);
     assert.equal(connects().length, before, 'the app was not asked');
+  });
+
+  test('a form posted from another site with the cookie is refused before the app is asked', async () => {
+    const before = connects().length;
+    const forged = await fetch(`${base}/v1/events/${eventId}/end`, {
+      method: 'POST',
+      headers: { cookie: 'sid=user:csrf-victim', origin: 'https://evil.example', 'content-type': 'text/plain' },
+      body: 'x=1',
+    });
+    assert.equal(forged.status, 403);
+    assert.equal(((await forged.json()) as any).error.code, 'forbidden');
+    assert.equal(connects().length, before, 'the app was not asked');
+    assert.ok(!connects().some((r) => r.body.cookies.sid === 'user:csrf-victim'));
+    const own = await api(base, 'POST', `/v1/events/${eventId}/comments`, {
+      body: { text: 'from the page itself' },
+      headers: { cookie: 'sid=alice-session', origin: base },
+    });
+    assert.equal(own.status, 201, "the node's own origin is fine");
+    const event = await api(base, 'GET', `/v1/events/${eventId}`);
+    assert.equal(event.body.status, 'live');
   });
 
   test('every transport asks with its name and event, and carries the user', async () => {

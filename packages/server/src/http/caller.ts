@@ -2,7 +2,9 @@
 // `preHandler: needsCaller` and reads `request.principal`, instead of verifying tokens itself.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/auth.js';
-import { type CallContext, type Callers, requirePrincipal } from '../auth/request.js';
+import { asksProxy, type CallContext, type Callers, requirePrincipal } from '../auth/request.js';
+import { errors } from '../util/errors.js';
+import type { OriginPolicy } from '../util/origins.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,8 +32,16 @@ export function registerCaller(app: FastifyInstance): void {
  * The preHandler that finds the caller (the bearer token, or the app's connect proxy) or answers
  * `unauthenticated`, and sets `request.principal`.
  */
-export function callerHook(s: Callers): (request: FastifyRequest) => Promise<void> {
+export function callerHook(
+  s: Callers & { origins?: Pick<OriginPolicy, 'admits'> },
+): (request: FastifyRequest) => Promise<void> {
   return async function needsCaller(request) {
+    // Cookies go with a form posted from any site (a `text/plain` form is a simple request, not
+    // preflighted): a caller found through the app's proxy must come from an allowed origin, or
+    // from no browser at all. Tokens need no such check: no browser attaches them by itself.
+    if (s.origins && asksProxy(s, request.raw, null) && !s.origins.admits(request.raw)) {
+      throw errors.forbidden('this origin may not act for a user signed in by cookie (LC_ALLOWED_ORIGINS)');
+    }
     callers.set(request, await requirePrincipal(s, request.raw, null, httpContext(request)));
   };
 }
