@@ -21,6 +21,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   slow_mode: 429,
   unavailable: 503,
+  /** The app's connect or post proxy did not answer in time (or failed) and the node fails closed. */
+  proxy_unavailable: 503,
   internal: 500,
 } as const;
 
@@ -28,7 +30,12 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /** Codes after which the same request may succeed later (the client may retry). */
-export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set(['rate_limited', 'slow_mode', 'unavailable']);
+export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set([
+  'rate_limited',
+  'slow_mode',
+  'unavailable',
+  'proxy_unavailable',
+]);
 
 /** The refusals of the chat modes (docs/API.md "Emotes and chat modes"): the composer explains each. */
 export const CHAT_MODE_CODES = ['members_only', 'followers_only', 'emote_only'] as const satisfies readonly ErrorCode[];

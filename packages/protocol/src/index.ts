@@ -31,6 +31,8 @@ export interface UserRef {
   name: string;
   /** Shown beside the name, in the order of `BADGES`; absent when none (see "Badges and roles"). */
   badges?: Badge[];
+  /** The author's picture (an https URL of at most 512 characters), from the app's connect proxy; absent when none. */
+  avatarUrl?: string;
 }
 
 /** Roles carried in a token's `role` claim. */

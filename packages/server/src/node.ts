@@ -38,9 +38,13 @@ import { ModerationActions } from './moderation/actions.js';
 import { createModerator, type HookOptions } from './moderation/index.js';
 import type { Moderator } from './moderation/moderator.js';
 import { Reports } from './moderation/reports.js';
+import type { ProxyObserver } from './proxy/call.js';
+import { ConnectProxy } from './proxy/connect.js';
+import { PostProxy } from './proxy/post.js';
 import { BanWatch } from './transports/ban-watch.js';
 import { ConnectionLimiter, type EdgeLog } from './transports/connections.js';
 import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.js';
+import { AppError } from './util/errors.js';
 import { LogLimit } from './util/log-limit.js';
 import { OriginPolicy } from './util/origins.js';
 import { ShutdownGuard } from './util/shutdown-guard.js';
@@ -152,6 +156,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   const roles = new EventRoles(store, limiter);
   const moderator =
     options.moderator ?? createModerator({ dataDir: config.dataDir, recent, logger, hook: hookFor(config, metrics) });
+  const proxyObserver = proxyObserverFor(metrics, new LogLimit(logger, { intervalMs: 60_000, summarise: true }));
   const ingest = new Ingest(
     store,
     events,
@@ -161,7 +166,10 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     bans,
     roles,
     (outcome) => metrics.comments.inc({ outcome }),
-    { userRatePerMinute: config.userRatePerMinute },
+    {
+      userRatePerMinute: config.userRatePerMinute,
+      ...(config.proxyPostUrl ? { postCheck: postProxyFor(config, config.proxyPostUrl, proxyObserver) } : {}),
+    },
   );
   const actions = new ModerationActions(store, events, writer, moderator, bans, roles);
   const webhookAttempts = webhookMetrics(metrics.registry, store);
@@ -245,6 +253,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     config,
     logger,
     auth,
+    proxy: config.proxyConnectUrl ? connectProxyFor(config, config.proxyConnectUrl, proxyObserver, events) : null,
     events,
     ingest,
     actions,
@@ -356,6 +365,59 @@ function hookFor(config: Config, metrics: Metrics): HookOptions | undefined {
       },
     },
   };
+}
+
+/** Where the app's proxies report: /metrics, and a log line per kind a minute (never request data). */
+function proxyObserverFor(metrics: Metrics, log: LogLimit): ProxyObserver {
+  return {
+    called(proxy, seconds, outcome) {
+      if (outcome !== 'overload') metrics.proxySeconds.observe({ proxy }, seconds);
+      metrics.proxyCalls.inc({ proxy, outcome });
+    },
+    looked(result) {
+      metrics.proxyLookups.inc({ result });
+    },
+    warn(kind, message, details = {}) {
+      log.log(kind, details, message);
+    },
+  };
+}
+
+/** The app's connect proxy (`LC_PROXY_CONNECT_URL`); unknown events are refused before it is asked. */
+function connectProxyFor(config: Config, url: string, observer: ProxyObserver, events: Events): ConnectProxy {
+  return new ConnectProxy({
+    url,
+    timeoutMs: config.proxyTimeoutMs,
+    ...(config.proxySecret ? { secret: config.proxySecret } : {}),
+    cacheMs: config.proxyCacheMs,
+    cacheSize: config.proxyCacheSize,
+    headers: config.proxyHeaders,
+    cookies: config.proxyCookies,
+    always: config.proxyConnectAlways,
+    roles: config.proxyRoles,
+    failOpen: config.proxyConnectFail === 'open',
+    observer,
+    async eventExists(eventId) {
+      try {
+        await events.get(eventId);
+        return true;
+      } catch (error) {
+        // Only a known absence refuses; a store that cannot answer leaves the decision to the app.
+        return !(error instanceof AppError && error.code === 'not_found');
+      }
+    },
+  });
+}
+
+/** The app's post proxy (`LC_PROXY_POST_URL`). */
+function postProxyFor(config: Config, url: string, observer: ProxyObserver): PostProxy {
+  return new PostProxy({
+    url,
+    timeoutMs: config.proxyTimeoutMs,
+    ...(config.proxySecret ? { secret: config.proxySecret } : {}),
+    failOpen: config.proxyPostFail === 'open',
+    observer,
+  });
 }
 
 /** Exports the engines' background counters on /metrics. */

@@ -141,10 +141,10 @@ export class WsViewer {
     });
   }
 
-  static open(base: string, eventId: string, query = ''): Promise<WsViewer> {
+  static open(base: string, eventId: string, query = '', headers: Record<string, string> = {}): Promise<WsViewer> {
     const url = `${base.replace('http', 'ws')}/v1/events/${eventId}/ws${query ? `?${query}` : ''}`;
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
+      const ws = new WebSocket(url, { headers });
       const viewer = new WsViewer(ws);
       ws.once('open', () => resolve(viewer));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`ws refused: ${res.statusCode}`)));

@@ -18,6 +18,8 @@ import { errors } from '../util/errors.js';
 export interface Principal {
   id: string;
   name: string;
+  /** The user's picture (https, at most 512 characters), from the connect proxy. */
+  avatarUrl?: string;
   role: Role;
   /** When the token expires (ms since the epoch); long-lived connections check it per post. */
   expiresAt?: number;

@@ -185,3 +185,69 @@ test('tracing: off without an OTLP endpoint; the traces URL and the sample share
     );
   }
 });
+
+test('proxy settings: the connect and post proxies with their budget, cache, forwarded names and policies', () => {
+  const config = loadConfig({
+    LC_PROXY_CONNECT_URL: 'https://app.example/lc/connect',
+    LC_PROXY_POST_URL: 'https://app.example/lc/post',
+    LC_PROXY_TIMEOUT_MS: '800',
+    LC_PROXY_CACHE_MS: '60000',
+    LC_PROXY_CACHE_SIZE: '5000',
+    LC_PROXY_HEADERS: 'X-App-Session, x-app-session,x-tenant',
+    LC_PROXY_COOKIES: 'sid,__Host-session',
+    LC_PROXY_ROLES: 'moderator',
+    LC_PROXY_CONNECT_FAIL: 'open',
+    LC_PROXY_POST_FAIL: 'closed',
+    LC_PROXY_SECRET: 'p'.repeat(32),
+  });
+  assert.equal(config.proxyConnectUrl, 'https://app.example/lc/connect');
+  assert.equal(config.proxyPostUrl, 'https://app.example/lc/post');
+  assert.equal(config.proxyTimeoutMs, 800);
+  assert.equal(config.proxyCacheMs, 60_000);
+  assert.equal(config.proxyCacheSize, 5000);
+  assert.deepEqual(config.proxyHeaders, ['x-app-session', 'x-tenant'], 'lower case, each once');
+  assert.deepEqual(config.proxyCookies, ['sid', '__Host-session'], 'cookie names keep their case');
+  assert.deepEqual(config.proxyRoles, ['moderator']);
+  assert.equal(config.proxyConnectFail, 'open');
+  assert.equal(config.proxyPostFail, 'closed');
+  const defaults = loadConfig({});
+  assert.equal(defaults.proxyTimeoutMs, 500);
+  assert.equal(defaults.proxyConnectFail, 'closed');
+  assert.equal(defaults.proxyPostFail, 'closed');
+  assert.deepEqual(defaults.proxyRoles, []);
+  assert.equal(
+    loadConfig({ LC_PROXY_CONNECT_URL: 'http://127.0.0.1:3000/c', LC_PROXY_CONNECT_ALWAYS: 'true' }).proxyConnectAlways,
+    true,
+  );
+});
+
+test('proxy settings that cannot work stop the start, naming the variable', () => {
+  const connect = { LC_PROXY_CONNECT_URL: 'https://app.example/c' };
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ LC_PROXY_CONNECT_URL: 'ftp://app.example/c', LC_PROXY_COOKIES: 'sid' }, /LC_PROXY_CONNECT_URL must use/],
+    [connect, /LC_PROXY_CONNECT_URL needs LC_PROXY_HEADERS or LC_PROXY_COOKIES/],
+    [{ LC_PROXY_COOKIES: 'sid' }, /LC_PROXY_COOKIES needs LC_PROXY_CONNECT_URL/],
+    [{ LC_PROXY_ROLES: 'moderator' }, /LC_PROXY_ROLES needs LC_PROXY_CONNECT_URL/],
+    [{ LC_PROXY_POST_FAIL: 'open' }, /LC_PROXY_POST_FAIL needs LC_PROXY_POST_URL/],
+    [{ LC_PROXY_TIMEOUT_MS: '100' }, /LC_PROXY_TIMEOUT_MS needs/],
+    [{ ...connect, LC_PROXY_HEADERS: 'cookie' }, /cannot name cookie/],
+    [{ ...connect, LC_PROXY_HEADERS: 'Authorization' }, /cannot name authorization/],
+    [{ ...connect, LC_PROXY_HEADERS: 'host' }, /cannot name host/],
+    [{ ...connect, LC_PROXY_HEADERS: 'sec-websocket-key' }, /cannot name sec-websocket-key/],
+    [{ ...connect, LC_PROXY_HEADERS: 'x a' }, /not valid/],
+    [{ ...connect, LC_PROXY_COOKIES: 'a=b' }, /not valid/],
+    [{ ...connect, LC_PROXY_COOKIES: Array.from({ length: 21 }, (_, i) => `c${i}`).join(',') }, /at most 20/],
+    [{ ...connect, LC_PROXY_COOKIES: 'sid', LC_PROXY_ROLES: 'viewer' }, /takes moderator, admin and service/],
+    [{ ...connect, LC_PROXY_COOKIES: 'sid', LC_PROXY_CONNECT_FAIL: 'maybe' }, /must be closed or open/],
+    [{ ...connect, LC_PROXY_COOKIES: 'sid', LC_PROXY_TIMEOUT_MS: '0' }, /LC_PROXY_TIMEOUT_MS must be between/],
+    [{ ...connect, LC_PROXY_COOKIES: 'sid', LC_PROXY_SECRET: 'short' }, /LC_PROXY_SECRET must be at least 32/],
+    [{ ...connect, LC_PROXY_COOKIES: 'sid', LC_PROXY_CACHE: '10' }, /unknown setting LC_PROXY_CACHE/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(
+      () => loadConfig(env),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message),
+      JSON.stringify(env),
+    );
+  }
+});

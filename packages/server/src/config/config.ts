@@ -105,6 +105,30 @@ export interface Config {
   moderationBatchMs: number;
   /** Most comments in one classifier request. */
   moderationMaxBatch: number;
+  /** The app's connect proxy (proxy/connect.ts): asked who a request without a token is; off when absent. */
+  proxyConnectUrl?: string;
+  /** The app's post proxy (proxy/post.ts): asked whether a comment may be posted; off when absent. */
+  proxyPostUrl?: string;
+  /** Budget of one proxy request, from sending to the parsed answer. */
+  proxyTimeoutMs: number;
+  /** How long a connect answer is kept (an answer's `cacheMs` may shorten it); 0: not kept. */
+  proxyCacheMs: number;
+  /** Most connect answers kept at once. */
+  proxyCacheSize: number;
+  /** Request headers (lower case) sent to the connect proxy; never `cookie` or `authorization`. */
+  proxyHeaders: string[];
+  /** Cookies (by name) sent to the connect proxy. */
+  proxyCookies: string[];
+  /** Ask the connect proxy even when the request carries a token (sent along, not checked as a JWT). */
+  proxyConnectAlways: boolean;
+  /** Roles beyond `viewer` the connect proxy may grant (`moderator`, `admin`, `service`); none by default. */
+  proxyRoles: string[];
+  /** When the connect proxy fails: refuse (`closed`, 503 `proxy_unavailable`) or go on without a user (`open`). */
+  proxyConnectFail: 'closed' | 'open';
+  /** When the post proxy fails: refuse the post (`closed`) or accept it as if allowed (`open`). */
+  proxyPostFail: 'closed' | 'open';
+  /** Signs proxy requests (`X-Livecomments-Signature`, as webhooks) so the app knows they come from the node. */
+  proxySecret?: string;
 }
 
 /** Trusted proxies: a hop count, or addresses, CIDRs and the names `loopback`, `linklocal`, `uniquelocal`. */
@@ -152,6 +176,15 @@ export const DEFAULTS: Config = {
   moderationTimeoutMs: 50,
   moderationBatchMs: 2,
   moderationMaxBatch: 32,
+  proxyTimeoutMs: 500,
+  proxyCacheMs: 30_000,
+  proxyCacheSize: 10_000,
+  proxyHeaders: [],
+  proxyCookies: [],
+  proxyConnectAlways: false,
+  proxyRoles: [],
+  proxyConnectFail: 'closed',
+  proxyPostFail: 'closed',
 };
 
 /** A configuration problem, reported at start with the variable's name. */
@@ -270,6 +303,18 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_MODERATION_TIMEOUT_MS: ['moderationTimeoutMs', int(1, 10_000)],
   LC_MODERATION_BATCH_MS: ['moderationBatchMs', int(0, 100)],
   LC_MODERATION_MAX_BATCH: ['moderationMaxBatch', int(1, 1000)],
+  LC_PROXY_CONNECT_URL: ['proxyConnectUrl', urlWith('http:', 'https:')],
+  LC_PROXY_POST_URL: ['proxyPostUrl', urlWith('http:', 'https:')],
+  LC_PROXY_TIMEOUT_MS: ['proxyTimeoutMs', int(10, 10_000)],
+  LC_PROXY_CACHE_MS: ['proxyCacheMs', int(0, 3_600_000)],
+  LC_PROXY_CACHE_SIZE: ['proxyCacheSize', int(1, 1_000_000)],
+  LC_PROXY_HEADERS: ['proxyHeaders', headerNames],
+  LC_PROXY_COOKIES: ['proxyCookies', cookieNames],
+  LC_PROXY_CONNECT_ALWAYS: ['proxyConnectAlways', boolean],
+  LC_PROXY_ROLES: ['proxyRoles', proxyRoles],
+  LC_PROXY_CONNECT_FAIL: ['proxyConnectFail', failPolicy],
+  LC_PROXY_POST_FAIL: ['proxyPostFail', failPolicy],
+  LC_PROXY_SECRET: ['proxySecret', secret],
 };
 
 /**
@@ -333,7 +378,101 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.requestTimeoutMs > 0 && config.headersTimeoutMs > config.requestTimeoutMs) {
     throw new ConfigError('LC_HEADERS_TIMEOUT_MS must not exceed LC_REQUEST_TIMEOUT_MS');
   }
+  checkProxy(config, env);
   return config;
+}
+
+/** Settings of the connect proxy that mean nothing without it. */
+const CONNECT_ONLY = [
+  'LC_PROXY_HEADERS',
+  'LC_PROXY_COOKIES',
+  'LC_PROXY_CONNECT_ALWAYS',
+  'LC_PROXY_ROLES',
+  'LC_PROXY_CONNECT_FAIL',
+  'LC_PROXY_CACHE_MS',
+  'LC_PROXY_CACHE_SIZE',
+];
+
+/** The proxy settings together: each needs its URL, and a connect proxy needs something that identifies a user. */
+function checkProxy(config: Config, env: Record<string, string | undefined>): void {
+  if (!config.proxyConnectUrl) {
+    const stray = CONNECT_ONLY.find((name) => env[name]);
+    if (stray) throw new ConfigError(`${stray} needs LC_PROXY_CONNECT_URL`);
+  } else if (config.proxyHeaders.length === 0 && config.proxyCookies.length === 0 && !config.proxyConnectAlways) {
+    throw new ConfigError(
+      'LC_PROXY_CONNECT_URL needs LC_PROXY_HEADERS or LC_PROXY_COOKIES (what identifies a user), or LC_PROXY_CONNECT_ALWAYS=true (the token)',
+    );
+  }
+  if (!config.proxyPostUrl && env.LC_PROXY_POST_FAIL)
+    throw new ConfigError('LC_PROXY_POST_FAIL needs LC_PROXY_POST_URL');
+  if (!config.proxyConnectUrl && !config.proxyPostUrl) {
+    for (const name of ['LC_PROXY_TIMEOUT_MS', 'LC_PROXY_SECRET']) {
+      if (env[name]) throw new ConfigError(`${name} needs LC_PROXY_CONNECT_URL or LC_PROXY_POST_URL`);
+    }
+  }
+}
+
+/** Headers that carry the connection or the request, not the user: never forwarded. */
+const UNFORWARDABLE = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'content-type',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'keep-alive',
+  'expect',
+]);
+
+/** A comma list of request header names to forward to the connect proxy (at most 20). */
+function headerNames(name: string, value: string): string[] {
+  const names = nameList(name, value, /^[a-z0-9!#$%&'*+.^_`|~-]{1,64}$/);
+  for (const header of names) {
+    if (header === 'cookie') throw new ConfigError(`${name} cannot name cookie: list the cookies in LC_PROXY_COOKIES`);
+    if (header === 'authorization') {
+      throw new ConfigError(`${name} cannot name authorization: with LC_PROXY_CONNECT_ALWAYS=true the token is sent`);
+    }
+    if (UNFORWARDABLE.has(header) || header.startsWith('sec-websocket-') || header.startsWith('proxy-')) {
+      throw new ConfigError(`${name} cannot name ${header}: it describes the connection, not the user`);
+    }
+  }
+  return names;
+}
+
+/** A comma list of cookie names to forward to the connect proxy (at most 20). */
+function cookieNames(name: string, value: string): string[] {
+  return nameList(name, value, /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/, false);
+}
+
+/** A comma list of names matching `pattern` (case-folded when `lower`), at most 20, each once. */
+function nameList(name: string, value: string, pattern: RegExp, lower = true): string[] {
+  const names: string[] = [];
+  for (const raw of value.split(',')) {
+    const entry = lower ? raw.trim().toLowerCase() : raw.trim();
+    if (entry === '') continue;
+    if (!pattern.test(entry)) throw new ConfigError(`${name} lists a name that is not valid: "${entry}"`);
+    if (!names.includes(entry)) names.push(entry);
+  }
+  if (names.length > 20) throw new ConfigError(`${name} takes at most 20 names`);
+  return names;
+}
+
+/** The privileged roles an operator lets the connect proxy grant: a comma list of moderator, admin, service. */
+function proxyRoles(name: string, value: string): string[] {
+  const roles = nameList(name, value, /^[a-z]{1,16}$/);
+  for (const role of roles) {
+    if (!['moderator', 'admin', 'service'].includes(role)) {
+      throw new ConfigError(`${name} takes moderator, admin and service (viewer is always allowed), got "${role}"`);
+    }
+  }
+  return roles;
+}
+
+function failPolicy(name: string, value: string): 'closed' | 'open' {
+  if (value === 'closed' || value === 'open') return value;
+  throw new ConfigError(`${name} must be closed or open, got "${value}"`);
 }
 
 function integer(name: string, value: string, min: number, max: number): number {

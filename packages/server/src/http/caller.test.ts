@@ -14,7 +14,7 @@ test('request.principal: the caller on routes that ask for one; 401 without a to
   const app = Fastify();
   registerErrorHandling(app, () => {});
   registerCaller(app);
-  const needsCaller = callerHook(auth);
+  const needsCaller = callerHook({ auth });
   app.get('/me', { preHandler: needsCaller }, async function me(request) {
     return { id: request.principal.id, role: request.principal.role };
   });

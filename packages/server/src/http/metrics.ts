@@ -83,6 +83,26 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly proxySeconds = new Histogram({
+    name: 'lc_proxy_seconds',
+    help: "Time of one call to the app's connect or post proxy (failures included; not calls refused as overload)",
+    labelNames: ['proxy'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly proxyCalls = new Counter({
+    name: 'lc_proxy_calls_total',
+    help: "Calls to the app's proxies, by proxy and outcome (allow, anonymous, deny, timeout, error, overload)",
+    labelNames: ['proxy', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly proxyLookups = new Counter({
+    name: 'lc_proxy_cache_lookups_total',
+    help: 'Connect proxy look-ups, by result (hit: a kept answer, shared: joined a call in flight, miss: a call)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+
   constructor(connections: () => Readonly<Record<string, number>>) {
     new Gauge({
       name: 'lc_connections',

@@ -47,7 +47,12 @@ export const CommentReply = T.Object({
   id: T.String(),
   eventId: T.String(),
   seq: T.Integer(),
-  user: T.Object({ id: T.String(), name: T.String(), badges: T.Optional(T.Array(T.String())) }),
+  user: T.Object({
+    id: T.String(),
+    name: T.String(),
+    badges: T.Optional(T.Array(T.String())),
+    avatarUrl: T.Optional(T.String()),
+  }),
   text: T.String(),
   createdAt: T.Number(),
   parentId: T.Optional(T.String()),

@@ -46,10 +46,31 @@ const RATE_BURST = 5;
 const USER_RATE_BURST = 20;
 const MAX_CLIENT_ID = 128;
 
+/** A post as the app's post check sees it: normalised, past the node's own checks, not yet moderated. */
+export interface PostToCheck {
+  eventId: string;
+  author: Principal;
+  text: string;
+  parentId: string | undefined;
+}
+
+/**
+ * The app's say on a post (proxy/post.ts): resolves to let it go on, throws `forbidden` (the app
+ * refused, with its reason) or `proxy_unavailable` (no answer and the node fails closed).
+ */
+export interface PostCheck {
+  check(post: PostToCheck): Promise<void>;
+}
+
 /** Limits of the write path set by the operator. */
 export interface IngestOptions {
   /** Comments per minute of one user across all events, besides each event's own limit; 0 for off. */
   userRatePerMinute?: number;
+  /**
+   * Asked about each post after the node's own checks (validation, bans, names, rate limits, slow
+   * mode) and before moderation; trusted publishers (`service`) are not asked.
+   */
+  postCheck?: PostCheck;
 }
 
 /** Outcomes counted in metrics (a fixed set of labels): how it went, or the refusal's catalogue code. */
@@ -65,6 +86,7 @@ export class Ingest {
   private readonly inFlight = new Map<string, Promise<PostResult>>();
   /** The per-user rule across events, if any. */
   private readonly userRule: RateRule | undefined;
+  private readonly postCheck: PostCheck | undefined;
 
   constructor(
     private readonly store: Store,
@@ -79,6 +101,7 @@ export class Ingest {
   ) {
     const perMinute = options.userRatePerMinute ?? 0;
     this.userRule = perMinute > 0 ? { intervalMs: 60_000 / perMinute, burst: USER_RATE_BURST } : undefined;
+    this.postCheck = options.postCheck;
   }
 
   async post(author: Principal, eventId: string, input: PostInput): Promise<PostResult> {
@@ -163,6 +186,8 @@ export class Ingest {
     let scores: Record<string, number> = {};
     if (author.role !== 'service') {
       await this.limit(author, eventId, event.settings.rateLimitPerMinute, event.settings.slowModeMs);
+      // The app's permission before moderation: a post it refuses leaves no trace in the moderation log.
+      await this.postCheck?.check({ eventId, author, text, parentId });
       const check = {
         eventId,
         user: { id: author.id, name: author.name },
@@ -185,7 +210,7 @@ export class Ingest {
       id: newCommentId(now),
       eventId,
       seq: 0,
-      user: badges.length > 0 ? { id: author.id, name: author.name, badges } : { id: author.id, name: author.name },
+      user: userRef(author, badges),
       text: finalText,
       createdAt: now,
       mediaTimeMs: mediaTimeMs ?? derivedMediaTime(now, mediaStart(event)),
@@ -284,6 +309,14 @@ export class Ingest {
       details: { userId: comment.user.id, scores, ...extra },
     });
   }
+}
+
+/** The author as the comment shows them: name, badges, and the picture the connect proxy gave. */
+function userRef(author: Principal, badges: Badge[]): Comment['user'] {
+  const user: Comment['user'] = { id: author.id, name: author.name };
+  if (badges.length > 0) user.badges = badges;
+  if (author.avatarUrl !== undefined) user.avatarUrl = author.avatarUrl;
+  return user;
 }
 
 function validKey(value: unknown): value is string {

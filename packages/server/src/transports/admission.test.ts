@@ -26,6 +26,7 @@ function services(max: number) {
   const state = { storeDown: false, closing: false };
   const s: AdmissionServices = {
     auth: createAuthenticator({ jwtSecret: 'a-test-secret-of-some-length', devTokens: false, dataDir: '/nonexistent' }),
+    proxy: null,
     events: {
       async get(id: string) {
         if (state.storeDown) throw new Error('connection refused');

@@ -3,7 +3,7 @@
 // browser's Origin, the shutdown guard, the client's address and its connection slot).
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../auth/auth.js';
-import { optionalPrincipal, queryOf } from '../auth/request.js';
+import { asksProxy, optionalPrincipal, queryOf } from '../auth/request.js';
 import type { EventRecord } from '../engines/store.js';
 import { tierFor } from '../hub/frames.js';
 import { AppError, errors } from '../util/errors.js';
@@ -61,7 +61,13 @@ export interface Admission {
 export async function admit(s: AdmissionServices, req: IncomingMessage, ask: AdmissionRequest): Promise<Admission> {
   s.guard.assertOpen();
   const query = queryOf(req);
-  const principal = await optionalPrincipal(s.auth, req, query);
+  const ip = s.clientIp(req);
+  const context = { transport: ask.transport, eventId: ask.eventId, ip };
+  // A token is checked first, as ever; the app's connect proxy is asked only once the browser's
+  // origin is known to be allowed, so a page elsewhere cannot make the node present its
+  // visitors' cookies to the app (cross-site WebSocket hijacking).
+  const viaProxy = asksProxy(s, req, query);
+  const checked = viaProxy ? null : await optionalPrincipal(s, req, query, context);
   const after = resumePoint(ask.after);
   const epoch = resumeEpoch(query.get('epoch'));
   const event = await lookUp(s, ask);
@@ -70,8 +76,8 @@ export async function admit(s: AdmissionServices, req: IncomingMessage, ask: Adm
   if (!s.origins.admits(req, event?.settings.embed?.allowedOrigins)) {
     throw errors.forbidden('this origin may not connect to this event (embed.allowedOrigins)');
   }
-  const ip = s.clientIp(req);
   const view = viewSpecOf(query);
+  const principal = viaProxy ? await optionalPrincipal(s, req, query, context) : checked;
   const slot = ask.admitOverCap ? s.connections.tryTake(ip, ask.transport) : takeOrThrow(s.connections, ip, ask);
   return {
     principal,
@@ -110,9 +116,14 @@ export async function admitConnection(
 ): Promise<ConnectionAdmission> {
   s.guard.assertOpen();
   const query = queryOf(req);
-  const principal = await optionalPrincipal(s.auth, req, query);
-  const view = viewSpecOf(query);
   const ip = s.clientIp(req);
+  // The app's connect proxy sees the visitor's cookies: only for a page on an origin the node
+  // allows (each event's own list is checked again when it is subscribed).
+  if (asksProxy(s, req, query) && !s.origins.admits(req, undefined)) {
+    throw errors.forbidden('this origin may not connect (LC_ALLOWED_ORIGINS)');
+  }
+  const principal = await optionalPrincipal(s, req, query, { transport, eventId: null, ip });
+  const view = viewSpecOf(query);
   const slot = admitOverCap ? s.connections.tryTake(ip, transport) : takeOrThrow(s.connections, ip, { transport });
   return { principal, ip, view, slot, release: slot ? releaser(s.connections, ip) : noop };
 }

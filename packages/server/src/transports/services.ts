@@ -2,6 +2,7 @@
 // composition root that wires them (node.ts).
 import type { IncomingMessage } from 'node:http';
 import type { Authenticator } from '../auth/auth.js';
+import type { CallerProxy } from '../auth/request.js';
 import type { Config } from '../config/config.js';
 import type { RateLimiter } from '../engines/rate-limiter.js';
 import type { Events } from '../events/events.js';
@@ -17,6 +18,8 @@ import type { ConnectionLimiter, EdgeLog } from './connections.js';
 /** What admission (transports/admission.ts) reads. */
 export interface AdmissionServices {
   auth: Pick<Authenticator, 'verify'>;
+  /** The app's connect proxy, asked who a request without a token is; null when not configured. */
+  proxy: CallerProxy | null;
   events: Pick<Events, 'get'>;
   /** Bans (from memory, read again when a second old): a banned user follows no event on a multi-event connection. */
   bans: Pick<BanCache, 'until'>;

@@ -49,6 +49,16 @@ export const errors = {
   slowMode: (retryAfterMs: number) =>
     new AppError('slow_mode', 'slow mode is on; wait before posting again', { retryAfterMs }),
   unavailable: (message = 'the service is unavailable; try again shortly') => new AppError('unavailable', message),
+  /** The app refused through its connect or post proxy; `reason` is the app's text, for the user. */
+  refusedByApp: (reason: string) => new AppError('forbidden', reason, { reason }),
+  /** The app's proxy did not answer (or failed) and the node fails closed. */
+  proxyUnavailable: (proxy: 'connect' | 'post') =>
+    new AppError(
+      'proxy_unavailable',
+      proxy === 'connect'
+        ? 'signing in through the app is unavailable; try again shortly'
+        : "the app's check of comments is unavailable; try again shortly",
+    ),
 };
 
 /** Turns any thrown value into an AppError; unknown failures of a dependency become `unavailable`. */

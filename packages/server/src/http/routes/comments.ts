@@ -1,7 +1,7 @@
 import { optionalPrincipal } from '../../auth/request.js';
 import { errors } from '../../util/errors.js';
 import { withTraceparent } from '../../util/tracing.js';
-import { callerHook } from '../caller.js';
+import { callerHook, httpContext } from '../caller.js';
 import {
   CommentParams,
   EventParams,
@@ -18,7 +18,7 @@ export const COMMENT_BODY_LIMIT = 16 * 1024;
 
 /** Comments: post, page through the log, delete (docs/API.md "Comments"). */
 export function commentRoutes(app: App, s: HttpServices): void {
-  const needsCaller = callerHook(s.auth);
+  const needsCaller = callerHook(s);
   // Refused at once while shutting down, before the token is even looked at.
   async function whileOpen(): Promise<void> {
     s.guard.assertOpen();
@@ -71,7 +71,7 @@ export function commentRoutes(app: App, s: HttpServices): void {
           : { after: intParam(query.after, 0, Number.MAX_SAFE_INTEGER) };
       // Shadow mode: the author reads their own blocked comments back; nobody else does.
       const reader = event.settings.moderation.shadow
-        ? await optionalPrincipal(s.auth, request.raw).catch(noReader)
+        ? await optionalPrincipal(s, request.raw, null, httpContext(request)).catch(noReader)
         : null;
       const items = await s.events.page(eventId, range, limit, reader?.id ?? null, query.view);
       return { items, lastSeq: event.lastSeq };

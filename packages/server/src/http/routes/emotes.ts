@@ -31,7 +31,7 @@ const IMAGE_HEADERS = {
 
 /** Custom emotes and their pictures (docs/API.md "Emotes and chat modes"). */
 export function emoteRoutes(app: App, s: HttpServices): void {
-  const needsCaller = callerHook(s.auth);
+  const needsCaller = callerHook(s);
   async function whileOpen(): Promise<void> {
     s.guard.assertOpen();
   }

@@ -9,7 +9,7 @@ const TopQuery = T.Object({ limit: T.Optional(T.String({ pattern: '^[0-9]{1,4}$'
 
 /** Reactions, likes and the Top chat list (docs/API.md "Interactions"). */
 export function interactionRoutes(app: App, s: HttpServices): void {
-  const needsCaller = callerHook(s.auth);
+  const needsCaller = callerHook(s);
   async function whileOpen(): Promise<void> {
     s.guard.assertOpen();
   }

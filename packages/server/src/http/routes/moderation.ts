@@ -5,7 +5,7 @@ import type { App } from '../typed.js';
 
 /** Review queue, bans and the moderation log (docs/API.md "Moderation"). */
 export function moderationRoutes(app: App, s: HttpServices): void {
-  const needsCaller = callerHook(s.auth);
+  const needsCaller = callerHook(s);
   app.get(
     '/v1/events/:eventId/review',
     { schema: { params: EventParams, querystring: LimitQuery }, preHandler: needsCaller },

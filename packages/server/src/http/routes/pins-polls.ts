@@ -28,7 +28,7 @@ const PollParams = T.Object({ eventId: Id, pollId: Id });
 
 /** Pins and polls (docs/API.md "Pins", "Polls"). */
 export function pinPollRoutes(app: App, s: HttpServices): void {
-  const needsCaller = callerHook(s.auth);
+  const needsCaller = callerHook(s);
   app.post(
     '/v1/events/:eventId/pin',
     { schema: { params: EventParams, body: PinBody }, preHandler: needsCaller },

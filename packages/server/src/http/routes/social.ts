@@ -5,7 +5,7 @@ import type { App } from '../typed.js';
 
 /** Replies, reports and event moderators (docs/API.md "Replies", "Reports", "Badges and roles"). */
 export function socialRoutes(app: App, s: HttpServices): void {
-  const needsCaller = callerHook(s.auth);
+  const needsCaller = callerHook(s);
 
   app.get(
     '/v1/events/:eventId/comments/:commentId/replies',

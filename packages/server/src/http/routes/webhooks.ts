@@ -12,7 +12,7 @@ const RequeueBody = T.Object(
 
 /** The webhook dead-letter view (docs/API.md "Webhooks"), for admins. */
 export function webhookRoutes(app: App, s: HttpServices): void {
-  const needsCaller = callerHook(s.auth);
+  const needsCaller = callerHook(s);
   app.get(
     '/v1/admin/webhooks/dead',
     { schema: { querystring: LimitQuery }, preHandler: needsCaller },
