@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Comment, CommentEntry, EventSettings, NewEntry } from '@livecomments/protocol';
 import { publicEvent } from '../events/visibility.js';
+import { archiveCases } from './search.case.test.js';
 import type { AppendItem, EventRecord, Store, StoredComment } from './store.js';
 import { pinPollCases } from './store.pins-polls.case.test.js';
 import { webhookQueueCases } from './webhook-queue.case.test.js';
@@ -437,6 +438,7 @@ export function storeContract(
     });
 
     pinPollCases(() => store, options.concurrentInstances ? () => harness.open() : undefined);
+    archiveCases(() => store);
     test('reactions: window counts add up per emoji, per event', async () => {
       const e = eventRecord();
       const other = eventRecord();

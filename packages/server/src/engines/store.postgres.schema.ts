@@ -3,6 +3,7 @@
 // that several nodes starting at once do not race. Functions live in versioned files of sql/.
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
+import { SEARCH_MIGRATION } from './store.postgres.search.js';
 import { SOCIAL_MIGRATION } from './store.postgres.social.js';
 
 /**
@@ -303,6 +304,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS webhook_dead ON webhook_deliveries (id) WHERE state = 'dead';
   ${sqlFile('lc_append_outbox.sql')}
   `,
+  // Search: the tsvector index of comment words (filled by following the log), its position per
+  // event, and the record of user erasures (self-contained: it may be renumbered).
+  SEARCH_MIGRATION,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations across nodes. */

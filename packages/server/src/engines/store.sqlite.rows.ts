@@ -2,6 +2,7 @@
 // and their conversions are the same for both SQL stores: store.rows.ts).
 import type { Entry, NewEntry } from '@livecomments/protocol';
 import { publicEntry } from '../events/visibility.js';
+import { SEARCH_MIGRATION } from './store.sqlite.search.js';
 import { SOCIAL_MIGRATION } from './store.sqlite.social.js';
 
 /** Schema versions in order; each runs once, in one transaction. */
@@ -71,6 +72,9 @@ export const MIGRATIONS: string[] = [
      state TEXT NOT NULL DEFAULT 'pending', last_error TEXT);
    CREATE INDEX IF NOT EXISTS webhook_due ON webhook_deliveries (next_at) WHERE state = 'pending';
    CREATE INDEX IF NOT EXISTS webhook_dead ON webhook_deliveries (id) WHERE state = 'dead';`,
+  // Search: the FTS5 index of comment words (filled by following the log), its position per
+  // event, and the record of user erasures (self-contained: it may be renumbered).
+  SEARCH_MIGRATION,
 ];
 
 /** A `log` row as readers get it (an `event` entry with the public part of the settings). */
