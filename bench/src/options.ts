@@ -30,6 +30,10 @@ export interface Options {
   step: number;
   targetP99: number;
   idle: number;
+  search: boolean;
+  comments: number;
+  queries: number;
+  runs: number;
   ingest: boolean;
   concurrency: number;
   name: string;
@@ -63,6 +67,10 @@ export const DEFAULT_OPTIONS: Options = {
   step: 1.25,
   targetP99: 100,
   idle: 0,
+  search: false,
+  comments: 1_000_000,
+  queries: 2000,
+  runs: 3,
   ingest: false,
   concurrency: 64,
   name: '',
@@ -86,6 +94,10 @@ Fan-out (default): N viewers, P comments/s posted, latency/loss/throughput measu
   --size C             characters per comment (default 100)
   --sweep              raise the rate (from --rate, x --step 1.25) until p99 > --target-p99 (100 ms)
                        or loss; reports the highest sustained rate (--max-rate caps it)
+Search:
+  --search             write --comments N (1,000,000) comments of one event into a SQLite store and
+                       index them, then --runs R (3) rounds of --queries Q (2000) random word,
+                       phrase and author searches against a server on that data; p50/p99 per round
 Idle memory:
   --idle N             open N idle viewers (--transport ws|sse) and report server RSS per connection
 Ingest:
@@ -211,6 +223,18 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
         break;
       case '--target-p99':
         o.targetP99 = num(1);
+        break;
+      case '--search':
+        o.search = true;
+        break;
+      case '--comments':
+        o.comments = num(1);
+        break;
+      case '--queries':
+        o.queries = num(1);
+        break;
+      case '--runs':
+        o.runs = num(1);
         break;
       case '--idle':
         o.idle = num(1);

@@ -67,9 +67,12 @@ function hitOf(row: HitRow): SearchHit {
 export function searchReads(db: Database.Database) {
   const q = {
     search: db.prepare(
+      // CROSS JOIN keeps the FTS table the outer loop, walked newest first (rowid DESC) and
+      // stopped at the limit; the planner would otherwise start from search_docs' time index and
+      // run the MATCH once per row of the event.
       `SELECT d.pos, d.status AS doc_status, c.*, l.data FROM search_text f
-       JOIN search_docs d ON d.pos = f.rowid
-       JOIN comments c ON c.event_id = d.event_id AND c.id = d.comment_id
+       CROSS JOIN search_docs d ON d.pos = f.rowid
+       CROSS JOIN comments c ON c.event_id = d.event_id AND c.id = d.comment_id
        LEFT JOIN log l ON d.status = 'published' AND l.event_id = d.event_id AND l.seq = d.seq
        WHERE search_text MATCH ? AND f.rowid < ? AND d.event_id = ?
          AND d.status IN (SELECT value FROM json_each(?)) AND (? IS NULL OR d.user_id = ?)
