@@ -104,15 +104,19 @@ async function seed(dir: string, total: number): Promise<{ eventId: string; seed
   return { eventId, seedS: (t1 - t0) / 1000, indexS: (t2 - t1) / 1000 };
 }
 
+/** The kinds of search, with their share of the requests. */
+const KINDS = ['word', 'common word', 'two words', 'phrase', 'author', 'author and word'] as const;
+type Kind = (typeof KINDS)[number];
+
 /** One search request: a word, two words, a phrase, an author, or an author and a word. */
-function queryOf(rnd: () => number, pick: () => string, commonWords: string[]): string {
+function queryOf(rnd: () => number, pick: () => string, commonWords: string[]): [Kind, string] {
   const kind = rnd();
-  if (kind < 0.3) return `q=${pick()}`;
-  if (kind < 0.45) return `q=${commonWords[Math.floor(rnd() * commonWords.length)]}`;
-  if (kind < 0.6) return `q=${pick()}+${pick()}`;
-  if (kind < 0.8) return `q=${encodeURIComponent(`"${pick()} ${pick()}"`)}`;
-  if (kind < 0.9) return `author=u${Math.floor(rnd() * AUTHORS)}`;
-  return `author=u${Math.floor(rnd() * AUTHORS)}&q=${pick()}`;
+  if (kind < 0.3) return ['word', `q=${pick()}`];
+  if (kind < 0.45) return ['common word', `q=${commonWords[Math.floor(rnd() * commonWords.length)]}`];
+  if (kind < 0.6) return ['two words', `q=${pick()}+${pick()}`];
+  if (kind < 0.8) return ['phrase', `q=${encodeURIComponent(`"${pick()} ${pick()}"`)}`];
+  if (kind < 0.9) return ['author', `author=u${Math.floor(rnd() * AUTHORS)}`];
+  return ['author and word', `author=u${Math.floor(rnd() * AUTHORS)}&q=${pick()}`];
 }
 
 /** Seeds once, then runs `runs` rounds of `queries` searches against a real server; p50/p99 each. */
@@ -130,20 +134,30 @@ export async function runSearch(o: Options): Promise<{ result: Record<string, un
       const rnd = random(2);
       const { words, pick } = vocabulary(rnd);
       const commonWords = words.slice(0, 10);
-      const runs: { p50: number; p99: number; max: number; hits: number }[] = [];
+      const runs: { p50: number; p99: number; max: number; hits: number; kinds: Record<string, unknown> }[] = [];
       for (let run = 0; run < o.runs; run++) {
         const h = new Histogram();
+        const byKind = new Map<Kind, Histogram>(KINDS.map((k) => [k, new Histogram()]));
         let hits = 0;
         for (let i = 0; i < o.queries; i++) {
-          const url = `${server.url}/v1/events/${seeded.eventId}/search?${queryOf(rnd, pick, commonWords)}&limit=20`;
+          const [kind, query] = queryOf(rnd, pick, commonWords);
+          const url = `${server.url}/v1/events/${seeded.eventId}/search?${query}&limit=20`;
           const t0 = performance.now();
           const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
           const body = (await res.json()) as { items?: unknown[] };
-          h.record(Math.round((performance.now() - t0) * 1000));
+          const us = Math.round((performance.now() - t0) * 1000);
+          h.record(us);
+          byKind.get(kind)!.record(us);
           if (!res.ok) throw new Error(`search answered ${res.status}: ${JSON.stringify(body)}`);
           hits += body.items?.length ?? 0;
         }
-        const r = { p50: h.quantile(0.5) / 1000, p99: h.quantile(0.99) / 1000, max: h.max / 1000, hits };
+        const kinds = Object.fromEntries(
+          [...byKind].map(([k, kh]) => [
+            k,
+            { n: kh.total, p50: kh.quantile(0.5) / 1000, p99: kh.quantile(0.99) / 1000 },
+          ]),
+        );
+        const r = { p50: h.quantile(0.5) / 1000, p99: h.quantile(0.99) / 1000, max: h.max / 1000, hits, kinds };
         process.stderr.write(
           `run ${run + 1}: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (loadavg ${loadAverage()})\n`,
         );

@@ -1,5 +1,7 @@
 // The SQLite store's chat archive (engines/search.ts): an FTS5 index of comment words that
 // follows the log, the reads of search and export, and what removes comment text.
+
+import { createHash } from 'node:crypto';
 import type { Comment, Entry } from '@livecomments/protocol';
 import type Database from 'better-sqlite3';
 import type {
@@ -21,7 +23,8 @@ import { type CommentRow, commentFromRow } from './store.rows.js';
  * FTS table is contentless (the text is in `comments`) and allows deletes. The words are folded
  * by `searchWords` before they get here, the same for both stores, so the tokenizer only splits
  * on the spaces between them (no diacritic folding of its own: the two stores must agree).
- * Event and author ids are indexed as one hex token each, so any id is one exact token.
+ * Every token carries its event's prefix (`eventPrefix`), so each token's list of comments is
+ * one event's; author ids are indexed as hex, so any id is one exact token.
  */
 export const SEARCH_MIGRATION = `
   CREATE TABLE IF NOT EXISTS search_docs (
@@ -41,12 +44,37 @@ export function idToken(id: string): string {
   return Buffer.from(id, 'utf8').toString('hex');
 }
 
+/**
+ * The event's prefix of every word it indexes: 12 hex digits of a hash of its id. Each word's
+ * list of comments then holds one event's comments only, so a search reads its own event's
+ * and never merges with a list of every comment of the event (which at 1,000,000 comments
+ * cost more than the words themselves). A collision of two events' prefixes (1 in 2^48) would
+ * only cost time: rows are checked against the event id.
+ */
+export function eventPrefix(eventId: string): string {
+  return createHash('sha256').update(eventId).digest('hex').slice(0, 12);
+}
+
+/** The indexed columns of a comment: event, author and words, each word with the event's prefix. */
+export function ftsColumns(eventId: string, userId: string, text: string): [string, string, string] {
+  const p = eventPrefix(eventId);
+  return [
+    p,
+    p + idToken(userId),
+    searchWords(text)
+      .map((w) => p + w)
+      .join(' '),
+  ];
+}
+
 /** The FTS5 query of a search: only tokens this code made, each in double quotes. */
 export function ftsQuery(q: Pick<SearchQuery, 'eventId' | 'authorId' | 'query'>): string {
-  const parts = [`ev : "${idToken(q.eventId)}"`];
-  if (q.authorId !== undefined) parts.push(`au : "${idToken(q.authorId)}"`);
+  const p = eventPrefix(q.eventId);
+  const parts: string[] = [];
+  if (q.authorId !== undefined) parts.push(`au : "${p}${idToken(q.authorId)}"`);
   // searchWords leaves letters, numbers and marks only: no quote to escape, no operator.
-  for (const term of q.query.terms) parts.push(`body : "${term.join(' ')}"`);
+  for (const term of q.query.terms) parts.push(`body : "${term.map((w) => p + w).join(' ')}"`);
+  if (parts.length === 0) parts.push(`ev : "${p}"`);
   return parts.join(' AND ');
 }
 
@@ -175,7 +203,7 @@ export function searchWrites(db: Database.Database) {
       return;
     }
     const pos = Number(q.insertDoc.run(d.eventId, d.commentId, d.userId, d.createdAt, d.status, d.seq).lastInsertRowid);
-    q.insertText.run(pos, idToken(d.eventId), idToken(d.userId), searchWords(d.text).join(' '));
+    q.insertText.run(pos, ...ftsColumns(d.eventId, d.userId, d.text));
   }
 
   return {
