@@ -158,6 +158,18 @@ describe('search, export and erasure', () => {
     assert.ok(rows[3]!.endsWith(',see https://example.com,held'), rows[3]);
   });
 
+  test('retention: retentionDays is an event setting with bounds', async () => {
+    const eventId = await createEvent(base, alice.token, { retentionDays: 30 });
+    const patch = (retentionDays: unknown) =>
+      api(base, 'PATCH', `/v1/events/${eventId}`, { token: alice.token, body: { settings: { retentionDays } } });
+    assert.equal((await patch(0)).body.error.code, 'invalid_request');
+    assert.equal((await patch(1.5)).body.error.code, 'invalid_request');
+    const ok = await patch(7);
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    const event = await api(base, 'GET', `/v1/events/${eventId}`, { token: alice.token });
+    assert.equal(event.body.settings.retentionDays, 7);
+  });
+
   test('erasure: an admin removes a user everywhere and it is recorded; nobody else may', async () => {
     const one = await createEvent(base, alice.token);
     const two = await createEvent(base, carol.token);
