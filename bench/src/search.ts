@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteStore } from '@livecomments/server';
+import { parseQuery, SqliteStore } from '@livecomments/server';
 import { Histogram } from './histogram.js';
 import type { Options } from './options.js';
 import { loadAverage } from './proc.js';
@@ -108,15 +108,69 @@ async function seed(dir: string, total: number): Promise<{ eventId: string; seed
 const KINDS = ['word', 'common word', 'two words', 'phrase', 'author', 'author and word'] as const;
 type Kind = (typeof KINDS)[number];
 
-/** One search request: a word, two words, a phrase, an author, or an author and a word. */
-function queryOf(rnd: () => number, pick: () => string, commonWords: string[]): [Kind, string] {
+/** One search: a word, two words, a phrase, an author, or an author and a word. */
+interface Search {
+  kind: Kind;
+  q?: string;
+  author?: string;
+}
+
+function searchOf(rnd: () => number, pick: () => string, commonWords: string[]): Search {
   const kind = rnd();
-  if (kind < 0.3) return ['word', `q=${pick()}`];
-  if (kind < 0.45) return ['common word', `q=${commonWords[Math.floor(rnd() * commonWords.length)]}`];
-  if (kind < 0.6) return ['two words', `q=${pick()}+${pick()}`];
-  if (kind < 0.8) return ['phrase', `q=${encodeURIComponent(`"${pick()} ${pick()}"`)}`];
-  if (kind < 0.9) return ['author', `author=u${Math.floor(rnd() * AUTHORS)}`];
-  return ['author and word', `author=u${Math.floor(rnd() * AUTHORS)}&q=${pick()}`];
+  const author = () => `u${Math.floor(rnd() * AUTHORS)}`;
+  if (kind < 0.3) return { kind: 'word', q: pick() };
+  if (kind < 0.45) return { kind: 'common word', q: commonWords[Math.floor(rnd() * commonWords.length)]! };
+  if (kind < 0.6) return { kind: 'two words', q: `${pick()} ${pick()}` };
+  if (kind < 0.8) return { kind: 'phrase', q: `"${pick()} ${pick()}"` };
+  if (kind < 0.9) return { kind: 'author', author: author() };
+  return { kind: 'author and word', author: author(), q: pick() };
+}
+
+function queryString(s: Search): string {
+  const parts = [];
+  if (s.q !== undefined) parts.push(`q=${encodeURIComponent(s.q)}`);
+  if (s.author !== undefined) parts.push(`author=${s.author}`);
+  return parts.join('&');
+}
+
+/** p50 and p99 in ms, of a histogram of microseconds. */
+function summary(h: Histogram): { n: number; p50: number; p99: number } {
+  return { n: h.total, p50: h.quantile(0.5) / 1000, p99: h.quantile(0.99) / 1000 };
+}
+
+/**
+ * The same mix straight on the store in this process (no HTTP, no server process): what the
+ * index itself costs, apart from a loaded machine's scheduling of two processes.
+ */
+async function storeRuns(dir: string, eventId: string, o: Options): Promise<{ p50: number; p99: number }[]> {
+  const store = new SqliteStore(join(dir, 'livecomments.db'));
+  await store.migrate();
+  try {
+    const rnd = random(3);
+    const { words, pick } = vocabulary(rnd);
+    const out: { p50: number; p99: number }[] = [];
+    for (let run = 0; run < o.runs; run++) {
+      const h = new Histogram();
+      for (let i = 0; i < o.queries; i++) {
+        const s = searchOf(rnd, pick, words.slice(0, 10));
+        const t0 = performance.now();
+        await store.search({
+          eventId,
+          query: parseQuery(s.q ?? ''),
+          ...(s.author !== undefined && { authorId: s.author }),
+          statuses: ['published'],
+          limit: 20,
+        });
+        h.record(Math.round((performance.now() - t0) * 1000));
+      }
+      const r = summary(h);
+      process.stderr.write(`in-process run ${run + 1}: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms\n`);
+      out.push(r);
+    }
+    return out;
+  } finally {
+    await store.close();
+  }
 }
 
 /** Seeds once, then runs `runs` rounds of `queries` searches against a real server; p50/p99 each. */
@@ -127,6 +181,7 @@ export async function runSearch(o: Options): Promise<{ result: Record<string, un
     process.stderr.write(
       `seeded ${o.comments} in ${seeded.seedS.toFixed(0)} s, indexed in ${seeded.indexS.toFixed(0)} s\n`,
     );
+    const inProcess = await storeRuns(dir, seeded.eventId, o);
     const server = await startServer({ cpus: o.serverCpus, env: { ...o.env, LC_DATA_DIR: dir }, nodeArgs: o.nodeArgs });
     try {
       process.stderr.write(`server up at ${server.url}\n`);
@@ -138,29 +193,33 @@ export async function runSearch(o: Options): Promise<{ result: Record<string, un
       for (let run = 0; run < o.runs; run++) {
         const h = new Histogram();
         const byKind = new Map<Kind, Histogram>(KINDS.map((k) => [k, new Histogram()]));
+        // A read that searches nothing, on the same server and connection: the machine's share.
+        const baseline = new Histogram();
         let hits = 0;
         for (let i = 0; i < o.queries; i++) {
-          const [kind, query] = queryOf(rnd, pick, commonWords);
-          const url = `${server.url}/v1/events/${seeded.eventId}/search?${query}&limit=20`;
+          const search = searchOf(rnd, pick, commonWords);
+          const url = `${server.url}/v1/events/${seeded.eventId}/search?${queryString(search)}&limit=20`;
           const t0 = performance.now();
           const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
           const body = (await res.json()) as { items?: unknown[] };
           const us = Math.round((performance.now() - t0) * 1000);
           h.record(us);
-          byKind.get(kind)!.record(us);
+          byKind.get(search.kind)!.record(us);
           if (!res.ok) throw new Error(`search answered ${res.status}: ${JSON.stringify(body)}`);
           hits += body.items?.length ?? 0;
+          if (i % 5 === 0) {
+            const b0 = performance.now();
+            await (await fetch(`${server.url}/v1/events/${seeded.eventId}`)).arrayBuffer();
+            baseline.record(Math.round((performance.now() - b0) * 1000));
+          }
         }
-        const kinds = Object.fromEntries(
-          [...byKind].map(([k, kh]) => [
-            k,
-            { n: kh.total, p50: kh.quantile(0.5) / 1000, p99: kh.quantile(0.99) / 1000 },
-          ]),
-        );
+        const kinds = Object.fromEntries([...byKind].map(([k, kh]) => [k, summary(kh)]));
+        kinds['event read (baseline)'] = summary(baseline);
         const r = { p50: h.quantile(0.5) / 1000, p99: h.quantile(0.99) / 1000, max: h.max / 1000, hits, kinds };
         process.stderr.write(
           `run ${run + 1}: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (loadavg ${loadAverage()})\n`,
         );
+        for (const [k, v] of Object.entries(kinds)) process.stderr.write(`  ${k}: ${JSON.stringify(v)}\n`);
         runs.push(r);
       }
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -171,6 +230,9 @@ export async function runSearch(o: Options): Promise<{ result: Record<string, un
           seedSeconds: seeded.seedS,
           indexSeconds: seeded.indexS,
           runs,
+          inProcess,
+          inProcessMedianP50Ms: median(inProcess.map((r) => r.p50)),
+          inProcessMedianP99Ms: median(inProcess.map((r) => r.p99)),
           medianP50Ms: median(runs.map((r) => r.p50)),
           medianP99Ms: median(runs.map((r) => r.p99)),
           loadavg: loadAverage(),
