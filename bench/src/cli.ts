@@ -8,6 +8,7 @@ import { runMultiMemory } from './multi.js';
 import { type Options, parseOptions, recordedCommand, recordedEnv, USAGE } from './options.js';
 import { loadAverage } from './proc.js';
 import { type Second, writeResult } from './report.js';
+import { runSearch } from './search.js';
 import { existingServer, hasTaskset, type ServerUnderTest, startServer } from './server.js';
 
 async function main(): Promise<void> {
@@ -35,8 +36,17 @@ async function main(): Promise<void> {
     process.exit(child.status ?? 1);
   }
   process.stderr.write(`loadavg ${loadAverage()}\n`);
-  const kind =
-    o.multiMemory > 0 ? 'multi-memory' : o.idle > 0 ? 'idle' : o.ingest ? 'ingest' : o.sweep ? 'sweep' : 'fanout';
+  const kind = o.search
+    ? 'search'
+    : o.multiMemory > 0
+      ? 'multi-memory'
+      : o.idle > 0
+        ? 'idle'
+        : o.ingest
+          ? 'ingest'
+          : o.sweep
+            ? 'sweep'
+            : 'fanout';
   const name = o.name || `${stamp()}-${kind}-${o.transport}-${o.viewers}v-${o.events}e-${o.rate}r`;
   const config = {
     kind,
@@ -56,7 +66,9 @@ async function main(): Promise<void> {
   };
 
   let output: { result: Record<string, unknown>; timeline?: Second[] };
-  if (o.ingest) {
+  if (o.search) {
+    output = await runSearch(o);
+  } else if (o.ingest) {
     output = await runIngest(o);
   } else {
     const server: ServerUnderTest = o.url

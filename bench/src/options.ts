@@ -34,6 +34,10 @@ export interface Options {
   step: number;
   targetP99: number;
   idle: number;
+  search: boolean;
+  comments: number;
+  queries: number;
+  runs: number;
   ingest: boolean;
   concurrency: number;
   name: string;
@@ -69,6 +73,10 @@ export const DEFAULT_OPTIONS: Options = {
   step: 1.25,
   targetP99: 100,
   idle: 0,
+  search: false,
+  comments: 1_000_000,
+  queries: 2000,
+  runs: 3,
   ingest: false,
   concurrency: 64,
   name: '',
@@ -98,6 +106,11 @@ Fan-out (default): N viewers, P comments/s posted, latency/loss/throughput measu
 Multi-event memory:
   --multi-memory C     C WebSockets on /v1/ws follow 1 event each, then 100; reports server RSS per
                        added subscription
+
+Search:
+  --search             write --comments N (1,000,000) comments of one event into a SQLite store and
+                       index them, then --runs R (3) rounds of --queries Q (2000) random word,
+                       phrase and author searches against a server on that data; p50/p99 per round
 Idle memory:
   --idle N             open N idle viewers (--transport ws|sse) and report server RSS per connection
 Ingest:
@@ -229,6 +242,18 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
         break;
       case '--target-p99':
         o.targetP99 = num(1);
+        break;
+      case '--search':
+        o.search = true;
+        break;
+      case '--comments':
+        o.comments = num(1);
+        break;
+      case '--queries':
+        o.queries = num(1);
+        break;
+      case '--runs':
+        o.runs = num(1);
         break;
       case '--idle':
         o.idle = num(1);

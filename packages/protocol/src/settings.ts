@@ -199,6 +199,14 @@ export const EventSettingsSchema = T.Object(
         description: 'How long the same author may not repeat the same text, in ms.',
       }),
     ),
+    retentionDays: T.Optional(
+      T.Integer({
+        minimum: 1,
+        maximum: 36_500,
+        description:
+          'Days comment text is kept; after them the text is removed (counts and analytics stay). Absent: the node default (LC_RETENTION_DAYS), if any.',
+      }),
+    ),
     webhooks: T.Optional(
       T.Array(
         T.Object(

@@ -4,6 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { Gauge } from 'prom-client';
+import { UserErasure } from './archive/erasure.js';
+import { ChatExport } from './archive/export.js';
+import { SearchIndexer } from './archive/indexer.js';
+import { RetentionSweeper } from './archive/retention.js';
+import { ChatSearch } from './archive/search.js';
 import { type Authenticator, createAuthenticator } from './auth/auth.js';
 import type { Config } from './config/config.js';
 import { type BuiltEngines, createEngines, type Engines } from './engines/index.js';
@@ -68,6 +73,10 @@ export interface Services extends HttpServices, Engines {
   guard: ShutdownGuard;
   writer: LogWriter;
   webhooks: WebhookDispatcher;
+  /** Keeps the search index in step with the log. */
+  indexer: SearchIndexer;
+  /** Removes comment text past its retention. */
+  retention: RetentionSweeper;
 }
 
 /** A running node. */
@@ -212,6 +221,19 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   const interactions = interactionServices(reactions, likes, (eventId, limit) =>
     topComments({ store, events }, eventId, limit),
   );
+  const archiveFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
+  function archiveFailed(where: 'search-index' | 'retention') {
+    return function failed(error: unknown): void {
+      metrics.errors.inc({ where });
+      archiveFailures.log(where, { err: error, where }, 'chat archive background failure');
+    };
+  }
+  const indexer = new SearchIndexer(store, { sweepMs: config.searchSweepMs, failed: archiveFailed('search-index') });
+  const retention = new RetentionSweeper(store, {
+    defaultDays: config.retentionDays > 0 ? config.retentionDays : null,
+    sweepMs: config.retentionSweepMs,
+    failed: archiveFailed('retention'),
+  });
   // Cut-offs and background failures come in bursts (a slow network, a database outage).
   const slowCutoffs = new LogLimit(logger, { intervalMs: 60_000, summarise: true });
   const hubFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
@@ -261,6 +283,11 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     reports,
     replies: new Replies(store, events),
     replay: new Replay(store, events),
+    search: new ChatSearch(store, roles),
+    exports: new ChatExport(store, roles),
+    erasure: new UserErasure({ store, append: (item) => writer.append(item) }),
+    indexer,
+    retention,
     pins,
     polls,
     emotes: new Emotes({ store, events, limiter, hosts: config.emoteHosts }),
@@ -289,8 +316,11 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   followers.register(banWatch);
   followers.register(pins);
   followers.register(polls);
+  followers.register(indexer);
   await app.listen({ port: config.port, host: config.host });
   webhooks.start();
+  indexer.start();
+  retention.start();
   const stalls = watchStalls(logger);
   const port = (app.server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -317,6 +347,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     sockets.destroyAll();
     await app.close();
     await webhooks.stop();
+    await indexer.stop();
+    await retention.stop();
     await moderator.close();
     // Engines passed in options are closed here; the built ones with their connections.
     for (const engine of Object.values(options.engines ?? {})) {

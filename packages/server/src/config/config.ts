@@ -90,6 +90,12 @@ export interface Config {
   webhookPollMs: number;
   /** How long one attempt may take (a slow receiver counts as failed and is retried). */
   webhookTimeoutMs: number;
+  /** Days comment text is kept when the event sets no `retentionDays`; 0 keeps it for ever. */
+  retentionDays: number;
+  /** How often the retention sweep runs. */
+  retentionSweepMs: number;
+  /** How often the search index looks for events it is behind on (other nodes' entries, restarts). */
+  searchSweepMs: number;
   /**
    * Web origins allowed on every event (CORS, framing `/embed/:eventId`, WebSocket Origin);
    * empty: the node's own origin only.
@@ -171,6 +177,9 @@ export const DEFAULTS: Config = {
   webhookMaxAttempts: 15,
   webhookPollMs: 500,
   webhookTimeoutMs: 10_000,
+  retentionDays: 0,
+  retentionSweepMs: 3_600_000,
+  searchSweepMs: 30_000,
   allowedOrigins: [],
   emoteHosts: [],
   moderationTimeoutMs: 50,
@@ -293,6 +302,9 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_WEBHOOK_MAX_ATTEMPTS: ['webhookMaxAttempts', int(1, 100)],
   LC_WEBHOOK_POLL_MS: ['webhookPollMs', int(10, 60_000)],
   LC_WEBHOOK_TIMEOUT_MS: ['webhookTimeoutMs', int(100, 60_000)],
+  LC_RETENTION_DAYS: ['retentionDays', int(0, 36_500)],
+  LC_RETENTION_SWEEP_MS: ['retentionSweepMs', int(1_000, 86_400_000)],
+  LC_SEARCH_SWEEP_MS: ['searchSweepMs', int(100, 3_600_000)],
   LC_ALLOWED_ORIGINS: ['allowedOrigins', origins],
   LC_EMOTE_HOSTS: ['emoteHosts', hostList],
   LC_MODERATION_URL: ['moderationUrl', urlWith('http:', 'https:')],

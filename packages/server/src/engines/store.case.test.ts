@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Comment, CommentEntry, EventSettings, NewEntry } from '@livecomments/protocol';
 import { publicEvent } from '../events/visibility.js';
+import { archiveCases } from './search.case.test.js';
 import { emoteCases } from './store.emotes.case.test.js';
 import type { AppendItem, EventRecord, Store, StoredComment } from './store.js';
 import { pinPollCases } from './store.pins-polls.case.test.js';
@@ -441,6 +442,7 @@ export function storeContract(
     pinPollCases(() => store, options.concurrentInstances ? () => harness.open() : undefined);
     emoteCases(() => store, options.concurrentInstances ? () => harness.open() : undefined);
     replayCases(() => store);
+    archiveCases(() => store);
     test('reactions: window counts add up per emoji, per event', async () => {
       const e = eventRecord();
       const other = eventRecord();

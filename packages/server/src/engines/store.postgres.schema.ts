@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import { EMOTES_MIGRATION } from './store.postgres.emotes.js';
 import { REPLAY_MIGRATION } from './store.postgres.replay.js';
+import { SEARCH_MIGRATION } from './store.postgres.search.js';
 import { SOCIAL_MIGRATION } from './store.postgres.social.js';
 
 /**
@@ -309,6 +310,9 @@ export const MIGRATIONS: readonly string[] = [
   EMOTES_MIGRATION,
   // Media time: comments' media time for replays, and the indexes of media-time order.
   REPLAY_MIGRATION,
+  // Search: the tsvector index of comment words (filled by following the log), its position per
+  // event, and the record of user erasures (self-contained: it may be renumbered).
+  SEARCH_MIGRATION,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations across nodes. */

@@ -6,6 +6,7 @@
 import type { Comment, Entry, EventStatus } from '@livecomments/protocol';
 import type pg from 'pg';
 import { publicEntry } from '../events/visibility.js';
+import type { ErasureRecord, ErasureRequest, ExportRow, SearchPage, SearchQuery } from './search.js';
 import {
   type AppendItem,
   type AppendResult,
@@ -34,6 +35,7 @@ import { appendBatch } from './store.postgres.append.js';
 import { postgresEmotes } from './store.postgres.emotes.js';
 import { readReplay } from './store.postgres.replay.js';
 import { migrate } from './store.postgres.schema.js';
+import { postgresSearch } from './store.postgres.search.js';
 import { postgresSocial } from './store.postgres.social.js';
 import {
   type BanRow,
@@ -90,6 +92,7 @@ export class PostgresStore implements Store {
   private readonly notifyAll: boolean;
   private readonly social: ReturnType<typeof postgresSocial>;
   private readonly emotes: ReturnType<typeof postgresEmotes>;
+  private readonly archive: ReturnType<typeof postgresSearch>;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -102,6 +105,40 @@ export class PostgresStore implements Store {
     pool.on('error', this.onIdleError);
     this.social = postgresSocial(pool);
     this.emotes = postgresEmotes(pool);
+    this.archive = postgresSearch(pool, (fn) => this.transaction(fn));
+  }
+
+  // The chat archive (store.postgres.search.ts).
+  indexLog(eventId: string, limit: number): Promise<number> {
+    return this.archive.indexLog(eventId, limit);
+  }
+
+  eventsBehind(limit: number): Promise<string[]> {
+    return this.archive.eventsBehind(limit);
+  }
+
+  search(q: SearchQuery): Promise<SearchPage> {
+    return this.archive.search(q);
+  }
+
+  exportPage(eventId: string, after: string, limit: number): Promise<ExportRow[]> {
+    return this.archive.exportPage(eventId, after, limit);
+  }
+
+  expireText(now: number, defaultDays: number | null, limit: number): Promise<number> {
+    return this.archive.expireText(now, defaultDays, limit);
+  }
+
+  publishedOf(userId: string, limit: number): Promise<{ eventId: string; commentId: string }[]> {
+    return this.archive.publishedOf(userId, limit);
+  }
+
+  eraseUser(erasure: ErasureRequest): Promise<ErasureRecord> {
+    return this.archive.eraseUser(erasure);
+  }
+
+  listErasures(limit: number): Promise<ErasureRecord[]> {
+    return this.archive.listErasures(limit);
   }
 
   migrate(): Promise<void> {
@@ -209,6 +246,15 @@ export class PostgresStore implements Store {
         [...values.own, ...values.moderation, c.mediaTimeMs ?? null],
       );
       if (rows[0]) {
+        await this.archive.addHeld(client, {
+          eventId: c.eventId,
+          commentId: c.id,
+          userId: c.user.id,
+          createdAt: c.createdAt,
+          status: 'held',
+          seq: null,
+          text: c.text,
+        });
         await this.notify(client, c.eventId, 'comment.held', heldData(held), c.createdAt);
         return commentFromRow(rows[0]);
       }
@@ -235,6 +281,7 @@ export class PostgresStore implements Store {
         [eventId, commentId],
       );
       if (!rows[0]) return false;
+      await this.archive.setStatus(client, eventId, commentId, 'rejected');
       await this.notify(client, eventId, 'comment.rejected', { commentId, userId: rows[0].user_id }, Date.now());
       return true;
     });

@@ -4,6 +4,7 @@ import type { Entry, NewEntry } from '@livecomments/protocol';
 import { publicEntry } from '../events/visibility.js';
 import { EMOTES_MIGRATION } from './store.sqlite.emotes.js';
 import { REPLAY_MIGRATION } from './store.sqlite.replay.js';
+import { SEARCH_MIGRATION } from './store.sqlite.search.js';
 import { SOCIAL_MIGRATION } from './store.sqlite.social.js';
 
 /** Schema versions in order; each runs once, in one transaction. */
@@ -77,6 +78,9 @@ export const MIGRATIONS: string[] = [
   EMOTES_MIGRATION,
   // Media time: comments' media time for replays, and the indexes of media-time order.
   REPLAY_MIGRATION,
+  // Search: the FTS5 index of comment words (filled by following the log), its position per
+  // event, and the record of user erasures (self-contained: it may be renumbered).
+  SEARCH_MIGRATION,
 ];
 
 /** A `log` row as readers get it (an `event` entry with the public part of the settings). */

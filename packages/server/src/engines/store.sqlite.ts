@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Comment, Entry, EventStatus } from '@livecomments/protocol';
 import Database from 'better-sqlite3';
+import type { ErasureRecord, ErasureRequest, ExportRow, SearchPage, SearchQuery } from './search.js';
 import type {
   AppendItem,
   AppendResult,
@@ -40,6 +41,7 @@ import { emoteReads } from './store.sqlite.emotes.js';
 import { GET_POLL } from './store.sqlite.interactions.js';
 import { replayReads } from './store.sqlite.replay.js';
 import { entryOfRow, withSeq } from './store.sqlite.rows.js';
+import { searchReads } from './store.sqlite.search.js';
 import { socialReads } from './store.sqlite.social.js';
 import type { WriteReply, WriteRequest, WriterData } from './store.sqlite.worker.js';
 import { type AppendOutcome, SqliteWriter, type WriteOp } from './store.sqlite.writer.js';
@@ -83,6 +85,7 @@ export class SqliteStore implements Store {
   private socialStmt: ReturnType<typeof socialReads> | null = null;
   private emoteStmt: ReturnType<typeof emoteReads> | null = null;
   private replayStmt: ReturnType<typeof replayReads> | null = null;
+  private searchStmt: ReturnType<typeof searchReads> | null = null;
 
   constructor(
     private readonly path: string,
@@ -276,6 +279,45 @@ export class SqliteStore implements Store {
     if (!this.db) throw new Error('SqliteStore: call migrate() first');
     this.replayStmt ??= replayReads(this.db);
     return this.replayStmt.readReplay(eventId, from, limit);
+  }
+
+  // The chat archive (store.sqlite.search.ts).
+  async indexLog(eventId: string, limit: number): Promise<number> {
+    return (await this.writer.run('indexLog', [eventId, limit])) as number;
+  }
+
+  async eventsBehind(limit: number): Promise<string[]> {
+    return this.archive.eventsBehind(limit);
+  }
+
+  async search(q: SearchQuery): Promise<SearchPage> {
+    return this.archive.search(q);
+  }
+
+  async exportPage(eventId: string, after: string, limit: number): Promise<ExportRow[]> {
+    return this.archive.exportPage(eventId, after, limit);
+  }
+
+  async expireText(now: number, defaultDays: number | null, limit: number): Promise<number> {
+    return (await this.writer.run('expireText', [now, defaultDays, limit])) as number;
+  }
+
+  async publishedOf(userId: string, limit: number): Promise<{ eventId: string; commentId: string }[]> {
+    return this.archive.publishedOf(userId, limit);
+  }
+
+  async eraseUser(erasure: ErasureRequest): Promise<ErasureRecord> {
+    return (await this.writer.run('eraseUser', [erasure])) as ErasureRecord;
+  }
+
+  async listErasures(limit: number): Promise<ErasureRecord[]> {
+    return this.archive.listErasures(limit);
+  }
+
+  private get archive(): ReturnType<typeof searchReads> {
+    if (!this.db) throw new Error('SqliteStore: call migrate() first');
+    this.searchStmt ??= searchReads(this.db);
+    return this.searchStmt;
   }
 
   private get social(): ReturnType<typeof socialReads> {

@@ -2,6 +2,7 @@
 // (store.sqlite.worker.ts) or, inline, by the store itself.
 import type { Comment, Entry } from '@livecomments/protocol';
 import Database from 'better-sqlite3';
+import type { ErasureRecord, ErasureRequest } from './search.js';
 import {
   type AppendItem,
   type Ban,
@@ -23,6 +24,7 @@ import { type CommentRow, commentFromRow } from './store.rows.js';
 import { emoteWrites } from './store.sqlite.emotes.js';
 import { isInteraction, SqliteInteractions } from './store.sqlite.interactions.js';
 import { MIGRATIONS, withSeq } from './store.sqlite.rows.js';
+import { searchWrites } from './store.sqlite.search.js';
 import { socialWrites } from './store.sqlite.social.js';
 import {
   banData,
@@ -63,7 +65,10 @@ export type WriteOp =
   | 'addReactions'
   | 'setLike'
   | 'putEmote'
-  | 'removeEmote';
+  | 'removeEmote'
+  | 'indexLog'
+  | 'expireText'
+  | 'eraseUser';
 
 /** The seq counter of one event during a batch: read once, written back once. */
 interface Head {
@@ -85,6 +90,7 @@ export class SqliteWriter {
   private stmt: ReturnType<SqliteWriter['prepare']> | null = null;
   private socialStmt: ReturnType<typeof socialWrites> | null = null;
   private emoteStmt: ReturnType<typeof emoteWrites> | null = null;
+  private searchStmt: ReturnType<typeof searchWrites> | null = null;
   private interactionsOnce: SqliteInteractions | null = null;
   private readonly appendTx: (items: AppendItem[]) => AppendOutcome[];
   private readonly groupTx: (batches: AppendItem[][]) => (AppendOutcome[] | Error)[];
@@ -160,6 +166,15 @@ export class SqliteWriter {
         if (prior) return commentFromRow(prior);
       }
       this.q.insertComment.run(...commentRow(c, null, 'held', held));
+      this.search.addDoc({
+        eventId: c.eventId,
+        commentId: c.id,
+        userId: c.user.id,
+        createdAt: c.createdAt,
+        status: 'held',
+        seq: null,
+        text: c.text,
+      });
       this.notify(c.eventId, 'comment.held', heldData(held), c.createdAt);
       return { ...held, status: 'held', comment: { ...c, seq: null } };
     })();
@@ -169,6 +184,7 @@ export class SqliteWriter {
     return this.db.transaction((): boolean => {
       const row = this.q.rejectHeld.get(eventId, commentId) as { user_id: string } | undefined;
       if (!row) return false;
+      this.search.setStatus(eventId, commentId, 'rejected');
       this.notify(eventId, 'comment.rejected', { commentId, userId: row.user_id }, Date.now());
       return true;
     })();
@@ -262,6 +278,24 @@ export class SqliteWriter {
   private get social(): ReturnType<typeof socialWrites> {
     this.socialStmt ??= socialWrites(this.db);
     return this.socialStmt;
+  }
+
+  // The chat archive (store.sqlite.search.ts), each call one transaction.
+  indexLog(eventId: string, limit: number): number {
+    return this.db.transaction(() => this.search.indexLog(eventId, limit)).immediate();
+  }
+
+  expireText(now: number, defaultDays: number | null, limit: number): number {
+    return this.db.transaction(() => this.search.expireText(now, defaultDays, limit)).immediate();
+  }
+
+  eraseUser(erasure: ErasureRequest): ErasureRecord {
+    return this.db.transaction(() => this.search.eraseUser(erasure)).immediate();
+  }
+
+  private get search(): ReturnType<typeof searchWrites> {
+    this.searchStmt ??= searchWrites(this.db);
+    return this.searchStmt;
   }
 
   vote(v: PollVote): boolean {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Comment, CurrentPin, Entry, EventSettings, EventStatus, NewEntry, Poll } from '@livecomments/protocol';
+import type { ChatArchive } from './search.js';
 import type { WebhookQueue } from './webhook-queue.js';
 
 /** An event as the store keeps it (the viewer count is not stored: presence knows it). */
@@ -167,8 +168,10 @@ export interface ReportedComment {
  * Webhooks: every change a webhook reports (a published, held, rejected or deleted comment, a
  * ban, the end of an event, a moderation log entry) writes its outbox row in the same
  * transaction, when the node has webhooks or the event has some (`WebhookQueue`).
+ *
+ * Search, export, retention and erasure: `ChatArchive` (engines/search.ts).
  */
-export interface Store extends WebhookQueue {
+export interface Store extends WebhookQueue, ChatArchive {
   /**
    * How many `append` calls may be in flight at once: a store that commits appends in the order
    * they were made (and merges those that queue up) takes more than one; absent means one.

@@ -81,6 +81,8 @@ export const BanBody = T.Object(
     userId: T.String({ minLength: 1, maxLength: 200 }),
     durationMs: T.Optional(T.Integer({ minimum: 1, maximum: 10 * 365 * 86_400_000 })),
     reason: T.Optional(T.String({ maxLength: 500 })),
+    /** Also delete the user's published comments in the event. */
+    purge: T.Optional(T.Boolean()),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,9 @@
 // What the HTTP application uses of the node, declared here so that the routes depend on these
 // shapes, not on the composition root that wires them (node.ts).
 import type { FastifyBaseLogger } from 'fastify';
+import type { UserErasure } from '../archive/erasure.js';
+import type { ChatExport } from '../archive/export.js';
+import type { ChatSearch } from '../archive/search.js';
 import type { Authenticator } from '../auth/auth.js';
 import type { Config } from '../config/config.js';
 import type { Bus } from '../engines/bus.js';
@@ -44,6 +47,12 @@ export interface HttpServices extends TransportServices {
   emotes: Emotes;
   /** Reactions, likes, Top chat. */
   interactions: InteractionServices;
+  /** Search within an event's chat. */
+  search: Pick<ChatSearch, 'search'>;
+  /** Exports of an event's chat. */
+  exports: Pick<ChatExport, 'open'>;
+  /** Erasure of a user's comments on request. */
+  erasure: Pick<UserErasure, 'erase' | 'list'>;
   /** For /ready. */
   store: Pick<Store, 'ping'>;
   /** For /ready. */

@@ -125,7 +125,14 @@ export class ModerationActions {
     if (!isAuthor) await this.log(actor, eventId, 'delete', commentId, undefined, stored.comment.text);
   }
 
-  async ban(actor: Principal, eventId: string, userId: string, durationMs?: number, reason?: string): Promise<Ban> {
+  async ban(
+    actor: Principal,
+    eventId: string,
+    userId: string,
+    durationMs?: number,
+    reason?: string,
+    purge = false,
+  ): Promise<Ban> {
     this.against(actor, await this.authorise(actor, eventId), userId);
     const now = Date.now();
     const ban: Ban = {
@@ -138,8 +145,39 @@ export class ModerationActions {
     if (reason !== undefined) ban.reason = reason;
     await this.store.putBan(ban);
     await this.writer.append({ eventId, entry: { type: 'ban', userId, until: ban.until } });
-    await this.log(actor, eventId, 'ban', userId, reason, undefined, { until: ban.until });
+    const purged = purge ? await this.purge(eventId, userId) : 0;
+    await this.log(actor, eventId, 'ban', userId, reason, undefined, {
+      until: ban.until,
+      ...(purge && { purged }),
+    });
     return ban;
+  }
+
+  /**
+   * Deletes a banned user's published comments in the event (a `delete` entry each), found
+   * through the search index once it has caught up with the log; how many.
+   */
+  private async purge(eventId: string, userId: string): Promise<number> {
+    while ((await this.store.indexLog(eventId, 500)) > 0) {}
+    let purged = 0;
+    // Bounded: 1,000 pages of 200 is more than any one user posts in one event.
+    for (let round = 0; round < 1000; round++) {
+      const page = await this.store.search({
+        eventId,
+        query: { terms: [] },
+        authorId: userId,
+        statuses: ['published'],
+        limit: 200,
+      });
+      if (page.items.length === 0) return purged;
+      await Promise.all(
+        page.items.map((h) => this.writer.append({ eventId, entry: { type: 'delete', commentId: h.comment.id } })),
+      );
+      // The deletes leave the index as it follows them; catch it up before the next page.
+      while ((await this.store.indexLog(eventId, 500)) > 0) {}
+      purged += page.items.length;
+    }
+    return purged;
   }
 
   async unban(actor: Principal, eventId: string, userId: string): Promise<void> {

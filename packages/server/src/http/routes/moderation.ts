@@ -58,7 +58,7 @@ export function moderationRoutes(app: App, s: HttpServices): void {
       const actor = request.principal;
       const { eventId } = request.params;
       const body = request.body;
-      const result = await s.actions.ban(actor, eventId, body.userId, body.durationMs, body.reason);
+      const result = await s.actions.ban(actor, eventId, body.userId, body.durationMs, body.reason, body.purge);
       return reply.code(201).send(result);
     },
   );
