@@ -3,6 +3,7 @@
 // that several nodes starting at once do not race. Functions live in versioned files of sql/.
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
+import { ANALYTICS_MIGRATION } from './analytics.postgres.js';
 import { SOCIAL_MIGRATION } from './store.postgres.social.js';
 
 /**
@@ -303,6 +304,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS webhook_dead ON webhook_deliveries (id) WHERE state = 'dead';
   ${sqlFile('lc_append_outbox.sql')}
   `,
+  // The owner's analytics: per-minute rows, chatters, counts by reason, each event's cursor.
+  ANALYTICS_MIGRATION,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations across nodes. */

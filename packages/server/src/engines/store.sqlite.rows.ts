@@ -2,6 +2,7 @@
 // and their conversions are the same for both SQL stores: store.rows.ts).
 import type { Entry, NewEntry } from '@livecomments/protocol';
 import { publicEntry } from '../events/visibility.js';
+import { ANALYTICS_MIGRATION } from './analytics.sqlite.js';
 import { SOCIAL_MIGRATION } from './store.sqlite.social.js';
 
 /** Schema versions in order; each runs once, in one transaction. */
@@ -71,6 +72,8 @@ export const MIGRATIONS: string[] = [
      state TEXT NOT NULL DEFAULT 'pending', last_error TEXT);
    CREATE INDEX IF NOT EXISTS webhook_due ON webhook_deliveries (next_at) WHERE state = 'pending';
    CREATE INDEX IF NOT EXISTS webhook_dead ON webhook_deliveries (id) WHERE state = 'dead';`,
+  // The owner's analytics: per-minute rows, chatters, counts by reason, each event's cursor.
+  ANALYTICS_MIGRATION,
 ];
 
 /** A `log` row as readers get it (an `event` entry with the public part of the settings). */

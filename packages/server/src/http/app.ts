@@ -7,6 +7,7 @@ import { registerCors } from './cors.js';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './errors.js';
 import { registerJsonParser } from './json.js';
 import { pageRoutes } from './pages.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { commentRoutes } from './routes/comments.js';
 import { devRoutes } from './routes/dev.js';
 import { eventRoutes } from './routes/events.js';
@@ -73,6 +74,7 @@ export function buildApp(s: HttpServices): FastifyInstance {
   socialRoutes(typed, s);
   pinPollRoutes(typed, s);
   interactionRoutes(typed, s);
+  analyticsRoutes(typed, s);
   sseRoutes(app, s);
   longPollRoutes(app, s);
   pageRoutes(app, s);

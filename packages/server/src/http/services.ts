@@ -1,6 +1,7 @@
 // What the HTTP application uses of the node, declared here so that the routes depend on these
 // shapes, not on the composition root that wires them (node.ts).
 import type { FastifyBaseLogger } from 'fastify';
+import type { AnalyticsReports } from '../analytics/report.js';
 import type { Authenticator } from '../auth/auth.js';
 import type { Config } from '../config/config.js';
 import type { Bus } from '../engines/bus.js';
@@ -38,6 +39,8 @@ export interface HttpServices extends TransportServices {
   polls: Polls;
   /** Reactions, likes, Top chat. */
   interactions: InteractionServices;
+  /** The owner's analytics of an event. */
+  analytics: Pick<AnalyticsReports, 'read'>;
   /** For /ready. */
   store: Pick<Store, 'ping'>;
   /** For /ready. */

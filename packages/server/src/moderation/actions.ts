@@ -64,7 +64,11 @@ export class ModerationActions {
     } else if (!(await this.store.rejectHeld(eventId, commentId))) {
       throw errors.conflict('the comment was already reviewed');
     }
-    await this.log(actor, eventId, action, commentId, reason, held.comment.text, { userId: held.comment.user.id });
+    // `heldAt` gives the analytics the time from hold to decision (engines/analytics.ts).
+    await this.log(actor, eventId, action, commentId, reason, held.comment.text, {
+      userId: held.comment.user.id,
+      heldAt: held.comment.createdAt,
+    });
     const example: LabeledExample = {
       eventId,
       decidedBy: exampleSource(actor),
@@ -101,7 +105,7 @@ export class ModerationActions {
       await this.log(actor, eventId, 'approve', commentId, reason, stored.comment.text, details);
       return { ...stored.comment, seq: stored.comment.seq ?? 0 };
     }
-    await this.writer.append({ eventId, entry: { type: 'delete', commentId } });
+    await this.writer.append({ eventId, entry: { type: 'delete', commentId, by: 'report', at: Date.now() } });
     await this.log(actor, eventId, 'delete', commentId, reason, stored.comment.text, details);
     return null;
   }
@@ -120,7 +124,8 @@ export class ModerationActions {
     if (stored.status === 'held') {
       await this.store.rejectHeld(eventId, commentId);
     } else {
-      await this.writer.append({ eventId, entry: { type: 'delete', commentId } });
+      const by = isAuthor ? 'author' : 'moderator';
+      await this.writer.append({ eventId, entry: { type: 'delete', commentId, by, at: Date.now() } });
     }
     if (!isAuthor) await this.log(actor, eventId, 'delete', commentId, undefined, stored.comment.text);
   }
