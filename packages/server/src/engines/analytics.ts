@@ -111,7 +111,6 @@ const MAX_REASON_CHARS = 40;
 /** A reason as a short code: bounded, without control characters; empty ones are `unspecified`. */
 export function reasonCode(reason: string): string {
   const trimmed = reason.trim().slice(0, MAX_REASON_CHARS);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
   const clean = trimmed.replace(/[\u0000-\u001f\u007f]/g, '');
   return clean.length > 0 ? clean : 'unspecified';
 }
