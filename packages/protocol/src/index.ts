@@ -102,18 +102,11 @@ export interface CommentEntry {
   comment: Comment;
 }
 
-/** Who removed a comment: its author, a moderator, or a moderator upholding viewers' reports. */
-export type DeleteReason = 'author' | 'moderator' | 'report';
-
 /** A deletion: viewers remove the comment. */
 export interface DeleteEntry {
   seq: number;
   type: 'delete';
   commentId: string;
-  /** Who removed it (absent in entries of older releases). */
-  by?: DeleteReason;
-  /** When (epoch ms; absent in entries of older releases). */
-  at?: number;
 }
 
 /** A ban: viewers hide the user's comments; `until` null is permanent. */

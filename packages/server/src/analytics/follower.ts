@@ -232,7 +232,7 @@ export class AnalyticsFollower implements LogFollower {
     const run = await this.contiguous(eventId, follow, cursor);
     if (run.length === 0) return null;
     const to = run[run.length - 1]!.seq;
-    const counts = countEntries(run, now);
+    const counts = countEntries(run);
     return { eventId, range: { from: cursor, to }, ...counts };
   }
 

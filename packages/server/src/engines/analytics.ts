@@ -1,7 +1,6 @@
 // The owner's analytics as the store keeps them (docs/API.md "Analytics"): per-minute rows, one
 // row per chatter and counts by reason, kept by the analytics log follower (analytics/) and by
 // the writes that already record what the log does not hold (reactions, moderation actions).
-import type { ModAction } from './store.js';
 
 /** One minute of an event: `t` is the minute's start (epoch ms, a multiple of 60 000). */
 export interface MinuteCounts {
@@ -95,6 +94,14 @@ export interface AnalyticsStore {
   readAnalytics(eventId: string, query: { from: number; to: number; top: number }): Promise<StoredAnalytics>;
 }
 
+/** What the analytics read of a moderation action (store.ts `ModAction`). */
+export interface ModerationRecord {
+  action: string;
+  at: number;
+  reason?: string;
+  details?: Record<string, unknown>;
+}
+
 /** Milliseconds in a minute row. */
 export const MINUTE_MS = 60_000;
 
@@ -164,7 +171,7 @@ export const TOTALS_SELECT = MINUTE_COLUMNS.map(([, c]) =>
  * a block (each of its reasons counted), the approval or rejection of a held comment (with the
  * time since it was held: `details.heldAt`). Null for the others.
  */
-export function modActionCounts(a: ModAction): { minute: MinuteCounts; reasons: ReasonDelta[] } | null {
+export function modActionCounts(a: ModerationRecord): { minute: MinuteCounts; reasons: ReasonDelta[] } | null {
   const t = minuteOf(a.at);
   if (a.action === 'hold' || a.action === 'block') {
     const kind = a.action === 'hold' ? 'held' : 'blocked';
@@ -183,6 +190,15 @@ export function modActionCounts(a: ModAction): { minute: MinuteCounts; reasons: 
     return { minute, reasons: [] };
   }
   return null;
+}
+
+/** A deletion of a comment, by who made it: one in its minute and one for its reason. */
+export function deletionDelta(eventId: string, by: string, at: number): AnalyticsDelta {
+  return {
+    eventId,
+    minutes: [{ t: minuteOf(at), deleted: 1 }],
+    reasons: [{ kind: 'deleted', reason: reasonCode(by), n: 1 }],
+  };
 }
 
 /** Reactions by minute as minute rows. */

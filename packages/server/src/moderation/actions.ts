@@ -1,6 +1,7 @@
 import type { Comment } from '@livecomments/protocol';
 import type { Principal } from '../auth/auth.js';
 import { type EventPowers, moderates, refusalAgainst } from '../auth/powers.js';
+import { deletionDelta } from '../engines/analytics.js';
 import type { Ban, EventRecord, ModAction, ReportedComment, Store, StoredComment } from '../engines/store.js';
 import type { Events } from '../events/events.js';
 import type { EventRoles } from '../events/roles.js';
@@ -105,7 +106,8 @@ export class ModerationActions {
       await this.log(actor, eventId, 'approve', commentId, reason, stored.comment.text, details);
       return { ...stored.comment, seq: stored.comment.seq ?? 0 };
     }
-    await this.writer.append({ eventId, entry: { type: 'delete', commentId, by: 'report', at: Date.now() } });
+    await this.writer.append({ eventId, entry: { type: 'delete', commentId } });
+    await this.countDeletion(eventId, 'report');
     await this.log(actor, eventId, 'delete', commentId, reason, stored.comment.text, details);
     return null;
   }
@@ -124,8 +126,8 @@ export class ModerationActions {
     if (stored.status === 'held') {
       await this.store.rejectHeld(eventId, commentId);
     } else {
-      const by = isAuthor ? 'author' : 'moderator';
-      await this.writer.append({ eventId, entry: { type: 'delete', commentId, by, at: Date.now() } });
+      await this.writer.append({ eventId, entry: { type: 'delete', commentId } });
+      await this.countDeletion(eventId, isAuthor ? 'author' : 'moderator');
     }
     if (!isAuthor) await this.log(actor, eventId, 'delete', commentId, undefined, stored.comment.text);
   }
@@ -183,6 +185,14 @@ export class ModerationActions {
     if (banned === undefined) banned = await this.bans.until(eventId, actor.id);
     if (banned !== false) throw errors.forbidden('you are banned from this event');
     return event;
+  }
+
+  /**
+   * Counts a deletion in the owner's analytics, by who made it (the log's `delete` entry does not
+   * say). Written once the entry is durable: a crash between the two loses this one count.
+   */
+  private async countDeletion(eventId: string, by: 'author' | 'moderator' | 'report'): Promise<void> {
+    await this.store.applyAnalytics([deletionDelta(eventId, by, Date.now())]);
   }
 
   private against(actor: Principal, event: EventPowers, userId: string): void {
