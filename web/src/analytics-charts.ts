@@ -117,12 +117,13 @@ export function chart(spec: ChartSpec): SVGSVGElement {
   const yOf = (v: number) => pad.top + plotH * (1 - v / max);
   if (spec.kind === 'bars') {
     const groups = spec.series.length;
-    const barW = Math.max(1, (step * 0.8) / groups);
+    const barW = Math.min(40, Math.max(1, (step * 0.8) / groups));
+    const inset = (step - barW * groups) / 2;
     spec.series.forEach((s, g) => {
       const path: string[] = [];
       s.values.forEach((v, i) => {
         if (v <= 0) return;
-        const x = pad.left + step * i + step * 0.1 + barW * g;
+        const x = pad.left + step * i + inset + barW * g;
         const y = yOf(v);
         path.push(
           `M${x.toFixed(1)} ${(pad.top + plotH).toFixed(1)}V${y.toFixed(1)}h${barW.toFixed(1)}V${pad.top + plotH}Z`,

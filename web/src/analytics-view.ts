@@ -124,6 +124,7 @@ export class AnalyticsView {
 
   /** Reads the analytics and draws them. */
   async load(): Promise<void> {
+    this.root.dataset.loads = String(Number(this.root.dataset.loads ?? 0) + 1);
     try {
       this.data = await this.api.request<AnalyticsBody>(
         'GET',
