@@ -162,7 +162,7 @@ async function moveCursor(db: Queryable, eventId: string, from: number, to: numb
  * the deltas that hold, each table in one statement.
  */
 export async function applyAnalytics(client: pg.PoolClient, deltas: AnalyticsDelta[]): Promise<boolean[]> {
-  const order = deltas.map((d, i) => i).sort((a, b) => (deltas[a]!.eventId < deltas[b]!.eventId ? -1 : 1));
+  const order = deltas.map((_, i) => i).sort((a, b) => (deltas[a]!.eventId < deltas[b]!.eventId ? -1 : 1));
   const applied = new Array<boolean>(deltas.length).fill(true);
   for (const i of order) {
     const d = deltas[i]!;
