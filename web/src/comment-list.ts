@@ -67,6 +67,8 @@ export class CommentList {
   #unseen = 0;
   #following = true;
   #frame = 0;
+  /** Whether `#frame` is a timer (hidden tab) rather than an animation frame: their ids overlap. */
+  #frameIsTimer = false;
   #olderBusy = false;
   #olderDone = false;
   /** Older pages are read before this seq. */
@@ -195,13 +197,16 @@ export class CommentList {
   #schedule(): void {
     if (this.#frame) return;
     // Frames do not run in a hidden tab: a timer keeps the list current there.
+    this.#frameIsTimer = document.hidden;
     this.#frame = document.hidden ? window.setTimeout(this.#flush, 250) : requestAnimationFrame(this.#flush);
   }
 
   /** Draws the comments that arrived since the last frame, in one go. */
   #flush = (): void => {
-    cancelAnimationFrame(this.#frame);
-    clearTimeout(this.#frame);
+    // Cancelled by its own kind: a timer and an animation frame may share a number, and clearing
+    // the other kind would stop someone else's timer (the Analytics view's refresh did stop).
+    if (this.#frameIsTimer) clearTimeout(this.#frame);
+    else cancelAnimationFrame(this.#frame);
     this.#frame = 0;
     const batch = this.#incoming.filter((c) => !this.#removals.deleted(c.id) && !this.#byId.has(c.id));
     this.#incoming = [];

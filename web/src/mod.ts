@@ -2,6 +2,7 @@
 
 import { ApiError, connect, LiveCommentsApi, type TransportName } from '@livecomments/client';
 import type { Comment, LiveEvent } from '@livecomments/protocol';
+import { AnalyticsView } from './analytics-view.js';
 import { BanDialog } from './ban-dialog.js';
 import { showChatModes, wireChatModes } from './chat-mode-controls.js';
 import { CommentList } from './comment-list.js';
@@ -124,7 +125,9 @@ function openConsole(): void {
   wirePinPollControls(client, act);
   pinComment = (comment) => act(() => client.pinMessage({ commentId: comment.id }), 'Comment pinned');
 
+  wireViews();
   const refresh = async () => {
+    if (byId('moderate-view').hidden) return;
     await queue.refresh();
     counters.render();
     await counters.loadRefusals();
@@ -400,4 +403,23 @@ function toast(message: string): void {
   toastTimer = setTimeout(() => {
     el.hidden = true;
   }, 2500);
+}
+
+/** The console's two views, chosen by the address's hash: `#analytics` or the moderation view. */
+function wireViews(): void {
+  const analytics = new AnalyticsView(byId('analytics-view'), api, eventId);
+  const show = () => {
+    const wanted = location.hash === '#analytics' ? 'analytics' : 'moderate';
+    byId('moderate-view').hidden = wanted !== 'moderate';
+    analytics.show(wanted === 'analytics');
+    for (const [id, view] of [
+      ['to-moderate', 'moderate'],
+      ['to-analytics', 'analytics'],
+    ] as const) {
+      if (view === wanted) byId(id).setAttribute('aria-current', 'page');
+      else byId(id).removeAttribute('aria-current');
+    }
+  };
+  window.addEventListener('hashchange', show);
+  show();
 }

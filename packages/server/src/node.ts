@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { Gauge } from 'prom-client';
+import { AnalyticsFollower } from './analytics/follower.js';
+import { AnalyticsReports } from './analytics/report.js';
 import { UserErasure } from './archive/erasure.js';
 import { ChatExport } from './archive/export.js';
 import { SearchIndexer } from './archive/indexer.js';
@@ -234,6 +236,28 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     sweepMs: config.retentionSweepMs,
     failed: archiveFailed('retention'),
   });
+  // The owner's analytics: a log follower counting into per-minute rows (analytics/follower.ts).
+  const analyticsFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
+  const analytics = new AnalyticsFollower(
+    {
+      store,
+      error(error, where) {
+        metrics.errors.inc({ where: 'analytics' });
+        analyticsFailures.log(where, { err: error, where }, 'analytics background failure');
+      },
+    },
+    { flushMs: config.analyticsFlushMs },
+  );
+  const analyticsReports = new AnalyticsReports({
+    store,
+    events,
+    roles,
+    async catchUp(eventId, lastSeq) {
+      // This node's reactions not yet saved, and the entries not yet counted.
+      await reactions.save();
+      await analytics.catchUp(eventId, lastSeq);
+    },
+  });
   // Cut-offs and background failures come in bursts (a slow network, a database outage).
   const slowCutoffs = new LogLimit(logger, { intervalMs: 60_000, summarise: true });
   const hubFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
@@ -262,6 +286,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
         hubFailures.log(where, { err: error, where }, 'hub background failure');
       },
       filled: (eventId, entries) => followers.deliver(eventId, entries),
+      viewers: (eventId, viewers) => analytics.sampleViewers(eventId, viewers),
     },
   );
 
@@ -292,6 +317,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     polls,
     emotes: new Emotes({ store, events, limiter, hosts: config.emoteHosts }),
     interactions,
+    analytics: analyticsReports,
     hub,
     writer,
     webhooks,
@@ -317,6 +343,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   followers.register(pins);
   followers.register(polls);
   followers.register(indexer);
+  followers.register(analytics);
   await app.listen({ port: config.port, host: config.host });
   webhooks.start();
   indexer.start();
@@ -340,6 +367,9 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     window.close();
     await beforeBound(reactions.close(), until).catch((error) =>
       logger.error({ err: error }, 'saving reaction totals failed'),
+    );
+    await beforeBound(analytics.close(), until).catch((error) =>
+      logger.error({ err: error }, 'writing the analytics failed'),
     );
     if (!(await sockets.settle(until))) {
       logger.warn({ connections: sockets.size, drainMs: config.drainMs }, 'drain bound reached; cutting connections');

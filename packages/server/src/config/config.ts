@@ -51,6 +51,8 @@ export interface Config {
   aggregateWindowMs: number;
   /** Reaction totals are written to the store this often. */
   reactionSaveMs: number;
+  /** The analytics follower writes its per-minute counts this often. */
+  analyticsFlushMs: number;
   /**
    * Which proxies' X-Forwarded-For to believe: a hop count (0: none, 1: the right-most entry) or
    * the proxies' addresses and CIDRs (http/client-address.ts).
@@ -162,6 +164,7 @@ export const DEFAULTS: Config = {
   presenceMs: 2_000,
   aggregateWindowMs: 250,
   reactionSaveMs: 5_000,
+  analyticsFlushMs: 1_000,
   trustProxy: 0,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
@@ -288,6 +291,7 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_PRESENCE_MS: ['presenceMs', int(50, 60_000)],
   LC_AGGREGATE_WINDOW_MS: ['aggregateWindowMs', int(20, 10_000)],
   LC_REACTION_SAVE_MS: ['reactionSaveMs', int(100, 600_000)],
+  LC_ANALYTICS_FLUSH_MS: ['analyticsFlushMs', int(50, 600_000)],
   LC_TRUST_PROXY: ['trustProxy', trustProxy],
   LC_HEADERS_TIMEOUT_MS: ['headersTimeoutMs', int(100, 3_600_000)],
   LC_REQUEST_TIMEOUT_MS: ['requestTimeoutMs', int(0, 3_600_000)],

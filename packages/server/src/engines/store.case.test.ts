@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Comment, CommentEntry, EventSettings, NewEntry } from '@livecomments/protocol';
 import { publicEvent } from '../events/visibility.js';
+import { analyticsCases } from './analytics.case.test.js';
 import { archiveCases } from './search.case.test.js';
 import { emoteCases } from './store.emotes.case.test.js';
 import type { AppendItem, EventRecord, Store, StoredComment } from './store.js';
@@ -355,6 +356,7 @@ export function storeContract(
     });
 
     webhookQueueCases(() => store, eventRecord, SETTINGS);
+    analyticsCases(() => store, eventRecord, options.concurrentInstances ? () => harness.open() : undefined);
     test('roles: owner and moderator rows, replaced per user, only moderators removed', async () => {
       const e = eventRecord();
       await store.createEvent(e);

@@ -3,6 +3,7 @@
 // that several nodes starting at once do not race. Functions live in versioned files of sql/.
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
+import { ANALYTICS_MIGRATION } from './analytics.postgres.js';
 import { EMOTES_MIGRATION } from './store.postgres.emotes.js';
 import { REPLAY_MIGRATION } from './store.postgres.replay.js';
 import { SEARCH_MIGRATION } from './store.postgres.search.js';
@@ -313,6 +314,8 @@ export const MIGRATIONS: readonly string[] = [
   // Search: the tsvector index of comment words (filled by following the log), its position per
   // event, and the record of user erasures (self-contained: it may be renumbered).
   SEARCH_MIGRATION,
+  // The owner's analytics: per-minute rows, chatters, counts by reason, each event's cursor.
+  ANALYTICS_MIGRATION,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations across nodes. */

@@ -6,6 +6,8 @@
 import type { Comment, Entry, EventStatus } from '@livecomments/protocol';
 import type pg from 'pg';
 import { publicEntry } from '../events/visibility.js';
+import { type AnalyticsDelta, modActionCounts, reactionMinutes, type StoredAnalytics } from './analytics.js';
+import * as analytics from './analytics.postgres.js';
 import type { ErasureRecord, ErasureRequest, ExportRow, SearchPage, SearchQuery } from './search.js';
 import {
   type AppendItem,
@@ -325,16 +327,59 @@ export class PostgresStore implements Store {
     return (res.rowCount ?? 0) > 0;
   }
 
-  async addReactions(eventId: string, counts: Readonly<Record<string, number>>): Promise<void> {
+  async addReactions(
+    eventId: string,
+    counts: Readonly<Record<string, number>>,
+    byMinute?: Readonly<Record<string, number>>,
+  ): Promise<void> {
     const emoji = Object.keys(counts).filter((e) => counts[e]! > 0);
     if (emoji.length === 0) return;
     // One statement: every emoji's increment, atomic beside other nodes' own.
-    await this.pool.query(
-      `INSERT INTO reaction_totals (event_id, emoji, n)
+    const totals = {
+      text: `INSERT INTO reaction_totals (event_id, emoji, n)
        SELECT $1, e, n FROM unnest($2::text[], $3::bigint[]) AS t(e, n)
        ON CONFLICT (event_id, emoji) DO UPDATE SET n = reaction_totals.n + excluded.n`,
-      [eventId, emoji, emoji.map((e) => counts[e]!)],
-    );
+      values: [eventId, emoji, emoji.map((e) => counts[e]!)],
+    };
+    const minutes = reactionMinutes(byMinute);
+    if (minutes.length === 0) {
+      await this.pool.query(totals.text, totals.values);
+      return;
+    }
+    // With the analytics minutes, in one transaction.
+    await this.transaction(async (client) => {
+      await client.query(totals.text, totals.values);
+      await analytics.addMinutes(client, [{ eventId, minutes }]);
+    });
+  }
+
+  // Analytics (analytics.postgres.ts).
+  async analyticsCursor(eventId: string): Promise<number> {
+    return analytics.analyticsCursor(this.pool, eventId);
+  }
+
+  async applyAnalytics(deltas: AnalyticsDelta[]): Promise<boolean[]> {
+    if (deltas.length === 0) return [];
+    return this.transaction((client) => analytics.applyAnalytics(client, deltas));
+  }
+
+  async readAnalytics(eventId: string, query: { from: number; to: number; top: number }): Promise<StoredAnalytics> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      // One snapshot, so the totals and the minutes agree.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const out = await analytics.readAnalytics(client, eventId, query);
+      await client.query('COMMIT');
+      return out;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw err;
+    } finally {
+      client.release(broken);
+    }
   }
 
   async reactionTotals(eventId: string): Promise<Record<string, number>> {
@@ -383,6 +428,11 @@ export class PostgresStore implements Store {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         modActionValues(a),
       );
+      const counts = modActionCounts(a);
+      if (counts) {
+        await analytics.addMinutes(client, [{ eventId: a.eventId, minutes: [counts.minute] }]);
+        await analytics.addReasons(client, [{ eventId: a.eventId, reasons: counts.reasons }]);
+      }
       await this.notify(client, a.eventId, 'moderation.action', modActionData(a), a.at);
     });
   }

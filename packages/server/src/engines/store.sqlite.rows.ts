@@ -2,6 +2,7 @@
 // and their conversions are the same for both SQL stores: store.rows.ts).
 import type { Entry, NewEntry } from '@livecomments/protocol';
 import { publicEntry } from '../events/visibility.js';
+import { ANALYTICS_MIGRATION } from './analytics.sqlite.js';
 import { EMOTES_MIGRATION } from './store.sqlite.emotes.js';
 import { REPLAY_MIGRATION } from './store.sqlite.replay.js';
 import { SEARCH_MIGRATION } from './store.sqlite.search.js';
@@ -81,6 +82,8 @@ export const MIGRATIONS: string[] = [
   // Search: the FTS5 index of comment words (filled by following the log), its position per
   // event, and the record of user erasures (self-contained: it may be renumbered).
   SEARCH_MIGRATION,
+  // The owner's analytics: per-minute rows, chatters, counts by reason, each event's cursor.
+  ANALYTICS_MIGRATION,
 ];
 
 /** A `log` row as readers get it (an `event` entry with the public part of the settings). */

@@ -3,6 +3,8 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Comment, Entry, EventStatus } from '@livecomments/protocol';
 import Database from 'better-sqlite3';
+import type { AnalyticsDelta, StoredAnalytics } from './analytics.js';
+import { sqliteAnalyticsReads } from './analytics.sqlite.js';
 import type { ErasureRecord, ErasureRequest, ExportRow, SearchPage, SearchQuery } from './search.js';
 import type {
   AppendItem,
@@ -86,6 +88,7 @@ export class SqliteStore implements Store {
   private emoteStmt: ReturnType<typeof emoteReads> | null = null;
   private replayStmt: ReturnType<typeof replayReads> | null = null;
   private searchStmt: ReturnType<typeof searchReads> | null = null;
+  private analyticsStmt: ReturnType<typeof sqliteAnalyticsReads> | null = null;
 
   constructor(
     private readonly path: string,
@@ -335,8 +338,32 @@ export class SqliteStore implements Store {
     return (await this.writer.run('vote', [vote])) as boolean;
   }
 
-  async addReactions(eventId: string, counts: Readonly<Record<string, number>>): Promise<void> {
-    await this.writer.run('addReactions', [eventId, counts]);
+  async addReactions(
+    eventId: string,
+    counts: Readonly<Record<string, number>>,
+    byMinute?: Readonly<Record<string, number>>,
+  ): Promise<void> {
+    await this.writer.run('addReactions', [eventId, counts, byMinute]);
+  }
+
+  // Analytics (analytics.sqlite.ts).
+  async analyticsCursor(eventId: string): Promise<number> {
+    return this.analytics.cursor(eventId);
+  }
+
+  async applyAnalytics(deltas: AnalyticsDelta[]): Promise<boolean[]> {
+    if (deltas.length === 0) return [];
+    return (await this.writer.run('applyAnalytics', [deltas])) as boolean[];
+  }
+
+  async readAnalytics(eventId: string, query: { from: number; to: number; top: number }): Promise<StoredAnalytics> {
+    return this.analytics.read(eventId, query);
+  }
+
+  private get analytics(): ReturnType<typeof sqliteAnalyticsReads> {
+    if (!this.db) throw new Error('SqliteStore: call migrate() first');
+    this.analyticsStmt ??= sqliteAnalyticsReads(this.db);
+    return this.analyticsStmt;
   }
 
   async reactionTotals(eventId: string): Promise<Record<string, number>> {

@@ -2,6 +2,8 @@
 // (store.sqlite.worker.ts) or, inline, by the store itself.
 import type { Comment, Entry } from '@livecomments/protocol';
 import Database from 'better-sqlite3';
+import { type AnalyticsDelta, modActionCounts, reactionMinutes } from './analytics.js';
+import { SqliteAnalyticsWrites } from './analytics.sqlite.js';
 import type { ErasureRecord, ErasureRequest } from './search.js';
 import {
   type AppendItem,
@@ -68,7 +70,8 @@ export type WriteOp =
   | 'removeEmote'
   | 'indexLog'
   | 'expireText'
-  | 'eraseUser';
+  | 'eraseUser'
+  | 'applyAnalytics';
 
 /** The seq counter of one event during a batch: read once, written back once. */
 interface Head {
@@ -92,6 +95,7 @@ export class SqliteWriter {
   private emoteStmt: ReturnType<typeof emoteWrites> | null = null;
   private searchStmt: ReturnType<typeof searchWrites> | null = null;
   private interactionsOnce: SqliteInteractions | null = null;
+  private analyticsOnce: SqliteAnalyticsWrites | null = null;
   private readonly appendTx: (items: AppendItem[]) => AppendOutcome[];
   private readonly groupTx: (batches: AppendItem[][]) => (AppendOutcome[] | Error)[];
 
@@ -204,6 +208,11 @@ export class SqliteWriter {
   addModAction(a: ModAction): void {
     this.db.transaction(() => {
       this.q.addModAction.run(...modActionValues(a));
+      const counts = modActionCounts(a);
+      if (counts) {
+        this.analytics.addMinutes(a.eventId, [counts.minute]);
+        this.analytics.addReasons(a.eventId, counts.reasons);
+      }
       this.notify(a.eventId, 'moderation.action', modActionData(a), a.at);
     })();
   }
@@ -302,8 +311,13 @@ export class SqliteWriter {
     return this.interactions.vote(v);
   }
 
-  addReactions(eventId: string, counts: Record<string, number>): void {
-    this.addReactionsTx(eventId, counts);
+  addReactions(eventId: string, counts: Record<string, number>, byMinute?: Record<string, number>): void {
+    this.addReactionsTx(eventId, counts, byMinute);
+  }
+
+  /** The analytics log follower's deltas (analytics.sqlite.ts), in one transaction. */
+  applyAnalytics(deltas: AnalyticsDelta[]): boolean[] {
+    return this.analytics.apply(deltas);
   }
 
   setLike(eventId: string, commentId: string, userId: string, liked: boolean): LikeOutcome {
@@ -320,9 +334,19 @@ export class SqliteWriter {
     return this.interactionsOnce;
   }
 
-  private readonly addReactionsTx = (eventId: string, counts: Record<string, number>): void => {
+  private get analytics(): SqliteAnalyticsWrites {
+    this.analyticsOnce ??= new SqliteAnalyticsWrites(this.db);
+    return this.analyticsOnce;
+  }
+
+  private readonly addReactionsTx = (
+    eventId: string,
+    counts: Record<string, number>,
+    byMinute: Record<string, number> | undefined,
+  ): void => {
     this.db.transaction(() => {
       for (const [emoji, n] of Object.entries(counts)) if (n > 0) this.q.addReaction.run(eventId, emoji, n);
+      this.analytics.addMinutes(eventId, reactionMinutes(byMinute));
     })();
   };
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Comment, CurrentPin, Entry, EventSettings, EventStatus, NewEntry, Poll } from '@livecomments/protocol';
+import type { AnalyticsStore } from './analytics.js';
 import type { ChatArchive } from './search.js';
 import type { WebhookQueue } from './webhook-queue.js';
 
@@ -171,7 +172,7 @@ export interface ReportedComment {
  *
  * Search, export, retention and erasure: `ChatArchive` (engines/search.ts).
  */
-export interface Store extends WebhookQueue, ChatArchive {
+export interface Store extends WebhookQueue, ChatArchive, AnalyticsStore {
   /**
    * How many `append` calls may be in flight at once: a store that commits appends in the order
    * they were made (and merges those that queue up) takes more than one; absent means one.
@@ -216,6 +217,10 @@ export interface Store extends WebhookQueue, ChatArchive {
   putBan(ban: Ban): Promise<void>;
   /** False when there was no ban. */
   removeBan(eventId: string, userId: string): Promise<boolean>;
+  /**
+   * Records a moderation action; a hold, a block, or the approval or rejection of a held comment
+   * (`details.heldAt`) adds its analytics counts in the same transaction (`modActionCounts`).
+   */
   addModAction(action: ModAction): Promise<void>;
   getPoll(eventId: string, pollId: string): Promise<PollRecord | null>;
   /**
@@ -226,8 +231,14 @@ export interface Store extends WebhookQueue, ChatArchive {
   /**
    * Adds a window's reactions to an event's totals (atomic increments: nodes add their own
    * counts side by side). Reactions are not log entries (docs/ARCHITECTURE.md "Ephemeral aggregates").
+   * `byMinute` (reactions by the start of their minute) goes to the analytics minutes in the
+   * same transaction.
    */
-  addReactions(eventId: string, counts: Readonly<Record<string, number>>): Promise<void>;
+  addReactions(
+    eventId: string,
+    counts: Readonly<Record<string, number>>,
+    byMinute?: Readonly<Record<string, number>>,
+  ): Promise<void>;
   /** An event's reaction totals by emoji. */
   reactionTotals(eventId: string): Promise<Record<string, number>>;
   /**

@@ -7,6 +7,7 @@ import { registerCors } from './cors.js';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './errors.js';
 import { registerJsonParser } from './json.js';
 import { pageRoutes } from './pages.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { archiveRoutes } from './routes/archive.js';
 import { commentRoutes } from './routes/comments.js';
 import { devRoutes } from './routes/dev.js';
@@ -79,6 +80,7 @@ export function buildApp(s: HttpServices): FastifyInstance {
   emoteRoutes(typed, s);
   replayRoutes(typed, s);
   archiveRoutes(typed, s);
+  analyticsRoutes(typed, s);
   sseRoutes(app, s);
   longPollRoutes(app, s);
   pageRoutes(app, s);

@@ -1,6 +1,7 @@
 // What the HTTP application uses of the node, declared here so that the routes depend on these
 // shapes, not on the composition root that wires them (node.ts).
 import type { FastifyBaseLogger } from 'fastify';
+import type { AnalyticsReports } from '../analytics/report.js';
 import type { UserErasure } from '../archive/erasure.js';
 import type { ChatExport } from '../archive/export.js';
 import type { ChatSearch } from '../archive/search.js';
@@ -53,6 +54,8 @@ export interface HttpServices extends TransportServices {
   exports: Pick<ChatExport, 'open'>;
   /** Erasure of a user's comments on request. */
   erasure: Pick<UserErasure, 'erase' | 'list'>;
+  /** The owner's analytics of an event. */
+  analytics: Pick<AnalyticsReports, 'read'>;
   /** For /ready. */
   store: Pick<Store, 'ping'>;
   /** For /ready. */

@@ -38,6 +38,8 @@ export interface HubObserver {
    * node hands them to the log followers that have not seen them.
    */
   filled(eventId: string, entries: readonly Entry[]): void;
+  /** The viewers of an event with viewers here, over all nodes, at each presence tick (analytics). */
+  viewers?(eventId: string, viewers: number): void;
 }
 
 /** A subscription handle: `leave()` when the connection ends. */
@@ -256,6 +258,7 @@ export class Hub implements LogFollower {
         await this.presence.report(eventId, local);
         const viewers = await this.presence.count(eventId);
         if (viewers !== channel.viewersPushed) channel.pushPresence(viewers);
+        this.observer.viewers?.(eventId, viewers);
       } catch (error) {
         this.observer.error(error, 'presence');
       }

@@ -1,8 +1,9 @@
 // Reactions (docs/API.md "Interactions"): viewers react with an emoji of the event's small set;
 // each is counted in this node's window, never written to the log, and the totals reach the
-// store every few seconds as one increment per emoji.
+// store every few seconds as one increment per emoji (and per minute, for the owner's analytics).
 import { DEFAULT_REACTIONS } from '@livecomments/protocol';
 import type { Principal } from '../auth/auth.js';
+import { minuteOf } from '../engines/analytics.js';
 import type { RateLimiter } from '../engines/rate-limiter.js';
 import type { Store } from '../engines/store.js';
 import type { Events } from '../events/events.js';
@@ -25,6 +26,8 @@ export interface ReactionServices {
 export class Reactions {
   /** This node's published window counts not yet in the store, by event. */
   private unsaved = new Map<string, Map<string, number>>();
+  /** The same reactions by the minute of their window, by event (the owner's analytics). */
+  private unsavedMinutes = new Map<string, Map<number, number>>();
   private saving: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
 
@@ -59,7 +62,18 @@ export class Reactions {
   }
 
   /** A window this node published: its reactions join the next save. */
-  published(eventId: string, counts: Readonly<Record<string, number>>): void {
+  published(eventId: string, counts: Readonly<Record<string, number>>, at = Date.now()): void {
+    let byMinute = this.unsavedMinutes.get(eventId);
+    if (!byMinute) {
+      byMinute = new Map();
+      this.unsavedMinutes.set(eventId, byMinute);
+    }
+    const t = minuteOf(at);
+    for (const n of Object.values(counts)) byMinute.set(t, (byMinute.get(t) ?? 0) + n);
+    this.keep(eventId, counts);
+  }
+
+  private keep(eventId: string, counts: Readonly<Record<string, number>>): void {
     let unsaved = this.unsaved.get(eventId);
     if (!unsaved) {
       unsaved = new Map();
@@ -82,13 +96,24 @@ export class Reactions {
 
   private async saveNow(): Promise<void> {
     const batch = this.unsaved;
+    const minutes = this.unsavedMinutes;
     this.unsaved = new Map();
+    this.unsavedMinutes = new Map();
     for (const [eventId, counts] of batch) {
+      const byMinute = Object.fromEntries(minutes.get(eventId) ?? []);
       try {
-        await this.s.store.addReactions(eventId, Object.fromEntries(counts));
+        await this.s.store.addReactions(eventId, Object.fromEntries(counts), byMinute);
       } catch (error) {
         this.s.error(error, 'reaction totals');
-        this.published(eventId, Object.fromEntries(counts));
+        this.keep(eventId, Object.fromEntries(counts));
+        for (const [t, n] of Object.entries(byMinute)) {
+          let kept = this.unsavedMinutes.get(eventId);
+          if (!kept) {
+            kept = new Map();
+            this.unsavedMinutes.set(eventId, kept);
+          }
+          kept.set(Number(t), (kept.get(Number(t)) ?? 0) + n);
+        }
       }
     }
   }

@@ -1,6 +1,7 @@
 import type { Comment } from '@livecomments/protocol';
 import type { Principal } from '../auth/auth.js';
 import { type EventPowers, moderates, refusalAgainst } from '../auth/powers.js';
+import { deletionDelta } from '../engines/analytics.js';
 import type { Ban, EventRecord, ModAction, ReportedComment, Store, StoredComment } from '../engines/store.js';
 import type { Events } from '../events/events.js';
 import type { EventRoles } from '../events/roles.js';
@@ -64,7 +65,11 @@ export class ModerationActions {
     } else if (!(await this.store.rejectHeld(eventId, commentId))) {
       throw errors.conflict('the comment was already reviewed');
     }
-    await this.log(actor, eventId, action, commentId, reason, held.comment.text, { userId: held.comment.user.id });
+    // `heldAt` gives the analytics the time from hold to decision (engines/analytics.ts).
+    await this.log(actor, eventId, action, commentId, reason, held.comment.text, {
+      userId: held.comment.user.id,
+      heldAt: held.comment.createdAt,
+    });
     const example: LabeledExample = {
       eventId,
       decidedBy: exampleSource(actor),
@@ -102,6 +107,7 @@ export class ModerationActions {
       return { ...stored.comment, seq: stored.comment.seq ?? 0 };
     }
     await this.writer.append({ eventId, entry: { type: 'delete', commentId } });
+    await this.countDeletion(eventId, 'report');
     await this.log(actor, eventId, 'delete', commentId, reason, stored.comment.text, details);
     return null;
   }
@@ -121,6 +127,7 @@ export class ModerationActions {
       await this.store.rejectHeld(eventId, commentId);
     } else {
       await this.writer.append({ eventId, entry: { type: 'delete', commentId } });
+      await this.countDeletion(eventId, isAuthor ? 'author' : 'moderator');
     }
     if (!isAuthor) await this.log(actor, eventId, 'delete', commentId, undefined, stored.comment.text);
   }
@@ -216,6 +223,14 @@ export class ModerationActions {
     if (banned === undefined) banned = await this.bans.until(eventId, actor.id);
     if (banned !== false) throw errors.forbidden('you are banned from this event');
     return event;
+  }
+
+  /**
+   * Counts a deletion in the owner's analytics, by who made it (the log's `delete` entry does not
+   * say). Written once the entry is durable: a crash between the two loses this one count.
+   */
+  private async countDeletion(eventId: string, by: 'author' | 'moderator' | 'report'): Promise<void> {
+    await this.store.applyAnalytics([deletionDelta(eventId, by, Date.now())]);
   }
 
   private against(actor: Principal, event: EventPowers, userId: string): void {
