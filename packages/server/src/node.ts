@@ -12,7 +12,7 @@ import { Replies } from './events/replies.js';
 import { EventRoles } from './events/roles.js';
 import { buildApp } from './http/app.js';
 import { clientAddress, trustFunction } from './http/client-address.js';
-import { Metrics } from './http/metrics.js';
+import { engineMetrics, Metrics } from './http/metrics.js';
 import type { HttpServices } from './http/services.js';
 import { SocketTracker } from './http/sockets.js';
 import { Hub } from './hub/hub.js';
@@ -162,6 +162,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   );
   const actions = new ModerationActions(store, events, writer, moderator, bans, roles);
   const webhookAttempts = webhookMetrics(metrics.registry, store);
+  engineMetrics(metrics.registry, { store, bus });
   const webhookFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
   const webhooks = new WebhookDispatcher(
     store,
@@ -210,8 +211,9 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     presence,
     { ...config, ranker: topRanker },
     {
-      flushed(seconds, batch, frames) {
+      flushed(seconds, batch, frames, ages) {
         metrics.flush.observe(seconds);
+        for (const age of ages) metrics.latency.observe(age);
         metrics.batches.inc();
         metrics.frames.inc(frames);
         metrics.entries.inc(frames * batch.jsons.length);
