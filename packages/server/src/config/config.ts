@@ -247,7 +247,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (setting) {
       const [field, parse] = setting;
       (config as unknown as Record<string, unknown>)[field] = parse(name, value);
-    } else if (name.startsWith('LC_') && !LOCALE.has(name)) throw new ConfigError(`unknown setting ${name}`);
+    } else if (name.startsWith('LC_') && !LOCALE.has(name) && !name.startsWith('LC_TEST_')) {
+      // LC_TEST_* belong to the test suite (where its Redis and PostgreSQL are), not to a node.
+      throw new ConfigError(`unknown setting ${name}`);
+    }
   }
   if (config.jwtSecret || config.jwksUrl) {
     // Privileged tokens never come from a development endpoint beside a real secret.
