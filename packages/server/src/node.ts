@@ -281,6 +281,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   async function close(): Promise<void> {
     const until = Date.now() + config.drainMs;
     guard.closing = true;
+    // /ready answers 503 now; viewers stay live a while, until the load balancer has noticed.
+    if (config.drainCloseDelayMs > 0) await new Promise((r) => setTimeout(r, config.drainCloseDelayMs));
     stalls.stop();
     pins.close();
     polls.close();

@@ -59,6 +59,8 @@ export interface Config {
   eventsPerHour: number;
   /** The longest graceful stop: viewers and requests still open after it are cut. */
   drainMs: number;
+  /** On SIGTERM, viewers stay connected this long (while /ready answers 503) before 1012 (LC_DRAIN_CLOSE_DELAY_MS). */
+  drainCloseDelayMs: number;
   /** The node's own webhooks (LC_WEBHOOK_URL, comma-separated): every notification of every event. */
   webhookUrls: string[];
   /** The key that signs deliveries to `webhookUrls` (required with them). */
@@ -119,6 +121,7 @@ export const DEFAULTS: Config = {
   userRatePerMinute: 120,
   eventsPerHour: 30,
   drainMs: 5_000,
+  drainCloseDelayMs: 0,
   webhookUrls: [],
   webhookAllowPrivate: false,
   webhookRetryMs: 1_000,
@@ -199,6 +202,7 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_USER_RATE_PER_MINUTE: ['userRatePerMinute', int(0, 1_000_000)],
   LC_EVENTS_PER_HOUR: ['eventsPerHour', int(0, 1_000_000)],
   LC_DRAIN_MS: ['drainMs', int(0, 600_000)],
+  LC_DRAIN_CLOSE_DELAY_MS: ['drainCloseDelayMs', int(0, 600_000)],
   LC_WEBHOOK_URL: ['webhookUrls', urlList],
   LC_WEBHOOK_SECRET: ['webhookSecret', secret],
   LC_WEBHOOK_ALLOW_PRIVATE: ['webhookAllowPrivate', boolean],
@@ -264,6 +268,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!config.devTokens && !env.HOST) config.host = '0.0.0.0';
   if (config.webhookUrls.length > 0 && !config.webhookSecret) {
     throw new ConfigError('LC_WEBHOOK_URL needs LC_WEBHOOK_SECRET (at least 32 characters) to sign deliveries');
+  }
+  if (config.drainCloseDelayMs > 0 && config.drainCloseDelayMs >= config.drainMs) {
+    throw new ConfigError('LC_DRAIN_CLOSE_DELAY_MS must be less than LC_DRAIN_MS');
   }
   if (config.requestTimeoutMs > 0 && config.headersTimeoutMs > config.requestTimeoutMs) {
     throw new ConfigError('LC_HEADERS_TIMEOUT_MS must not exceed LC_REQUEST_TIMEOUT_MS');
