@@ -61,6 +61,8 @@ export interface Config {
   drainMs: number;
   /** On SIGTERM, viewers stay connected this long (while /ready answers 503) before 1012 (LC_DRAIN_CLOSE_DELAY_MS). */
   drainCloseDelayMs: number;
+  /** Request log lines a second at most (LC_REQUEST_LOG_PER_SECOND; 0: off); server errors are logged apart. */
+  requestLogPerSecond: number;
   /** The node's own webhooks (LC_WEBHOOK_URL, comma-separated): every notification of every event. */
   webhookUrls: string[];
   /** The key that signs deliveries to `webhookUrls` (required with them). */
@@ -122,6 +124,7 @@ export const DEFAULTS: Config = {
   eventsPerHour: 30,
   drainMs: 5_000,
   drainCloseDelayMs: 0,
+  requestLogPerSecond: 20,
   webhookUrls: [],
   webhookAllowPrivate: false,
   webhookRetryMs: 1_000,
@@ -203,6 +206,7 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_EVENTS_PER_HOUR: ['eventsPerHour', int(0, 1_000_000)],
   LC_DRAIN_MS: ['drainMs', int(0, 600_000)],
   LC_DRAIN_CLOSE_DELAY_MS: ['drainCloseDelayMs', int(0, 600_000)],
+  LC_REQUEST_LOG_PER_SECOND: ['requestLogPerSecond', int(0, 100_000)],
   LC_WEBHOOK_URL: ['webhookUrls', urlList],
   LC_WEBHOOK_SECRET: ['webhookSecret', secret],
   LC_WEBHOOK_ALLOW_PRIVATE: ['webhookAllowPrivate', boolean],
