@@ -26,12 +26,15 @@ RUN --mount=type=secret,id=npm_ca \
     npm ci
 COPY . .
 RUN npm run build --silent \
- && npm prune --omit=dev \
+ && npm prune --omit=dev --omit=optional \
  && mkdir -p /out/packages/protocol /out/packages/server/dist /out/web/dist \
  && cp -a package.json node_modules /out/ \
  && cp -a packages/protocol/package.json packages/protocol/dist /out/packages/protocol/ \
  && cp -a packages/server/package.json /out/packages/server/ \
  && cp -a packages/server/dist/src /out/packages/server/dist/ \
+ && mkdir -p /out/packages/server/src/engines \
+ && cp -a packages/server/src/engines/sql /out/packages/server/src/engines/ \
+ && cp -a packages/server/models /out/packages/server/ \
  && cp -a web/dist/public /out/web/dist/ \
  && find /out/node_modules/@livecomments -maxdepth 1 -type l ! -name protocol ! -name server -delete
 
@@ -44,8 +47,11 @@ USER 10001:10001
 ENV NODE_ENV=production PORT=8080 LC_DATA_DIR=/data
 VOLUME ["/data"]
 EXPOSE 8080
+# What the server reads at run time besides its code: the PostgreSQL schema's SQL files and the
+# moderation models (packages/server/src/engines/sql, packages/server/models).
 # SIGTERM drains (LC_DRAIN_MS, 5 s by default): give the stop at least that long before SIGKILL.
 STOPSIGNAL SIGTERM
-HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+# A generous timeout: starting `node` for the check takes seconds on a busy machine.
+HEALTHCHECK --interval=10s --timeout=10s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "packages/server/dist/src/main.js"]
