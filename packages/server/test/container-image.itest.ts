@@ -149,7 +149,9 @@ describe('container image', { timeout: 30 * 60_000 }, () => {
     const posted = await post(base, owner, eventId, 'hello from a container', 'c-1');
     assert.equal(posted.status, 201);
     await waitFor(
-      () => ws.entries.some((e) => e.seq === posted.body.comment.seq) && sse.entries.some((e) => e.seq === posted.body.comment.seq),
+      () =>
+        ws.entries.some((e) => e.seq === posted.body.comment.seq) &&
+        sse.entries.some((e) => e.seq === posted.body.comment.seq),
       'the comment at both viewers',
     );
     // The image's own HEALTHCHECK command passes on a ready node.
