@@ -20,7 +20,7 @@ import { Replies } from './events/replies.js';
 import { EventRoles } from './events/roles.js';
 import { buildApp } from './http/app.js';
 import { clientAddress, trustFunction } from './http/client-address.js';
-import { Metrics } from './http/metrics.js';
+import { engineMetrics, Metrics } from './http/metrics.js';
 import type { HttpServices } from './http/services.js';
 import { SocketTracker } from './http/sockets.js';
 import { Hub } from './hub/hub.js';
@@ -184,6 +184,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   );
   const actions = new ModerationActions(store, events, writer, moderator, bans, roles);
   const webhookAttempts = webhookMetrics(metrics.registry, store);
+  engineMetrics(metrics.registry, { store, bus });
   const webhookFailures = new LogLimit(logger, { intervalMs: 60_000, level: 'error', summarise: true });
   const webhooks = new WebhookDispatcher(
     store,
@@ -267,8 +268,9 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     presence,
     { ...config, ranker: topRanker, slowStepDown: config.slowStepDown },
     {
-      flushed(seconds, batch, frames) {
+      flushed(seconds, batch, frames, ages) {
         metrics.flush.observe(seconds);
+        for (const age of ages) metrics.latency.observe(age);
         metrics.batches.inc();
         metrics.frames.inc(frames);
         metrics.entries.inc(frames * batch.jsons.length);
@@ -356,6 +358,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   async function close(): Promise<void> {
     const until = Date.now() + config.drainMs;
     guard.closing = true;
+    // /ready answers 503 now; viewers stay live a while, until the load balancer has noticed.
+    if (config.drainCloseDelayMs > 0) await new Promise((r) => setTimeout(r, config.drainCloseDelayMs));
     stalls.stop();
     pins.close();
     polls.close();

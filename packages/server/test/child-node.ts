@@ -16,7 +16,8 @@ export async function launch(env: Record<string, string>): Promise<{ child: Chil
     stdio: ['ignore', 'ignore', 'ignore'],
   });
   const base = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 10_000;
+  // Generous: a loaded machine can take many seconds to start a process.
+  const until = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     try {

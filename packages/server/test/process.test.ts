@@ -82,6 +82,34 @@ describe('server process', () => {
     }
   });
 
+  test('LC_DRAIN_CLOSE_DELAY_MS: viewers stay connected after SIGTERM while /ready already answers 503', async () => {
+    const dir = tempDir();
+    const delayMs = 1500;
+    try {
+      const node = await launch({ LC_DATA_DIR: dir, LC_DRAIN_MS: '6000', LC_DRAIN_CLOSE_DELAY_MS: String(delayMs) });
+      const owner = await devToken(node.base, 'owner');
+      const eventId = await createEvent(node.base, owner.token);
+      const ws = await WsViewer.open(node.base, eventId, 'after=0');
+      const signalled = Date.now();
+      node.child.kill('SIGTERM');
+      // The answer comes while the viewer is still connected: the delay holds the close back.
+      await waitFor(async () => (await statusOf(`${node.base}/ready`)) === 503, '/ready to answer 503');
+      await waitFor(() => ws.closeCode !== null, 'the WebSocket to close');
+      const closedAfter = Date.now() - signalled;
+      assert.equal(ws.closeCode, CloseCode.RESTART);
+      assert.ok(closedAfter >= delayMs, `closed ${closedAfter} ms after SIGTERM, not before the delay`);
+      assert.equal(await exited(node.child), 0, 'a clean exit');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('LC_DRAIN_CLOSE_DELAY_MS must be less than LC_DRAIN_MS', async () => {
+    const bad = await runToExit({ LC_DRAIN_MS: '1000', LC_DRAIN_CLOSE_DELAY_MS: '1000', LC_DATA_DIR: dataDir });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /LC_DRAIN_CLOSE_DELAY_MS must be less than LC_DRAIN_MS/);
+  });
+
   test('SIGTERM drains: /ready 503, the poll answered, WebSockets 1012, streams ended, exit 0 in the bound', async () => {
     const dir = tempDir();
     const drainMs = 2000;

@@ -94,6 +94,12 @@ test('values are parsed and checked', () => {
   }
 });
 
+test("the test suite's LC_TEST_* variables are no node settings, so nodes it starts ignore them", () => {
+  const config = loadConfig({ LC_TEST_DATABASE_URL: 'postgres://x@127.0.0.1:1/test', LC_TEST_REDIS_URL: 'redis://x' });
+  assert.equal(config.databaseUrl, loadConfig({}).databaseUrl);
+  assert.throws(() => loadConfig({ LC_TESTING: '1' }), /unknown setting LC_TESTING/);
+});
+
 test('LC_ALLOWED_ORIGINS: exact origins, written as browsers send them; anything else is an error', () => {
   assert.deepEqual(loadConfig({}).allowedOrigins, [], 'default: the node’s own origin only');
   const config = loadConfig({

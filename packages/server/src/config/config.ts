@@ -78,6 +78,10 @@ export interface Config {
   serviceName: string;
   /** The longest graceful stop: viewers and requests still open after it are cut. */
   drainMs: number;
+  /** On SIGTERM, viewers stay connected this long (while /ready answers 503) before 1012 (LC_DRAIN_CLOSE_DELAY_MS). */
+  drainCloseDelayMs: number;
+  /** Request log lines a second at most (LC_REQUEST_LOG_PER_SECOND; 0: off); server errors are logged apart. */
+  requestLogPerSecond: number;
   /** The node's own webhooks (LC_WEBHOOK_URL, comma-separated): every notification of every event. */
   webhookUrls: string[];
   /** The key that signs deliveries to `webhookUrls` (required with them). */
@@ -174,6 +178,8 @@ export const DEFAULTS: Config = {
   drainMs: 5_000,
   traceSample: 0.01,
   serviceName: 'livecomments',
+  drainCloseDelayMs: 0,
+  requestLogPerSecond: 20,
   webhookUrls: [],
   webhookAllowPrivate: false,
   webhookRetryMs: 1_000,
@@ -299,6 +305,8 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_USER_RATE_PER_MINUTE: ['userRatePerMinute', int(0, 1_000_000)],
   LC_EVENTS_PER_HOUR: ['eventsPerHour', int(0, 1_000_000)],
   LC_DRAIN_MS: ['drainMs', int(0, 600_000)],
+  LC_DRAIN_CLOSE_DELAY_MS: ['drainCloseDelayMs', int(0, 600_000)],
+  LC_REQUEST_LOG_PER_SECOND: ['requestLogPerSecond', int(0, 100_000)],
   LC_WEBHOOK_URL: ['webhookUrls', urlList],
   LC_WEBHOOK_SECRET: ['webhookSecret', secret],
   LC_WEBHOOK_ALLOW_PRIVATE: ['webhookAllowPrivate', boolean],
@@ -367,7 +375,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (setting) {
       const [field, parse] = setting;
       (config as unknown as Record<string, unknown>)[field] = parse(name, value);
-    } else if (name.startsWith('LC_') && !LOCALE.has(name)) throw new ConfigError(`unknown setting ${name}`);
+    } else if (name.startsWith('LC_') && !LOCALE.has(name) && !name.startsWith('LC_TEST_')) {
+      // LC_TEST_* belong to the test suite (where its Redis and PostgreSQL are), not to a node.
+      throw new ConfigError(`unknown setting ${name}`);
+    }
   }
   if (config.jwtSecret || config.jwksUrl) {
     // Privileged tokens never come from a development endpoint beside a real secret.
@@ -391,6 +402,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.redisCluster && !config.redisUrl)
     throw new ConfigError('LC_REDIS_CLUSTER needs REDIS_URL (its seed nodes)');
   if (!config.otlpTracesUrl && config.otlpUrl) config.otlpTracesUrl = `${config.otlpUrl.replace(/\/+$/, '')}/v1/traces`;
+  if (config.drainCloseDelayMs > 0 && config.drainCloseDelayMs >= config.drainMs) {
+    throw new ConfigError('LC_DRAIN_CLOSE_DELAY_MS must be less than LC_DRAIN_MS');
+  }
   if (config.requestTimeoutMs > 0 && config.headersTimeoutMs > config.requestTimeoutMs) {
     throw new ConfigError('LC_HEADERS_TIMEOUT_MS must not exceed LC_REQUEST_TIMEOUT_MS');
   }

@@ -523,6 +523,11 @@ export class PostgresStore implements Store {
     return res.rowCount ?? 0;
   }
 
+  async heldCount(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>("SELECT count(*) AS n FROM comments WHERE status = 'held'");
+    return Number(rows[0]!.n);
+  }
+
   async webhookCounts(): Promise<WebhookCounts> {
     const { rows } = await this.pool.query<Record<keyof WebhookCounts, string>>(
       `SELECT (SELECT count(*) FROM webhook_outbox) AS outbox,

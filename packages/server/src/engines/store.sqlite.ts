@@ -168,6 +168,10 @@ export class SqliteStore implements Store {
     return (this.q.listHeld.all(eventId, limit) as CommentRow[]).map(commentFromRow);
   }
 
+  async heldCount(): Promise<number> {
+    return (this.q.heldCount.get() as { n: number }).n;
+  }
+
   async rejectHeld(eventId: string, commentId: string): Promise<boolean> {
     return (await this.writer.run('rejectHeld', [eventId, commentId])) as boolean;
   }
@@ -407,6 +411,7 @@ export class SqliteStore implements Store {
       listHeld: db.prepare(
         "SELECT * FROM comments WHERE event_id = ? AND status = 'held' ORDER BY created_at ASC, id ASC LIMIT ?",
       ),
+      heldCount: db.prepare("SELECT count(*) AS n FROM comments WHERE status = 'held'"),
       getBan: db.prepare('SELECT * FROM bans WHERE event_id = ? AND user_id = ?'),
       listBans: db.prepare('SELECT * FROM bans WHERE event_id = ? ORDER BY created_at DESC'),
       listModActions: db.prepare('SELECT * FROM mod_actions WHERE event_id = ? ORDER BY id DESC LIMIT ?'),

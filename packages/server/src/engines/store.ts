@@ -209,6 +209,8 @@ export interface Store extends WebhookQueue, ChatArchive, AnalyticsStore {
   holdComment(held: StoredComment): Promise<StoredComment>;
   /** Held comments of an event, oldest first. */
   listHeld(eventId: string, limit: number): Promise<StoredComment[]>;
+  /** Held comments of every event (the review queues' total depth, from the `held` index). */
+  heldCount(): Promise<number>;
   /** Marks a held comment rejected; false when it was not held. */
   rejectHeld(eventId: string, commentId: string): Promise<boolean>;
   getBan(eventId: string, userId: string): Promise<Ban | null>;

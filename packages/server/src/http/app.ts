@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
 import { longPollRoutes } from '../transports/long-poll.js';
 import { sseRoutes } from '../transports/sse.js';
 import { registerCaller } from './caller.js';
@@ -7,6 +8,7 @@ import { registerCors } from './cors.js';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './errors.js';
 import { registerJsonParser } from './json.js';
 import { pageRoutes } from './pages.js';
+import { registerRequestLog } from './request-log.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { archiveRoutes } from './routes/archive.js';
 import { commentRoutes } from './routes/comments.js';
@@ -59,6 +61,7 @@ export function buildApp(s: HttpServices): FastifyInstance {
   });
   registerJsonParser(app);
   registerCaller(app);
+  registerRequestLog(app, s.logger as Logger, s.config.requestLogPerSecond);
   registerCors(app, s);
   registerErrorHandling(app, () => s.metrics.errors.inc({ where: 'http' }));
   // A callback hook, not an async one: it runs on every answer, and a promise each adds up.

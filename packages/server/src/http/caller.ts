@@ -16,6 +16,11 @@ declare module 'fastify' {
 /** Callers of the requests in flight (garbage collected with their requests). */
 const callers = new WeakMap<FastifyRequest, Principal>();
 
+/** The request's verified caller, if its route asked for one (for logs). */
+export function callerOf(request: FastifyRequest): Principal | undefined {
+  return callers.get(request);
+}
+
 /** Adds `request.principal` to every request of `app`. */
 export function registerCaller(app: FastifyInstance): void {
   app.decorateRequest('principal', {

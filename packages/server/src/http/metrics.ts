@@ -1,4 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Bus } from '../engines/bus.js';
+import type { Store } from '../engines/store.js';
 
 /** The node's Prometheus metrics, in a registry of its own (several nodes can share a process). */
 export class Metrics {
@@ -33,6 +35,12 @@ export class Metrics {
     name: 'lc_flush_seconds',
     help: 'Time to write one batch to every subscriber of an event',
     buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [this.registry],
+  });
+  readonly latency = new Histogram({
+    name: 'lc_delivery_latency_seconds',
+    help: "From a comment's acceptance (its createdAt, on the node that took it) to its write to this node's viewers",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
   readonly commit = new Histogram({
@@ -118,4 +126,49 @@ export class Metrics {
     });
     collectDefaultMetrics({ register: this.registry });
   }
+}
+
+/**
+ * Gauges read from the engines at each scrape: whether the store and the bus answer (as `/ready`
+ * asks them, within 2 s), and the review queues' depth (held comments of every event).
+ */
+export function engineMetrics(
+  registry: Registry,
+  engines: { store: Pick<Store, 'ping' | 'heldCount'>; bus: Pick<Bus, 'ping'> },
+): void {
+  new Gauge({
+    name: 'lc_engine_up',
+    help: 'Whether the store and the bus answer a ping within 2 s (1) or not (0), by engine',
+    labelNames: ['engine'],
+    registers: [registry],
+    async collect() {
+      const [store, bus] = await Promise.all([answers(engines.store.ping()), answers(engines.bus.ping())]);
+      this.set({ engine: 'store' }, store ? 1 : 0);
+      this.set({ engine: 'bus' }, bus ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'lc_held_comments',
+    help: 'Comments held for review in every event (the review queues), read from the store',
+    registers: [registry],
+    async collect() {
+      const n = await withTimeout(engines.store.heldCount(), 2000).catch(() => null);
+      if (n !== null) this.set(n);
+    },
+  });
+}
+
+function answers(ping: Promise<void>): Promise<boolean> {
+  return withTimeout(ping, 2000).then(
+    () => true,
+    () => false,
+  );
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

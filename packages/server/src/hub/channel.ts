@@ -93,7 +93,8 @@ export interface ChannelContext {
   maxBufferedBytes: number;
   /** The most bytes of entries in one catch-up frame (well under `maxBufferedBytes`). */
   catchUpPageBytes: number;
-  onFlush(seconds: number, batch: Batch, frames: number): void;
+  /** `ages`: seconds since each comment of the batch was accepted (empty when no one got it). */
+  onFlush(seconds: number, batch: Batch, frames: number, ages: number[]): void;
   onSlow(): void;
   /** Entries a gap fill read from the store (the bus lost or has not yet brought them). */
   onFilled(eventId: string, entries: readonly Entry[]): void;
@@ -503,7 +504,13 @@ export class Channel {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.lastFlushCost = seconds * 1000;
     this.lastFlushEnd = performance.now();
-    this.ctx.onFlush(seconds, batch, frames);
+    const ages: number[] = [];
+    if (frames > 0) {
+      const now = Date.now();
+      for (const i of items)
+        if (i.entry.type === 'comment') ages.push(Math.max(0, now - i.entry.comment.createdAt) / 1000);
+    }
+    this.ctx.onFlush(seconds, batch, frames, ages);
     traceFlush(this.eventId, first, last, frames);
   }
 

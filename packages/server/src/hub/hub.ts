@@ -28,7 +28,7 @@ export interface HubOptions {
 
 /** What the hub reports, for metrics and logs. */
 export interface HubObserver {
-  flushed(seconds: number, batch: Batch, frames: number): void;
+  flushed(seconds: number, batch: Batch, frames: number, ages: number[]): void;
   slowCutoff(): void;
   /** A slow subscriber was stepped down to a sampled tier instead of cut off. */
   steppedDown?(): void;
@@ -98,7 +98,7 @@ export class Hub implements LogFollower {
       maxCatchUp: options.maxCatchUp,
       maxBufferedBytes: options.maxBufferedBytes,
       catchUpPageBytes: Math.max(1, Math.min(CATCH_UP_PAGE_BYTES, Math.floor(options.maxBufferedBytes / 4))),
-      onFlush: (s, b, f) => observer.flushed(s, b, f),
+      onFlush: (s, b, f, a) => observer.flushed(s, b, f, a),
       onSlow: () => observer.slowCutoff(),
       onFilled: (e, entries) => observer.filled(e, entries),
       onError: (error, what) => observer.error(error, what),
