@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 /** Gzipped size the browser bundle must stay under (README: "Size"). */
-const BUDGET_GZIP = 10 * 1024;
+const BUDGET_GZIP = 12 * 1024;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const protocolDist = join(here, '..', 'protocol', 'dist');
