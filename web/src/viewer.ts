@@ -29,8 +29,6 @@ const eventId = eventIdFromPath();
 let identity: Identity | undefined = loadIdentity();
 /** The chat replay, once the event has ended. */
 let replay: ReplayPanel | undefined;
-/** The event was live while this page was open. */
-let sawLive = false;
 
 const view = viewFromQuery();
 const client = connect(eventId, {
@@ -143,8 +141,7 @@ function onEvent(event: PublicEvent): void {
   composer.setEvent(event);
   reactions.setEvent(event.settings.reactions);
   showModLink(event);
-  if (event.status === 'live') sawLive = true;
-  else if (!replay) startReplay(event);
+  if (event.status !== 'live' && !replay) startReplay(event);
 }
 
 function showComment(comment: Comment): void {
@@ -153,8 +150,8 @@ function showComment(comment: Comment): void {
 }
 
 /**
- * An ended event's chat plays beside a player position, in place of the composer: from the
- * start, or from the end for a viewer who was here when it ended (their chat stays as it was).
+ * An ended event's chat plays beside a player position, in place of the composer. It opens at the
+ * end, so the chat reads as it ended (for a newcomer too); seek back or press play to replay it.
  */
 function startReplay(event: PublicEvent): void {
   replay = new ReplayPanel({
@@ -169,7 +166,7 @@ function startReplay(event: PublicEvent): void {
   });
   byId('chat-title').textContent = 'Chat replay';
   byId('view-switch').hidden = true;
-  void replay.open(event, sawLive ? Number.POSITIVE_INFINITY : 0);
+  void replay.open(event, Number.POSITIVE_INFINITY);
 }
 
 /** Shows the connection; an ended event's page is a replay, not "Live". */
