@@ -1,5 +1,6 @@
 // The PostgreSQL store's custom emotes, kept apart from the log's queries.
 import type pg from 'pg';
+import { checkOut } from './pg-client.js';
 import type { EmoteImage, EmoteLimits, EmoteRecord, PutEmoteOutcome } from './store.js';
 
 /** The emotes table (one self-contained migration). */
@@ -54,7 +55,7 @@ function emoteFromRow(r: EmoteRow): EmoteRecord {
 export function postgresEmotes(pool: pg.Pool) {
   return {
     async putEmote(e: EmoteRecord, image: Uint8Array | null, limits: EmoteLimits): Promise<PutEmoteOutcome> {
-      const client = await pool.connect();
+      const { client, release } = await checkOut(pool);
       try {
         await client.query('BEGIN');
         // One owner's emotes change one at a time across nodes, so the counts hold.
@@ -99,7 +100,7 @@ export function postgresEmotes(pool: pg.Pool) {
         await client.query('ROLLBACK').catch(() => {});
         throw error;
       } finally {
-        client.release();
+        release();
       }
     },
     async removeEmote(eventId: string, code: string): Promise<boolean> {

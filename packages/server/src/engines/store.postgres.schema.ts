@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import { ANALYTICS_MIGRATION } from './analytics.postgres.js';
+import { checkOut } from './pg-client.js';
 import { EMOTES_MIGRATION } from './store.postgres.emotes.js';
 import { REPLAY_MIGRATION } from './store.postgres.replay.js';
 import { SEARCH_MIGRATION } from './store.postgres.search.js';
@@ -323,7 +324,7 @@ const MIGRATION_LOCK = 0x6c63_0001;
 
 /** Applies the missing migrations in one transaction. Idempotent; safe with several nodes. */
 export async function migrate(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool);
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
@@ -339,6 +340,6 @@ export async function migrate(pool: pg.Pool): Promise<void> {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
-    client.release();
+    release();
   }
 }

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { publicEntry } from '../events/visibility.js';
 import { type AnalyticsDelta, modActionCounts, reactionMinutes, type StoredAnalytics } from './analytics.js';
 import * as analytics from './analytics.postgres.js';
+import { checkOut } from './pg-client.js';
 import type { ErasureRecord, ErasureRequest, ExportRow, SearchPage, SearchQuery } from './search.js';
 import {
   type AppendItem,
@@ -364,7 +365,7 @@ export class PostgresStore implements Store {
   }
 
   async readAnalytics(eventId: string, query: { from: number; to: number; top: number }): Promise<StoredAnalytics> {
-    const client = await this.pool.connect();
+    const { client, release } = await checkOut(this.pool);
     let broken = false;
     try {
       // One snapshot, so the totals and the minutes agree.
@@ -378,7 +379,7 @@ export class PostgresStore implements Store {
       });
       throw err;
     } finally {
-      client.release(broken);
+      release(broken);
     }
   }
 
@@ -631,7 +632,7 @@ export class PostgresStore implements Store {
 
   /** Runs `fn` in a transaction on one pooled connection; rolls back on any error. */
   private async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const { client, release } = await checkOut(this.pool);
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -645,7 +646,7 @@ export class PostgresStore implements Store {
       throw err;
     } finally {
       // A connection that could not even roll back is dropped rather than reused.
-      client.release(broken);
+      release(broken);
     }
   }
 }
