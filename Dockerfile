@@ -25,8 +25,16 @@ RUN --mount=type=secret,id=npm_ca \
     if [ -d /usr/include/node ] && [ ! -d /usr/local/include/node ]; then export npm_config_nodedir=/usr; fi; \
     npm ci
 COPY . .
-RUN npm run build --silent \
- && npm prune --omit=dev --omit=optional \
+# Built, then installed again without development dependencies (`npm prune` kept the root's in
+# this workspace tree; the platform binaries of dev tools are optional, hence both omits). npm
+# leaves their scope folders behind empty: they go too.
+RUN --mount=type=secret,id=npm_ca \
+    if [ -s /run/secrets/npm_ca ]; then export npm_config_cafile=/run/secrets/npm_ca; fi; \
+    if [ -d /usr/include/node ] && [ ! -d /usr/local/include/node ]; then export npm_config_nodedir=/usr; fi; \
+    npm run build --silent \
+ && rm -rf node_modules packages/*/node_modules bench/node_modules \
+ && npm ci --omit=dev --omit=optional \
+ && find node_modules -mindepth 1 -maxdepth 1 -type d -empty -delete \
  && mkdir -p /out/packages/protocol /out/packages/server/dist /out/web/dist \
  && cp -a package.json node_modules /out/ \
  && cp -a packages/protocol/package.json packages/protocol/dist /out/packages/protocol/ \
