@@ -139,7 +139,8 @@ function onEvent(event: PublicEvent): void {
   badge.hidden = !(event.settings.slowModeMs > 0);
   badge.textContent = `Slow mode · ${Math.round(event.settings.slowModeMs / 1000)} s`;
   composer.setEvent(event);
-  reactions.setEvent(event.settings.reactions);
+  // An ended event takes no reactions (the server refuses them): no bar to tap in vain.
+  reactions.setEvent(event.status === 'live' ? event.settings.reactions : []);
   showModLink(event);
   if (event.status !== 'live' && !replay) startReplay(event);
 }

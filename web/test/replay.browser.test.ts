@@ -43,6 +43,7 @@ describe('chat replay in Chromium', () => {
     try {
       await page.locator('#replay').waitFor();
       assert.equal(await page.locator('#compose').isVisible(), false, 'no composer on an ended event');
+      assert.equal(await page.locator('#reactions').isVisible(), false, 'no reaction bar on an ended event');
       assert.equal(await page.locator('#chat-title').textContent(), 'Chat replay');
       const slider = page.locator('#replay-pos');
       assert.ok(Number(await slider.getAttribute('max')) >= 10 * MIN, 'the slider spans the event');
