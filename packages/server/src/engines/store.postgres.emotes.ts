@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import { checkOut } from './pg-client.js';
 import type { EmoteImage, EmoteLimits, EmoteRecord, PutEmoteOutcome } from './store.js';
+import { type EmoteRow, emoteFromRow } from './store.rows.js';
 
 /** The emotes table (one self-contained migration). */
 export const EMOTES_MIGRATION = `
@@ -24,32 +25,6 @@ export const EMOTES_MIGRATION = `
 
 /** Any fixed number: the advisory lock class of one owner's emotes (with the owner's hash). */
 const OWNER_LOCK = 0x6c63_0e0e;
-
-interface EmoteRow {
-  event_id: string;
-  code: string;
-  id: string;
-  owner_id: string;
-  url: string | null;
-  content_type: string | null;
-  width: number | null;
-  height: number | null;
-  created_at: string | number;
-}
-
-function emoteFromRow(r: EmoteRow): EmoteRecord {
-  return {
-    eventId: r.event_id,
-    code: r.code,
-    id: r.id,
-    ownerId: r.owner_id,
-    url: r.url,
-    contentType: r.content_type,
-    width: r.width,
-    height: r.height,
-    createdAt: Number(r.created_at),
-  };
-}
 
 /** The store's emote methods over a pool. */
 export function postgresEmotes(pool: pg.Pool) {

@@ -4,7 +4,16 @@
 // epoch ms, sequence numbers), a JSON column is text in SQLite and already parsed from a `jsonb`
 // column. `int` and `json` take either.
 import type { CurrentPin, EventSettings, EventStatus, Poll } from '@livecomments/protocol';
-import type { Ban, CommentStatus, EventRecord, EventRole, ModAction, PollRecord, StoredComment } from './store.js';
+import type {
+  Ban,
+  CommentStatus,
+  EmoteRecord,
+  EventRecord,
+  EventRole,
+  ModAction,
+  PollRecord,
+  StoredComment,
+} from './store.js';
 
 /** An integer column: a number (SQLite) or a bigint's text (PostgreSQL). */
 type Int = number | string;
@@ -177,5 +186,32 @@ export function roleFromRow(row: EventRoleRow): EventRole {
     name: row.name,
     by: row.by_id,
     createdAt: Number(row.created_at),
+  };
+}
+
+/** A row of the emotes table, as both stores read it (PostgreSQL's bigint arrives as a string). */
+export interface EmoteRow {
+  event_id: string;
+  code: string;
+  id: string;
+  owner_id: string;
+  url: string | null;
+  content_type: string | null;
+  width: number | null;
+  height: number | null;
+  created_at: string | number;
+}
+
+export function emoteFromRow(r: EmoteRow): EmoteRecord {
+  return {
+    eventId: r.event_id,
+    code: r.code,
+    id: r.id,
+    ownerId: r.owner_id,
+    url: r.url,
+    contentType: r.content_type,
+    width: r.width,
+    height: r.height,
+    createdAt: Number(r.created_at),
   };
 }

@@ -2,6 +2,7 @@
 // connection (the picture crosses the thread as base64, since write requests travel as JSON).
 import type Database from 'better-sqlite3';
 import type { EmoteImage, EmoteLimits, EmoteRecord, PutEmoteOutcome } from './store.js';
+import { type EmoteRow, emoteFromRow } from './store.rows.js';
 
 /** The emotes table (one self-contained migration). */
 export const EMOTES_MIGRATION = `
@@ -11,32 +12,6 @@ export const EMOTES_MIGRATION = `
     PRIMARY KEY (event_id, code));
   CREATE UNIQUE INDEX IF NOT EXISTS emotes_by_id ON emotes (id);
   CREATE INDEX IF NOT EXISTS emotes_by_owner ON emotes (owner_id);`;
-
-interface EmoteRow {
-  event_id: string;
-  code: string;
-  id: string;
-  owner_id: string;
-  url: string | null;
-  content_type: string | null;
-  width: number | null;
-  height: number | null;
-  created_at: number;
-}
-
-function emoteFromRow(r: EmoteRow): EmoteRecord {
-  return {
-    eventId: r.event_id,
-    code: r.code,
-    id: r.id,
-    ownerId: r.owner_id,
-    url: r.url,
-    contentType: r.content_type,
-    width: r.width,
-    height: r.height,
-    createdAt: Number(r.created_at),
-  };
-}
 
 /** The reads, on the store's read connection. */
 export function emoteReads(db: Database.Database) {
