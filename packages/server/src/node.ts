@@ -253,6 +253,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     store,
     events,
     roles,
+    bans,
     async catchUp(eventId, lastSeq) {
       // This node's reactions not yet saved, and the entries not yet counted.
       await reactions.save();
@@ -310,8 +311,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     reports,
     replies: new Replies(store, events),
     replay: new Replay(store, events),
-    search: new ChatSearch(store, roles),
-    exports: new ChatExport(store, roles),
+    search: new ChatSearch(store, roles, bans),
+    exports: new ChatExport(store, roles, bans),
     erasure: new UserErasure({ store, append: (item) => writer.append(item) }),
     indexer,
     retention,

@@ -202,4 +202,38 @@ describe('search, export and erasure', () => {
     assert.equal(list.body.items[0].reason, 'user request #12');
     assert.equal((await api(base, 'GET', '/v1/admin/erasures', { token: alice.token })).status, 403);
   });
+
+  test('a moderator banned from the event loses held search, moderation export and analytics; an admin keeps them', async () => {
+    const eventId = await createEvent(base, alice.token, { linkPolicy: 'hold' });
+    const appointed = await devToken(base, 'ivan');
+    const put = await api(base, 'PUT', `/v1/events/${eventId}/moderators/${appointed.id}`, {
+      token: alice.token,
+      body: {},
+    });
+    assert.ok(put.status < 300, JSON.stringify(put.body));
+    assert.equal((await say(bob, eventId, 'goal at https://example.com')).status, 'held');
+    const reads = (token: string) => [
+      search(eventId, 'q=goal&include=held', token),
+      api(base, 'GET', `/v1/events/${eventId}/export?moderation=true`, { token }),
+      api(base, 'GET', `/v1/events/${eventId}/analytics`, { token }),
+    ];
+    for (const who of [appointed, mod, root]) {
+      for (const res of await Promise.all(reads(who.token))) assert.equal(res.status, 200, JSON.stringify(res.body));
+    }
+    for (const who of [appointed, mod, root]) {
+      const ban = await api(base, 'POST', `/v1/events/${eventId}/bans`, {
+        token: alice.token,
+        body: { userId: who.id },
+      });
+      assert.equal(ban.status, 201, JSON.stringify(ban.body));
+    }
+    for (const who of [appointed, mod]) {
+      for (const res of await Promise.all(reads(who.token))) {
+        assert.equal(res.status, 403, JSON.stringify(res.body));
+        assert.equal(res.body.error.code, 'forbidden');
+        assert.match(res.body.error.message, /banned/);
+      }
+    }
+    for (const res of await Promise.all(reads(root.token))) assert.equal(res.status, 200, 'admins stand above events');
+  });
 });

@@ -1,7 +1,7 @@
 // Search within an event's chat (docs/API.md "Search"): who may see what, and the query limits.
 import type { Comment } from '@livecomments/protocol';
 import type { Principal } from '../auth/auth.js';
-import { moderates } from '../auth/powers.js';
+import { type BanLookup, requireModerator } from '../auth/powers.js';
 import { type ChatArchive, parseQuery, QueryError, type SearchStatus } from '../engines/search.js';
 import type { EventRecord } from '../engines/store.js';
 import type { EventRoles } from '../events/roles.js';
@@ -40,6 +40,7 @@ export class ChatSearch {
   constructor(
     private readonly store: Pick<ChatArchive, 'search'>,
     private readonly roles: Pick<EventRoles, 'powers'>,
+    private readonly bans: BanLookup,
   ) {}
 
   async search(reader: Principal | null, event: EventRecord, r: SearchRequest): Promise<SearchResult> {
@@ -59,9 +60,13 @@ export class ChatSearch {
     }
     if (statuses.length > 1) {
       if (!reader) throw errors.unauthenticated();
-      if (!moderates(reader, await this.roles.powers(event))) {
-        throw errors.forbidden('only the event owner or a moderator may search held or rejected comments');
-      }
+      await requireModerator(
+        reader,
+        event.id,
+        await this.roles.powers(event),
+        this.bans,
+        'only the event owner or a moderator may search held or rejected comments',
+      );
     }
     if (r.from !== undefined && r.to !== undefined && r.from >= r.to) throw errors.invalid('from must be before to');
     let cursor: number | undefined;

@@ -1,6 +1,6 @@
 import type { Comment } from '@livecomments/protocol';
 import type { Principal } from '../auth/auth.js';
-import { type EventPowers, moderates, refusalAgainst } from '../auth/powers.js';
+import { type EventPowers, refusalAgainst, requireModerator } from '../auth/powers.js';
 import { deletionDelta } from '../engines/analytics.js';
 import type { Ban, EventRecord, ModAction, ReportedComment, Store, StoredComment } from '../engines/store.js';
 import type { Events } from '../events/events.js';
@@ -210,18 +210,11 @@ export class ModerationActions {
     return this.store.listModActions(eventId, limit);
   }
 
-  /**
-   * The event, if the actor moderates it and is not banned from it; else `forbidden`. Admins
-   * stand above events: a moderator's ban (who cannot tell an admin's id) does not disarm one.
-   */
+  /** The event, if the actor moderates it and is not banned from it (auth/powers.ts); else `forbidden`. */
   private async authorise(actor: Principal, eventId: string): Promise<EventRecord & EventPowers> {
     const record = await this.events.get(eventId);
     const event = { ...record, moderators: (await this.roles.powers(record)).moderators };
-    if (!moderates(actor, event)) throw errors.forbidden('only the owner or a moderator may do this');
-    if (actor.role === 'admin') return event;
-    let banned = this.bans.cached(eventId, actor.id);
-    if (banned === undefined) banned = await this.bans.until(eventId, actor.id);
-    if (banned !== false) throw errors.forbidden('you are banned from this event');
+    await requireModerator(actor, eventId, event, this.bans);
     return event;
   }
 
