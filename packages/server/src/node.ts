@@ -311,7 +311,10 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     reports,
     replies: new Replies(store, events),
     replay: new Replay(store, events),
-    search: new ChatSearch(store, roles, bans),
+    search: new ChatSearch(store, roles, bans, limiter, {
+      scanRows: config.searchScanRows,
+      perMinute: config.searchPerMinute,
+    }),
     exports: new ChatExport(store, roles, bans),
     erasure: new UserErasure({ store, append: (item) => writer.append(item) }),
     indexer,

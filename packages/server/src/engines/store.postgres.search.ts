@@ -12,7 +12,15 @@ import type {
   SearchStatus,
 } from './search.js';
 import { searchWords } from './search.js';
-import { type ErasureRow, erasureFromRow, type IndexDoc, indexChanges } from './search.rows.js';
+import {
+  type ErasureRow,
+  erasureFromRow,
+  type IndexDoc,
+  indexChanges,
+  pageOf,
+  scanOf,
+  searchBounds,
+} from './search.rows.js';
 import { type CommentRow, commentFromRow } from './store.rows.js';
 
 /**
@@ -155,30 +163,62 @@ export function postgresSearch(
     },
 
     async search(s: SearchQuery): Promise<SearchPage> {
+      const posOf = async (text: string, name: string, time: number): Promise<number | null> => {
+        const { rows } = await pool.query<{ pos: string }>({ name, text, values: [s.eventId, time] });
+        return rows[0] ? Number(rows[0].pos) : null;
+      };
+      const { below, above } = await searchBounds(
+        s,
+        (time) =>
+          posOf(
+            'SELECT pos FROM search_docs WHERE event_id = $1 AND created_at >= $2 ORDER BY created_at LIMIT 1',
+            'lc_search_first_at',
+            time,
+          ),
+        (time) =>
+          posOf(
+            'SELECT pos FROM search_docs WHERE event_id = $1 AND created_at < $2 ORDER BY created_at DESC LIMIT 1',
+            'lc_search_last_before',
+            time,
+          ),
+      );
+      if (below <= above + 1) return { items: [] };
+      const scan = scanOf(s);
+      const edge = await pool.query<{ pos: string }>({
+        name: 'lc_search_floor',
+        text: `SELECT pos FROM search_docs WHERE event_id = $1 AND pos < $2 AND pos > $3
+               ORDER BY pos DESC OFFSET $4 LIMIT 1`,
+        values: [s.eventId, below, above, scan],
+      });
+      const floor = edge.rows[0] ? Number(edge.rows[0].pos) : null;
       const words = s.query.terms.length > 0 ? tsqueryOf(s.query.terms) : null;
+      // The window first, by the (event_id, pos) index, at most `scan` rows: the LIMIT keeps the
+      // planner from starting at the GIN index, whose lists hold a word's rows of every event.
       const { rows } = await pool.query<HitRow>({
         name: words === null ? 'lc_search_all' : 'lc_search_words',
-        text: `SELECT d.pos, d.status AS doc_status, c.*, e.data FROM search_docs d
+        text: `SELECT d.pos, d.status AS doc_status, c.*, e.data FROM (
+            SELECT * FROM search_docs WHERE event_id = $1 AND pos < $2 AND pos > $9
+            ORDER BY pos DESC LIMIT $10) d
           JOIN comments c ON c.event_id = d.event_id AND c.id = d.comment_id
           LEFT JOIN entries e ON d.status = 'published' AND e.event_id = d.event_id AND e.seq = d.seq
-          WHERE d.event_id = $1 AND d.pos < $2 AND d.status = ANY($3::text[])
+          WHERE d.status = ANY($3::text[])
             AND ($4::text IS NULL OR d.user_id = $4) AND d.created_at >= $5 AND d.created_at < $6
             ${words === null ? 'AND $8::tsquery IS NULL' : 'AND d.words @@ $8::tsquery'}
           ORDER BY d.pos DESC LIMIT $7`,
         values: [
           s.eventId,
-          s.cursor ?? Number.MAX_SAFE_INTEGER,
+          below,
           s.statuses,
           s.authorId ?? null,
           s.from ?? 0,
           s.to ?? Number.MAX_SAFE_INTEGER,
           s.limit + 1,
           words,
+          floor ?? above,
+          scan,
         ],
       });
-      const page: SearchPage = { items: rows.slice(0, s.limit).map(hitOf) };
-      if (rows.length > s.limit) page.next = Number(rows[s.limit - 1]!.pos);
-      return page;
+      return pageOf(rows, s.limit, floor, hitOf);
     },
 
     async exportPage(eventId: string, after: string, limit: number): Promise<ExportRow[]> {

@@ -14,7 +14,15 @@ import type {
   SearchStatus,
 } from './search.js';
 import { searchWords } from './search.js';
-import { type ErasureRow, erasureFromRow, type IndexDoc, indexChanges } from './search.rows.js';
+import {
+  type ErasureRow,
+  erasureFromRow,
+  type IndexDoc,
+  indexChanges,
+  pageOf,
+  scanOf,
+  searchBounds,
+} from './search.rows.js';
 import { type CommentRow, commentFromRow } from './store.rows.js';
 
 /**
@@ -38,6 +46,12 @@ export const SEARCH_MIGRATION = `
   CREATE TABLE IF NOT EXISTS erasures (
     id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, by_id TEXT NOT NULL, at INTEGER NOT NULL,
     reason TEXT, comments INTEGER NOT NULL, events INTEGER NOT NULL);`;
+
+/**
+ * The event's index rows in position order, so a search page finds where its window of rows
+ * ends with one short index walk (search.rows.ts `pageOf`).
+ */
+export const SEARCH_ORDER_MIGRATION = 'CREATE INDEX IF NOT EXISTS search_docs_order ON search_docs (event_id, pos);';
 
 /** An id as one FTS token of hex digits. */
 export function idToken(id: string): string {
@@ -67,15 +81,14 @@ export function ftsColumns(eventId: string, userId: string, text: string): [stri
   ];
 }
 
-/** The FTS5 query of a search: only tokens this code made, each in double quotes. */
-export function ftsQuery(q: Pick<SearchQuery, 'eventId' | 'authorId' | 'query'>): string {
+/** The FTS5 query of a search: only tokens this code made, each in double quotes; null without words or author. */
+export function ftsQuery(q: Pick<SearchQuery, 'eventId' | 'authorId' | 'query'>): string | null {
   const p = eventPrefix(q.eventId);
   const parts: string[] = [];
   if (q.authorId !== undefined) parts.push(`au : "${p}${idToken(q.authorId)}"`);
   // searchWords leaves letters, numbers and marks only: no quote to escape, no operator.
   for (const term of q.query.terms) parts.push(`body : "${term.map((w) => p + w).join(' ')}"`);
-  if (parts.length === 0) parts.push(`ev : "${p}"`);
-  return parts.join(' AND ');
+  return parts.length === 0 ? null : parts.join(' AND ');
 }
 
 /** A search row: the position, the status, the comment row, and the log entry of a published one. */
@@ -93,19 +106,41 @@ function hitOf(row: HitRow): SearchHit {
 
 /** The reads, on the store's read connection. */
 export function searchReads(db: Database.Database) {
-  const q = {
-    search: db.prepare(
-      // CROSS JOIN keeps the FTS table the outer loop, walked newest first (rowid DESC) and
-      // stopped at the limit; the planner would otherwise start from search_docs' time index and
-      // run the MATCH once per row of the event.
-      `SELECT d.pos, d.status AS doc_status, c.*, l.data FROM search_text f
-       CROSS JOIN search_docs d ON d.pos = f.rowid
+  // Every search reads the rows of one window of positions, above < pos < below, which holds at
+  // most `scan` rows of the event (search.rows.ts): the FTS table's lists of each word hold one
+  // event's rows (eventPrefix), so its rowid range bounds what they walk too.
+  const hits = `SELECT d.pos, d.status AS doc_status, c.*, l.data FROM %FROM%
        CROSS JOIN comments c ON c.event_id = d.event_id AND c.id = d.comment_id
        LEFT JOIN log l ON d.status = 'published' AND l.event_id = d.event_id AND l.seq = d.seq
-       WHERE search_text MATCH ? AND f.rowid < ? AND d.event_id = ?
-         AND d.status IN (SELECT value FROM json_each(?)) AND (? IS NULL OR d.user_id = ?)
-         AND d.created_at >= ? AND d.created_at < ?
-       ORDER BY f.rowid DESC LIMIT ?`,
+       WHERE %WHERE% AND d.event_id = @eventId
+         AND d.status IN (SELECT value FROM json_each(@statuses)) AND (@author IS NULL OR d.user_id = @author)
+         AND d.created_at >= @from AND d.created_at < @to
+       ORDER BY d.pos DESC LIMIT @limit`;
+  const q = {
+    // CROSS JOIN keeps the FTS table the outer loop, walked newest first (rowid DESC) and
+    // stopped at the limit; the planner would otherwise start from search_docs' time index and
+    // run the MATCH once per row of the event.
+    search: db.prepare(
+      hits
+        .replace('%FROM%', 'search_text f CROSS JOIN search_docs d ON d.pos = f.rowid')
+        .replace('%WHERE%', 'search_text MATCH @match AND f.rowid < @below AND f.rowid > @above'),
+    ),
+    // No words and no author: the event's rows in position order. The window holds this event's
+    // rows only through this index (a rowid range would walk every event's rows in it).
+    searchAll: db.prepare(
+      hits
+        .replace('%FROM%', 'search_docs d INDEXED BY search_docs_order')
+        .replace('%WHERE%', 'd.pos < @below AND d.pos > @above'),
+    ),
+    floor: db.prepare(
+      `SELECT pos FROM search_docs INDEXED BY search_docs_order WHERE event_id = ? AND pos < ? AND pos > ?
+       ORDER BY pos DESC LIMIT 1 OFFSET ?`,
+    ),
+    firstAtOrAfter: db.prepare(
+      'SELECT pos FROM search_docs WHERE event_id = ? AND created_at >= ? ORDER BY created_at LIMIT 1',
+    ),
+    lastBefore: db.prepare(
+      'SELECT pos FROM search_docs WHERE event_id = ? AND created_at < ? ORDER BY created_at DESC LIMIT 1',
     ),
     exportPage: db.prepare('SELECT * FROM comments WHERE event_id = ? AND id > ? ORDER BY id LIMIT ?'),
     behind: db.prepare(
@@ -118,21 +153,28 @@ export function searchReads(db: Database.Database) {
     listErasures: db.prepare('SELECT * FROM erasures ORDER BY id DESC LIMIT ?'),
   };
   return {
-    search(s: SearchQuery): SearchPage {
-      const rows = q.search.all(
-        ftsQuery(s),
-        s.cursor ?? Number.MAX_SAFE_INTEGER,
-        s.eventId,
-        JSON.stringify(s.statuses),
-        s.authorId ?? null,
-        s.authorId ?? null,
-        s.from ?? 0,
-        s.to ?? Number.MAX_SAFE_INTEGER,
-        s.limit + 1,
-      ) as HitRow[];
-      const page: SearchPage = { items: rows.slice(0, s.limit).map(hitOf) };
-      if (rows.length > s.limit) page.next = rows[s.limit - 1]!.pos;
-      return page;
+    async search(s: SearchQuery): Promise<SearchPage> {
+      const posAt = (row: unknown): number | null => (row as { pos: number } | undefined)?.pos ?? null;
+      const { below, above } = await searchBounds(
+        s,
+        (time) => posAt(q.firstAtOrAfter.get(s.eventId, time)),
+        (time) => posAt(q.lastBefore.get(s.eventId, time)),
+      );
+      if (below <= above + 1) return { items: [] };
+      const floor = posAt(q.floor.get(s.eventId, below, above, scanOf(s)));
+      const match = ftsQuery(s);
+      const params = {
+        eventId: s.eventId,
+        below,
+        above: floor ?? above,
+        statuses: JSON.stringify(s.statuses),
+        author: s.authorId ?? null,
+        from: s.from ?? 0,
+        to: s.to ?? Number.MAX_SAFE_INTEGER,
+        limit: s.limit + 1,
+      };
+      const rows = (match === null ? q.searchAll.all(params) : q.search.all({ ...params, match })) as HitRow[];
+      return pageOf(rows, s.limit, floor, hitOf);
     },
     exportPage(eventId: string, after: string, limit: number): ExportRow[] {
       return (q.exportPage.all(eventId, after, limit) as CommentRow[]).map(commentFromRow);

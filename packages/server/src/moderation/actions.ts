@@ -167,22 +167,28 @@ export class ModerationActions {
   private async purge(eventId: string, userId: string): Promise<number> {
     while ((await this.store.indexLog(eventId, 500)) > 0) {}
     let purged = 0;
-    // Bounded: 1,000 pages of 200 is more than any one user posts in one event.
-    for (let round = 0; round < 1000; round++) {
+    let cursor: number | undefined;
+    // Bounded: each page examines a bounded window of the event's index (an empty page may still
+    // have a `next`); 10,000 of them cover any event's index many times over.
+    for (let round = 0; round < 10_000; round++) {
       const page = await this.store.search({
         eventId,
         query: { terms: [] },
         authorId: userId,
         statuses: ['published'],
         limit: 200,
+        ...(cursor !== undefined && { cursor }),
       });
-      if (page.items.length === 0) return purged;
-      await Promise.all(
-        page.items.map((h) => this.writer.append({ eventId, entry: { type: 'delete', commentId: h.comment.id } })),
-      );
-      // The deletes leave the index as it follows them; catch it up before the next page.
-      while ((await this.store.indexLog(eventId, 500)) > 0) {}
-      purged += page.items.length;
+      if (page.items.length > 0) {
+        await Promise.all(
+          page.items.map((h) => this.writer.append({ eventId, entry: { type: 'delete', commentId: h.comment.id } })),
+        );
+        // The deletes leave the index as it follows them; catch it up before the next page.
+        while ((await this.store.indexLog(eventId, 500)) > 0) {}
+        purged += page.items.length;
+      }
+      if (page.next === undefined) return purged;
+      cursor = page.next;
     }
     return purged;
   }
