@@ -385,13 +385,19 @@ export function archiveCases(getStore: () => Store): void {
     for (const p of published)
       await store.append([{ eventId: p.eventId, entry: { type: 'delete', commentId: p.commentId } }]);
     assert.deepEqual(await store.publishedOf(user, 10), []);
-    const record = await store.eraseUser({
+    // Hidden comments go a batch at a time, each batch its own transaction.
+    const first = await store.eraseHidden(user, 1);
+    assert.equal(first.length, 1);
+    const rest = await store.eraseHidden(user, 10);
+    assert.deepEqual([...first, ...rest].map((h) => h.commentId).sort(), [`h-${b}`, `r-${a}`]);
+    assert.deepEqual(await store.eraseHidden(user, 10), [], 'nothing left');
+    const record = await store.recordErasure({
       userId: user,
       by: 'admin',
       at: 10,
       reason: 'request',
-      deleted: 2,
-      eventIds: [a, b],
+      deleted: 4,
+      eventIds: [a, b, b],
     });
     assert.deepEqual(record, { userId: user, by: 'admin', at: 10, reason: 'request', comments: 4, events: 2 });
     assert.equal((await store.getComment(b, `h-${b}`))?.comment.text, '');

@@ -21,7 +21,7 @@ export const SEARCH_SCAN_ROWS = 10_000;
  * `from` and `to` narrow the rows walked through the index's time order with this margin, then
  * each row is checked against the exact times.
  */
-export const SEARCH_TIME_MARGIN_MS = 15 * 60_000;
+export const SEARCH_TIME_MARGIN_MS = 60_000;
 /** The longest word kept, in characters (longer ones are cut: a token, not an essay). */
 const MAX_TOKEN_CHARS = 64;
 
@@ -146,13 +146,16 @@ export interface ErasureRecord {
   events: number;
 }
 
-/** An erasure to record: who, by whom, and what was already deleted through the log. */
+/** An erasure to record: who, by whom, and what the caller removed before, batch by batch. */
 export interface ErasureRequest {
   userId: string;
   by: string;
   at: number;
   reason?: string;
-  /** Published comments deleted through the log (`delete` entries) before this call. */
+  /**
+   * Comments whose text went: published ones deleted through the log (`delete` entries) and
+   * held or rejected ones erased by `eraseHidden`.
+   */
   deleted: number;
   /** The events those were in. */
   eventIds: string[];
@@ -198,11 +201,19 @@ export interface ChatArchive {
    */
   publishedOf(userId: string, limit: number): Promise<{ eventId: string; commentId: string }[]>;
   /**
-   * Removes the text of every comment of a user that is not in the log (held, rejected), and of
-   * moderation log entries about them, and records the erasure with what the caller deleted
-   * through the log before (`deleted` comments in `eventIds`). Returns the record.
+   * Removes the text of at most `limit` comments of a user that are not in the log (held,
+   * rejected), and their index rows, in one short transaction; returns those it erased (fewer
+   * than `limit`: none are left). An erasure calls it until then, so the writer is never held
+   * for long by a user with many comments.
    */
-  eraseUser(erasure: ErasureRequest): Promise<ErasureRecord>;
+  eraseHidden(userId: string, limit: number): Promise<{ eventId: string; commentId: string }[]>;
+  /**
+   * Removes the text of at most `limit` moderation log entries about a user (on them, or on one
+   * of their comments), in one short transaction; returns how many (fewer than `limit`: done).
+   */
+  eraseActionText(userId: string, limit: number): Promise<number>;
+  /** Records an erasure done (`eraseHidden`, `eraseActionText`, deletes through the log). */
+  recordErasure(erasure: ErasureRequest): Promise<ErasureRecord>;
   /** Erasures recorded, newest first. */
   listErasures(limit: number): Promise<ErasureRecord[]>;
 }

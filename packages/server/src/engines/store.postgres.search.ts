@@ -53,6 +53,16 @@ export const SEARCH_MIGRATION = `
     id bigserial PRIMARY KEY, user_id text NOT NULL, by_id text NOT NULL, at bigint NOT NULL,
     reason text, comments bigint NOT NULL, events bigint NOT NULL);`;
 
+/**
+ * A user's comments and the moderation log's entries about them, by index: an erasure finds
+ * them a batch at a time (archive/erasure.ts) without reading every comment.
+ */
+export const ERASURE_MIGRATION = `
+  CREATE INDEX IF NOT EXISTS comments_by_user ON comments (user_id, status);
+  CREATE INDEX IF NOT EXISTS mod_actions_by_target ON mod_actions (target_id) WHERE target_id IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS mod_actions_by_user ON mod_actions ((details->>'userId'))
+    WHERE details->>'userId' IS NOT NULL;`;
+
 /** A lexeme of a `tsvector` or `tsquery` literal, quoted (the words hold no quote, but be sure). */
 function lexeme(word: string): string {
   return `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
@@ -277,28 +287,43 @@ export function postgresSearch(
       return rows.map((r) => ({ eventId: r.event_id, commentId: r.id }));
     },
 
-    eraseUser(r: ErasureRequest): Promise<ErasureRecord> {
-      return transaction(async function erase(client) {
-        const hidden = await client.query<{ event_id: string; id: string }>(
-          `UPDATE comments SET text = '' WHERE user_id = $1 AND status IN ('held', 'rejected') AND text <> ''
+    eraseHidden(userId: string, limit: number): Promise<{ eventId: string; commentId: string }[]> {
+      return transaction(async function eraseSome(client) {
+        const { rows } = await client.query<{ event_id: string; id: string }>(
+          `UPDATE comments SET text = '' WHERE (event_id, id) IN (
+             SELECT event_id, id FROM comments
+             WHERE user_id = $1 AND status IN ('held', 'rejected') AND text <> '' LIMIT $2)
            RETURNING event_id, id`,
-          [r.userId],
+          [userId, limit],
         );
-        for (const h of hidden.rows) {
-          await client.query('DELETE FROM search_docs WHERE event_id = $1 AND comment_id = $2', [h.event_id, h.id]);
+        if (rows.length > 0) {
+          await client.query(
+            `DELETE FROM search_docs d USING unnest($1::text[], $2::text[]) AS gone (event_id, comment_id)
+             WHERE d.event_id = gone.event_id AND d.comment_id = gone.comment_id`,
+            [rows.map((r) => r.event_id), rows.map((r) => r.id)],
+          );
         }
-        await client.query(
-          `UPDATE mod_actions SET text = NULL WHERE text IS NOT NULL AND (target_id = $1
-             OR details->>'userId' = $1 OR target_id IN (SELECT id FROM comments WHERE user_id = $1))`,
-          [r.userId],
-        );
-        const events = new Set([...r.eventIds, ...hidden.rows.map((h) => h.event_id)]).size;
-        const { rows } = await client.query<ErasureRow>(
-          'INSERT INTO erasures (user_id, by_id, at, reason, comments, events) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
-          [r.userId, r.by, r.at, r.reason ?? null, r.deleted + hidden.rows.length, events],
-        );
-        return erasureFromRow(rows[0]!);
+        return rows.map((r) => ({ eventId: r.event_id, commentId: r.id }));
       });
+    },
+
+    async eraseActionText(userId: string, limit: number): Promise<number> {
+      const { rowCount } = await pool.query(
+        `UPDATE mod_actions SET text = NULL WHERE id IN (
+           SELECT id FROM mod_actions WHERE text IS NOT NULL AND (target_id = $1
+             OR details->>'userId' = $1 OR target_id IN (SELECT id FROM comments WHERE user_id = $1))
+           LIMIT $2)`,
+        [userId, limit],
+      );
+      return rowCount ?? 0;
+    },
+
+    async recordErasure(r: ErasureRequest): Promise<ErasureRecord> {
+      const { rows } = await pool.query<ErasureRow>(
+        'INSERT INTO erasures (user_id, by_id, at, reason, comments, events) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
+        [r.userId, r.by, r.at, r.reason ?? null, r.deleted, new Set(r.eventIds).size],
+      );
+      return erasureFromRow(rows[0]!);
     },
 
     async listErasures(limit: number): Promise<ErasureRecord[]> {

@@ -53,6 +53,16 @@ export const SEARCH_MIGRATION = `
  */
 export const SEARCH_ORDER_MIGRATION = 'CREATE INDEX IF NOT EXISTS search_docs_order ON search_docs (event_id, pos);';
 
+/**
+ * A user's comments and the moderation log's entries about them, by index: an erasure finds
+ * them a batch at a time (archive/erasure.ts) without reading every comment.
+ */
+export const ERASURE_MIGRATION = `
+  CREATE INDEX IF NOT EXISTS comments_by_user ON comments (user_id, status);
+  CREATE INDEX IF NOT EXISTS mod_actions_by_target ON mod_actions (target_id) WHERE target_id IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS mod_actions_by_user ON mod_actions (json_extract(details, '$.userId'))
+    WHERE json_extract(details, '$.userId') IS NOT NULL;`;
+
 /** An id as one FTS token of hex digits. */
 export function idToken(id: string): string {
   return Buffer.from(id, 'utf8').toString('hex');
@@ -115,7 +125,7 @@ export function searchReads(db: Database.Database) {
        WHERE %WHERE% AND d.event_id = @eventId
          AND d.status IN (SELECT value FROM json_each(@statuses)) AND (@author IS NULL OR d.user_id = @author)
          AND d.created_at >= @from AND d.created_at < @to
-       ORDER BY d.pos DESC LIMIT @limit`;
+       ORDER BY %ORDER% DESC LIMIT @limit`;
   const q = {
     // CROSS JOIN keeps the FTS table the outer loop, walked newest first (rowid DESC) and
     // stopped at the limit; the planner would otherwise start from search_docs' time index and
@@ -123,14 +133,17 @@ export function searchReads(db: Database.Database) {
     search: db.prepare(
       hits
         .replace('%FROM%', 'search_text f CROSS JOIN search_docs d ON d.pos = f.rowid')
-        .replace('%WHERE%', 'search_text MATCH @match AND f.rowid < @below AND f.rowid > @above'),
+        .replace('%WHERE%', 'search_text MATCH @match AND f.rowid < @below AND f.rowid > @above')
+        // The FTS rowid, not d.pos: ordering by the joined column sorts every match first.
+        .replace('%ORDER%', 'f.rowid'),
     ),
     // No words and no author: the event's rows in position order. The window holds this event's
     // rows only through this index (a rowid range would walk every event's rows in it).
     searchAll: db.prepare(
       hits
         .replace('%FROM%', 'search_docs d INDEXED BY search_docs_order')
-        .replace('%WHERE%', 'd.pos < @below AND d.pos > @above'),
+        .replace('%WHERE%', 'd.pos < @below AND d.pos > @above')
+        .replace('%ORDER%', 'd.pos'),
     ),
     floor: db.prepare(
       `SELECT pos FROM search_docs INDEXED BY search_docs_order WHERE event_id = ? AND pos < ? AND pos > ?
@@ -218,12 +231,17 @@ export function searchWrites(db: Database.Database) {
       "UPDATE log SET data = json_set(data, '$.comment.text', '') WHERE event_id = ? AND seq = ? AND type = 'comment'",
     ),
     blankActions: db.prepare('UPDATE mod_actions SET text = NULL WHERE event_id = ? AND at < ? AND text IS NOT NULL'),
+    // Each through an index (ERASURE_MIGRATION), a batch at a time.
     eraseHidden: db.prepare(
-      "UPDATE comments SET text = '' WHERE user_id = ? AND status IN ('held', 'rejected') AND text <> '' RETURNING event_id, id",
+      `UPDATE comments SET text = '' WHERE rowid IN (
+         SELECT rowid FROM comments WHERE user_id = ? AND status IN ('held', 'rejected') AND text <> '' LIMIT ?)
+       RETURNING event_id, id`,
     ),
     eraseActions: db.prepare(
-      `UPDATE mod_actions SET text = NULL WHERE text IS NOT NULL AND (target_id = ?
-         OR json_extract(details, '$.userId') = ? OR target_id IN (SELECT id FROM comments WHERE user_id = ?))`,
+      `UPDATE mod_actions SET text = NULL WHERE id IN (
+         SELECT id FROM mod_actions WHERE text IS NOT NULL AND (target_id = ?
+           OR json_extract(details, '$.userId') = ? OR target_id IN (SELECT id FROM comments WHERE user_id = ?))
+         LIMIT ?)`,
     ),
     recordErasure: db.prepare(
       'INSERT INTO erasures (user_id, by_id, at, reason, comments, events) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
@@ -283,18 +301,22 @@ export function searchWrites(db: Database.Database) {
       }
       return limit - left;
     },
-    eraseUser(r: ErasureRequest): ErasureRecord {
-      const hidden = q.eraseHidden.all(r.userId) as { event_id: string; id: string }[];
+    eraseHidden(userId: string, limit: number): { eventId: string; commentId: string }[] {
+      const hidden = q.eraseHidden.all(userId, limit) as { event_id: string; id: string }[];
       for (const h of hidden) removeDoc(h.event_id, h.id);
-      q.eraseActions.run(r.userId, r.userId, r.userId);
-      const events = new Set([...r.eventIds, ...hidden.map((h) => h.event_id)]).size;
+      return hidden.map((h) => ({ eventId: h.event_id, commentId: h.id }));
+    },
+    eraseActionText(userId: string, limit: number): number {
+      return q.eraseActions.run(userId, userId, userId, limit).changes;
+    },
+    recordErasure(r: ErasureRequest): ErasureRecord {
       const row = q.recordErasure.get(
         r.userId,
         r.by,
         r.at,
         r.reason ?? null,
-        r.deleted + hidden.length,
-        events,
+        r.deleted,
+        new Set(r.eventIds).size,
       ) as ErasureRow;
       return erasureFromRow(row);
     },
