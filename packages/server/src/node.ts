@@ -213,7 +213,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     metrics.errors.inc({ where: 'interactions' });
     logger.error({ err: error }, 'appending a pin or poll entry failed');
   }
-  const pins = new Pins(store, events, roles, writer, limiter, interactionFailed);
+  const pins = new Pins(store, events, roles, writer, limiter, bans, interactionFailed);
   const polls = new Polls(store, events, roles, writer, limiter, bans, interactionFailed);
   const reports = new Reports(store, events, limiter, bans);
   const reactions = new Reactions(
