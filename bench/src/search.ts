@@ -54,7 +54,10 @@ const SETTINGS = {
 };
 
 /** Writes `total` comments of one event into a fresh SQLite store and indexes them. */
-async function seed(dir: string, total: number): Promise<{ eventId: string; seedS: number; indexS: number }> {
+async function seed(
+  dir: string,
+  total: number,
+): Promise<{ eventId: string; start: number; seedS: number; indexS: number }> {
   const store = new SqliteStore(join(dir, 'livecomments.db'), { writer: 'inline', synchronous: 'NORMAL' });
   await store.migrate();
   const eventId = 'ev_search_bench';
@@ -101,23 +104,32 @@ async function seed(dir: string, total: number): Promise<{ eventId: string; seed
   }
   const t2 = performance.now();
   await store.close();
-  return { eventId, seedS: (t1 - t0) / 1000, indexS: (t2 - t1) / 1000 };
+  return { eventId, start, seedS: (t1 - t0) / 1000, indexS: (t2 - t1) / 1000 };
 }
 
 /** The kinds of search, with their share of the requests. */
-const KINDS = ['word', 'common word', 'two words', 'phrase', 'author', 'author and word'] as const;
+const KINDS = ['word', 'common word', 'two words', 'phrase', 'author', 'author and word', 'time range'] as const;
 type Kind = (typeof KINDS)[number];
 
-/** One search: a word, two words, a phrase, an author, or an author and a word. */
+/** One search: a word, two words, a phrase, an author, an author and a word, or a time range alone. */
 interface Search {
   kind: Kind;
   q?: string;
   author?: string;
+  to?: number;
 }
 
-function searchOf(rnd: () => number, pick: () => string, commonWords: string[]): Search {
+/** The chat's times: its first comment's, and how long it runs (ms). */
+interface Span {
+  start: number;
+  ms: number;
+}
+
+function searchOf(rnd: () => number, pick: () => string, commonWords: string[], span: Span): Search {
   const kind = rnd();
   const author = () => `u${Math.floor(rnd() * AUTHORS)}`;
+  // Everything before a time anywhere in the chat: one page walks a bounded window of it.
+  if (kind < 0.05) return { kind: 'time range', to: span.start + Math.floor(rnd() * span.ms) };
   if (kind < 0.3) return { kind: 'word', q: pick() };
   if (kind < 0.45) return { kind: 'common word', q: commonWords[Math.floor(rnd() * commonWords.length)]! };
   if (kind < 0.6) return { kind: 'two words', q: `${pick()} ${pick()}` };
@@ -130,6 +142,7 @@ function queryString(s: Search): string {
   const parts = [];
   if (s.q !== undefined) parts.push(`q=${encodeURIComponent(s.q)}`);
   if (s.author !== undefined) parts.push(`author=${s.author}`);
+  if (s.to !== undefined) parts.push(`to=${s.to}`);
   return parts.join('&');
 }
 
@@ -142,7 +155,12 @@ function summary(h: Histogram): { n: number; p50: number; p99: number } {
  * The same mix straight on the store in this process (no HTTP, no server process): what the
  * index itself costs, apart from a loaded machine's scheduling of two processes.
  */
-async function storeRuns(dir: string, eventId: string, o: Options): Promise<{ p50: number; p99: number }[]> {
+async function storeRuns(
+  dir: string,
+  eventId: string,
+  span: Span,
+  o: Options,
+): Promise<{ p50: number; p99: number }[]> {
   const store = new SqliteStore(join(dir, 'livecomments.db'));
   await store.migrate();
   try {
@@ -152,12 +170,13 @@ async function storeRuns(dir: string, eventId: string, o: Options): Promise<{ p5
     for (let run = 0; run < o.runs; run++) {
       const h = new Histogram();
       for (let i = 0; i < o.queries; i++) {
-        const s = searchOf(rnd, pick, words.slice(0, 10));
+        const s = searchOf(rnd, pick, words.slice(0, 10), span);
         const t0 = performance.now();
         await store.search({
           eventId,
           query: parseQuery(s.q ?? ''),
           ...(s.author !== undefined && { authorId: s.author }),
+          ...(s.to !== undefined && { to: s.to }),
           statuses: ['published'],
           limit: 20,
         });
@@ -181,7 +200,8 @@ export async function runSearch(o: Options): Promise<{ result: Record<string, un
     process.stderr.write(
       `seeded ${o.comments} in ${seeded.seedS.toFixed(0)} s, indexed in ${seeded.indexS.toFixed(0)} s\n`,
     );
-    const inProcess = await storeRuns(dir, seeded.eventId, o);
+    const span: Span = { start: seeded.start, ms: o.comments * 10 };
+    const inProcess = await storeRuns(dir, seeded.eventId, span, o);
     const server = await startServer({ cpus: o.serverCpus, env: { ...o.env, LC_DATA_DIR: dir }, nodeArgs: o.nodeArgs });
     try {
       process.stderr.write(`server up at ${server.url}\n`);
@@ -197,7 +217,7 @@ export async function runSearch(o: Options): Promise<{ result: Record<string, un
         const baseline = new Histogram();
         let hits = 0;
         for (let i = 0; i < o.queries; i++) {
-          const search = searchOf(rnd, pick, commonWords);
+          const search = searchOf(rnd, pick, commonWords, span);
           const url = `${server.url}/v1/events/${seeded.eventId}/search?${queryString(search)}&limit=20`;
           const t0 = performance.now();
           const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });

@@ -29,6 +29,19 @@ export function clockText(ms: number): string {
 }
 
 /**
+ * Puts a comment's media time (its place in the stream, `m:ss`) in its time element, where the
+ * live chat shows the time of day: in a replay the player's clock is the one that means anything.
+ */
+export function showMediaTime(li: HTMLElement, mediaTimeMs: number): void {
+  const time = li.querySelector('time.time');
+  if (!time) return;
+  time.textContent = clockText(mediaTimeMs);
+  // A duration, as `<time datetime>` writes one.
+  time.setAttribute('datetime', `PT${Math.max(0, Math.floor(mediaTimeMs / 1000))}S`);
+  time.setAttribute('title', `${clockText(mediaTimeMs)} into the stream`);
+}
+
+/**
  * The replay panel: native controls (a button, a range, a select), so the keyboard works as
  * everywhere (Space/Enter to play, arrows and Page keys on the slider). The slider's end is the
  * event's length (its end minus its media start); a seek loads the chat at the new position.
@@ -41,6 +54,7 @@ export class ReplayPanel {
   readonly #speed = byId<HTMLSelectElement>('replay-speed');
   readonly #time = byId('replay-time');
   #length = 0;
+  #mediaTimes = false;
   #ui = 0;
   #dragging = false;
 
@@ -60,6 +74,7 @@ export class ReplayPanel {
   /** Shows the panel for an ended event, at `startMs` (0, or its end for a viewer who watched it end). */
   open(event: PublicEvent, startMs: number): Promise<void> {
     const start = event.mediaStartedAt ?? event.createdAt;
+    this.#mediaTimes = event.mediaStartedAt !== undefined;
     this.#length = Math.max(1000, (event.endedAt ?? Date.now()) - start);
     this.#pos.max = String(Math.ceil(this.#length / 1000) * 1000);
     this.#panel.hidden = false;
@@ -71,6 +86,11 @@ export class ReplayPanel {
     const done = this.#player.seek(ms);
     this.#show();
     return done;
+  }
+
+  /** Whether comments show their media time: the event says when its media started. */
+  get mediaTimes(): boolean {
+    return this.#mediaTimes;
   }
 
   /** The player, for its position. */

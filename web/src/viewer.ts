@@ -18,7 +18,7 @@ import { Notice } from './notice.js';
 import { eventIdFromPath, showConnection, transportFromQuery } from './page.js';
 import { PinPollView } from './pin-poll.js';
 import { ReactionBar } from './reaction-bar.js';
-import { ReplayPanel } from './replay-panel.js';
+import { ReplayPanel, showMediaTime } from './replay-panel.js';
 import { setUpShare } from './share.js';
 import { ViewerSocial } from './social.js';
 import { setUpTheme } from './theme.js';
@@ -56,7 +56,11 @@ const list = new CommentList({
           .listEntries(eventId, { before, limit: 50, ...(view === 'top' ? { view } : {}) })
           .then((page) => page.items),
   actions: (comment) => commentControls(comment),
-  decorate: (li, comment) => social.decorate(li, comment),
+  decorate: (li, comment) => {
+    social.decorate(li, comment);
+    // A replay of a stream with a known start: each comment at its place in the stream.
+    if (replay?.mediaTimes && comment.mediaTimeMs !== undefined) showMediaTime(li, comment.mediaTimeMs);
+  },
 });
 const held = new HeldWatch(client.api, eventId, (post) => list.rejected(post.clientId));
 const composer = new Composer({

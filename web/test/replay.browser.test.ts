@@ -53,6 +53,13 @@ describe('chat replay in Chromium', () => {
       await page.waitForFunction(() => document.querySelectorAll('#comments li.comment').length === 3);
       assert.deepEqual(await commentTexts(page), ['Kick-off!', 'What a save', 'GOAL!!!']);
       assert.match(String(await page.locator('#replay-time').textContent()), /^2:10 \/ 10:/);
+      // Each comment at its place in the stream (its media time), not the time of day it was posted.
+      assert.deepEqual(await page.locator('#comments li.comment time.time').allTextContents(), [
+        '0:05',
+        '1:00',
+        '2:00',
+      ]);
+      assert.equal(await page.locator('#comments li.comment time.time').first().getAttribute('datetime'), 'PT5S');
       await shot(page, 'desktop-seek-2m10');
 
       // Back before the first comment: an empty chat.

@@ -13,6 +13,8 @@ export const MAX_EMOTES_PER_OWNER = 200;
 export const MAX_EMOTE_BYTES = 32 * 1024;
 /** The widest and tallest uploaded emote image, in pixels. */
 export const MAX_EMOTE_PIXELS = 128;
+/** The most frames of an animated (GIF) emote: at 128 x 128, 4 MB decoded at most. */
+export const MAX_EMOTE_FRAMES = 60;
 
 /** Longest shortcode name read between colons (gemoji's longest is 31). */
 const MAX_NAME = 40;

@@ -213,7 +213,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     metrics.errors.inc({ where: 'interactions' });
     logger.error({ err: error }, 'appending a pin or poll entry failed');
   }
-  const pins = new Pins(store, events, roles, writer, limiter, interactionFailed);
+  const pins = new Pins(store, events, roles, writer, limiter, bans, interactionFailed);
   const polls = new Polls(store, events, roles, writer, limiter, bans, interactionFailed);
   const reports = new Reports(store, events, limiter, bans);
   const reactions = new Reactions(
@@ -253,6 +253,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     store,
     events,
     roles,
+    bans,
     async catchUp(eventId, lastSeq) {
       // This node's reactions not yet saved, and the entries not yet counted.
       await reactions.save();
@@ -310,8 +311,11 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     reports,
     replies: new Replies(store, events),
     replay: new Replay(store, events),
-    search: new ChatSearch(store, roles),
-    exports: new ChatExport(store, roles),
+    search: new ChatSearch(store, roles, bans, limiter, {
+      scanRows: config.searchScanRows,
+      perMinute: config.searchPerMinute,
+    }),
+    exports: new ChatExport(store, roles, bans),
     erasure: new UserErasure({ store, append: (item) => writer.append(item) }),
     indexer,
     retention,

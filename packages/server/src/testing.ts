@@ -82,3 +82,26 @@ export function solidPng(width: number, height: number, rgba: [number, number, n
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+/**
+ * A GIF of the given size whose frames are the given rectangles ([left, top, width, height]),
+ * each one pixel of LZW data: what decoders read of its structure, for the emote checks.
+ * `trailer: false` leaves it truncated.
+ */
+export function framedGif(
+  width: number,
+  height: number,
+  frames: [number, number, number, number][],
+  trailer = true,
+): Buffer {
+  const u16 = (n: number) => [n & 255, n >> 8];
+  const bytes = [...Buffer.from('GIF89a', 'latin1'), ...u16(width), ...u16(height), 0x80, 0, 0, 255, 255, 255, 0, 0, 0];
+  // Loop for ever (the NETSCAPE2.0 application extension), as animated pictures say.
+  bytes.push(0x21, 0xff, 0x0b, ...Buffer.from('NETSCAPE2.0', 'latin1'), 0x03, 0x01, 0x00, 0x00, 0x00);
+  for (const [left, top, w, h] of frames) {
+    bytes.push(0x21, 0xf9, 0x04, 0x00, 0x0a, 0x00, 0x00, 0x00);
+    bytes.push(0x2c, ...u16(left), ...u16(top), ...u16(w), ...u16(h), 0x00, 0x02, 0x02, 0x44, 0x01, 0x00);
+  }
+  if (trailer) bytes.push(0x3b);
+  return Buffer.from(bytes);
+}

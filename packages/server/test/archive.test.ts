@@ -202,4 +202,104 @@ describe('search, export and erasure', () => {
     assert.equal(list.body.items[0].reason, 'user request #12');
     assert.equal((await api(base, 'GET', '/v1/admin/erasures', { token: alice.token })).status, 403);
   });
+
+  test('a moderator banned from the event loses held search, moderation export and analytics; an admin keeps them', async () => {
+    const eventId = await createEvent(base, alice.token, { linkPolicy: 'hold' });
+    const appointed = await devToken(base, 'ivan');
+    const put = await api(base, 'PUT', `/v1/events/${eventId}/moderators/${appointed.id}`, {
+      token: alice.token,
+      body: {},
+    });
+    assert.ok(put.status < 300, JSON.stringify(put.body));
+    assert.equal((await say(bob, eventId, 'goal at https://example.com')).status, 'held');
+    const reads = (token: string) => [
+      search(eventId, 'q=goal&include=held', token),
+      api(base, 'GET', `/v1/events/${eventId}/export?moderation=true`, { token }),
+      api(base, 'GET', `/v1/events/${eventId}/analytics`, { token }),
+    ];
+    for (const who of [appointed, mod, root]) {
+      for (const res of await Promise.all(reads(who.token))) assert.equal(res.status, 200, JSON.stringify(res.body));
+    }
+    for (const who of [appointed, mod, root]) {
+      const ban = await api(base, 'POST', `/v1/events/${eventId}/bans`, {
+        token: alice.token,
+        body: { userId: who.id },
+      });
+      assert.equal(ban.status, 201, JSON.stringify(ban.body));
+    }
+    for (const who of [appointed, mod]) {
+      for (const res of await Promise.all(reads(who.token))) {
+        assert.equal(res.status, 403, JSON.stringify(res.body));
+        assert.equal(res.body.error.code, 'forbidden');
+        assert.match(res.body.error.message, /banned/);
+      }
+    }
+    for (const res of await Promise.all(reads(root.token))) assert.equal(res.status, 200, 'admins stand above events');
+  });
+});
+
+describe('search limits', () => {
+  let node: TestNode;
+  let base: string;
+  let alice: TestUser;
+
+  before(async () => {
+    // Pages of at most 3 rows examined; 30 searches a minute, 8 at once.
+    ({ node, base, alice } = await startNodeWithUsers({ searchScanRows: 3, searchPerMinute: 30 }));
+  });
+  after(() => node.stop());
+
+  test('a page examines a bounded window: words that never meet answer empty pages with a next', async () => {
+    const eventId = await createEvent(base, alice.token);
+    // A service caller posts without the per-user rate limit.
+    const backend = await devToken(base, 'backend', 'service');
+    for (let i = 0; i < 8; i++) {
+      const res = await api(base, 'POST', `/v1/events/${eventId}/comments`, {
+        token: backend.token,
+        body: { text: `${i % 2 ? 'red' : 'blue'} fish number ${i}` },
+      });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+    }
+    await node.services.indexer.idle();
+    const pages: number[] = [];
+    let cursor = '';
+    for (let round = 0; round < 10; round++) {
+      const res = await api(base, 'GET', `/v1/events/${eventId}/search?q=red+blue${cursor}`, { token: alice.token });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      pages.push(res.body.items.length);
+      if (res.body.next === undefined) break;
+      cursor = `&cursor=${res.body.next}`;
+    }
+    assert.deepEqual(pages, [0, 0, 0], 'three windows of 3 rows cover the 8 comments, none matches');
+    const fish = await api(base, 'GET', `/v1/events/${eventId}/search?q=fish&limit=10`, { token: alice.token });
+    assert.equal(fish.body.items.length, 3, 'a page stops at its window');
+    assert.equal(typeof fish.body.next, 'string');
+    // A range that ends before the event began walks nothing.
+    const early = await api(base, 'GET', `/v1/events/${eventId}/search?to=1`, { token: alice.token });
+    assert.deepEqual(early.body, { items: [] });
+  });
+
+  test('searches are limited per user, and per address without a token, across events', async () => {
+    const one = await createEvent(base, alice.token);
+    const two = await createEvent(base, alice.token);
+    const carol = await devToken(base, 'carol');
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await api(base, 'GET', `/v1/events/${one}/search?q=x`)).status);
+    assert.deepEqual(statuses, Array(8).fill(200));
+    const refused = await api(base, 'GET', `/v1/events/${two}/search?q=x`);
+    assert.equal(refused.status, 429, "the address's searches count across events");
+    assert.equal(refused.body.error.code, 'rate_limited');
+    assert.ok(refused.body.error.retryAfterMs > 0);
+    assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+    // A signed-in user has their own budget, and spends it the same way.
+    for (let i = 0; i < 8; i++) {
+      assert.equal((await api(base, 'GET', `/v1/events/${two}/search?q=x`, { token: carol.token })).status, 200);
+    }
+    assert.equal((await api(base, 'GET', `/v1/events/${one}/search?q=x`, { token: carol.token })).status, 429);
+    // The operator's service callers are not limited.
+    const service = await devToken(base, 'backend', 'service');
+    for (let i = 0; i < 10; i++) {
+      assert.equal((await api(base, 'GET', `/v1/events/${one}/search?q=x`, { token: service.token })).status, 200);
+    }
+  });
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Entry } from '@livecomments/protocol';
 import { mintToken } from '../src/auth/mint.js';
-import { solidPng } from '../src/testing.js';
+import { framedGif, solidPng } from '../src/testing.js';
 import { createTestSchema, type TestSchema } from './services.js';
 import {
   api,
@@ -117,6 +117,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const cases: [string, unknown, number, string, TestUser?][] = [
         ['svg', { image: svg.toString('base64') }, 400, 'invalid_request'],
         ['big', { image: solidPng(300, 20, [0, 0, 0, 255]).toString('base64') }, 400, 'invalid_request'],
+        // Animated GIFs: too many frames, or a frame far larger than the picture says it is.
+        [
+          'frames',
+          { image: framedGif(32, 32, Array(61).fill([0, 0, 32, 32])).toString('base64') },
+          400,
+          'invalid_request',
+        ],
+        ['bigframe', { image: framedGif(16, 16, [[0, 0, 60_000, 60_000]]).toString('base64') }, 400, 'invalid_request'],
         ['heavy', { image: Buffer.alloc(32 * 1024 + 1, 0x89).toString('base64') }, 413, 'too_large'],
         ['both', { image: 'AAAA', url: 'https://cdn.example.com/a.png' }, 400, 'invalid_request'],
         ['fire', { image: solidPng(8, 8, [0, 0, 0, 255]).toString('base64') }, 409, 'conflict'],

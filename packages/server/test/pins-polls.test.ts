@@ -110,6 +110,12 @@ describe('pins and polls', () => {
     assert.equal((await as(mod.token, 'POST', '/polls', poll)).body.error.code, 'conflict', 'one open poll at a time');
     const log = await api(base, 'GET', `/v1/events/${eventId}/comments?after=0`);
     assert.deepEqual(kinds(log.body.items), ['poll:open'], 'refusals changed nothing');
+    // A moderator banned from the event pins nothing (the one check of auth/powers.ts).
+    const ban = await as(owner.token, 'POST', '/bans', { userId: mod.id });
+    assert.equal(ban.status, 201, JSON.stringify(ban.body));
+    const refused = await as(mod.token, 'POST', '/pin', { text: 'still here' });
+    assert.equal(refused.body.error.code, 'forbidden');
+    assert.match(refused.body.error.message, /banned/);
   });
 
   test('votes: one per user, changeable until the end, counted exactly; results throttled; closed once', async () => {

@@ -1,7 +1,7 @@
 // The owner's analytics of an event as the API answers them (docs/API.md "Analytics"): read from
 // the per-minute rows the analytics follower keeps, never by scanning the log.
 import type { Principal } from '../auth/auth.js';
-import { moderates } from '../auth/powers.js';
+import { type BanLookup, requireModerator } from '../auth/powers.js';
 import { type AnalyticsStore, MINUTE_MS, type MinuteCounts, minuteOf, type ReasonKind } from '../engines/analytics.js';
 import type { EventRecord } from '../engines/store.js';
 import type { Events } from '../events/events.js';
@@ -60,6 +60,8 @@ export interface AnalyticsReportServices {
   store: Pick<AnalyticsStore, 'readAnalytics'>;
   events: Pick<Events, 'get' | 'fresh'>;
   roles: Pick<EventRoles, 'powers'>;
+  /** Bans: a banned moderator reads nothing (auth/powers.ts `requireModerator`). */
+  bans: BanLookup;
   /** Counts what this node has not written yet, up to the event's last seq (the follower, the reactions). */
   catchUp(eventId: string, lastSeq: number): Promise<void>;
 }
@@ -86,9 +88,13 @@ export class AnalyticsReports {
    */
   async read(actor: Principal, eventId: string, query: AnalyticsQuery): Promise<AnalyticsReport> {
     const known = await this.s.events.get(eventId);
-    if (!moderates(actor, await this.s.roles.powers(known))) {
-      throw errors.forbidden('only the owner or a moderator of the event may read its analytics');
-    }
+    await requireModerator(
+      actor,
+      eventId,
+      await this.s.roles.powers(known),
+      this.s.bans,
+      'only the owner or a moderator of the event may read its analytics',
+    );
     const event = await this.s.events.fresh(eventId);
     const { from, to } = window(event, query, Date.now());
     await this.s.catchUp(eventId, event.lastSeq);

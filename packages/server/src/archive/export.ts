@@ -1,7 +1,7 @@
 // Export of an event's chat (docs/API.md "Export"): JSON lines or CSV, streamed page by page
 // from the store, never built in memory.
 import type { Principal } from '../auth/auth.js';
-import { moderates } from '../auth/powers.js';
+import { type BanLookup, requireModerator } from '../auth/powers.js';
 import type { ChatArchive, ExportRow } from '../engines/search.js';
 import type { EventRecord } from '../engines/store.js';
 import type { EventRoles } from '../events/roles.js';
@@ -86,6 +86,7 @@ export class ChatExport {
   constructor(
     private readonly store: Pick<ChatArchive, 'exportPage'>,
     private readonly roles: Pick<EventRoles, 'powers'>,
+    private readonly bans: BanLookup,
   ) {}
 
   /**
@@ -99,9 +100,13 @@ export class ChatExport {
     format: ExportFormat,
     withStatus: boolean,
   ): Promise<{ lines: AsyncGenerator<string>; release: () => void }> {
-    if (!moderates(actor, await this.roles.powers(event))) {
-      throw errors.forbidden('only the event owner or a moderator may export its chat');
-    }
+    await requireModerator(
+      actor,
+      event.id,
+      await this.roles.powers(event),
+      this.bans,
+      'only the event owner or a moderator may export its chat',
+    );
     if ((this.byUser.get(actor.id) ?? 0) >= MAX_EXPORTS || (this.byEvent.get(event.id) ?? 0) >= MAX_EXPORTS) {
       throw errors.rateLimited(5_000, 'too many exports running; wait for one to finish');
     }

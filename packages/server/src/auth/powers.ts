@@ -3,6 +3,7 @@
 // moderator (appointed by the owner for this event, or a global `moderator`, which is a staff
 // claim) moderates (review, delete, time out, ban viewers) but changes no settings and never acts
 // against the owner or another moderator.
+import { errors } from '../util/errors.js';
 import type { Principal } from './auth.js';
 
 /** The part of an event that decides powers. */
@@ -27,6 +28,33 @@ export function moderates(principal: Principal, event: EventPowers): boolean {
     principal.role === 'moderator' ||
     event.moderators?.has(principal.id) === true
   );
+}
+
+/** A user's ban on an event as the ban cache answers it (ingest/bans.ts): its end, null for ever, false for none. */
+export interface BanLookup {
+  /** From memory, or undefined when the event's bans must be read first. */
+  cached(eventId: string, userId: string): number | null | false | undefined;
+  until(eventId: string, userId: string): Promise<number | null | false>;
+}
+
+/**
+ * The one check of every moderator's power over an event (review, bans, held comments in search,
+ * export with moderation data, analytics): the actor moderates the event (`moderates`) and is not
+ * banned from it; else `forbidden`, saying which. Admins stand above events: a moderator's ban
+ * (who cannot tell an admin's id) does not disarm one.
+ */
+export async function requireModerator(
+  actor: Principal,
+  eventId: string,
+  event: EventPowers,
+  bans: BanLookup,
+  refusal = 'only the owner or a moderator may do this',
+): Promise<void> {
+  if (!moderates(actor, event)) throw errors.forbidden(refusal);
+  if (actor.role === 'admin') return;
+  let banned = bans.cached(eventId, actor.id);
+  if (banned === undefined) banned = await bans.until(eventId, actor.id);
+  if (banned !== false) throw errors.forbidden('you are banned from this event');
 }
 
 /**

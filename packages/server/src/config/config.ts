@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { SEARCH_SCAN_ROWS } from '../engines/search.js';
 import { canonicalOrigin } from '../util/origins.js';
 
 /** Server configuration, read from the environment and validated at start (docs/API.md). */
@@ -102,6 +103,10 @@ export interface Config {
   retentionSweepMs: number;
   /** How often the search index looks for events it is behind on (other nodes' entries, restarts). */
   searchSweepMs: number;
+  /** The most index rows one search page examines before it answers with a `next` cursor. */
+  searchScanRows: number;
+  /** Searches per minute per user (per address without a token), across events; 0: no limit. */
+  searchPerMinute: number;
   /**
    * Web origins allowed on every event (CORS, framing `/embed/:eventId`, WebSocket Origin);
    * empty: the node's own origin only.
@@ -189,6 +194,8 @@ export const DEFAULTS: Config = {
   retentionDays: 0,
   retentionSweepMs: 3_600_000,
   searchSweepMs: 30_000,
+  searchScanRows: SEARCH_SCAN_ROWS,
+  searchPerMinute: 120,
   allowedOrigins: [],
   emoteHosts: [],
   moderationTimeoutMs: 50,
@@ -317,6 +324,8 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_RETENTION_DAYS: ['retentionDays', int(0, 36_500)],
   LC_RETENTION_SWEEP_MS: ['retentionSweepMs', int(1_000, 86_400_000)],
   LC_SEARCH_SWEEP_MS: ['searchSweepMs', int(100, 3_600_000)],
+  LC_SEARCH_SCAN_ROWS: ['searchScanRows', int(1, 1_000_000)],
+  LC_SEARCH_PER_MINUTE: ['searchPerMinute', int(0, 1_000_000)],
   LC_ALLOWED_ORIGINS: ['allowedOrigins', origins],
   LC_EMOTE_HOSTS: ['emoteHosts', hostList],
   LC_MODERATION_URL: ['moderationUrl', urlWith('http:', 'https:')],

@@ -200,21 +200,69 @@ export function archiveCases(getStore: () => Store): void {
             matchesQuery(searchWords(m.text), parsed),
         )
         .map((m) => m.id);
+      // Small windows too: pages that stop short of full, or empty, with a `next`.
+      const scan = rnd() < 0.5 ? undefined : 1 + Math.floor(rnd() * 20);
       const got = await allPages(store, {
         eventId,
         query: parsed,
         statuses,
         limit: 1 + Math.floor(rnd() * 9),
+        ...(scan !== undefined && { scan }),
         ...(authorId !== undefined && { authorId }),
         ...(from !== undefined && { from }),
         ...(to !== undefined && { to }),
       });
-      const context = JSON.stringify({ seed, q, statuses, authorId, from, to });
+      const context = JSON.stringify({ seed, q, statuses, authorId, from, to, scan });
       assert.deepEqual([...got.ids].sort(), [...expected].sort(), context);
       for (const id of got.ids) assert.equal(got.texts.get(id), model.find((m) => m.id === id)!.text, context);
       found += got.ids.length;
     }
     assert.ok(found > 100, `the queries should find something (found ${found})`);
+  });
+
+  test('search: a page examines at most `scan` rows; from/to start and end the walk through the time index', async () => {
+    const store = getStore();
+    const eventId = await newEvent(store);
+    const HOUR = 3_600_000;
+    const base = Date.now() - 200 * HOUR;
+    for (let i = 0; i < 40; i++) {
+      const text = i % 2 === 0 ? 'red fish' : 'blue fish';
+      await store.append([
+        { eventId, entry: { type: 'comment', comment: comment(eventId, `w${i}`, 'u1', text, base + i * HOUR) } },
+      ]);
+    }
+    await catchUp(store, eventId);
+    const q = { eventId, statuses: ['published'] as SearchStatus[], limit: 10, scan: 4 };
+    // Words that never meet: each page walks 4 rows, finds nothing, and says where to go on.
+    const never = await store.search({ ...q, query: parseQuery('red blue') });
+    assert.deepEqual(never.items, []);
+    assert.notEqual(never.next, undefined, 'an empty page that stopped early has a next');
+    assert.deepEqual((await allPages(store, { ...q, query: parseQuery('red blue') })).ids, []);
+    // A page stops at its window even when it is not full.
+    const fish = await store.search({ ...q, query: parseQuery('fish') });
+    assert.deepEqual(
+      fish.items.map((h) => h.comment.id),
+      ['w39', 'w38', 'w37', 'w36'],
+    );
+    assert.equal((await allPages(store, { ...q, query: parseQuery('fish') })).ids.length, 40);
+    // `to` starts the walk at the time, not at the newest row: the first page holds the rows just before it.
+    const to = base + 5 * HOUR + 1;
+    for (const query of [parseQuery(''), parseQuery('fish')]) {
+      const first = await store.search({ ...q, query, to });
+      assert.deepEqual(
+        first.items.map((h) => h.comment.id),
+        ['w5', 'w4', 'w3', 'w2'],
+      );
+      assert.deepEqual((await allPages(store, { ...q, query, to })).ids, ['w5', 'w4', 'w3', 'w2', 'w1', 'w0']);
+    }
+    // `from` ends it: nothing older is walked, so no next past the range.
+    const from = base + 35 * HOUR;
+    const recent = await store.search({ ...q, limit: 10, scan: 100, query: parseQuery(''), from });
+    assert.deepEqual(
+      recent.items.map((h) => h.comment.id),
+      ['w39', 'w38', 'w37', 'w36', 'w35'],
+    );
+    assert.equal(recent.next, undefined);
   });
 
   test('search: hostile text is only words (no FTS or tsquery syntax gets through)', async () => {
@@ -337,13 +385,19 @@ export function archiveCases(getStore: () => Store): void {
     for (const p of published)
       await store.append([{ eventId: p.eventId, entry: { type: 'delete', commentId: p.commentId } }]);
     assert.deepEqual(await store.publishedOf(user, 10), []);
-    const record = await store.eraseUser({
+    // Hidden comments go a batch at a time, each batch its own transaction.
+    const first = await store.eraseHidden(user, 1);
+    assert.equal(first.length, 1);
+    const rest = await store.eraseHidden(user, 10);
+    assert.deepEqual([...first, ...rest].map((h) => h.commentId).sort(), [`h-${b}`, `r-${a}`]);
+    assert.deepEqual(await store.eraseHidden(user, 10), [], 'nothing left');
+    const record = await store.recordErasure({
       userId: user,
       by: 'admin',
       at: 10,
       reason: 'request',
-      deleted: 2,
-      eventIds: [a, b],
+      deleted: 4,
+      eventIds: [a, b, b],
     });
     assert.deepEqual(record, { userId: user, by: 'admin', at: 10, reason: 'request', comments: 4, events: 2 });
     assert.equal((await store.getComment(b, `h-${b}`))?.comment.text, '');

@@ -1,7 +1,8 @@
 // What both SQL stores share of the chat archive: how log entries change the index, and the
 // row of a recorded erasure.
 import type { Entry } from '@livecomments/protocol';
-import type { ErasureRecord, SearchStatus } from './search.js';
+import type { ErasureRecord, SearchQuery, SearchStatus } from './search.js';
+import { SEARCH_SCAN_ROWS, SEARCH_TIME_MARGIN_MS } from './search.js';
 
 /** A row of `erasures` (both stores). */
 export interface ErasureRow {
@@ -68,4 +69,56 @@ export function indexChanges(entries: readonly Entry[]): { add: IndexDoc[]; remo
     else remove.push(id);
   }
   return { add, remove };
+}
+
+/**
+ * The positions a search page may walk, both exclusive: `above` < pos < `below`. `below` is the
+ * cursor, or the first row at least a margin past `to`; `above` is the last row at least a margin
+ * before `from` (0: none). The store finds those rows through its time index (`firstAtOrAfter`,
+ * `lastBefore`), each one index probe.
+ */
+export interface SearchBounds {
+  below: number;
+  above: number;
+}
+
+/** The bounds of a search from its cursor and times, given the store's two time-index probes. */
+export async function searchBounds(
+  s: Pick<SearchQuery, 'cursor' | 'from' | 'to'>,
+  firstAtOrAfter: (time: number) => Promise<number | null> | number | null,
+  lastBefore: (time: number) => Promise<number | null> | number | null,
+): Promise<SearchBounds> {
+  let below = s.cursor ?? Number.MAX_SAFE_INTEGER;
+  if (s.to !== undefined) {
+    const pos = await firstAtOrAfter(s.to + SEARCH_TIME_MARGIN_MS);
+    if (pos !== null) below = Math.min(below, pos);
+  }
+  let above = 0;
+  if (s.from !== undefined && s.from > SEARCH_TIME_MARGIN_MS) {
+    above = (await lastBefore(s.from - SEARCH_TIME_MARGIN_MS)) ?? 0;
+  }
+  return { below, above };
+}
+
+/** How many of the event's rows a page examines. */
+export function scanOf(s: Pick<SearchQuery, 'scan'>): number {
+  return Math.max(1, s.scan ?? SEARCH_SCAN_ROWS);
+}
+
+/**
+ * The page of hits found in the window: `rows` (up to limit + 1, newest first, each with its
+ * position), `floor` the position the window stopped above (null: it reached `above`, nothing is
+ * left below). The next page continues below the last hit when the page is full, else below the
+ * window.
+ */
+export function pageOf<R extends { pos: number | string }, H>(
+  rows: readonly R[],
+  limit: number,
+  floor: number | null,
+  hit: (row: R) => H,
+): { items: H[]; next?: number } {
+  const page: { items: H[]; next?: number } = { items: rows.slice(0, limit).map(hit) };
+  if (rows.length > limit) page.next = Number(rows[limit - 1]!.pos);
+  else if (floor !== null) page.next = floor + 1;
+  return page;
 }

@@ -9,6 +9,19 @@ export const MAX_QUERY_CHARS = 200;
 export const MAX_QUERY_TERMS = 8;
 /** The most words in one quoted phrase. */
 export const MAX_PHRASE_WORDS = 8;
+/**
+ * The most index rows of the event one search page examines by default (each store walks the
+ * event's rows newest first from the cursor, and stops here with a `next` cursor even when the
+ * page is not full): a search of words that never meet, or of a time range far back, costs the
+ * same bounded time as any other page, and the client continues.
+ */
+export const SEARCH_SCAN_ROWS = 10_000;
+/**
+ * How far the index's order may lag the comments' times (an index catching up after an outage):
+ * `from` and `to` narrow the rows walked through the index's time order with this margin, then
+ * each row is checked against the exact times.
+ */
+export const SEARCH_TIME_MARGIN_MS = 60_000;
 /** The longest word kept, in characters (longer ones are cut: a token, not an essay). */
 const MAX_TOKEN_CHARS = 64;
 
@@ -94,6 +107,8 @@ export interface SearchQuery {
   limit: number;
   /** The position after which to continue (from the previous page's `next`). */
   cursor?: number;
+  /** The most index rows of the event to examine for this page (default `SEARCH_SCAN_ROWS`). */
+  scan?: number;
 }
 
 /** A comment found, with where it stands. */
@@ -102,7 +117,11 @@ export interface SearchHit {
   status: SearchStatus;
 }
 
-/** A page of hits, newest first, and the cursor of the next page when there may be more. */
+/**
+ * A page of hits, newest first, and the cursor of the next page when there may be more: a page
+ * may hold fewer hits than asked for, none at all, and still have a `next` (the rows it could
+ * examine ran out before the page was full).
+ */
 export interface SearchPage {
   items: SearchHit[];
   next?: number;
@@ -127,13 +146,16 @@ export interface ErasureRecord {
   events: number;
 }
 
-/** An erasure to record: who, by whom, and what was already deleted through the log. */
+/** An erasure to record: who, by whom, and what the caller removed before, batch by batch. */
 export interface ErasureRequest {
   userId: string;
   by: string;
   at: number;
   reason?: string;
-  /** Published comments deleted through the log (`delete` entries) before this call. */
+  /**
+   * Comments whose text went: published ones deleted through the log (`delete` entries) and
+   * held or rejected ones erased by `eraseHidden`.
+   */
   deleted: number;
   /** The events those were in. */
   eventIds: string[];
@@ -157,7 +179,10 @@ export interface ChatArchive {
   indexLog(eventId: string, limit: number): Promise<number>;
   /** Events whose log is ahead of the index, at most `limit`. */
   eventsBehind(limit: number): Promise<string[]>;
-  /** One page of a search. */
+  /**
+   * One page of a search: it examines at most `scan` of the event's index rows below the cursor
+   * (the time range first narrowing where they start and end), whatever the words.
+   */
   search(q: SearchQuery): Promise<SearchPage>;
   /**
    * One page of an event's comments for an export, in id order (ids sort by time): those with
@@ -176,11 +201,19 @@ export interface ChatArchive {
    */
   publishedOf(userId: string, limit: number): Promise<{ eventId: string; commentId: string }[]>;
   /**
-   * Removes the text of every comment of a user that is not in the log (held, rejected), and of
-   * moderation log entries about them, and records the erasure with what the caller deleted
-   * through the log before (`deleted` comments in `eventIds`). Returns the record.
+   * Removes the text of at most `limit` comments of a user that are not in the log (held,
+   * rejected), and their index rows, in one short transaction; returns those it erased (fewer
+   * than `limit`: none are left). An erasure calls it until then, so the writer is never held
+   * for long by a user with many comments.
    */
-  eraseUser(erasure: ErasureRequest): Promise<ErasureRecord>;
+  eraseHidden(userId: string, limit: number): Promise<{ eventId: string; commentId: string }[]>;
+  /**
+   * Removes the text of at most `limit` moderation log entries about a user (on them, or on one
+   * of their comments), in one short transaction; returns how many (fewer than `limit`: done).
+   */
+  eraseActionText(userId: string, limit: number): Promise<number>;
+  /** Records an erasure done (`eraseHidden`, `eraseActionText`, deletes through the log). */
+  recordErasure(erasure: ErasureRequest): Promise<ErasureRecord>;
   /** Erasures recorded, newest first. */
   listErasures(limit: number): Promise<ErasureRecord[]>;
 }

@@ -7,7 +7,7 @@ import { ANALYTICS_MIGRATION } from './analytics.postgres.js';
 import { checkOut } from './pg-client.js';
 import { EMOTES_MIGRATION } from './store.postgres.emotes.js';
 import { REPLAY_MIGRATION } from './store.postgres.replay.js';
-import { SEARCH_MIGRATION } from './store.postgres.search.js';
+import { ERASURE_MIGRATION, SEARCH_MIGRATION } from './store.postgres.search.js';
 import { SOCIAL_MIGRATION } from './store.postgres.social.js';
 
 /**
@@ -317,6 +317,8 @@ export const MIGRATIONS: readonly string[] = [
   SEARCH_MIGRATION,
   // The owner's analytics: per-minute rows, chatters, counts by reason, each event's cursor.
   ANALYTICS_MIGRATION,
+  // Erasure finds a user's comments and the moderation log's entries about them by index.
+  ERASURE_MIGRATION,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations across nodes. */

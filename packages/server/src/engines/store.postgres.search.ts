@@ -12,7 +12,15 @@ import type {
   SearchStatus,
 } from './search.js';
 import { searchWords } from './search.js';
-import { type ErasureRow, erasureFromRow, type IndexDoc, indexChanges } from './search.rows.js';
+import {
+  type ErasureRow,
+  erasureFromRow,
+  type IndexDoc,
+  indexChanges,
+  pageOf,
+  scanOf,
+  searchBounds,
+} from './search.rows.js';
 import { type CommentRow, commentFromRow } from './store.rows.js';
 
 /**
@@ -44,6 +52,27 @@ export const SEARCH_MIGRATION = `
   CREATE TABLE IF NOT EXISTS erasures (
     id bigserial PRIMARY KEY, user_id text NOT NULL, by_id text NOT NULL, at bigint NOT NULL,
     reason text, comments bigint NOT NULL, events bigint NOT NULL);`;
+
+/**
+ * A user's comments and the moderation log's entries about them, by index: an erasure finds
+ * them a batch at a time (archive/erasure.ts) without reading every comment.
+ */
+export const ERASURE_MIGRATION = `
+  CREATE INDEX IF NOT EXISTS comments_by_user ON comments (user_id, status);
+  CREATE INDEX IF NOT EXISTS mod_actions_by_target ON mod_actions (target_id) WHERE target_id IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS mod_actions_by_user ON mod_actions ((details->>'userId'))
+    WHERE details->>'userId' IS NOT NULL;`;
+
+/**
+ * The moderation log's entries with text about user $1 (on them, or on one of their comments),
+ * at most $2: three index lookups (an OR of them, the subquery's especially, reads the table).
+ */
+export const ACTIONS_ABOUT_USER = `SELECT id FROM (
+    SELECT id FROM mod_actions WHERE target_id = $1 AND text IS NOT NULL
+    UNION SELECT id FROM mod_actions WHERE details->>'userId' = $1 AND text IS NOT NULL
+    UNION SELECT m.id FROM comments c JOIN mod_actions m ON m.target_id = c.id
+      WHERE c.user_id = $1 AND m.text IS NOT NULL) about
+  LIMIT $2`;
 
 /** A lexeme of a `tsvector` or `tsquery` literal, quoted (the words hold no quote, but be sure). */
 function lexeme(word: string): string {
@@ -155,30 +184,62 @@ export function postgresSearch(
     },
 
     async search(s: SearchQuery): Promise<SearchPage> {
+      const posOf = async (text: string, name: string, time: number): Promise<number | null> => {
+        const { rows } = await pool.query<{ pos: string }>({ name, text, values: [s.eventId, time] });
+        return rows[0] ? Number(rows[0].pos) : null;
+      };
+      const { below, above } = await searchBounds(
+        s,
+        (time) =>
+          posOf(
+            'SELECT pos FROM search_docs WHERE event_id = $1 AND created_at >= $2 ORDER BY created_at LIMIT 1',
+            'lc_search_first_at',
+            time,
+          ),
+        (time) =>
+          posOf(
+            'SELECT pos FROM search_docs WHERE event_id = $1 AND created_at < $2 ORDER BY created_at DESC LIMIT 1',
+            'lc_search_last_before',
+            time,
+          ),
+      );
+      if (below <= above + 1) return { items: [] };
+      const scan = scanOf(s);
+      const edge = await pool.query<{ pos: string }>({
+        name: 'lc_search_floor',
+        text: `SELECT pos FROM search_docs WHERE event_id = $1 AND pos < $2 AND pos > $3
+               ORDER BY pos DESC OFFSET $4 LIMIT 1`,
+        values: [s.eventId, below, above, scan],
+      });
+      const floor = edge.rows[0] ? Number(edge.rows[0].pos) : null;
       const words = s.query.terms.length > 0 ? tsqueryOf(s.query.terms) : null;
+      // The window first, by the (event_id, pos) index, at most `scan` rows: the LIMIT keeps the
+      // planner from starting at the GIN index, whose lists hold a word's rows of every event.
       const { rows } = await pool.query<HitRow>({
         name: words === null ? 'lc_search_all' : 'lc_search_words',
-        text: `SELECT d.pos, d.status AS doc_status, c.*, e.data FROM search_docs d
+        text: `SELECT d.pos, d.status AS doc_status, c.*, e.data FROM (
+            SELECT * FROM search_docs WHERE event_id = $1 AND pos < $2 AND pos > $9
+            ORDER BY pos DESC LIMIT $10) d
           JOIN comments c ON c.event_id = d.event_id AND c.id = d.comment_id
           LEFT JOIN entries e ON d.status = 'published' AND e.event_id = d.event_id AND e.seq = d.seq
-          WHERE d.event_id = $1 AND d.pos < $2 AND d.status = ANY($3::text[])
+          WHERE d.status = ANY($3::text[])
             AND ($4::text IS NULL OR d.user_id = $4) AND d.created_at >= $5 AND d.created_at < $6
             ${words === null ? 'AND $8::tsquery IS NULL' : 'AND d.words @@ $8::tsquery'}
           ORDER BY d.pos DESC LIMIT $7`,
         values: [
           s.eventId,
-          s.cursor ?? Number.MAX_SAFE_INTEGER,
+          below,
           s.statuses,
           s.authorId ?? null,
           s.from ?? 0,
           s.to ?? Number.MAX_SAFE_INTEGER,
           s.limit + 1,
           words,
+          floor ?? above,
+          scan,
         ],
       });
-      const page: SearchPage = { items: rows.slice(0, s.limit).map(hitOf) };
-      if (rows.length > s.limit) page.next = Number(rows[s.limit - 1]!.pos);
-      return page;
+      return pageOf(rows, s.limit, floor, hitOf);
     },
 
     async exportPage(eventId: string, after: string, limit: number): Promise<ExportRow[]> {
@@ -237,28 +298,40 @@ export function postgresSearch(
       return rows.map((r) => ({ eventId: r.event_id, commentId: r.id }));
     },
 
-    eraseUser(r: ErasureRequest): Promise<ErasureRecord> {
-      return transaction(async function erase(client) {
-        const hidden = await client.query<{ event_id: string; id: string }>(
-          `UPDATE comments SET text = '' WHERE user_id = $1 AND status IN ('held', 'rejected') AND text <> ''
+    eraseHidden(userId: string, limit: number): Promise<{ eventId: string; commentId: string }[]> {
+      return transaction(async function eraseSome(client) {
+        const { rows } = await client.query<{ event_id: string; id: string }>(
+          `UPDATE comments SET text = '' WHERE (event_id, id) IN (
+             SELECT event_id, id FROM comments
+             WHERE user_id = $1 AND status IN ('held', 'rejected') AND text <> '' LIMIT $2)
            RETURNING event_id, id`,
-          [r.userId],
+          [userId, limit],
         );
-        for (const h of hidden.rows) {
-          await client.query('DELETE FROM search_docs WHERE event_id = $1 AND comment_id = $2', [h.event_id, h.id]);
+        if (rows.length > 0) {
+          await client.query(
+            `DELETE FROM search_docs d USING unnest($1::text[], $2::text[]) AS gone (event_id, comment_id)
+             WHERE d.event_id = gone.event_id AND d.comment_id = gone.comment_id`,
+            [rows.map((r) => r.event_id), rows.map((r) => r.id)],
+          );
         }
-        await client.query(
-          `UPDATE mod_actions SET text = NULL WHERE text IS NOT NULL AND (target_id = $1
-             OR details->>'userId' = $1 OR target_id IN (SELECT id FROM comments WHERE user_id = $1))`,
-          [r.userId],
-        );
-        const events = new Set([...r.eventIds, ...hidden.rows.map((h) => h.event_id)]).size;
-        const { rows } = await client.query<ErasureRow>(
-          'INSERT INTO erasures (user_id, by_id, at, reason, comments, events) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
-          [r.userId, r.by, r.at, r.reason ?? null, r.deleted + hidden.rows.length, events],
-        );
-        return erasureFromRow(rows[0]!);
+        return rows.map((r) => ({ eventId: r.event_id, commentId: r.id }));
       });
+    },
+
+    async eraseActionText(userId: string, limit: number): Promise<number> {
+      const { rowCount } = await pool.query(`UPDATE mod_actions SET text = NULL WHERE id IN (${ACTIONS_ABOUT_USER})`, [
+        userId,
+        limit,
+      ]);
+      return rowCount ?? 0;
+    },
+
+    async recordErasure(r: ErasureRequest): Promise<ErasureRecord> {
+      const { rows } = await pool.query<ErasureRow>(
+        'INSERT INTO erasures (user_id, by_id, at, reason, comments, events) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
+        [r.userId, r.by, r.at, r.reason ?? null, r.deleted, new Set(r.eventIds).size],
+      );
+      return erasureFromRow(rows[0]!);
     },
 
     async listErasures(limit: number): Promise<ErasureRecord[]> {

@@ -8,6 +8,7 @@ import { storeContract } from './store.case.test.js';
 import { createPostgresStore } from './store.postgres.js';
 import { REPLAY_MIGRATION } from './store.postgres.replay.js';
 import { MIGRATIONS } from './store.postgres.schema.js';
+import { ACTIONS_ABOUT_USER } from './store.postgres.search.js';
 
 storeContract(
   'postgres',
@@ -121,6 +122,41 @@ test('comments stored before media time get one from their event, and replay in 
         ['late', 3000],
       ],
     );
+  } finally {
+    await schema.drop();
+  }
+});
+
+test("an erasure finds a user's comments and the moderation log's entries about them by index", async () => {
+  const schema = await createTestSchema();
+  try {
+    const pool = schema.pool(1);
+    await createPostgresStore(pool).migrate();
+    const client = await pool.connect();
+    try {
+      // Small tables would be read whole whatever the indexes: ask the planner for its index plan.
+      await client.query('SET enable_seqscan = off');
+      const plan = async (sql: string, values: unknown[]) =>
+        (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, values)).rows
+          .map((r) => r['QUERY PLAN'])
+          .join('\n');
+      const published = await plan(
+        "SELECT event_id, id FROM comments WHERE user_id = $1 AND status = 'published' AND text <> '' LIMIT $2",
+        ['u', 10],
+      );
+      assert.match(published, /comments_by_user/);
+      const hidden = await plan(
+        "SELECT event_id, id FROM comments WHERE user_id = $1 AND status IN ('held', 'rejected') AND text <> '' LIMIT $2",
+        ['u', 10],
+      );
+      assert.match(hidden, /comments_by_user/);
+      const actions = await plan(ACTIONS_ABOUT_USER, ['u', 10]);
+      assert.match(actions, /mod_actions_by_user/);
+      assert.match(actions, /mod_actions_by_target/);
+      assert.doesNotMatch(actions, /Seq Scan/);
+    } finally {
+      client.release();
+    }
   } finally {
     await schema.drop();
   }

@@ -136,8 +136,16 @@ export class PostgresStore implements Store {
     return this.archive.publishedOf(userId, limit);
   }
 
-  eraseUser(erasure: ErasureRequest): Promise<ErasureRecord> {
-    return this.archive.eraseUser(erasure);
+  eraseHidden(userId: string, limit: number): Promise<{ eventId: string; commentId: string }[]> {
+    return this.archive.eraseHidden(userId, limit);
+  }
+
+  eraseActionText(userId: string, limit: number): Promise<number> {
+    return this.archive.eraseActionText(userId, limit);
+  }
+
+  recordErasure(erasure: ErasureRequest): Promise<ErasureRecord> {
+    return this.archive.recordErasure(erasure);
   }
 
   listErasures(limit: number): Promise<ErasureRecord[]> {

@@ -5,7 +5,7 @@ import { publicEntry } from '../events/visibility.js';
 import { ANALYTICS_MIGRATION } from './analytics.sqlite.js';
 import { EMOTES_MIGRATION } from './store.sqlite.emotes.js';
 import { REPLAY_MIGRATION } from './store.sqlite.replay.js';
-import { SEARCH_MIGRATION } from './store.sqlite.search.js';
+import { ERASURE_MIGRATION, SEARCH_MIGRATION, SEARCH_ORDER_MIGRATION } from './store.sqlite.search.js';
 import { SOCIAL_MIGRATION } from './store.sqlite.social.js';
 
 /** Schema versions in order; each runs once, in one transaction. */
@@ -84,6 +84,10 @@ export const MIGRATIONS: string[] = [
   SEARCH_MIGRATION,
   // The owner's analytics: per-minute rows, chatters, counts by reason, each event's cursor.
   ANALYTICS_MIGRATION,
+  // Search pages walk a bounded window of an event's index rows, found in position order.
+  SEARCH_ORDER_MIGRATION,
+  // Erasure finds a user's comments and the moderation log's entries about them by index.
+  ERASURE_MIGRATION,
 ];
 
 /** A `log` row as readers get it (an `event` entry with the public part of the settings). */

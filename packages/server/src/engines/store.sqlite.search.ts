@@ -14,7 +14,15 @@ import type {
   SearchStatus,
 } from './search.js';
 import { searchWords } from './search.js';
-import { type ErasureRow, erasureFromRow, type IndexDoc, indexChanges } from './search.rows.js';
+import {
+  type ErasureRow,
+  erasureFromRow,
+  type IndexDoc,
+  indexChanges,
+  pageOf,
+  scanOf,
+  searchBounds,
+} from './search.rows.js';
 import { type CommentRow, commentFromRow } from './store.rows.js';
 
 /**
@@ -38,6 +46,22 @@ export const SEARCH_MIGRATION = `
   CREATE TABLE IF NOT EXISTS erasures (
     id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, by_id TEXT NOT NULL, at INTEGER NOT NULL,
     reason TEXT, comments INTEGER NOT NULL, events INTEGER NOT NULL);`;
+
+/**
+ * The event's index rows in position order, so a search page finds where its window of rows
+ * ends with one short index walk (search.rows.ts `pageOf`).
+ */
+export const SEARCH_ORDER_MIGRATION = 'CREATE INDEX IF NOT EXISTS search_docs_order ON search_docs (event_id, pos);';
+
+/**
+ * A user's comments and the moderation log's entries about them, by index: an erasure finds
+ * them a batch at a time (archive/erasure.ts) without reading every comment.
+ */
+export const ERASURE_MIGRATION = `
+  CREATE INDEX IF NOT EXISTS comments_by_user ON comments (user_id, status);
+  CREATE INDEX IF NOT EXISTS mod_actions_by_target ON mod_actions (target_id) WHERE target_id IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS mod_actions_by_user ON mod_actions (json_extract(details, '$.userId'))
+    WHERE json_extract(details, '$.userId') IS NOT NULL;`;
 
 /** An id as one FTS token of hex digits. */
 export function idToken(id: string): string {
@@ -67,15 +91,14 @@ export function ftsColumns(eventId: string, userId: string, text: string): [stri
   ];
 }
 
-/** The FTS5 query of a search: only tokens this code made, each in double quotes. */
-export function ftsQuery(q: Pick<SearchQuery, 'eventId' | 'authorId' | 'query'>): string {
+/** The FTS5 query of a search: only tokens this code made, each in double quotes; null without words or author. */
+export function ftsQuery(q: Pick<SearchQuery, 'eventId' | 'authorId' | 'query'>): string | null {
   const p = eventPrefix(q.eventId);
   const parts: string[] = [];
   if (q.authorId !== undefined) parts.push(`au : "${p}${idToken(q.authorId)}"`);
   // searchWords leaves letters, numbers and marks only: no quote to escape, no operator.
   for (const term of q.query.terms) parts.push(`body : "${term.map((w) => p + w).join(' ')}"`);
-  if (parts.length === 0) parts.push(`ev : "${p}"`);
-  return parts.join(' AND ');
+  return parts.length === 0 ? null : parts.join(' AND ');
 }
 
 /** A search row: the position, the status, the comment row, and the log entry of a published one. */
@@ -93,19 +116,44 @@ function hitOf(row: HitRow): SearchHit {
 
 /** The reads, on the store's read connection. */
 export function searchReads(db: Database.Database) {
-  const q = {
-    search: db.prepare(
-      // CROSS JOIN keeps the FTS table the outer loop, walked newest first (rowid DESC) and
-      // stopped at the limit; the planner would otherwise start from search_docs' time index and
-      // run the MATCH once per row of the event.
-      `SELECT d.pos, d.status AS doc_status, c.*, l.data FROM search_text f
-       CROSS JOIN search_docs d ON d.pos = f.rowid
+  // Every search reads the rows of one window of positions, above < pos < below, which holds at
+  // most `scan` rows of the event (search.rows.ts): the FTS table's lists of each word hold one
+  // event's rows (eventPrefix), so its rowid range bounds what they walk too.
+  const hits = `SELECT d.pos, d.status AS doc_status, c.*, l.data FROM %FROM%
        CROSS JOIN comments c ON c.event_id = d.event_id AND c.id = d.comment_id
        LEFT JOIN log l ON d.status = 'published' AND l.event_id = d.event_id AND l.seq = d.seq
-       WHERE search_text MATCH ? AND f.rowid < ? AND d.event_id = ?
-         AND d.status IN (SELECT value FROM json_each(?)) AND (? IS NULL OR d.user_id = ?)
-         AND d.created_at >= ? AND d.created_at < ?
-       ORDER BY f.rowid DESC LIMIT ?`,
+       WHERE %WHERE% AND d.event_id = @eventId
+         AND d.status IN (SELECT value FROM json_each(@statuses)) AND (@author IS NULL OR d.user_id = @author)
+         AND d.created_at >= @from AND d.created_at < @to
+       ORDER BY %ORDER% DESC LIMIT @limit`;
+  const q = {
+    // CROSS JOIN keeps the FTS table the outer loop, walked newest first (rowid DESC) and
+    // stopped at the limit; the planner would otherwise start from search_docs' time index and
+    // run the MATCH once per row of the event.
+    search: db.prepare(
+      hits
+        .replace('%FROM%', 'search_text f CROSS JOIN search_docs d ON d.pos = f.rowid')
+        .replace('%WHERE%', 'search_text MATCH @match AND f.rowid < @below AND f.rowid > @above')
+        // The FTS rowid, not d.pos: ordering by the joined column sorts every match first.
+        .replace('%ORDER%', 'f.rowid'),
+    ),
+    // No words and no author: the event's rows in position order. The window holds this event's
+    // rows only through this index (a rowid range would walk every event's rows in it).
+    searchAll: db.prepare(
+      hits
+        .replace('%FROM%', 'search_docs d INDEXED BY search_docs_order')
+        .replace('%WHERE%', 'd.pos < @below AND d.pos > @above')
+        .replace('%ORDER%', 'd.pos'),
+    ),
+    floor: db.prepare(
+      `SELECT pos FROM search_docs INDEXED BY search_docs_order WHERE event_id = ? AND pos < ? AND pos > ?
+       ORDER BY pos DESC LIMIT 1 OFFSET ?`,
+    ),
+    firstAtOrAfter: db.prepare(
+      'SELECT pos FROM search_docs WHERE event_id = ? AND created_at >= ? ORDER BY created_at LIMIT 1',
+    ),
+    lastBefore: db.prepare(
+      'SELECT pos FROM search_docs WHERE event_id = ? AND created_at < ? ORDER BY created_at DESC LIMIT 1',
     ),
     exportPage: db.prepare('SELECT * FROM comments WHERE event_id = ? AND id > ? ORDER BY id LIMIT ?'),
     behind: db.prepare(
@@ -118,21 +166,28 @@ export function searchReads(db: Database.Database) {
     listErasures: db.prepare('SELECT * FROM erasures ORDER BY id DESC LIMIT ?'),
   };
   return {
-    search(s: SearchQuery): SearchPage {
-      const rows = q.search.all(
-        ftsQuery(s),
-        s.cursor ?? Number.MAX_SAFE_INTEGER,
-        s.eventId,
-        JSON.stringify(s.statuses),
-        s.authorId ?? null,
-        s.authorId ?? null,
-        s.from ?? 0,
-        s.to ?? Number.MAX_SAFE_INTEGER,
-        s.limit + 1,
-      ) as HitRow[];
-      const page: SearchPage = { items: rows.slice(0, s.limit).map(hitOf) };
-      if (rows.length > s.limit) page.next = rows[s.limit - 1]!.pos;
-      return page;
+    async search(s: SearchQuery): Promise<SearchPage> {
+      const posAt = (row: unknown): number | null => (row as { pos: number } | undefined)?.pos ?? null;
+      const { below, above } = await searchBounds(
+        s,
+        (time) => posAt(q.firstAtOrAfter.get(s.eventId, time)),
+        (time) => posAt(q.lastBefore.get(s.eventId, time)),
+      );
+      if (below <= above + 1) return { items: [] };
+      const floor = posAt(q.floor.get(s.eventId, below, above, scanOf(s)));
+      const match = ftsQuery(s);
+      const params = {
+        eventId: s.eventId,
+        below,
+        above: floor ?? above,
+        statuses: JSON.stringify(s.statuses),
+        author: s.authorId ?? null,
+        from: s.from ?? 0,
+        to: s.to ?? Number.MAX_SAFE_INTEGER,
+        limit: s.limit + 1,
+      };
+      const rows = (match === null ? q.searchAll.all(params) : q.search.all({ ...params, match })) as HitRow[];
+      return pageOf(rows, s.limit, floor, hitOf);
     },
     exportPage(eventId: string, after: string, limit: number): ExportRow[] {
       return (q.exportPage.all(eventId, after, limit) as CommentRow[]).map(commentFromRow);
@@ -176,12 +231,17 @@ export function searchWrites(db: Database.Database) {
       "UPDATE log SET data = json_set(data, '$.comment.text', '') WHERE event_id = ? AND seq = ? AND type = 'comment'",
     ),
     blankActions: db.prepare('UPDATE mod_actions SET text = NULL WHERE event_id = ? AND at < ? AND text IS NOT NULL'),
+    // Each through an index (ERASURE_MIGRATION), a batch at a time.
     eraseHidden: db.prepare(
-      "UPDATE comments SET text = '' WHERE user_id = ? AND status IN ('held', 'rejected') AND text <> '' RETURNING event_id, id",
+      `UPDATE comments SET text = '' WHERE rowid IN (
+         SELECT rowid FROM comments WHERE user_id = ? AND status IN ('held', 'rejected') AND text <> '' LIMIT ?)
+       RETURNING event_id, id`,
     ),
     eraseActions: db.prepare(
-      `UPDATE mod_actions SET text = NULL WHERE text IS NOT NULL AND (target_id = ?
-         OR json_extract(details, '$.userId') = ? OR target_id IN (SELECT id FROM comments WHERE user_id = ?))`,
+      `UPDATE mod_actions SET text = NULL WHERE id IN (
+         SELECT id FROM mod_actions WHERE text IS NOT NULL AND (target_id = ?
+           OR json_extract(details, '$.userId') = ? OR target_id IN (SELECT id FROM comments WHERE user_id = ?))
+         LIMIT ?)`,
     ),
     recordErasure: db.prepare(
       'INSERT INTO erasures (user_id, by_id, at, reason, comments, events) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
@@ -241,18 +301,22 @@ export function searchWrites(db: Database.Database) {
       }
       return limit - left;
     },
-    eraseUser(r: ErasureRequest): ErasureRecord {
-      const hidden = q.eraseHidden.all(r.userId) as { event_id: string; id: string }[];
+    eraseHidden(userId: string, limit: number): { eventId: string; commentId: string }[] {
+      const hidden = q.eraseHidden.all(userId, limit) as { event_id: string; id: string }[];
       for (const h of hidden) removeDoc(h.event_id, h.id);
-      q.eraseActions.run(r.userId, r.userId, r.userId);
-      const events = new Set([...r.eventIds, ...hidden.map((h) => h.event_id)]).size;
+      return hidden.map((h) => ({ eventId: h.event_id, commentId: h.id }));
+    },
+    eraseActionText(userId: string, limit: number): number {
+      return q.eraseActions.run(userId, userId, userId, limit).changes;
+    },
+    recordErasure(r: ErasureRequest): ErasureRecord {
       const row = q.recordErasure.get(
         r.userId,
         r.by,
         r.at,
         r.reason ?? null,
-        r.deleted + hidden.length,
-        events,
+        r.deleted,
+        new Set(r.eventIds).size,
       ) as ErasureRow;
       return erasureFromRow(row);
     },

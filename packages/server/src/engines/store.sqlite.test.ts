@@ -151,3 +151,50 @@ test('comments stored before media time get one from their event, and replay in 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("an erasure finds a user's comments and the moderation log's entries about them by index", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lc-store-'));
+  const path = join(dir, 'test.db');
+  const store = new SqliteStore(path);
+  try {
+    await store.migrate();
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(path, { readonly: true });
+    const plan = (sql: string, ...args: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    try {
+      assert.match(
+        plan(
+          "SELECT event_id, id FROM comments WHERE user_id = ? AND status = 'published' AND text <> '' LIMIT ?",
+          'u',
+          1,
+        ),
+        /USING INDEX comments_by_user/,
+      );
+      assert.match(
+        plan(
+          "SELECT rowid FROM comments WHERE user_id = ? AND status IN ('held', 'rejected') AND text <> '' LIMIT ?",
+          'u',
+          1,
+        ),
+        /USING INDEX comments_by_user/,
+      );
+      const actions = plan(
+        `SELECT id FROM mod_actions WHERE text IS NOT NULL AND (target_id = ?
+           OR json_extract(details, '$.userId') = ? OR target_id IN (SELECT id FROM comments WHERE user_id = ?)) LIMIT ?`,
+        'u',
+        'u',
+        'u',
+        1,
+      );
+      assert.match(actions, /mod_actions_by_user/);
+      assert.match(actions, /mod_actions_by_target/);
+      assert.doesNotMatch(actions, /SCAN mod_actions/);
+    } finally {
+      db.close();
+    }
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

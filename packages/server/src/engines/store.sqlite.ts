@@ -313,8 +313,16 @@ export class SqliteStore implements Store {
     return this.archive.publishedOf(userId, limit);
   }
 
-  async eraseUser(erasure: ErasureRequest): Promise<ErasureRecord> {
-    return (await this.writer.run('eraseUser', [erasure])) as ErasureRecord;
+  async eraseHidden(userId: string, limit: number): Promise<{ eventId: string; commentId: string }[]> {
+    return (await this.writer.run('eraseHidden', [userId, limit])) as { eventId: string; commentId: string }[];
+  }
+
+  async eraseActionText(userId: string, limit: number): Promise<number> {
+    return (await this.writer.run('eraseActionText', [userId, limit])) as number;
+  }
+
+  async recordErasure(erasure: ErasureRequest): Promise<ErasureRecord> {
+    return (await this.writer.run('recordErasure', [erasure])) as ErasureRecord;
   }
 
   async listErasures(limit: number): Promise<ErasureRecord[]> {

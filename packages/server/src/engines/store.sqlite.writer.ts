@@ -70,7 +70,9 @@ export type WriteOp =
   | 'removeEmote'
   | 'indexLog'
   | 'expireText'
-  | 'eraseUser'
+  | 'eraseHidden'
+  | 'eraseActionText'
+  | 'recordErasure'
   | 'applyAnalytics';
 
 /** The seq counter of one event during a batch: read once, written back once. */
@@ -298,8 +300,16 @@ export class SqliteWriter {
     return this.db.transaction(() => this.search.expireText(now, defaultDays, limit)).immediate();
   }
 
-  eraseUser(erasure: ErasureRequest): ErasureRecord {
-    return this.db.transaction(() => this.search.eraseUser(erasure)).immediate();
+  eraseHidden(userId: string, limit: number): { eventId: string; commentId: string }[] {
+    return this.db.transaction(() => this.search.eraseHidden(userId, limit)).immediate();
+  }
+
+  eraseActionText(userId: string, limit: number): number {
+    return this.db.transaction(() => this.search.eraseActionText(userId, limit)).immediate();
+  }
+
+  recordErasure(erasure: ErasureRequest): ErasureRecord {
+    return this.search.recordErasure(erasure);
   }
 
   private get search(): ReturnType<typeof searchWrites> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { solidPng } from '../testing.js';
-import { sniffImage } from './emote-image.js';
+import { framedGif, solidPng } from '../testing.js';
+import { gifProblem, sniffImage } from './emote-image.js';
 
 const riff = (chunk: string, body: number[]) =>
   Uint8Array.from([...Buffer.from('RIFF\0\0\0\0WEBP'), ...Buffer.from(chunk), 0, 0, 0, 0, ...body]);
@@ -35,4 +35,37 @@ test('PNG, GIF and the three WebP kinds are read with their size; anything else 
   for (const other of ['<svg/>', 'GIF8', '\x89PNG\r\n\x1a\n', 'RIFF\0\0\0\0WAVE', '']) {
     assert.equal(sniffImage(Buffer.from(other, 'latin1')), null, JSON.stringify(other));
   }
+});
+
+test('GIF frames are walked: at most the allowed number, each inside the picture, the blocks whole', () => {
+  const frame = (i: number): [number, number, number, number] => [i % 4, 0, 28, 32];
+  assert.equal(gifProblem(framedGif(32, 32, [[0, 0, 32, 32]]), 60), null);
+  assert.equal(
+    gifProblem(
+      framedGif(
+        32,
+        32,
+        Array.from({ length: 60 }, (_, i) => frame(i)),
+      ),
+      60,
+    ),
+    null,
+  );
+  assert.match(
+    gifProblem(
+      framedGif(
+        32,
+        32,
+        Array.from({ length: 61 }, (_, i) => frame(i)),
+      ),
+      60,
+    ) ?? '',
+    /at most 60 frames/,
+  );
+  // A small picture whose frame decodes to 65535 x 65535.
+  assert.match(gifProblem(framedGif(16, 16, [[0, 0, 65_535, 65_535]]), 60) ?? '', /larger than the picture/);
+  assert.match(gifProblem(framedGif(16, 16, [[10, 10, 8, 8]]), 60) ?? '', /larger than the picture/);
+  assert.match(gifProblem(framedGif(16, 16, [[0, 0, 16, 16]], false), 60) ?? '', /truncated/);
+  assert.match(gifProblem(framedGif(16, 16, [[0, 0, 16, 16]]).subarray(0, 40), 60) ?? '', /truncated/);
+  assert.match(gifProblem(Buffer.from('GIF89a\x20\x00\x10\x00', 'latin1'), 60) ?? '', /truncated/);
 });

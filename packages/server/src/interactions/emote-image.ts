@@ -47,3 +47,54 @@ function webpSize(bytes: Uint8Array, view: DataView): ImageInfo | null {
   }
   return null;
 }
+
+/**
+ * Why a GIF may not be an emote, or null: its blocks walked to the trailer (linear in its bytes,
+ * which the caller has capped), each frame counted and checked to lie inside the picture's own
+ * size, as a decoder would allocate for it. Too many frames, a frame larger than the picture (a
+ * small header over a huge decoded frame), or blocks that run past the end are refused.
+ */
+export function gifProblem(bytes: Uint8Array, maxFrames: number): string | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 13) return 'the GIF is truncated';
+  const width = view.getUint16(6, true);
+  const height = view.getUint16(8, true);
+  let at = 13 + colorTable(bytes[10]!);
+  let frames = 0;
+  /** Skips data sub-blocks (a length byte, then that many bytes) up to the empty one; false when they run out. */
+  const skipBlocks = (): boolean => {
+    while (at < bytes.length) {
+      const size = bytes[at]!;
+      at += 1 + size;
+      if (size === 0) return true;
+    }
+    return false;
+  };
+  while (at < bytes.length) {
+    const block = bytes[at]!;
+    if (block === 0x3b) return null;
+    if (block === 0x21) {
+      // Extension: its label, then its sub-blocks.
+      at += 2;
+      if (!skipBlocks()) return 'the GIF is truncated';
+    } else if (block === 0x2c) {
+      if (at + 10 > bytes.length) return 'the GIF is truncated';
+      const left = view.getUint16(at + 1, true);
+      const top = view.getUint16(at + 3, true);
+      const w = view.getUint16(at + 5, true);
+      const h = view.getUint16(at + 7, true);
+      if (left + w > width || top + h > height) return 'a GIF frame is larger than the picture';
+      frames += 1;
+      if (frames > maxFrames) return `an animated emote has at most ${maxFrames} frames`;
+      // The descriptor, its local color table, the LZW code size, then the image data.
+      at += 10 + colorTable(bytes[at + 9]!) + 1;
+      if (!skipBlocks()) return 'the GIF is truncated';
+    } else return 'the GIF has an unknown block';
+  }
+  return 'the GIF is truncated';
+}
+
+/** The bytes of the color table a GIF's packed field announces (0 without one). */
+function colorTable(packed: number): number {
+  return packed & 0x80 ? 3 * 2 ** ((packed & 7) + 1) : 0;
+}

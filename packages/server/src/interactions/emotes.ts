@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import {
   type Emote,
   MAX_EMOTE_BYTES,
+  MAX_EMOTE_FRAMES,
   MAX_EMOTE_PIXELS,
   MAX_EMOTES_PER_EVENT,
   MAX_EMOTES_PER_OWNER,
@@ -17,7 +18,7 @@ import type { RateLimiter, RateRule } from '../engines/rate-limiter.js';
 import type { EmoteImage, EmoteRecord, Store } from '../engines/store.js';
 import type { Events } from '../events/events.js';
 import { errors } from '../util/errors.js';
-import { sniffImage } from './emote-image.js';
+import { gifProblem, sniffImage } from './emote-image.js';
 
 /** Emote changes of one user across events: a burst of 120, then one every 30 s. */
 const CHANGES_PER_USER: RateRule = { intervalMs: 30_000, burst: 120 };
@@ -127,6 +128,9 @@ export class Emotes {
         maxPixels: MAX_EMOTE_PIXELS,
       });
     }
+    // A GIF's header tells only its first size: its frames, each its own size, are walked.
+    const problem = info.contentType === 'image/gif' ? gifProblem(bytes, MAX_EMOTE_FRAMES) : null;
+    if (problem) throw errors.invalid(problem, { maxFrames: MAX_EMOTE_FRAMES, maxPixels: MAX_EMOTE_PIXELS });
     record.contentType = info.contentType;
     record.width = info.width;
     record.height = info.height;

@@ -1,5 +1,6 @@
 import { type Entry, PIN_TEXT_CHARS, type Pin, type PinEntry } from '@livecomments/protocol';
 import type { Principal } from '../auth/auth.js';
+import type { BanLookup } from '../auth/powers.js';
 import type { RateLimiter } from '../engines/rate-limiter.js';
 import type { Store } from '../engines/store.js';
 import type { Events } from '../events/events.js';
@@ -43,6 +44,8 @@ export class Pins implements LogFollower {
     private readonly roles: Pick<EventRoles, 'powers'>,
     private readonly writer: LogWriter,
     private readonly limiter: RateLimiter,
+    /** Bans: a banned moderator pins nothing. */
+    private readonly bans: BanLookup,
     /** An unpin this node tried failed (the pin is gone for readers anyway: it expired). */
     private readonly failed: (error: unknown) => void,
   ) {}
@@ -54,7 +57,7 @@ export class Pins implements LogFollower {
     const now = Date.now();
     if (request.expiresAt !== undefined && (request.expiresAt <= now || request.expiresAt > now + MAX_PIN_MS))
       throw errors.invalid('expiresAt must be in the future and within a week');
-    const event = await moderatedLiveEvent(this.events, this.roles, this.limiter, actor, eventId, 'pin');
+    const event = await moderatedLiveEvent(this.events, this.roles, this.bans, this.limiter, actor, eventId, 'pin');
     const pin: Pin = { by: actor.id };
     if (request.commentId !== undefined) {
       const stored = await this.store.getComment(eventId, request.commentId);
@@ -73,7 +76,7 @@ export class Pins implements LogFollower {
 
   /** Ends the current pin; `not_found` when nothing is pinned. */
   async unpin(actor: Principal, eventId: string): Promise<void> {
-    const event = await moderatedLiveEvent(this.events, this.roles, this.limiter, actor, eventId, 'unpin');
+    const event = await moderatedLiveEvent(this.events, this.roles, this.bans, this.limiter, actor, eventId, 'unpin');
     if (!event.pin || isExpired(event.pin)) throw errors.notFound('pin');
     const result = await this.writer.append({ eventId, entry: { type: 'unpin' }, ifPinSeq: event.pin.seq });
     if (!('entry' in result)) throw errors.conflict('the pin changed meanwhile');

@@ -68,7 +68,15 @@ export class Polls implements LogFollower {
       throw errors.invalid(`a poll has ${POLL_OPTIONS.min} to ${POLL_OPTIONS.max} options`);
     if (durationMs < POLL_DURATION.minMs || durationMs > POLL_DURATION.maxMs)
       throw errors.invalid('durationMs is out of bounds', { ...POLL_DURATION });
-    const event = await moderatedLiveEvent(this.events, this.roles, this.limiter, actor, eventId, 'start a poll');
+    const event = await moderatedLiveEvent(
+      this.events,
+      this.roles,
+      this.bans,
+      this.limiter,
+      actor,
+      eventId,
+      'start a poll',
+    );
     if (event.poll?.status === 'open' && event.poll.endsAt > Date.now())
       throw errors.conflict('a poll is open already; wait for its end');
     const poll: Poll = {

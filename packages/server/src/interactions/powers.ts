@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/auth.js';
-import { moderates } from '../auth/powers.js';
+import { type BanLookup, requireModerator } from '../auth/powers.js';
 import type { RateLimiter, RateRule } from '../engines/rate-limiter.js';
 import type { EventRecord } from '../engines/store.js';
 import type { Events } from '../events/events.js';
@@ -10,19 +10,21 @@ import { errors } from '../util/errors.js';
 const CHANGES: RateRule = { intervalMs: 1_000, burst: 20 };
 
 /**
- * The event, live, if the actor moderates it (owner, admin, moderator: global or appointed for the
- * event, auth/powers.ts) and has not used up their changes of pins and polls; else the catalogued error.
+ * The event, live, if the actor moderates it (owner, admin, moderator: global or appointed for
+ * the event), is not banned from it (auth/powers.ts `requireModerator`) and has not used up their
+ * changes of pins and polls; else the catalogued error.
  */
 export async function moderatedLiveEvent(
   events: Events,
   roles: Pick<EventRoles, 'powers'>,
+  bans: BanLookup,
   limiter: RateLimiter,
   actor: Principal,
   eventId: string,
   what: string,
 ): Promise<EventRecord> {
   const event = await events.fresh(eventId);
-  if (!moderates(actor, await roles.powers(event))) throw errors.forbidden(`only the owner or a moderator may ${what}`);
+  await requireModerator(actor, eventId, await roles.powers(event), bans, `only the owner or a moderator may ${what}`);
   if (event.status === 'ended') throw errors.ended();
   const decision = await limiter.takeAll([
     { key: `interact:{${actor.id}}`, rule: CHANGES },

@@ -1,6 +1,6 @@
 import type { Comment } from '@livecomments/protocol';
 import type { Principal } from '../auth/auth.js';
-import { type EventPowers, moderates, refusalAgainst } from '../auth/powers.js';
+import { type EventPowers, refusalAgainst, requireModerator } from '../auth/powers.js';
 import { deletionDelta } from '../engines/analytics.js';
 import type { Ban, EventRecord, ModAction, ReportedComment, Store, StoredComment } from '../engines/store.js';
 import type { Events } from '../events/events.js';
@@ -167,22 +167,28 @@ export class ModerationActions {
   private async purge(eventId: string, userId: string): Promise<number> {
     while ((await this.store.indexLog(eventId, 500)) > 0) {}
     let purged = 0;
-    // Bounded: 1,000 pages of 200 is more than any one user posts in one event.
-    for (let round = 0; round < 1000; round++) {
+    let cursor: number | undefined;
+    // Bounded: each page examines a bounded window of the event's index (an empty page may still
+    // have a `next`); 10,000 of them cover any event's index many times over.
+    for (let round = 0; round < 10_000; round++) {
       const page = await this.store.search({
         eventId,
         query: { terms: [] },
         authorId: userId,
         statuses: ['published'],
         limit: 200,
+        ...(cursor !== undefined && { cursor }),
       });
-      if (page.items.length === 0) return purged;
-      await Promise.all(
-        page.items.map((h) => this.writer.append({ eventId, entry: { type: 'delete', commentId: h.comment.id } })),
-      );
-      // The deletes leave the index as it follows them; catch it up before the next page.
-      while ((await this.store.indexLog(eventId, 500)) > 0) {}
-      purged += page.items.length;
+      if (page.items.length > 0) {
+        await Promise.all(
+          page.items.map((h) => this.writer.append({ eventId, entry: { type: 'delete', commentId: h.comment.id } })),
+        );
+        // The deletes leave the index as it follows them; catch it up before the next page.
+        while ((await this.store.indexLog(eventId, 500)) > 0) {}
+        purged += page.items.length;
+      }
+      if (page.next === undefined) return purged;
+      cursor = page.next;
     }
     return purged;
   }
@@ -210,18 +216,11 @@ export class ModerationActions {
     return this.store.listModActions(eventId, limit);
   }
 
-  /**
-   * The event, if the actor moderates it and is not banned from it; else `forbidden`. Admins
-   * stand above events: a moderator's ban (who cannot tell an admin's id) does not disarm one.
-   */
+  /** The event, if the actor moderates it and is not banned from it (auth/powers.ts); else `forbidden`. */
   private async authorise(actor: Principal, eventId: string): Promise<EventRecord & EventPowers> {
     const record = await this.events.get(eventId);
     const event = { ...record, moderators: (await this.roles.powers(record)).moderators };
-    if (!moderates(actor, event)) throw errors.forbidden('only the owner or a moderator may do this');
-    if (actor.role === 'admin') return event;
-    let banned = this.bans.cached(eventId, actor.id);
-    if (banned === undefined) banned = await this.bans.until(eventId, actor.id);
-    if (banned !== false) throw errors.forbidden('you are banned from this event');
+    await requireModerator(actor, eventId, event, this.bans);
     return event;
   }
 

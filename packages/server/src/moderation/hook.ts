@@ -11,6 +11,7 @@
  *   200  {"results": [{"scores": {"spam": 0.93, "toxicity": 0.02}}]}   (same order and length)
  */
 import type { AutomodSettings, ModerationThresholds } from '@livecomments/protocol';
+import { readCapped } from '../util/capped-body.js';
 import { CATEGORIES, type Finding, judge, type Strength } from './automod.js';
 import { stricter, thresholdVerdict } from './decision.js';
 import type { Verdict } from './moderator.js';
@@ -127,10 +128,8 @@ export class ClassifierHook {
         await response.body?.cancel();
         throw new AnswerError(`status ${response.status}`);
       }
-      const length = Number(response.headers.get('content-length') ?? 0);
-      if (length > MAX_ANSWER_BYTES) throw new AnswerError('answer too large');
-      const text = await response.text();
-      if (text.length > MAX_ANSWER_BYTES) throw new AnswerError('answer too large');
+      // Counted as it arrives: a chunked answer says no length up front.
+      const text = await readCapped(response, MAX_ANSWER_BYTES);
       const scores = parseAnswer(JSON.parse(text), batch.length);
       this.options.observer?.answered((performance.now() - started) / 1000, batch.length);
       for (const [i, w] of batch.entries()) w.resolve({ scores: scores[i]! });

@@ -6,6 +6,7 @@
  * request carries (cookies, tokens) never reaches a log line; failures are reported by kind only.
  */
 import { normaliseTitle } from '../ingest/normalise.js';
+import { BodyTooLarge, readCapped } from '../util/capped-body.js';
 import { SIGNATURE_HEADER, signature } from '../webhooks/sign.js';
 
 /** Which proxy a call is for (a metric label). */
@@ -91,12 +92,14 @@ export class ProxyCaller {
       await response.body?.cancel();
       throw new ProxyCallError('error');
     }
-    if (Number(response.headers.get('content-length') ?? 0) > MAX_ANSWER_BYTES) {
-      await response.body?.cancel();
-      throw new ProxyCallError('error');
+    // Counted as it arrives: a chunked answer says no length up front.
+    let answer: string;
+    try {
+      answer = await readCapped(response, MAX_ANSWER_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) throw new ProxyCallError('error');
+      throw error;
     }
-    const answer = await response.text();
-    if (answer.length > MAX_ANSWER_BYTES) throw new ProxyCallError('error');
     try {
       return JSON.parse(answer);
     } catch {

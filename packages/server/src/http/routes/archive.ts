@@ -38,11 +38,13 @@ export function archiveRoutes(app: App, s: HttpServices): void {
       const { query } = request;
       const event = await s.events.get(request.params.eventId);
       const include = query.include?.split(',').filter((x) => x !== '');
-      // Only needed to include held or rejected comments; a bad token then reads as nobody.
-      const reader = include?.length
-        ? await optionalPrincipal(s, request.raw, null, httpContext(request)).catch(() => null)
-        : null;
-      return s.search.search(reader, event, {
+      // Needed to include held or rejected comments, and to count a signed-in user's searches as
+      // theirs (else the address's); a bad token then reads as nobody.
+      const reader =
+        include?.length || request.headers.authorization !== undefined
+          ? await optionalPrincipal(s, request.raw, null, httpContext(request)).catch(() => null)
+          : null;
+      return s.search.search({ reader, ip: request.ip }, event, {
         ...(query.q !== undefined && { q: query.q }),
         ...(query.author !== undefined && { author: query.author }),
         ...(query.from !== undefined && { from: Number(query.from) }),
