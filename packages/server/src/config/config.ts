@@ -27,7 +27,7 @@ export interface Config {
   flushMs: number;
   /** The longest flush window: under load the window grows with the time flushes take, up to this. */
   maxFlushMs: number;
-  /** How long the store gathers appends into one transaction. */
+  /** How long the store gathers appends into one transaction while another commit is in flight (an idle store commits at once). */
   commitWindowMs: number;
   /** A subscriber whose unsent bytes pass this is cut off (it resumes). */
   maxBufferedBytes: number;
@@ -157,7 +157,7 @@ export const DEFAULTS: Config = {
   logLevel: 'info',
   flushMs: 5,
   maxFlushMs: 40,
-  commitWindowMs: 2,
+  commitWindowMs: 0,
   maxBufferedBytes: 1024 * 1024,
   slowStepDown: true,
   maxConnectionsPerIp: 1000,

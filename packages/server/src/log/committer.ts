@@ -2,7 +2,11 @@ import type { AppendItem, AppendResult, Store } from '../engines/store.js';
 
 /** Options of the group committer. */
 export interface CommitterOptions {
-  /** How long to gather appends before a commit; 0 commits on the next turn of the event loop. */
+  /**
+   * How long to gather appends before a commit while another commit is in flight (0: no longer
+   * than the next turn of the event loop). With nothing in flight a commit starts on the next
+   * turn whatever this is: waiting then would gain nothing, as the store is idle.
+   */
   windowMs: number;
   /** Most items in one transaction. */
   maxBatch: number;
@@ -25,8 +29,9 @@ interface Waiting {
 }
 
 /**
- * Group commit over any store: appends that arrive within one short window (or while the previous
- * commit runs) go into one `store.append` transaction; with `maxInFlight` above 1 the store may
+ * Group commit over any store: appends that arrive in one turn of the event loop (or while the
+ * previous commit runs) go into one `store.append` transaction; it waits only when commits are
+ * already in flight; with `maxInFlight` above 1 the store may
  * merge batches that queue up in it into one commit. Each promise resolves once its batch is
  * durable, so a comment is acknowledged only after its commit.
  */
@@ -72,7 +77,9 @@ export class GroupCommitter {
       this.timer = null;
       void this.commit();
     };
-    this.timer = this.options.windowMs > 0 ? setTimeout(run, this.options.windowMs) : setImmediate(run);
+    // An idle store commits at once (the next turn still gathers the posts read in this one).
+    const gather = this.inFlight > 0 ? this.options.windowMs : 0;
+    this.timer = gather > 0 ? setTimeout(run, gather) : setImmediate(run);
   }
 
   private async commit(): Promise<void> {
