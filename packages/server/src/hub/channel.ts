@@ -137,8 +137,8 @@ export class Channel {
   private pending: Item[] = [];
   private readonly future = new Map<number, Entry>();
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
-  /** When the last flush ended and how long it took (ms, monotonic): the next window adapts to it. */
-  private lastFlushEnd = -Infinity;
+  /** When the last flush began and how long it took (ms, monotonic): the next window adapts to it. */
+  private lastFlushStart = -Infinity;
   private lastFlushCost = 0;
   private filling = false;
   private refill = false;
@@ -459,14 +459,15 @@ export class Channel {
   /**
    * Adaptive batching. A quiet channel flushes on the next turn of the event loop (entries of one
    * group commit still go out together). A busy one waits until a window has passed since its
-   * last flush ended; the window is as long as that flush took (between `flushMs` and
-   * `maxFlushMs`), so writing never takes more than about half the time, and under load the
-   * frames grow instead of the number of writes: a write costs about the same whatever its size.
+   * last flush began; the window is as long as that flush took (between `flushMs` and
+   * `maxFlushMs`), so under load the frames grow instead of the number of writes (a write costs
+   * about the same whatever its size). A flush that took longer than `flushMs` is followed at
+   * once: what it kept waiting has waited a window already, and waiting more gains nothing.
    */
   private schedule(): void {
     if (this.timer) return;
     const window = Math.min(this.ctx.maxFlushMs, Math.max(this.ctx.flushMs, this.lastFlushCost));
-    const wait = this.lastFlushEnd + window - performance.now();
+    const wait = this.lastFlushStart + window - performance.now();
     this.timer = wait >= 1 ? setTimeout(this.runFlush, wait) : setImmediate(this.runFlush);
   }
 
@@ -479,6 +480,7 @@ export class Channel {
     const items = this.pending;
     if (items.length === 0) return;
     this.pending = [];
+    this.lastFlushStart = performance.now();
     const started = process.hrtime.bigint();
     const first = items[0]!.seq;
     const last = items[items.length - 1]!.seq;
@@ -503,7 +505,6 @@ export class Channel {
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.lastFlushCost = seconds * 1000;
-    this.lastFlushEnd = performance.now();
     const ages: number[] = [];
     if (frames > 0) {
       const now = Date.now();
