@@ -157,7 +157,7 @@ export const DEFAULTS: Config = {
   logLevel: 'info',
   flushMs: 5,
   maxFlushMs: 40,
-  commitWindowMs: 0,
+  commitWindowMs: 2,
   maxBufferedBytes: 1024 * 1024,
   slowStepDown: true,
   maxConnectionsPerIp: 1000,
