@@ -108,6 +108,8 @@ export interface ChannelContext {
 }
 
 const READ_PAGE = 500;
+/** The gap after a busy flush, as a share of the time it took (writes take up to about 80% of the loop). */
+const FLUSH_GAP = 0.25;
 
 /**
  * One event's fan-out in this node: the recent entries (a ring), the seats, and the pending
@@ -137,8 +139,8 @@ export class Channel {
   private pending: Item[] = [];
   private readonly future = new Map<number, Entry>();
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
-  /** When the last flush began and how long it took (ms, monotonic): the next window adapts to it. */
-  private lastFlushStart = -Infinity;
+  /** When the last flush ended and how long it took (ms, monotonic): the gap after it adapts to it. */
+  private lastFlushEnd = -Infinity;
   private lastFlushCost = 0;
   private filling = false;
   private refill = false;
@@ -458,16 +460,16 @@ export class Channel {
 
   /**
    * Adaptive batching. A quiet channel flushes on the next turn of the event loop (entries of one
-   * group commit still go out together). A busy one waits until a window has passed since its
-   * last flush began; the window is as long as that flush took (between `flushMs` and
-   * `maxFlushMs`), so under load the frames grow instead of the number of writes (a write costs
-   * about the same whatever its size). A flush that took longer than `flushMs` is followed at
-   * once: what it kept waiting has waited a window already, and waiting more gains nothing.
+   * group commit still go out together). A busy one leaves a gap after each flush before the
+   * next: a quarter of the time that flush took, between `flushMs` and `maxFlushMs`. So under load
+   * the frames grow instead of the number of writes (a write costs about the same whatever its
+   * size) and posts get their turn, while an entry that just missed a long flush waits about a
+   * quarter of it more, not a whole one again: it has waited during the flush already.
    */
   private schedule(): void {
     if (this.timer) return;
-    const window = Math.min(this.ctx.maxFlushMs, Math.max(this.ctx.flushMs, this.lastFlushCost));
-    const wait = this.lastFlushStart + window - performance.now();
+    const gap = Math.min(this.ctx.maxFlushMs, Math.max(this.ctx.flushMs, this.lastFlushCost * FLUSH_GAP));
+    const wait = this.lastFlushEnd + gap - performance.now();
     this.timer = wait >= 1 ? setTimeout(this.runFlush, wait) : setImmediate(this.runFlush);
   }
 
@@ -480,7 +482,6 @@ export class Channel {
     const items = this.pending;
     if (items.length === 0) return;
     this.pending = [];
-    this.lastFlushStart = performance.now();
     const started = process.hrtime.bigint();
     const first = items[0]!.seq;
     const last = items[items.length - 1]!.seq;
@@ -505,6 +506,7 @@ export class Channel {
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.lastFlushCost = seconds * 1000;
+    this.lastFlushEnd = performance.now();
     const ages: number[] = [];
     if (frames > 0) {
       const now = Date.now();
