@@ -38,6 +38,8 @@ interface Waiting {
 export class GroupCommitter {
   private queue: Waiting[] = [];
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  /** The timer gathers appends behind a commit in flight (a timeout, not the next turn). */
+  private gathering = false;
   private inFlight = 0;
   private readonly maxInFlight: number;
   private idle: (() => void)[] = [];
@@ -75,11 +77,13 @@ export class GroupCommitter {
     if (this.timer || this.inFlight >= this.maxInFlight) return;
     const run = () => {
       this.timer = null;
+      this.gathering = false;
       void this.commit();
     };
     // An idle store commits at once (the next turn still gathers the posts read in this one).
     const gather = this.inFlight > 0 ? this.options.windowMs : 0;
-    this.timer = gather > 0 ? setTimeout(run, gather) : setImmediate(run);
+    this.gathering = gather > 0;
+    this.timer = this.gathering ? setTimeout(run, gather) : setImmediate(run);
   }
 
   private async commit(): Promise<void> {
@@ -100,6 +104,12 @@ export class GroupCommitter {
       for (const w of batch) w.reject(error);
     } finally {
       this.inFlight--;
+    }
+    if (this.gathering && this.inFlight === 0) {
+      // The commit it gathered behind is done: the store is idle, so waiting gains nothing more.
+      clearTimeout(this.timer as NodeJS.Timeout);
+      this.timer = null;
+      this.gathering = false;
     }
     if (this.queue.length > 0 && !this.timer) {
       // Whatever arrived during the commit is already a batch: commit it without waiting.
