@@ -2,6 +2,7 @@
 // `npm run bench -- [options]`: see USAGE in options.ts and BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
 import { runFanout, runSweep } from './fanout.js';
+import { runGrid } from './grid.js';
 import { runIdle } from './idle.js';
 import { runIngest } from './ingest.js';
 import { runMultiMemory } from './multi.js';
@@ -36,17 +37,19 @@ async function main(): Promise<void> {
     process.exit(child.status ?? 1);
   }
   process.stderr.write(`loadavg ${loadAverage()}\n`);
-  const kind = o.search
-    ? 'search'
-    : o.multiMemory > 0
-      ? 'multi-memory'
-      : o.idle > 0
-        ? 'idle'
-        : o.ingest
-          ? 'ingest'
-          : o.sweep
-            ? 'sweep'
-            : 'fanout';
+  const kind = o.grid
+    ? 'grid'
+    : o.search
+      ? 'search'
+      : o.multiMemory > 0
+        ? 'multi-memory'
+        : o.idle > 0
+          ? 'idle'
+          : o.ingest
+            ? 'ingest'
+            : o.sweep
+              ? 'sweep'
+              : 'fanout';
   const name = o.name || `${stamp()}-${kind}-${o.transport}-${o.viewers}v-${o.events}e-${o.rate}r`;
   const config = {
     kind,
@@ -65,8 +68,10 @@ async function main(): Promise<void> {
     env: recordedEnv(o.env),
   };
 
-  let output: { result: Record<string, unknown>; timeline?: Second[] };
-  if (o.search) {
+  let output: { result: Record<string, unknown>; timeline?: Second[]; svg?: string };
+  if (o.grid) {
+    output = await runGrid(o);
+  } else if (o.search) {
     output = await runSearch(o);
   } else if (o.ingest) {
     output = await runIngest(o);
@@ -84,8 +89,8 @@ async function main(): Promise<void> {
     }
   }
   const result = { title: name, ...config, ...output.result };
-  const paths = writeResult(name, result, output.timeline ?? []);
-  const { timeline: _t, stages: _s, ...brief } = result as Record<string, unknown>;
+  const paths = writeResult(name, result, output.timeline ?? [], output.svg);
+  const { timeline: _t, stages: _s, points: _p, ...brief } = result as Record<string, unknown>;
   process.stdout.write(`${JSON.stringify(brief, null, 2)}\n`);
   process.stderr.write(`written: ${paths.join(', ')}\n`);
   // Child processes may hold sockets a little longer; the run is over.

@@ -40,6 +40,14 @@ export interface Options {
   runs: number;
   ingest: boolean;
   concurrency: number;
+  /** The CPU grid: viewer counts x comment rates (`--grid`). */
+  grid: boolean;
+  gridViewers: number[];
+  gridRates: number[];
+  /** Another grid's result file, drawn beside this one (dashed). */
+  compare: string;
+  /** What this run's lines are called in the grid's plot. */
+  label: string;
   name: string;
   quiet: boolean;
   help: boolean;
@@ -79,6 +87,11 @@ export const DEFAULT_OPTIONS: Options = {
   runs: 3,
   ingest: false,
   concurrency: 64,
+  grid: false,
+  gridViewers: [50, 200, 500, 1000, 2000, 5000],
+  gridRates: [1, 10, 50, 100, 200, 500],
+  compare: '',
+  label: '',
   name: '',
   quiet: false,
   help: false,
@@ -103,6 +116,12 @@ Fan-out (default): N viewers, P comments/s posted, latency/loss/throughput measu
   --size C             characters per comment (default 100)
   --sweep              raise the rate (from --rate, x --step 1.25) until p99 > --target-p99 (100 ms)
                        or loss; reports the highest sustained rate (--max-rate caps it)
+CPU grid:
+  --grid               every viewer count x rate of --grid-viewers (50,200,500,1000,2000,5000) and
+                       --grid-rates (1,10,50,100,200,500), one server per viewer count; reports µs
+                       of server CPU per delivered comment, p50 and p99 per cell and draws them
+                       (NAME.svg); --compare FILE.json draws another grid's result beside it
+                       (dashed), --label L names this run's lines
 Multi-event memory:
   --multi-memory C     C WebSockets on /v1/ws follow 1 event each, then 100; reports server RSS per
                        added subscription
@@ -264,6 +283,21 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
       case '--concurrency':
         o.concurrency = num(1);
         break;
+      case '--grid':
+        o.grid = true;
+        break;
+      case '--grid-viewers':
+        o.gridViewers = list(arg, take());
+        break;
+      case '--grid-rates':
+        o.gridRates = list(arg, take());
+        break;
+      case '--compare':
+        o.compare = take();
+        break;
+      case '--label':
+        o.label = take();
+        break;
       case '--name':
         o.name = take();
         break;
@@ -279,6 +313,15 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     }
   }
   return o;
+}
+
+/** A comma-separated list of positive numbers. */
+function list(arg: string, text: string): number[] {
+  const values = text.split(',').map(Number);
+  if (values.length === 0 || values.some((v) => !Number.isFinite(v) || v <= 0)) {
+    throw new Error(`${arg} takes positive numbers separated by commas`);
+  }
+  return values;
 }
 
 /** Whether an environment variable holds a secret (a results file must not show its value). */

@@ -25,13 +25,19 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** Where results go (gitignored). */
 export const RESULTS_DIR = resolve(here, '../../results');
 
-/** Writes `<name>.json` and, with a timeline, `<name>.svg` and `<name>.html`; returns the paths. */
-export function writeResult(name: string, result: Record<string, unknown>, timeline: Second[]): string[] {
+/**
+ * Writes `<name>.json` and, with a timeline, `<name>.svg` and `<name>.html` (or the run's own
+ * `svg`, the grid's plot); returns the paths.
+ */
+export function writeResult(name: string, result: Record<string, unknown>, timeline: Second[], svg?: string): string[] {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const base = join(RESULTS_DIR, name);
   writeFileSync(`${base}.json`, `${JSON.stringify({ ...result, timeline }, null, 2)}\n`);
   const paths = [`${base}.json`];
-  if (timeline.length > 0) {
+  if (svg) {
+    writeFileSync(`${base}.svg`, svg);
+    paths.push(`${base}.svg`);
+  } else if (timeline.length > 0) {
     const svg = chart(timeline, String(result.title ?? name));
     writeFileSync(`${base}.svg`, svg);
     writeFileSync(`${base}.html`, page(name, result, svg));

@@ -7,8 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The server's entry point in this checkout. */
-export const SERVER_MAIN = resolve(here, '../../../packages/server/dist/src/main.js');
+/** The server's entry point: this checkout's, or another build's (BENCH_SERVER_MAIN, for A/B runs). */
+export const SERVER_MAIN = process.env.BENCH_SERVER_MAIN ?? resolve(here, '../../../packages/server/dist/src/main.js');
 
 /** A server to load: its URL and, when known, its process id. */
 export interface ServerUnderTest {

@@ -74,3 +74,55 @@ test('the indexer catches up on what was committed without it, then follows live
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('live entries gather: several comments in a row are indexed by one store call, and found after it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lc-indexer-'));
+  const store = new SqliteStore(join(dir, 'test.db'));
+  const calls: string[] = [];
+  const counted = {
+    indexLog: (eventId: string, limit: number) => {
+      calls.push(eventId);
+      return store.indexLog(eventId, limit);
+    },
+    eventsBehind: (limit: number) => store.eventsBehind(limit),
+  };
+  // A gathering of a minute: only `idle()` (or the timer) ends it.
+  const indexer = new SearchIndexer(counted, { sweepMs: 0, failed: (e) => assert.fail(String(e)), gatherMs: 60_000 });
+  try {
+    await store.migrate();
+    const eventId = 'ev';
+    await store.createEvent({
+      id: eventId,
+      title: 't',
+      status: 'live',
+      ownerId: 'o',
+      createdAt: 1,
+      lastSeq: 0,
+      settings: SETTINGS,
+    });
+    await indexer.sweep();
+    calls.length = 0;
+    for (let i = 0; i < 5; i++) {
+      const [r] = await store.append([
+        {
+          eventId,
+          entry: {
+            type: 'comment',
+            comment: { id: `c${i}`, eventId, seq: 0, user: { id: 'u', name: 'u' }, text: `needle ${i}`, createdAt: 1 },
+          },
+        },
+      ]);
+      indexer.entries(eventId, [(r as { entry: Entry }).entry]);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.deepEqual(calls, [], 'nothing indexed while the gathering lasts');
+    await indexer.idle();
+    assert.deepEqual(calls, [eventId], 'the five comments in one store call');
+    const hits = await store.search({ eventId, query: parseQuery('needle'), statuses: ['published'], limit: 10 });
+    assert.equal(hits.items.length, 5);
+  } finally {
+    await indexer.stop();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -8,6 +8,12 @@ import type { LogFollower } from '../log/followers.js';
 const BATCH = 500;
 /** Events looked for behind the log per sweep. */
 const SWEEP_EVENTS = 100;
+/**
+ * How long new entries gather before they are indexed: one index transaction (and its fsync) per
+ * this many milliseconds instead of one per comment, so the writer is free for the appends that
+ * viewers wait on. Search lags the log by about this much.
+ */
+const GATHER_MS = 250;
 
 /** Options of the indexer. */
 export interface SearchIndexerOptions {
@@ -15,6 +21,8 @@ export interface SearchIndexerOptions {
   sweepMs: number;
   /** A store call failed (logged and counted by the caller); the event is tried again on the next sweep. */
   failed(error: unknown): void;
+  /** How long new entries gather before they are indexed (default 250 ms). */
+  gatherMs?: number;
 }
 
 /**
@@ -28,6 +36,7 @@ export class SearchIndexer implements LogFollower {
   private readonly dirty = new Set<string>();
   private running: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private gathering: NodeJS.Timeout | null = null;
   private stopped = false;
 
   constructor(
@@ -48,8 +57,15 @@ export class SearchIndexer implements LogFollower {
     if (this.stopped) return;
     if (!entries.some((e) => e.type === 'comment' || e.type === 'delete')) return;
     this.dirty.add(eventId);
-    this.kick();
+    if (this.gathering) return;
+    this.gathering = setTimeout(this.gathered, this.options.gatherMs ?? GATHER_MS);
+    this.gathering.unref();
   }
+
+  private readonly gathered = (): void => {
+    this.gathering = null;
+    this.kick();
+  };
 
   /** Marks every event whose log is ahead of the index, and indexes them. */
   async sweep(): Promise<void> {
@@ -62,14 +78,24 @@ export class SearchIndexer implements LogFollower {
     await this.idle();
   }
 
-  /** Resolves when nothing is waiting to be indexed (tests; the stop). */
+  /** Indexes what is waiting at once, and resolves when nothing is left (tests; the stop). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    for (;;) {
+      if (this.gathering) {
+        clearTimeout(this.gathering);
+        this.gathering = null;
+        this.kick();
+      }
+      if (!this.running) return;
+      await this.running;
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.gathering) clearTimeout(this.gathering);
+    this.gathering = null;
     this.dirty.clear();
     await this.idle();
   }
@@ -78,18 +104,21 @@ export class SearchIndexer implements LogFollower {
     if (this.running || this.dirty.size === 0) return;
     this.running = this.drain().finally(() => {
       this.running = null;
-      this.kick();
+      // New entries wait for their gathering; a sweep's events go on at once.
+      if (!this.gathering) this.kick();
     });
   }
 
+  /** Indexes the events marked so far (entries marked meanwhile wait for the next round). */
   private async drain(): Promise<void> {
-    while (this.dirty.size > 0 && !this.stopped) {
-      const eventId = this.dirty.values().next().value!;
-      this.dirty.delete(eventId);
+    const events = [...this.dirty];
+    this.dirty.clear();
+    for (let i = 0; i < events.length && !this.stopped; i++) {
+      const eventId = events[i]!;
       try {
         // A full batch may mean more: the event goes to the back of the line, so one busy event
         // does not keep the others waiting.
-        if ((await this.store.indexLog(eventId, BATCH)) === BATCH) this.dirty.add(eventId);
+        if ((await this.store.indexLog(eventId, BATCH)) === BATCH) events.push(eventId);
       } catch (error) {
         this.options.failed(error);
       }

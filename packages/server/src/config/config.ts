@@ -28,7 +28,7 @@ export interface Config {
   flushMs: number;
   /** The longest flush window: under load the window grows with the time flushes take, up to this. */
   maxFlushMs: number;
-  /** How long the store gathers appends into one transaction. */
+  /** How long the store gathers appends into one transaction while another commit is in flight (an idle store commits at once). */
   commitWindowMs: number;
   /** A subscriber whose unsent bytes pass this is cut off (it resumes). */
   maxBufferedBytes: number;

@@ -92,3 +92,36 @@ test('with several commits in flight, batches go on without waiting and keep the
   );
   await committer.drain();
 });
+
+test('an idle store commits at once, whatever the window; behind a commit in flight appends gather until it ends', async () => {
+  calls.length = 0;
+  // A window of a minute: were it waited, the test would time out.
+  const committer = new GroupCommitter(store, { windowMs: 60_000, maxBatch: 100, maxInFlight: 4 });
+  const first = await committer.append(comment('a', 300));
+  assert.ok('entry' in first);
+  assert.deepEqual(calls, [1], 'the lone append went in its own commit, without the window');
+
+  // Hold the next commit in flight: what arrives meanwhile gathers, and goes once it ends.
+  const append = store.append;
+  const sent: number[] = [];
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  store.append = async (items: AppendItem[]) => {
+    sent.push(items.length);
+    if (sent.length === 1) await held;
+    return append(items);
+  };
+  try {
+    const inFlight = committer.append(comment('a', 301));
+    await new Promise((resolve) => setImmediate(resolve));
+    const behind = [committer.append(comment('a', 302)), committer.append(comment('a', 303))];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(sent, [1], 'nothing more went to the store while the first commit was in flight');
+    release();
+    await Promise.all([inFlight, ...behind]);
+    assert.deepEqual(sent, [1, 2], 'the two that waited went in one commit as soon as it ended');
+  } finally {
+    store.append = append;
+  }
+  await committer.drain();
+});

@@ -2,7 +2,11 @@ import type { AppendItem, AppendResult, Store } from '../engines/store.js';
 
 /** Options of the group committer. */
 export interface CommitterOptions {
-  /** How long to gather appends before a commit; 0 commits on the next turn of the event loop. */
+  /**
+   * How long to gather appends before a commit while another commit is in flight (0: no longer
+   * than the next turn of the event loop). With nothing in flight a commit starts on the next
+   * turn whatever this is: waiting then would gain nothing, as the store is idle.
+   */
   windowMs: number;
   /** Most items in one transaction. */
   maxBatch: number;
@@ -25,14 +29,17 @@ interface Waiting {
 }
 
 /**
- * Group commit over any store: appends that arrive within one short window (or while the previous
- * commit runs) go into one `store.append` transaction; with `maxInFlight` above 1 the store may
+ * Group commit over any store: appends that arrive in one turn of the event loop (or while the
+ * previous commit runs) go into one `store.append` transaction; it waits only when commits are
+ * already in flight; with `maxInFlight` above 1 the store may
  * merge batches that queue up in it into one commit. Each promise resolves once its batch is
  * durable, so a comment is acknowledged only after its commit.
  */
 export class GroupCommitter {
   private queue: Waiting[] = [];
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  /** The timer gathers appends behind a commit in flight (a timeout, not the next turn). */
+  private gathering = false;
   private inFlight = 0;
   private readonly maxInFlight: number;
   private idle: (() => void)[] = [];
@@ -70,9 +77,13 @@ export class GroupCommitter {
     if (this.timer || this.inFlight >= this.maxInFlight) return;
     const run = () => {
       this.timer = null;
+      this.gathering = false;
       void this.commit();
     };
-    this.timer = this.options.windowMs > 0 ? setTimeout(run, this.options.windowMs) : setImmediate(run);
+    // An idle store commits at once (the next turn still gathers the posts read in this one).
+    const gather = this.inFlight > 0 ? this.options.windowMs : 0;
+    this.gathering = gather > 0;
+    this.timer = this.gathering ? setTimeout(run, gather) : setImmediate(run);
   }
 
   private async commit(): Promise<void> {
@@ -93,6 +104,12 @@ export class GroupCommitter {
       for (const w of batch) w.reject(error);
     } finally {
       this.inFlight--;
+    }
+    if (this.gathering && this.inFlight === 0) {
+      // The commit it gathered behind is done: the store is idle, so waiting gains nothing more.
+      clearTimeout(this.timer as NodeJS.Timeout);
+      this.timer = null;
+      this.gathering = false;
     }
     if (this.queue.length > 0 && !this.timer) {
       // Whatever arrived during the commit is already a batch: commit it without waiting.
