@@ -1,7 +1,12 @@
 // Command-line options of `npm run bench -- ...`.
+import type { ServerKind } from './protocol.js';
 
 /** Every option with its default. */
 export interface Options {
+  /** The server the bench starts and loads: this project's, or nginx with Nchan. */
+  target: ServerKind;
+  /** Also run the same load against this server, right after, and print both side by side ('' none). */
+  compare: '' | 'nchan';
   url: string;
   pid: number | null;
   /** The token for creating events and posting ('': ask the server for a development token). */
@@ -46,6 +51,8 @@ export interface Options {
 }
 
 export const DEFAULT_OPTIONS: Options = {
+  target: 'livecomments',
+  compare: '',
   url: '',
   pid: null,
   token: '',
@@ -116,6 +123,12 @@ Idle memory:
 Ingest:
   --ingest             closed-loop posting for --duration seconds against a bare node:http server,
                        then this server over HTTP, then over WebSocket (--concurrency in flight, 64)
+Nchan, for comparison (fan-out, sweep and idle; ws or sse viewers, http posts):
+  --target nchan       load a private nginx with Debian's Nchan module (installed with apt-get when
+                       missing, as root; LC_BENCH_INSTALL=0 refuses) instead of this server: one
+                       worker on --server-cpus, viewers on /sub/<event>, entries shaped like ours
+                       published to /pub/<event> with the poster's seq
+  --compare nchan      run this server, then Nchan, with the same options; print both side by side
 Target and machine:
   --url URL [--pid P]  load a running server (its pid lets the bench read its CPU and RSS)
   --token T            token for creating events and posting, best with the \`service\` role (no rate
@@ -152,6 +165,18 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
       return v;
     };
     switch (arg) {
+      case '--target': {
+        const t = take();
+        if (t !== 'livecomments' && t !== 'nchan') throw new Error('--target is livecomments or nchan');
+        o.target = t;
+        break;
+      }
+      case '--compare': {
+        const t = take();
+        if (t !== 'nchan') throw new Error('--compare takes nchan');
+        o.compare = t;
+        break;
+      }
       case '--url':
         o.url = take();
         break;
@@ -278,7 +303,28 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
         throw new Error(`unknown option ${arg} (see --help)`);
     }
   }
+  checkNchan(o);
   return o;
+}
+
+/** Refuses what the nchan target cannot do: Nchan has no API of ours (events, tokens, reactions). */
+function checkNchan(o: Options): void {
+  if (o.target !== 'nchan' && !o.compare) return;
+  const flag = o.compare ? '--compare nchan' : '--target nchan';
+  if (o.compare && o.target === 'nchan') throw new Error('--compare nchan runs this server first: drop --target nchan');
+  const refused: [boolean, string][] = [
+    [o.transport !== 'ws' && o.transport !== 'sse', `--transport ${o.transport} (ws or sse)`],
+    [o.post !== 'http', '--post ws (Nchan publishes over http)'],
+    [o.reactions > 0, '--reactions'],
+    [o.sampleRate > 0, '--sample-rate'],
+    [o.url !== '', '--url (the bench starts its own nginx)'],
+    [o.search, '--search'],
+    [o.ingest, '--ingest'],
+    [o.multiMemory > 0, '--multi-memory'],
+    [o.compare !== '' && o.idle > 0, '--idle (run it with --target nchan)'],
+  ];
+  const bad = refused.filter(([no]) => no).map(([, what]) => what);
+  if (bad.length > 0) throw new Error(`${flag} does not take ${bad.join(', ')}`);
 }
 
 /** Whether an environment variable holds a secret (a results file must not show its value). */
