@@ -6,7 +6,7 @@ import { runFanout, runSweep } from './fanout.js';
 import { runIdle } from './idle.js';
 import { runIngest } from './ingest.js';
 import { runMultiMemory } from './multi.js';
-import { startNchan } from './nchan.js';
+import { ensureNchan, startNchan } from './nchan.js';
 import { type Options, parseOptions, recordedCommand, recordedEnv, USAGE } from './options.js';
 import { loadAverage } from './proc.js';
 import type { ServerKind } from './protocol.js';
@@ -37,6 +37,15 @@ async function main(): Promise<void> {
       },
     );
     process.exit(child.status ?? 1);
+  }
+  // Before anything runs: without nginx and Nchan a comparison would stop half-way.
+  if (o.target === 'nchan' || o.compare) {
+    try {
+      ensureNchan();
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      process.exit(1);
+    }
   }
   process.stderr.write(`loadavg ${loadAverage()}\n`);
   const kind = o.search
