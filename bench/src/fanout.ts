@@ -1,6 +1,7 @@
 // The fan-out run (and the sweep): viewers open, the poster posts at a rate, every second is
 // sampled (latency percentiles, deliveries, loss, server and load CPU), then the totals.
 import { Histogram } from './histogram.js';
+import { nchanEventIds } from './nchan.js';
 import type { Options } from './options.js';
 import { cpuPercent, loadAverage, type ProcSample, sampleProc } from './proc.js';
 import type { Second } from './report.js';
@@ -66,14 +67,16 @@ export class FanoutRun {
   }
 
   async setUp(): Promise<void> {
-    const token = await serviceToken(this.server.url, this.o.token);
+    const nchan = this.server.kind === 'nchan';
+    // Nchan has no tokens and makes a channel on its first message.
+    const token = nchan ? '' : await serviceToken(this.server.url, this.o.token);
     // On a sampled tier the owner's comments are priority: the events get an owner of their own,
     // so the poster's comments are ordinary ones.
     const owner = this.o.sampleRate
       ? (await call<{ token: string }>(this.server.url, 'POST', '/v1/dev/tokens', { name: 'owner', role: 'service' }))
           .token
       : token;
-    this.eventIds = await createEvents(this.server.url, owner, this.o.events);
+    this.eventIds = nchan ? nchanEventIds(this.o.events) : await createEvents(this.server.url, owner, this.o.events);
     this.log(`opening ${this.o.viewers} ${this.o.transport} viewers over ${this.o.events} event(s)...`);
     this.opened = await this.rig.openViewers({
       host: this.server.host,
@@ -83,6 +86,7 @@ export class FanoutRun {
       transport: this.o.transport,
       workers: this.o.workers,
       sampleRate: this.o.sampleRate,
+      server: this.server.kind,
     });
     const first = await this.rig.sample();
     this.log(`open: ${this.opened.open}, failed: ${this.opened.failed} ${JSON.stringify(first.closeReasons)}`);
@@ -98,6 +102,7 @@ export class FanoutRun {
       depth: this.o.depth,
       reactions: this.o.reactions,
       reactVia: this.o.reactVia,
+      server: this.server.kind,
     });
     this.lastProc = this.server.pid ? sampleProc(this.server.pid) : null;
     if (this.o.sampleRate) {
@@ -120,10 +125,10 @@ export class FanoutRun {
   async stage(rate: number, warmup: number, duration: number): Promise<StageResult> {
     this.rig.setRate(rate);
     for (let i = 0; i < warmup; i++) await this.second('warmup', rate);
-    const before = await metrics(this.server.url, METRICS);
+    const before = await this.metrics();
     const measured: { s: Second; raw: RigSample; cpu: number; rss: number }[] = [];
     for (let i = 0; i < duration; i++) measured.push(await this.second('measure', rate));
-    const after = await metrics(this.server.url, METRICS);
+    const after = await this.metrics();
     this.rig.setRate(0.000001);
     const drain = await this.drain();
     return this.summarise(rate, measured, before, after, drain);
@@ -143,7 +148,7 @@ export class FanoutRun {
     const until = Date.now() + 10_000;
     let lag = { behind: 0, missing: 0 };
     await new Promise((r) => setTimeout(r, 300));
-    const heads = await lastSeqs(this.server.url, this.eventIds);
+    const heads = await this.heads();
     for (;;) {
       lag = await this.rig.lag(heads);
       if (lag.missing === 0 || Date.now() > until) break;
@@ -151,6 +156,17 @@ export class FanoutRun {
     }
     await this.rig.sample();
     return lag;
+  }
+
+  /** The server's delivery counters (Nchan has none of ours). */
+  private metrics(): Promise<Record<string, number>> {
+    return this.server.kind === 'nchan' ? Promise.resolve({}) : metrics(this.server.url, METRICS);
+  }
+
+  /** The events' last seqs: from the server, or from the poster that numbered Nchan's entries. */
+  private async heads(): Promise<number[]> {
+    if (this.server.kind !== 'nchan') return lastSeqs(this.server.url, this.eventIds);
+    return (await this.rig.sample()).poster?.heads ?? [];
   }
 
   private async second(phase: string, rate: number): Promise<{ s: Second; raw: RigSample; cpu: number; rss: number }> {

@@ -44,10 +44,10 @@ export async function runGrid(o: Options): Promise<{ result: Record<string, unkn
       await server.stop();
     }
   }
-  const compare = o.compare ? comparedPoints(o.compare) : null;
+  const compare = o.gridCompare ? comparedPoints(o.gridCompare) : null;
   const label = o.label || 'this server';
   return {
-    result: { label, points, ...(compare ? { compare: { file: o.compare, label: compare.label } } : {}) },
+    result: { label, points, ...(compare ? { compare: { file: o.gridCompare, label: compare.label } } : {}) },
     svg: gridChart(points, label, compare),
   };
 }

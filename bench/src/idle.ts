@@ -1,4 +1,5 @@
 // Memory per idle connection: the server's RSS before and after N idle viewers connect.
+import { nchanEventIds } from './nchan.js';
 import type { Options } from './options.js';
 import { loadAverage, sampleProc } from './proc.js';
 import { Rig } from './rig.js';
@@ -9,8 +10,10 @@ const WARM = 200;
 /** Opens `o.idle` idle viewers (after a warm-up batch) and reports server RSS per connection. */
 export async function runIdle(server: ServerUnderTest, o: Options): Promise<{ result: Record<string, unknown> }> {
   if (!server.pid) throw new Error('--idle needs the server process: let the bench start it, or pass --pid');
-  const token = await serviceToken(server.url, o.token);
-  const [eventId] = await createEvents(server.url, token, 1);
+  const nchan = server.kind === 'nchan';
+  const [eventId] = nchan
+    ? nchanEventIds(1)
+    : await createEvents(server.url, await serviceToken(server.url, o.token), 1);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   // Connect a first batch so code paths, caches and the heap are warm, then take the baseline.
   const warm = new Rig();
@@ -22,6 +25,7 @@ export async function runIdle(server: ServerUnderTest, o: Options): Promise<{ re
     transport: o.transport,
     workers: 1,
     idle: true,
+    server: server.kind,
   });
   await settle();
   const before = sampleProc(server.pid)!;
@@ -38,6 +42,7 @@ export async function runIdle(server: ServerUnderTest, o: Options): Promise<{ re
     transport: o.transport,
     workers,
     idle: true,
+    server: server.kind,
   });
   log(`opened ${opened.open} (failed ${opened.failed}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await settle();

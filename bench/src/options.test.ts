@@ -31,3 +31,22 @@ test('--reactions: a rate beside the comments, none by default', () => {
   assert.equal(parseOptions(['--react-via', 'http']).reactVia, 'http');
   assert.throws(() => parseOptions(['--react-via', 'smoke']), /--react-via is http or ws/);
 });
+
+test('--target nchan and --compare nchan: parsed, and what Nchan cannot do is refused by name', () => {
+  assert.equal(parseOptions([]).target, 'livecomments');
+  assert.equal(parseOptions(['--target', 'nchan', '--transport', 'sse']).target, 'nchan');
+  assert.equal(parseOptions(['--compare', 'nchan']).compare, 'nchan');
+  assert.throws(() => parseOptions(['--target', 'centrifugo']), /--target is livecomments or nchan/);
+  assert.throws(() => parseOptions(['--compare', 'livecomments']), /--compare takes nchan/);
+  assert.throws(
+    () => parseOptions(['--target', 'nchan', '--transport', 'poll']),
+    /--target nchan does not take --transport poll/,
+  );
+  assert.throws(
+    () => parseOptions(['--compare', 'nchan', '--post', 'ws', '--reactions', '5']),
+    /--compare nchan does not take --post ws .*, --reactions$/,
+  );
+  assert.throws(() => parseOptions(['--compare', 'nchan', '--idle', '100']), /--idle/);
+  assert.throws(() => parseOptions(['--compare', 'nchan', '--target', 'nchan']), /drop --target nchan/);
+  assert.equal(parseOptions(['--target', 'nchan', '--idle', '100']).idle, 100);
+});

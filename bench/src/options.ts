@@ -1,7 +1,12 @@
 // Command-line options of `npm run bench -- ...`.
+import type { ServerKind } from './protocol.js';
 
 /** Every option with its default. */
 export interface Options {
+  /** The server the bench starts and loads: this project's, or nginx with Nchan. */
+  target: ServerKind;
+  /** Also run the same load against this server, right after, and print both side by side ('' none). */
+  compare: '' | 'nchan';
   url: string;
   pid: number | null;
   /** The token for creating events and posting ('': ask the server for a development token). */
@@ -45,7 +50,7 @@ export interface Options {
   gridViewers: number[];
   gridRates: number[];
   /** Another grid's result file, drawn beside this one (dashed). */
-  compare: string;
+  gridCompare: string;
   /** What this run's lines are called in the grid's plot. */
   label: string;
   name: string;
@@ -54,6 +59,8 @@ export interface Options {
 }
 
 export const DEFAULT_OPTIONS: Options = {
+  target: 'livecomments',
+  compare: '',
   url: '',
   pid: null,
   token: '',
@@ -90,7 +97,7 @@ export const DEFAULT_OPTIONS: Options = {
   grid: false,
   gridViewers: [50, 200, 500, 1000, 2000, 5000],
   gridRates: [1, 10, 50, 100, 200, 500],
-  compare: '',
+  gridCompare: '',
   label: '',
   name: '',
   quiet: false,
@@ -120,7 +127,7 @@ CPU grid:
   --grid               every viewer count x rate of --grid-viewers (50,200,500,1000,2000,5000) and
                        --grid-rates (1,10,50,100,200,500), one server per viewer count; reports µs
                        of server CPU per delivered comment, p50 and p99 per cell and draws them
-                       (NAME.svg); --compare FILE.json draws another grid's result beside it
+                       (NAME.svg); --grid-compare FILE.json draws another grid's result beside it
                        (dashed), --label L names this run's lines
 Multi-event memory:
   --multi-memory C     C WebSockets on /v1/ws follow 1 event each, then 100; reports server RSS per
@@ -135,6 +142,12 @@ Idle memory:
 Ingest:
   --ingest             closed-loop posting for --duration seconds against a bare node:http server,
                        then this server over HTTP, then over WebSocket (--concurrency in flight, 64)
+Nchan, for comparison (fan-out, sweep and idle; ws or sse viewers, http posts):
+  --target nchan       load a private nginx with Debian's Nchan module (installed with apt-get when
+                       missing, as root; LC_BENCH_INSTALL=0 refuses) instead of this server: one
+                       worker on --server-cpus, viewers on /sub/<event>, entries shaped like ours
+                       published to /pub/<event> with the poster's seq
+  --compare nchan      run this server, then Nchan, with the same options; print both side by side
 Target and machine:
   --url URL [--pid P]  load a running server (its pid lets the bench read its CPU and RSS)
   --token T            token for creating events and posting, best with the \`service\` role (no rate
@@ -171,6 +184,18 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
       return v;
     };
     switch (arg) {
+      case '--target': {
+        const t = take();
+        if (t !== 'livecomments' && t !== 'nchan') throw new Error('--target is livecomments or nchan');
+        o.target = t;
+        break;
+      }
+      case '--compare': {
+        const t = take();
+        if (t !== 'nchan') throw new Error('--compare takes nchan');
+        o.compare = t;
+        break;
+      }
       case '--url':
         o.url = take();
         break;
@@ -292,8 +317,8 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
       case '--grid-rates':
         o.gridRates = list(arg, take());
         break;
-      case '--compare':
-        o.compare = take();
+      case '--grid-compare':
+        o.gridCompare = take();
         break;
       case '--label':
         o.label = take();
@@ -312,6 +337,7 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
         throw new Error(`unknown option ${arg} (see --help)`);
     }
   }
+  checkNchan(o);
   return o;
 }
 
@@ -322,6 +348,27 @@ function list(arg: string, text: string): number[] {
     throw new Error(`${arg} takes positive numbers separated by commas`);
   }
   return values;
+}
+
+/** Refuses what the nchan target cannot do: Nchan has no API of ours (events, tokens, reactions). */
+function checkNchan(o: Options): void {
+  if (o.target !== 'nchan' && !o.compare) return;
+  const flag = o.compare ? '--compare nchan' : '--target nchan';
+  if (o.compare && o.target === 'nchan') throw new Error('--compare nchan runs this server first: drop --target nchan');
+  const refused: [boolean, string][] = [
+    [o.transport !== 'ws' && o.transport !== 'sse', `--transport ${o.transport} (ws or sse)`],
+    [o.post !== 'http', '--post ws (Nchan publishes over http)'],
+    [o.reactions > 0, '--reactions'],
+    [o.sampleRate > 0, '--sample-rate'],
+    [o.url !== '', '--url (the bench starts its own nginx)'],
+    [o.search, '--search'],
+    [o.ingest, '--ingest'],
+    [o.multiMemory > 0, '--multi-memory'],
+    [o.grid, '--grid (use --grid-compare with another grid file)'],
+    [o.compare !== '' && o.idle > 0, '--idle (run it with --target nchan)'],
+  ];
+  const bad = refused.filter(([no]) => no).map(([, what]) => what);
+  if (bad.length > 0) throw new Error(`${flag} does not take ${bad.join(', ')}`);
 }
 
 /** Whether an environment variable holds a secret (a results file must not show its value). */

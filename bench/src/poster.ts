@@ -1,6 +1,7 @@
 // The poster: a load process that posts stamped comments at a set rate (open loop) over
 // pipelined keep-alive HTTP or WebSocket frames, and measures the acknowledgement latency.
 import { Histogram } from './histogram.js';
+import { nchanEntry } from './nchan.js';
 import type { FromPoster, PosterPlan, PosterReport, ToPoster } from './protocol.js';
 import { nowUs, readInt, stampedText } from './scan.js';
 import { type FrameSink, type HttpAnswer, HttpConn, postRequest, type Target, WsClient } from './wire.js';
@@ -114,9 +115,12 @@ export class Poster {
   private startedUs = 0;
   private due = 0;
   private total = 0;
+  /** Nchan: the last seq given to each event's entries (Nchan numbers nothing itself). */
+  private readonly heads: number[];
 
   constructor(private readonly plan: PosterPlan) {
     this.rate = plan.rate;
+    this.heads = plan.server === 'nchan' ? plan.eventIds.map(() => 0) : [];
   }
 
   async open(): Promise<void> {
@@ -236,6 +240,7 @@ export class Poster {
     const eventIndex = k % this.plan.eventIds.length;
     const sent = nowUs();
     const text = stampedText(sent, this.plan.size, `p${k}`);
+    if (this.plan.server === 'nchan') return this.publishOne(eventIndex, sent, text);
     if (this.plan.via === 'http') {
       let best: HttpConn | null = null;
       for (const c of this.http) if (!best || c.inFlight < best.inFlight) best = c;
@@ -253,9 +258,26 @@ export class Poster {
     return true;
   }
 
+  /**
+   * Publishes one entry to Nchan. An event keeps to one connection: Nchan delivers in arrival
+   * order and the seq is given here, so posts of an event must not overtake each other.
+   */
+  private publishOne(eventIndex: number, sent: number, text: string): boolean {
+    const conn = this.http[eventIndex % this.http.length]!;
+    if (conn.inFlight >= this.plan.depth) return false;
+    const eventId = this.plan.eventIds[eventIndex]!;
+    const seq = ++this.heads[eventIndex]!;
+    conn.send(postRequest(`/pub/${eventId}`, '', nchanEntry(eventId, seq, text)), (answer) =>
+      this.answered(answer, sent),
+    );
+    this.counters.sent++;
+    return true;
+  }
+
   private answered(answer: HttpAnswer | Error, sent: number): void {
     if (answer instanceof Error) this.failed(answer.message);
-    else if (answer.status === 201) this.acked(sent);
+    // Nchan answers 201 or 202 (with or without subscribers) with the channel's state.
+    else if (answer.status === 201 || (answer.status === 202 && this.plan.server === 'nchan')) this.acked(sent);
     else this.failed(`${answer.status} ${answer.body.toString().slice(0, 200)}`);
   }
 
@@ -286,6 +308,7 @@ export class Poster {
       cpuMicros: cpu.user + cpu.system - this.cpu.user - this.cpu.system,
       lastError: this.lastError,
       ...this.reacted,
+      heads: [...this.heads],
     };
     this.cpu = cpu;
     this.hist.reset();

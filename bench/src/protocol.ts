@@ -1,5 +1,8 @@
 // Messages between the bench's main process and its load processes (viewer hosts, the poster).
 
+/** The servers the bench can load: this project's, or nginx with Nchan (nchan.ts) for comparison. */
+export type ServerKind = 'livecomments' | 'nchan';
+
 /** A viewer's transport. */
 export type Transport = 'ws' | 'sse' | 'poll';
 
@@ -16,6 +19,8 @@ export interface HostPlan {
   idle: boolean;
   /** `rate=R`: viewers follow a sampled tier (gaps are the tier's, not loss); 0 for every comment. */
   sampleRate?: number;
+  /** Whose paths to subscribe on (absent: this project's). */
+  server?: ServerKind;
 }
 
 /** Counters of a viewer host since its last report. */
@@ -75,6 +80,8 @@ export interface PosterPlan {
   reactions?: number;
   /** Over WebSocket frames (no answer: a refusal comes as an error frame) or REST posts. */
   reactVia?: 'http' | 'ws';
+  /** Whose API to post to (absent: this project's); Nchan gets entries with the poster's seqs. */
+  server?: ServerKind;
 }
 
 /** Counters of the poster since its last report. */
@@ -93,6 +100,8 @@ export interface PosterReport {
   reactionsAccepted: number;
   reactionErrors: number;
   reactionsSkipped: number;
+  /** The last seq posted to each event, when the poster numbers the entries (Nchan); else empty. */
+  heads: number[];
 }
 
 /** Messages to the poster. */

@@ -11,6 +11,7 @@ import type {
   HostReport,
   PosterPlan,
   PosterReport,
+  ServerKind,
   Transport,
 } from './protocol.js';
 
@@ -85,6 +86,7 @@ export interface RigSample extends Pick<HostReport, (typeof COUNTS)[number] | 'c
     reactionsAccepted: number;
     reactionErrors: number;
     reactionsSkipped: number;
+    heads: number[];
   } | null;
 }
 
@@ -111,6 +113,7 @@ export class Rig {
     workers: number;
     idle?: boolean;
     sampleRate?: number;
+    server?: ServerKind;
   }): Promise<{ open: number; failed: number }> {
     const plans: HostPlan[] = Array.from({ length: options.workers }, () => ({
       host: options.host,
@@ -120,6 +123,7 @@ export class Rig {
       concurrency: 64,
       idle: options.idle ?? false,
       sampleRate: options.sampleRate ?? 0,
+      server: options.server ?? 'livecomments',
     }));
     for (let i = 0; i < options.viewers; i++) {
       plans[i % options.workers]!.viewers.push({
@@ -224,5 +228,6 @@ export function posterSample(r: PosterReport): NonNullable<RigSample['poster']> 
     reactionsAccepted: r.reactionsAccepted,
     reactionErrors: r.reactionErrors,
     reactionsSkipped: r.reactionsSkipped,
+    heads: r.heads,
   };
 }

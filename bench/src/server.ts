@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ServerKind } from './protocol.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The server's entry point: this checkout's, or another build's (BENCH_SERVER_MAIN, for A/B runs). */
@@ -16,6 +17,8 @@ export interface ServerUnderTest {
   host: string;
   port: number;
   pid: number | null;
+  /** What answers there: this project's server, or nginx with Nchan (nchan.ts) for comparison. */
+  kind: ServerKind;
   stop(): Promise<void>;
 }
 
@@ -106,6 +109,7 @@ export async function startServer(options: StartOptions): Promise<ServerUnderTes
     host: '127.0.0.1',
     port,
     pid: child.pid ?? null,
+    kind: 'livecomments',
     async stop() {
       if (!exited) {
         child.kill('SIGTERM');
@@ -126,6 +130,7 @@ export function existingServer(url: string, pid: number | null): ServerUnderTest
     host: parsed.hostname,
     port: Number(parsed.port || 80),
     pid,
+    kind: 'livecomments',
     async stop() {},
   };
 }

@@ -2,7 +2,7 @@
 // duplicates, gaps by seq per viewer) and answers the main process's report requests.
 
 import { Histogram } from './histogram.js';
-import type { FromHost, HostPlan, HostReport, ToHost } from './protocol.js';
+import type { FromHost, HostPlan, HostReport, ToHost, Transport } from './protocol.js';
 import { FrameCache, type FrameInfo, nowUs } from './scan.js';
 
 /** How an owner's comment (a priority comment of every tier) reads on the wire. */
@@ -73,20 +73,29 @@ export class ViewerHost {
       this.viewers.push(viewer);
       const id = this.plan.eventIds[spec.event]!;
       this.inFlight++;
-      const tier = this.plan.sampleRate ? `&rate=${this.plan.sampleRate}` : '';
-      if (spec.transport === 'ws') viewer.client = new WsClient(target, `/v1/events/${id}/ws?after=0${tier}`, viewer);
-      else if (spec.transport === 'sse')
-        viewer.client = new SseClient(target, `/v1/events/${id}/stream?after=0`, viewer);
-      else
-        viewer.client = new PollClient(
-          target,
-          (after) => `/v1/events/${id}/poll?after=${after}&timeoutMs=25000`,
-          () => viewer.lastSeq,
-          viewer,
-        );
+      viewer.client = this.connect(target, viewer, spec.transport, id);
     }
     while (this.inFlight > 0) await new Promise<void>((r) => (this.waitingOpen = r));
     return { open: this.open, failed: this.failed };
+  }
+
+  /** Opens a viewer's connection on the paths of the server under test. */
+  private connect(target: Target, viewer: Viewer, transport: Transport, id: string): { close(): void } {
+    if (this.plan.server === 'nchan') {
+      // One location for both: Nchan tells them apart by the Upgrade and Accept headers.
+      if (transport === 'ws') return new WsClient(target, `/sub/${id}`, viewer);
+      if (transport === 'sse') return new SseClient(target, `/sub/${id}`, viewer);
+      throw new Error(`the nchan target has no ${transport} viewers`);
+    }
+    const tier = this.plan.sampleRate ? `&rate=${this.plan.sampleRate}` : '';
+    if (transport === 'ws') return new WsClient(target, `/v1/events/${id}/ws?after=0${tier}`, viewer);
+    if (transport === 'sse') return new SseClient(target, `/v1/events/${id}/stream?after=0`, viewer);
+    return new PollClient(
+      target,
+      (after) => `/v1/events/${id}/poll?after=${after}&timeoutMs=25000`,
+      () => viewer.lastSeq,
+      viewer,
+    );
   }
 
   onOpen(_viewer: Viewer): void {

@@ -367,10 +367,11 @@ export class HttpConn {
   }
 }
 
-/** Builds a JSON POST request. */
+/** Builds a JSON POST request (without an Authorization header when `token` is empty). */
 export function postRequest(path: string, token: string, body: string): string {
+  const auth = token ? `Authorization: Bearer ${token}\r\n` : '';
   return (
-    `POST ${path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer ${token}\r\n` +
+    `POST ${path} HTTP/1.1\r\nHost: bench\r\n${auth}` +
     `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
   );
 }
