@@ -106,12 +106,13 @@ const THREATS: PhraseRule[] = [
     strength: 3,
   },
   {
-    pattern: `i know ${any('where you live', 'where u live', 'your address', 'ur address', 'where you sleep', 'your school')}|${any('find', 'found', 'finding', 'get')}${gap(1)} ${any('out where you live', 'your address', 'where you live', 'ur address')}`,
+    pattern: `i know ${any('where you live', 'where u live', 'your address', 'ur address', 'where you sleep', 'your school')}(?! ${any('is', 'was', 'by')})|${any('find', 'found', 'finding', 'get')}${gap(1)} ${any('out where you live', 'your address', 'where you live', 'ur address')}`,
     kind: 'threat',
     strength: 3,
   },
   {
-    pattern: `${any('watch your back', 'watch ur back', 'sleep with one eye open', 'count your days', 'your days are numbered', 'ur days are numbered', 'you will regret', 'youll regret', 'you are next', 'youre next')}`,
+    // "watch your back" and "you'll regret" are compositional rules, with their game look-alikes.
+    pattern: `${any('sleep with one eye open', 'count your days', 'your days are numbered', 'ur days are numbered', 'you are next', 'youre next')}`,
     kind: 'threat',
     strength: 2,
   },
@@ -239,7 +240,9 @@ const SEXUAL: PhraseRule[] = [
 
 const SELF = any('yourself', 'urself', 'ur self', 'your self', 'yourselves', 'youself', 'yoself', 'yaself');
 const SELF_HARM: PhraseRule[] = [
-  { pattern: `${any('kys', 'kys now', 'kysss', 'kms kys')}`, kind: 'kys', strength: 3 },
+  // Not where the word is explained ("kys = keep yourself safe?").
+  { pattern: `${any('kys', 'kys now', 'kysss', 'kms kys')}(?! ${any('keep', 'means', 'mean', 'stands')})`, kind: 'kys', strength: 3 },
+  { pattern: `${any('uninstall life', 'uninstall your life', 'uninstall ur life', 'log off forever', 'unalive yourself', 'unalive urself')}`, kind: 'incitement', strength: 3 },
   {
     pattern: `(?<!${any('dont', 'do not', 'not', 'never', 'ill', 'will', 'gonna', 'almost', 'nearly', 'can', 'could', 'might', 'would')} )${any('kill', 'hang', 'neck', 'end', 'unalive', 'shoot', 'off', 'drown', 'delete', 'stab')} ${SELF}(?! ${any('over', 'in the', 'with', 'laughing', 'trying', 'for', 'to get', 'from')})`,
     kind: 'kys',
@@ -370,7 +373,8 @@ const insults = new PhraseRules('hostility', INSULTS);
 
 /** Self-harm incitement written as one glued token ("k y s", "k.y.s", "kyyys"). */
 function gluedKys(r: ChatReading): Finding[] {
-  return r.glued.some((t) => t === 'kys' || t === 'kyss' || t === 'kkys' || t === 'kyys')
+  // A plain "kys" is the phrase rule's (which knows "kys = keep yourself safe"); this one reads the glued letters.
+  return r.glued.some((t) => (t === 'kys' || t === 'kyss' || t === 'kkys' || t === 'kyys') && !r.words.includes(t))
     ? [{ category: 'selfHarm', kind: 'kys', strength: 3 }]
     : [];
 }

@@ -96,6 +96,9 @@ const LEET: Record<string, string> = {
   '£': 'l',
 };
 
+/** Whether spaced single characters hold a digit or sign among letters. */
+const LEET_DIGITS = /[0-9@$!|+€£]/;
+
 /** Whether a token holds a digit or sign that may stand for a letter. */
 const HAS_LEET = /[0-9@$!|+€£]/;
 
@@ -190,7 +193,13 @@ export function readChat(raw: string): ChatReading {
   const glued: string[] = [];
   let singles = '';
   const flushSingles = () => {
-    if (singles.length >= 3) glued.push(singles);
+    if (singles.length >= 3) {
+      // Spaced digits stand for letters too ("n 1 g g a"); a spaced word after an article
+      // ("a f a g") is read with and without it.
+      const word = LEET_DIGITS.test(singles) ? [...singles].map((c) => LEET[c] ?? c).join('') : singles;
+      glued.push(word);
+      if (word.length >= 4 && (word[0] === 'a' || word[0] === 'i')) glued.push(word.slice(1));
+    }
     singles = '';
   };
   let handles = 0;

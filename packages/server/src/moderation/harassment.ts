@@ -66,7 +66,7 @@ const PATTERNS = [
   "(?:your|ur|yo) (?:mom|mum|mother|mama|momma|sister|sis) (?:is |'s |s )?(?:a |an |such a |fat |ugly |fucking |dirty )*(?:whore|slut|hoe|bitch|cunt)",
   // death and self-harm wishes
   `${NOT_IDIOM_BEFORE}(?:kill|hang|shoot|neck|end|unalive) (?:yourself|urself|ur self|your self|yourselves)${NOT_IDIOM_AFTER}`,
-  'kys',
+  'kys(?! (?:keep|means|mean|stands)\\b)',
   // "go die" on its own or as an insult, not "go die to the boss again"
   'go (?:die|kill yourself|hang yourself)(?= *$| (?:already|pls|plz|please|now|irl|bitch|loser|idiot|you|u)\\b)',
   '(?:you|u|ya) (?:should|deserve to|need to|must|gotta|ought to) (?:just )?(?:die|be shot|be killed|kill yourself|rot)',

@@ -318,7 +318,6 @@ const CHEAP_TLD = new Set([
   'ga',
   'cf',
   'gq',
-  'io',
   'shop',
   'store',
   'icu',
@@ -332,11 +331,12 @@ const CHEAP_TLD = new Set([
   'loan',
   'work',
   'fun',
-  'net',
 ]);
 /** Top-level domains recognised in "name dot tld" and "name . tld" spellings. */
 const TLD = new Set([
   ...CHEAP_TLD,
+  'net',
+  'io',
   'com',
   'org',
   'gg',

@@ -1,0 +1,131 @@
+/**
+ * AutoMod's compositional rules: threats, sexual remarks, group hate and insults written as
+ * sequences of word classes (`word-classes.ts`) rather than sentences, so that they reach the
+ * wordings nobody listed ("keep it up and your car is getting torched", "bet you moan loud",
+ * "asians don't belong in our league"). The phrase rules beside them (`abuse-rules.ts`,
+ * `discrimination.ts`) keep the idioms. Game and sport talk is kept out by what a rule needs:
+ * a harm verb is a threat only with an intent before it and a person after it, and not with a
+ * game word after ("kill you in ranked"); a weak verb ("destroy", "break", "smash") only with a
+ * body part or a person's kin or home; a body word is sexual only with an exposing verb or a
+ * person's possessive.
+ */
+import type { Finding } from './automod.js';
+import type { ChatReading } from './chat-reading.js';
+import { WORDS } from './word-classes.js';
+import { SequenceRules } from './word-sequences.js';
+
+const NO = 'NEG';
+/** Before a threat's intent: "nobody will hurt you", "i would never". */
+const NOT_BEFORE_INTENT = 'NEG|dont|if|hope|nobody|noone|no_one';
+
+/** The rules, by category. */
+export const RULES = new SequenceRules(WORDS)
+  // Threats: intent, harm, a person ("im gonna stab u", "someones going to shoot this streamer").
+  .add('hostility', 'threat', 3, 'INTENT ~2 HARM ~1 YOU', {
+    notBefore: NOT_BEFORE_INTENT,
+    notBetween: NO,
+    notAfter: 'GAME',
+  })
+  // "ill put you in the ground", "someones going to run you over", "imma knock u out"
+  .add('hostility', 'threat', 3, 'INTENT ~2 HARM|WEAK_HARM ~1 YOU ~1 END', {
+    notBefore: NOT_BEFORE_INTENT,
+    notBetween: NO,
+    notAfter: 'GAME',
+  })
+  // "im gonna make you bleed"
+  .add('hostility', 'threat', 3, 'INTENT ~2 make YOU ~1 bleed|suffer|pay|beg|disappear|regret', {
+    notBefore: NOT_BEFORE_INTENT,
+    notBetween: NO,
+  })
+  // "break your legs", "smash your face in", "slit ur throat", "kill your family"
+  .add('hostility', 'threat', 3, 'INTENT ~2 HARM|WEAK_HARM ~1 YOUR ~1 VBODY', { notBefore: NOT_BEFORE_INTENT, notBetween: NO })
+  .add('hostility', 'threat', 3, 'slit|cut|snap|smash|bash|gouge_out|rip_out YOUR throat|neck|skull|jaw|face|teeth|eyes', {
+    notBefore: NO,
+  })
+  .add('hostility', 'threat', 3, 'INTENT ~2 HARM|WEAK_HARM ~1 YOUR ~1 KIN', {
+    notBefore: NOT_BEFORE_INTENT,
+    notBetween: NO,
+    notAfter: 'GAME',
+  })
+  // "your kids wont be safe", "your car is getting torched", "your family is gonna pay"
+  .add('hostility', 'threat', 3, 'YOUR ~1 KIN ~4 MENACE', { notBetween: 'not|never|didnt|wasnt' })
+  .add('hostility', 'threat', 3, 'YOUR ~1 KIN ~3 NEG ~2 safe')
+  .add('hostility', 'threat', 3, 'shame_if ~3 MENACE|happened|happens|happen')
+  // Doxxing: "i know where you live", "I have your IP", "we found your address", "posting your address"
+  .add('hostility', 'threat', 3, 'i|we|ive|weve|someone|they|im ~1 DOX_VERB ~2 DOX_NOUN', {
+    notAfter: 'is|was|by|song',
+    notBetween: NO,
+  })
+  .add('hostility', 'threat', 3, 'posting|leaking|dropping|leak|post|drop|dox|doxx|doxxing ~1 YOUR ~1 DOX_NOUN')
+  .add('hostility', 'threat', 3, 'YOUR ip|ip_address|home_address ~1 is|leaked ~1 NUM|out|leaked|online|posted')
+  // Menace without a verb of harm (held: also said in games)
+  .add('hostility', 'threat', 2, 'watch YOUR back', {
+    notAfter: 'in|on|there|at|behind|when|for|GAME',
+  })
+  .add('hostility', 'threat', 2, 'YOU|youre ~1 regret|pay', {
+    notAfter: 'not|missing|skipping|buying|it|that|if|the|GAME',
+    notBefore: 'NEG|if|might|may|would|do|did|does|can|could|how|will',
+  })
+  .add('hostility', 'threat', 3, 'YOU|youre ~2 end_up|wind_up|gonna_end_up ~1 END|dead|hurt')
+  .add('hostility', 'threat', 2, 'YOU ~1 NEG ~1 streaming|breathing|alive|around|walking|safe ~2 long|longer|for_long|forever|again', {
+    notBetween: 'if',
+  })
+  .add('hostility', 'threat', 2, 'lock YOUR door|doors')
+  .add('hostility', 'threat', 2, 'INTENT ~2 wait|waiting|be_waiting|wait_for ~2 outside', { notBefore: NO })
+  .add('hostility', 'threat', 3, 'wait|waiting|be_waiting|show_up|pull_up|camp|camping ~2 outside ~1 YOUR ~1 KIN')
+  .add('hostility', 'threat', 2, 'INTENT ~2 come|coming|show_up|pull_up|stop_by ~2 YOUR ~1 KIN', {
+    notBefore: NO,
+    notAfter: 'to_watch|for|GAME',
+  })
+  .add('hostility', 'menace', 1, 'see|c YOU soon|irl|tonight|outside')
+  // Sexual remarks aimed at a person: undressing, looking under, acts.
+  .add('sexual', 'harassment', 3, 'EXPOSE ~1 YOUR|her|those|them|some|ya|off|it ~1 SBODY|CLOTH', {
+    notAfter: 'GAME|skin|emote|stats|build',
+  })
+  .add('sexual', 'harassment', 3, 'UNDER ~2 CLOTH')
+  .add('sexual', 'harassment', 3, 'CLOTH ~6 UNDER')
+  .add('sexual', 'harassment', 3, 'CLOTH ~6 pull|lower|lift|take|drop ~1 it ~1 down|off')
+  .add('sexual', 'harassment', 3, 'zoom|zoom_in ~2 her|YOUR|ya|those|on_her ~1 SBODY|chest|CLOTH')
+  .add('sexual', 'harassment', 2, 'bend_over|bend_down ~3 for|camera|cam|chat|me|us')
+  .add('sexual', 'harassment', 3, 'YOU|her|she ~2 SACT', { notBefore: 'NEG' })
+  .add('sexual', 'harassment', 3, 'SACT|suck ~2 YOU|YOUR|her', { notBefore: 'NEG' })
+  .add('sexual', 'harassment', 3, 'make|makes|making|let_me|lemme|wanna|id|ill|gonna YOU|her ~1 SACT')
+  .add('sexual', 'harassment', 2, 'make|makes|making|let_me|lemme|wanna|id|ill|gonna YOU|her ~1 SWEAK')
+  .add('sexual', 'harassment', 3, 'my dick|cock|penis|dickpic|dick_pic|cock_pic|d_pic|d_pics')
+  .add('sexual', 'harassment', 3, 'dickpic|dick_pic|dick_pics|cock_pic|d_pic|d_pics')
+  .add('sexual', 'harassment', 3, 'YOUR ~1 underwear|lingerie|panties|bra|thong|nightie|nipples|cleavage|tits|boobs|titties|booty|pussy')
+  .add('sexual', 'harassment', 2, 'what are|r YOU wearing', { notAfter: 'in|for|as|on|to|GAME' })
+  .add('sexual', 'remark', 1, 'YOU|her ~4 SWEAK|SBODY')
+  .add('sexual', 'innuendo', 1, 'SWEAK ~4 SWEAK')
+  // Group hate: "women dont belong in esports", "X are all the same", "X cant be trusted", "X should be kicked out"
+  .add('discrimination', 'group_hate', 2, 'GROUP ~1 NEG ~1 belong|belongs', { notBefore: 'NEG|my|our' })
+  .add('discrimination', 'group_hate', 2, 'GADJ PEOPLE|MEMBER ~1 NEG ~1 belong|belongs', { notBefore: 'NEG' })
+  .add('discrimination', 'group_hate', 2, 'GROUP ~1 BE ~2 DEROG', { notBetween: NO, notBefore: 'NEG|my|our|some|not_all' })
+  .add('discrimination', 'group_hate', 2, 'GADJ PEOPLE|MEMBER ~1 BE ~2 DEROG', { notBetween: NO, notBefore: 'NEG|my|our|some' })
+  .add('discrimination', 'group_hate', 2, 'GROUP ~1 DENY ~2 DENIED|OUT', { notBefore: 'NEG|my|our' })
+  .add('discrimination', 'group_hate', 2, 'GADJ PEOPLE|MEMBER ~1 DENY ~2 DENIED|OUT', { notBefore: 'NEG' })
+  .add('discrimination', 'group_hate', 2, 'GROUP ~2 should|must|need_to|needs_to|deserve_to|ought_to|gotta|have_to ~2 OUT', {
+    notBetween: NO,
+  })
+  .add('discrimination', 'group_hate', 2, 'GADJ PEOPLE ~2 should|must|need_to|needs_to|deserve_to|ought_to|gotta|have_to ~2 OUT', {
+    notBetween: NO,
+  })
+  .add('discrimination', 'group_hate', 2, 'NEG|never ~3 hire|trust|date|marry|vote_for|follow|watch|sub_to|listen_to|hire_a|trust_a ~2 GADJ MEMBER|PEOPLE')
+  // Insults aimed at a person ("this mod is a spineless loser", "you have the brain of a potato")
+  .add('hostility', 'insult', 2, 'YOU|PERSON|YOUR ~3 INSULT', {
+    notBefore: 'love|luv|miss|thank|thanks|bless|like|with',
+    notBetween: 'NEG',
+    notAfter: 'THING',
+  })
+  .add('hostility', 'insult', 2, 'YOU|youre ~2 worst MEMBER|PERSON|PEOPLE|human|ever')
+  .add('hostility', 'insult', 2, 'nobody_asked|no_one_asked|noone_asked|who_asked');
+
+/** Emoji that make a remark suggestive: a sign that counts with another sexual one, never alone. */
+const SUGGESTIVE = /[\u{1f60f}\u{1f608}\u{1f346}\u{1f4a6}\u{1f445}\u{1f351}\u{1f975}\u{1f924}]/u;
+
+/** The compositional findings of a reading. */
+export function findCompositional(r: ChatReading): Finding[] {
+  const out = RULES.find(WORDS.units(r.words));
+  if (SUGGESTIVE.test(r.folded)) out.push({ category: 'sexual', kind: 'suggestive_emoji', strength: 1 });
+  return out;
+}
