@@ -48,7 +48,10 @@ export const RULES = new SequenceRules(WORDS)
     notAfter: 'GAME',
   })
   // "your kids wont be safe", "your car is getting torched", "your family is gonna pay"
-  .add('hostility', 'threat', 3, 'YOUR ~1 KIN ~4 MENACE', { notBetween: 'not|never|didnt|wasnt' })
+  .add('hostility', 'threat', 3, 'YOUR ~1 KIN ~4 MENACE', {
+    notBetween: 'not|never|didnt|wasnt|from|if|when|how|why',
+    notBefore: 'keep|save|protect|insure|if|when|hope|how|why',
+  })
   .add('hostility', 'threat', 3, 'YOUR ~1 KIN ~3 NEG ~2 safe')
   .add('hostility', 'threat', 3, 'shame_if ~3 MENACE|happened|happens|happen')
   // Doxxing: "i know where you live", "I have your IP", "we found your address", "posting your address"
@@ -65,6 +68,7 @@ export const RULES = new SequenceRules(WORDS)
   .add('hostility', 'threat', 2, 'YOU|youre ~1 regret|pay', {
     notAfter: 'not|missing|skipping|buying|it|that|if|the|GAME',
     notBefore: 'NEG|if|might|may|would|do|did|does|can|could|how|will',
+    notBetween: 'could|can|should|would|might|to|do|dont|didnt|must|may',
   })
   .add('hostility', 'threat', 3, 'YOU|youre ~2 end_up|wind_up|gonna_end_up ~1 END|dead|hurt')
   .add('hostility', 'threat', 2, 'YOU ~1 NEG ~1 streaming|breathing|alive|around|walking|safe ~2 long|longer|for_long|forever|again', {
@@ -81,6 +85,7 @@ export const RULES = new SequenceRules(WORDS)
   // Sexual remarks aimed at a person: undressing, looking under, acts.
   .add('sexual', 'harassment', 3, 'EXPOSE ~1 YOUR|her|those|them|some|ya|off|it ~1 SBODY|CLOTH', {
     notAfter: 'GAME|skin|emote|stats|build',
+    notBetween: 'up|the|a|NEG',
   })
   .add('sexual', 'harassment', 3, 'UNDER ~2 CLOTH')
   .add('sexual', 'harassment', 3, 'CLOTH ~6 UNDER')
@@ -88,7 +93,7 @@ export const RULES = new SequenceRules(WORDS)
   .add('sexual', 'harassment', 3, 'zoom|zoom_in ~2 her|YOUR|ya|those|on_her ~1 SBODY|chest|CLOTH')
   .add('sexual', 'harassment', 2, 'bend_over|bend_down ~3 for|camera|cam|chat|me|us')
   .add('sexual', 'harassment', 3, 'YOU|her|she ~2 SACT', { notBefore: 'NEG' })
-  .add('sexual', 'harassment', 3, 'SACT|suck ~2 YOU|YOUR|her', { notBefore: 'NEG' })
+  .add('sexual', 'harassment', 3, 'SACT ~2 YOU|YOUR|her', { notBefore: 'NEG' })
   .add('sexual', 'harassment', 3, 'make|makes|making|let_me|lemme|wanna|id|ill|gonna YOU|her ~1 SACT')
   .add('sexual', 'harassment', 2, 'make|makes|making|let_me|lemme|wanna|id|ill|gonna YOU|her ~1 SWEAK')
   .add('sexual', 'harassment', 3, 'my dick|cock|penis|dickpic|dick_pic|cock_pic|d_pic|d_pics')

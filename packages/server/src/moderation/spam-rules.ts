@@ -280,6 +280,67 @@ const RULES: PhraseRule[] = [
   },
 ];
 
+RULES.push(
+  // "sub4sub", "sub 4 sub", "follow for follow", "l4l"
+  {
+    pattern: `${any('sub', 'subs', 'follow', 'like', 'view')} ?${any('4', 'for', '2', 'a', 'x')} ?${any('sub', 'subs', 'follow', 'like', 'view')}|${any('subasub', 'f4f', 'l4l', 's4s', 'followforfollow', 'likeforlike', 'subforsub')}`,
+    kind: 'promotion',
+    strength: 3,
+  },
+  // "invest $200 and withdraw $4,000", "40% weekly", "manage your funds", "pump group 50x"
+  {
+    pattern: `${any('invest', 'investing', 'deposit', 'put in', 'start with')}${gap(2)} ${NUM}${gap(8)} ${any('withdraw', 'get', 'receive', 'earn', 'make', 'profit', 'return', 'cash out', 'payout')}${gap(2)} ${NUM}`,
+    kind: 'money_scam',
+    strength: 3,
+  },
+  {
+    pattern: `${NUM} ${any('percent', 'per cent', '')}${gap(1)} ${any('daily', 'weekly', 'monthly', 'a day', 'a week', 'per day', 'per week', 'every day', 'every week', 'roi', 'returns', 'return', 'profit', 'guaranteed')}`,
+    kind: 'money_scam',
+    strength: 2,
+  },
+  {
+    pattern: `${any('manage your', 'trade for you', 'account manager', 'certified trader', 'certified broker', 'investment manager', 'trading expert', 'pump group', 'pump and dump', 'presale', 'pre sale', 'memecoin', 'meme coin', 'new coin', 'contract address', 'to the moon')}|${any('50x', '100x', '1000x', '20x')}${gap(1)} ${any('guaranteed', 'gains', 'coin', 'token', 'soon')}`,
+    kind: 'money_scam',
+    strength: 2,
+  },
+  // "giving 3 ETH to everyone who sends 1 ETH", "send to the wallet in the pinned message"
+  {
+    pattern: `${any('giving', 'give', 'gives', 'sending', 'send back', 'return')}${gap(2)} ${NUM}${gap(1)} ${COIN}${gap(6)} ${any('send', 'sends', 'sending', 'deposit')}${gap(2)} ${NUM}${gap(1)} ${COIN}|${any('send', 'deposit')}${gap(4)} ${any('wallet', 'address')} ${any('in the pinned', 'pinned', 'below', 'in bio', 'in my bio', 'in description')}`,
+    kind: 'crypto_scam',
+    strength: 3,
+  },
+  // "50 dollars per hour", "500 USD per week": pay by the hour from a stranger
+  {
+    pattern: `${NUM}${gap(1)} ${any('dollars', 'usd', 'euros', 'eur', 'bucks', 'k', 'pounds', 'gbp')} ${any('per', 'a', 'an', 'each', 'every')} ${any('hour', 'day', 'week', 'month', 'hr')}`,
+    kind: 'money_scam',
+    strength: 2,
+  },
+  {
+    pattern: `${any('earn', 'earning', 'make', 'making', 'made', 'get paid')}${gap(8)} ${NUM}${gap(3)} ${any('per', 'a', 'an', 'each', 'every', 'in')} ${any('hour', 'day', 'week', 'month', 'hr', 'days', 'hours')}`,
+    kind: 'money_scam',
+    strength: 3,
+  },
+  // Gift cards and bought goods: "steam gift cards for anyone who follows", "cheapest gift cards"
+  {
+    pattern: `${any('gift card', 'gift cards', 'giftcard', 'giftcards', 'gift codes', 'nitro codes')}${gap(4)} ${any('for anyone', 'for everyone', 'who follows', 'follow', 'dm', 'cheap', 'cheapest', 'free', 'limited', 'first', 'giveaway', 'claim', 'link', 'bio')}|${any('cheap', 'cheapest', 'free', 'discount')}${gap(1)} ${any('gift card', 'gift cards', 'giftcards', 'gift codes', 'nitro')}`,
+    kind: 'freebie',
+    strength: 3,
+  },
+  { pattern: `${any('follow', 'follows', 'check out', 'visit', 'sub to')} my ${any('page', 'channel', 'profile', 'account', 'stream')}`, kind: 'promotion', strength: 2 },
+  { pattern: `${any('hmu', 'hit me up', 'holla', 'reach me', 'find me')}${gap(1)} ${any('on', 'at', 'via')} ${any(MESSENGER, 'tele', 'telegrm', 'whatsap', 'wapp')}`, kind: 'contact', strength: 3 },
+  // Fake support: "your stream key was compromised, reply with your email"
+  {
+    pattern: `${any('compromised', 'hacked', 'at risk', 'expire', 'expired', 'expiring', 'under review', 'reported', 'copyright strike', 'strike')}${gap(8)} ${any('reply', 'send', 'dm', 'email', 'verify', 'confirm', 'secure', 'click', 'log in', 'login')}`,
+    kind: 'impersonation',
+    strength: 2,
+  },
+  {
+    pattern: `${BRAND}${gap(1)} ${any('support', 'team', 'staff', 'security', 'admin', 'official')}${gap(1)} ${any('here', 'speaking', 'notice', 'alert', 'warning')}`,
+    kind: 'impersonation',
+    strength: 3,
+  },
+);
+
 const rules = new PhraseRules('spam', RULES);
 
 /** Link shorteners: a link behind one hides where it goes. */
@@ -452,7 +513,16 @@ function contactFindings(raw: string, r: ChatReading): Finding[] {
   return out;
 }
 
+/** In a word spelled out letter by letter ("f r e e v i e w e r s a t x d o t c o m"): a link or a freebie. */
+const SPELLED = /dot(?:com|net|org|xyz|io|gg|tv|ru|me|ly)|free(?:robux|vbucks|viewers|followers|nitro|skins|money|crypto|subs)/;
+
+/** Spam spelled out with spaces between the letters, read in the glued tokens. */
+function spelledFindings(r: ChatReading): Finding[] {
+  for (const t of r.glued) if (t.length >= 8 && SPELLED.test(t)) return [{ category: 'spam', kind: 'hidden_link', strength: 3 }];
+  return [];
+}
+
 /** The spam findings of a comment: phrases, links, contact. */
 export function findSpam(raw: string, r: ChatReading): Finding[] {
-  return [...rules.find(r.text), ...linkFindings(r), ...contactFindings(raw, r)];
+  return [...rules.find(r.text), ...linkFindings(r), ...contactFindings(raw, r), ...spelledFindings(r)];
 }

@@ -545,7 +545,6 @@ export const WORDS = new Lexicon()
     'grind on',
     'bend you over',
     'on your knees',
-    'choke on',
   ])
   // Words that are sexual only beside other signs ("make you scream 😈", "come to my place").
   .add('SWEAK', [
@@ -974,8 +973,6 @@ export const WORDS = new Lexicon()
     'pig',
     'fat pig',
     'cow',
-    'trash',
-    'garbage',
     'talentless',
     'virgin',
     'incel',
@@ -1007,13 +1004,9 @@ export const WORDS = new Lexicon()
     'manchild',
     'parasite',
     'leech',
-    'rat',
-    'snake',
     'fraud',
     'cringelord',
     'subhuman',
-    'ape',
-    'monkey',
     'freak',
     'weirdo',
     'spineless',

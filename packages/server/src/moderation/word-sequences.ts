@@ -109,8 +109,9 @@ interface Rule {
   /** Classes or words that may not come in the few units after the last step. */
   notAfter: number;
   notAfterWords: ReadonlySet<string>;
-  /** Classes that break a gap (a "not" between intent and harm). */
+  /** Classes or words that break a gap (a "not" between intent and harm). */
   notBetween: number;
+  notBetweenWords: ReadonlySet<string>;
   finding: Finding;
 }
 
@@ -152,13 +153,15 @@ export class SequenceRules {
     }
     const before = this.parseAlternatives(options.notBefore);
     const after = this.parseAlternatives(options.notAfter);
+    const between = this.parseAlternatives(options.notBetween);
     this.rules.push({
       steps,
       notBefore: before.mask,
       notBeforeWords: before.words,
       notAfter: after.mask,
       notAfterWords: after.words,
-      notBetween: this.parseAlternatives(options.notBetween).mask,
+      notBetween: between.mask,
+      notBetweenWords: between.words,
       finding: { category, kind, strength },
     });
     return this;
@@ -204,7 +207,7 @@ export class SequenceRules {
         ends[k] = i;
       }
       // A unit of a `notBetween` class ("not") ends every match under way but one it takes part in.
-      if (b & rule.notBetween) for (let k = 0; k < last; k++) if (ends[k] !== i) ends[k] = Number.NEGATIVE_INFINITY;
+      if (b & rule.notBetween || rule.notBetweenWords.has(w)) for (let k = 0; k < last; k++) if (ends[k] !== i) ends[k] = Number.NEGATIVE_INFINITY;
     }
     return false;
   }
