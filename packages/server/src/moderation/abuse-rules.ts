@@ -371,10 +371,13 @@ const sexual = new PhraseRules('sexual', SEXUAL);
 const selfHarm = new PhraseRules('selfHarm', SELF_HARM);
 const insults = new PhraseRules('hostility', INSULTS);
 
+const EXPLAINED_KYS = /(?:^| )kys (?:keep|means|mean|stands)(?: |$)/;
+
 /** Self-harm incitement written as one glued token ("k y s", "k.y.s", "kyyys"). */
 function gluedKys(r: ChatReading): Finding[] {
-  // A plain "kys" is the phrase rule's (which knows "kys = keep yourself safe"); this one reads the glued letters.
-  return r.glued.some((t) => (t === 'kys' || t === 'kyss' || t === 'kkys' || t === 'kyys') && !r.words.includes(t))
+  // Not where the word is explained ("kys = keep yourself safe?").
+  if (EXPLAINED_KYS.test(r.text)) return [];
+  return r.glued.some((t) => t === 'kys' || t === 'kyss' || t === 'kkys' || t === 'kyys')
     ? [{ category: 'selfHarm', kind: 'kys', strength: 3 }]
     : [];
 }

@@ -18,6 +18,9 @@ const NO = 'NEG';
 /** Before a threat's intent: "nobody will hurt you", "i would never". */
 const NOT_BEFORE_INTENT = 'NEG|dont|if|hope|nobody|noone|no_one';
 
+/** After a group's name, what makes it an adjective of a thing: "the chinese team is stupid good". */
+const NOT_PEOPLE = 'team|teams|squad|side|fans|food|restaurant|players|league|roster|version|server|region';
+
 /** The rules, by category. */
 export const RULES = new SequenceRules(WORDS)
   // Threats: intent, harm, a person ("im gonna stab u", "someones going to shoot this streamer").
@@ -105,8 +108,16 @@ export const RULES = new SequenceRules(WORDS)
   // Group hate: "women dont belong in esports", "X are all the same", "X cant be trusted", "X should be kicked out"
   .add('discrimination', 'group_hate', 2, 'GROUP ~1 NEG ~1 belong|belongs', { notBefore: 'NEG|my|our' })
   .add('discrimination', 'group_hate', 2, 'GADJ PEOPLE|MEMBER ~1 NEG ~1 belong|belongs', { notBefore: 'NEG' })
-  .add('discrimination', 'group_hate', 2, 'GROUP ~1 BE ~2 DEROG', { notBetween: NO, notBefore: 'NEG|my|our|some|not_all' })
-  .add('discrimination', 'group_hate', 2, 'GADJ PEOPLE|MEMBER ~1 BE ~2 DEROG', { notBetween: NO, notBefore: 'NEG|my|our|some' })
+  .add('discrimination', 'group_hate', 2, 'GROUP ~1 BE ~2 DEROG', {
+    notBetween: `${NO}|${NOT_PEOPLE}`,
+    notBefore: 'NEG|my|our|some|not_all',
+    notAfter: 'good|great|fast|at|in|on|GAME',
+  })
+  .add('discrimination', 'group_hate', 2, 'GADJ PEOPLE|MEMBER ~1 BE ~2 DEROG', {
+    notBetween: NO,
+    notBefore: 'NEG|my|our|some',
+    notAfter: 'good|great|fast|at|in|on|GAME',
+  })
   .add('discrimination', 'group_hate', 2, 'GROUP ~1 DENY ~2 DENIED|OUT', { notBefore: 'NEG|my|our' })
   .add('discrimination', 'group_hate', 2, 'GADJ PEOPLE|MEMBER ~1 DENY ~2 DENIED|OUT', { notBefore: 'NEG' })
   .add('discrimination', 'group_hate', 2, 'GROUP ~2 should|must|need_to|needs_to|deserve_to|ought_to|gotta|have_to ~2 OUT', {

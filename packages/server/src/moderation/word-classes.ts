@@ -825,7 +825,6 @@ export const WORDS = new Lexicon()
     'stupid',
     'dumb',
     'dumber',
-    'lazy',
     'dirty',
     'smelly',
     'useless',
