@@ -27,6 +27,7 @@ const YOU = any(
   'her irl',
 );
 const YOUR = any('your', 'ur', 'yo', 'yer');
+// First person or "someone": "the fall damage will kill you" is advice, not intent.
 const INTENT = any(
   'i',
   'ill',
@@ -38,23 +39,13 @@ const INTENT = any(
   'we',
   'well',
   'were',
-  'gonna',
-  'going to',
-  'gon',
-  'will',
-  'want to',
-  'wanna',
-  'about to',
   'someone',
   'somebody',
   'someone should',
   'hope someone',
-  'should',
-  'gotta',
   'let me',
   'lemme',
   'coming to',
-  'go',
 );
 const HARM = any(
   'kill',
@@ -96,7 +87,7 @@ const THREATS: PhraseRule[] = [
     strength: 3,
   },
   {
-    pattern: `${any('break', 'slit', 'cut', 'snap')} ${YOUR} ${any('legs', 'neck', 'throat', 'arms', 'face', 'jaw', 'skull', 'bones', 'fingers')}|${any('burn', 'blow up', 'shoot up', 'bomb')} ${YOUR} ${any('house', 'home', 'car', 'school', 'family')}`,
+    pattern: `(?<!${any('youll', 'you will', 'careful', 'dont', 'could', 'might', 'can', 'gonna', 'you')} )${any('break', 'slit', 'cut', 'snap')} ${YOUR} ${any('legs', 'neck', 'throat', 'arms', 'face', 'jaw', 'skull', 'bones', 'fingers')}|${any('burn', 'blow up', 'shoot up', 'bomb')} ${YOUR} ${any('house', 'home', 'car', 'school', 'family')}`,
     kind: 'threat',
     strength: 3,
   },

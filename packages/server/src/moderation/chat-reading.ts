@@ -96,6 +96,9 @@ const LEET: Record<string, string> = {
   '£': 'l',
 };
 
+/** Anything but letters, digits and the signs leetspeak uses. */
+const NOT_LETTER_OR_LEET = /[^\p{L}0-9@$!|+€£]+/gu;
+
 /** Whether spaced single characters hold a digit or sign among letters. */
 const LEET_DIGITS = /[0-9@$!|+€£]/;
 
@@ -217,6 +220,11 @@ export function readChat(raw: string): ChatReading {
     const parts = SEPARATORS.test(read) ? read.split(SEPARATORS).filter((w) => w.length > 0) : read ? [read] : [];
     for (const w of parts) words.push(unstretch(w));
     const word = unstretch(parts.join(''));
+    // Leetspeak between separators ("f.@.g"): the signs read as letters once the separators go.
+    if (parts.length > 1 && HAS_LEET.test(token)) {
+      const signs = deLeet(token.replace(NOT_LETTER_OR_LEET, ''));
+      if (signs !== word && signs.length > 1) glued.push(unstretch(signs));
+    }
     // A lone separator ("k . y . s") breaks no run of spaced letters.
     if (word.length === 0) continue;
     if (word.length === 1) {

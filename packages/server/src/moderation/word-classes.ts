@@ -297,6 +297,20 @@ export const WORDS = new Lexicon()
     'bombed',
     'shot up',
     'targeted',
+    'pays',
+    'paying',
+    'will pay',
+    'gets hurt',
+    'get hurt',
+    'gets it',
+    'better be careful',
+    'be careful',
+    'better watch out',
+    'watch out',
+    'better hide',
+    'get what',
+    'is next',
+    'are next',
   ])
   // Doxxing: where a person lives, their address or IP, and having or posting it.
   .add('DOX_NOUN', [
@@ -586,6 +600,12 @@ export const WORDS = new Lexicon()
     'bedroom',
     'bend over',
     'bend down',
+    'on me',
+    'on my face',
+    'in my mouth',
+    'see through',
+    'so tight',
+    'soft',
   ])
   // Clothing a remark looks under ("what's under the hoodie", "nothing under it").
   .add('UNDER', [
@@ -629,6 +649,12 @@ export const WORDS = new Lexicon()
     'wind up',
     'gonna end up',
     'a visit',
+    'irl',
+    'tonight',
+    'for real',
+    'after stream',
+    'outside',
+    'in real life',
   ])
   // Groups hate is aimed at: plural nouns, and adjectives that make one with "people", "guys" ...
   .add('GROUP', [
@@ -864,6 +890,15 @@ export const WORDS = new Lexicon()
     'cant play',
     'cant think',
     'cant lead',
+    'a mental illness',
+    'mental illness',
+    'a disorder',
+    'a disgrace',
+    'a fetish',
+    'a cult',
+    'a threat',
+    'dangerous',
+    'predators',
   ])
   // What a group is denied ("can't be trusted", "shouldn't be allowed to play").
   .add('DENY', [
