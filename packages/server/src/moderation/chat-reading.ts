@@ -102,6 +102,9 @@ const NOT_LETTER_OR_LEET = /[^\p{L}0-9@$!|+€£]+/gu;
 /** Whether spaced single characters hold a digit or sign among letters. */
 const LEET_DIGITS = /[0-9@$!|+€£]/;
 
+/** A number with its unit ("2k", "100x", "1v1", "3rd", "5pm", "$50"): digits that stay digits. */
+const NUMBER_WITH_UNIT = /^[$€£]?[0-9]+(?:[.,][0-9]+)?(?:k|m|x|s|st|nd|rd|th|pm|am|h|hr|hrs|v[0-9]+)?[$€£%]?$/;
+
 /** Whether a token holds a digit or sign that may stand for a letter. */
 const HAS_LEET = /[0-9@$!|+€£]/;
 
@@ -154,7 +157,7 @@ function foldExtra(text: string): string {
  * ("1997", "3-1") have no letter beside their digits and stay numbers.
  */
 function deLeet(token: string): string {
-  if (!HAS_LEET.test(token)) return token;
+  if (!HAS_LEET.test(token) || NUMBER_WITH_UNIT.test(token)) return token;
   const chars = [...token];
   let out = '';
   for (let i = 0; i < chars.length; i++) {

@@ -11,7 +11,7 @@ import type { Finding } from './automod.js';
 import type { ChatReading } from './chat-reading.js';
 import { any, gap, type PhraseRule, PhraseRules } from './phrase-rules.js';
 
-const NUM = '[0-9]+(?: [0-9]{3})*';
+const NUM = '[0-9]+(?:k|m)?(?: [0-9]{3})*';
 const COIN = any(
   'btc',
   'bitcoin',
@@ -305,7 +305,7 @@ RULES.push(
   },
   // "giving 3 ETH to everyone who sends 1 ETH", "send to the wallet in the pinned message"
   {
-    pattern: `${any('giving', 'give', 'gives', 'sending', 'send back', 'return')}${gap(2)} ${NUM}${gap(1)} ${COIN}${gap(6)} ${any('send', 'sends', 'sending', 'deposit')}${gap(2)} ${NUM}${gap(1)} ${COIN}|${any('send', 'deposit')}${gap(4)} ${any('wallet', 'address')} ${any('in the pinned', 'pinned', 'below', 'in bio', 'in my bio', 'in description')}`,
+    pattern: `${any('giving', 'give', 'gives', 'sending', 'send back', 'return')}${gap(2)} ${NUM}${gap(1)} ${COIN}${gap(6)} ${any('send', 'sends', 'sending', 'deposit')}${gap(2)} ${NUM}${gap(1)} ${COIN}|${any('send', 'deposit', 'sent')}${gap(4)} ${any('wallet', 'address')} ${any('in the pinned', 'pinned', 'below', 'in bio', 'in my bio', 'in description', 'in my profile', 'on my profile', 'today')}|${COIN}${gap(2)} ${any('doubler', 'doubling', 'multiplier', 'generator')}|${any('doubling', 'doubles', 'will double', 'tripling')}${gap(3)} ${COIN}|contract${gap(1)} ${any('in bio', 'in my bio', 'address', 'below', 'pinned')}`,
     kind: 'crypto_scam',
     strength: 3,
   },
@@ -327,6 +327,7 @@ RULES.push(
     strength: 3,
   },
   { pattern: `${any('follow', 'follows', 'check out', 'visit', 'sub to')} my ${any('page', 'channel', 'profile', 'account', 'stream')}`, kind: 'promotion', strength: 2 },
+  { pattern: `${any('add', 'follow', 'hmu on', 'message', 'dm')} ${any('my', 'me on', 'me at')} ${MESSENGER}|${any('follow back', 'followback', 'sub back', 'subback', 'i follow back', 'ill follow back', 'i sub back', 'ill sub back')}`, kind: 'contact', strength: 3 },
   { pattern: `${any('hmu', 'hit me up', 'holla', 'reach me', 'find me')}${gap(1)} ${any('on', 'at', 'via')} ${any(MESSENGER, 'tele', 'telegrm', 'whatsap', 'wapp')}`, kind: 'contact', strength: 3 },
   // Fake support: "your stream key was compromised, reply with your email"
   {
@@ -522,7 +523,26 @@ function spelledFindings(r: ChatReading): Finding[] {
   return [];
 }
 
+/** Follow-for-follow written with digits ("f4f", "sub4sub"), read on the folded text: the reading makes "4" a letter. */
+const FOR_FOLLOW = /(?:^|[^a-z0-9])(?:f4f|l4l|s4s|sub4sub|subs4subs|follow4follow|like4like|view4view)(?![a-z0-9])/;
+/** "100x", "50x" beside a coin word: a pump. */
+const MULTIPLIER = /(?:^|\s)[0-9]{2,5}x(?![a-z0-9])/;
+const PUMP = /(?:^| )(?:token|coin|coins|presale|launch|launching|gains|potential|guaranteed|pump|moon)(?: |$)/;
+
+function digitFindings(r: ChatReading): Finding[] {
+  const out: Finding[] = [];
+  if (FOR_FOLLOW.test(r.folded)) out.push({ category: 'spam', kind: 'promotion', strength: 3 });
+  if (MULTIPLIER.test(r.folded) && PUMP.test(r.text)) out.push({ category: 'spam', kind: 'crypto_scam', strength: 3 });
+  return out;
+}
+
 /** The spam findings of a comment: phrases, links, contact. */
 export function findSpam(raw: string, r: ChatReading): Finding[] {
-  return [...rules.find(r.text), ...linkFindings(r), ...contactFindings(raw, r), ...spelledFindings(r)];
+  return [
+    ...rules.find(r.text),
+    ...linkFindings(r),
+    ...contactFindings(raw, r),
+    ...spelledFindings(r),
+    ...digitFindings(r),
+  ];
 }
