@@ -232,8 +232,16 @@ const SEXUAL: PhraseRule[] = [
 const SELF = any('yourself', 'urself', 'ur self', 'your self', 'yourselves', 'youself', 'yoself', 'yaself');
 const SELF_HARM: PhraseRule[] = [
   // Not where the word is explained ("kys = keep yourself safe?").
-  { pattern: `${any('kys', 'kys now', 'kysss', 'kms kys')}(?! ${any('keep', 'means', 'mean', 'stands')})`, kind: 'kys', strength: 3 },
-  { pattern: `${any('uninstall life', 'uninstall your life', 'uninstall ur life', 'log off forever', 'unalive yourself', 'unalive urself')}`, kind: 'incitement', strength: 3 },
+  {
+    pattern: `${any('kys', 'kys now', 'kysss', 'kms kys')}(?! ${any('keep', 'means', 'mean', 'stands')})`,
+    kind: 'kys',
+    strength: 3,
+  },
+  {
+    pattern: `${any('uninstall life', 'uninstall your life', 'uninstall ur life', 'log off forever', 'unalive yourself', 'unalive urself')}`,
+    kind: 'incitement',
+    strength: 3,
+  },
   {
     pattern: `(?<!${any('dont', 'do not', 'not', 'never', 'ill', 'will', 'gonna', 'almost', 'nearly', 'can', 'could', 'might', 'would')} )${any('kill', 'hang', 'neck', 'end', 'unalive', 'shoot', 'off', 'drown', 'delete', 'stab')} ${SELF}(?! ${any('over', 'in the', 'with', 'laughing', 'trying', 'for', 'to get', 'from')})`,
     kind: 'kys',

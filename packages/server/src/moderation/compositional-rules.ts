@@ -41,10 +41,19 @@ export const RULES = new SequenceRules(WORDS)
     notBetween: NO,
   })
   // "break your legs", "smash your face in", "slit ur throat", "kill your family"
-  .add('hostility', 'threat', 3, 'INTENT ~2 HARM|WEAK_HARM ~1 YOUR ~1 VBODY', { notBefore: NOT_BEFORE_INTENT, notBetween: NO })
-  .add('hostility', 'threat', 3, 'slit|cut|snap|smash|bash|gouge_out|rip_out YOUR throat|neck|skull|jaw|face|teeth|eyes', {
-    notBefore: `${NO}|youll|you|careful|could|might|can|gonna`,
+  .add('hostility', 'threat', 3, 'INTENT ~2 HARM|WEAK_HARM ~1 YOUR ~1 VBODY', {
+    notBefore: NOT_BEFORE_INTENT,
+    notBetween: NO,
   })
+  .add(
+    'hostility',
+    'threat',
+    3,
+    'slit|cut|snap|smash|bash|gouge_out|rip_out YOUR throat|neck|skull|jaw|face|teeth|eyes',
+    {
+      notBefore: `${NO}|youll|you|careful|could|might|can|gonna`,
+    },
+  )
   .add('hostility', 'threat', 3, 'INTENT ~2 HARM|WEAK_HARM ~1 YOUR ~1 KIN', {
     notBefore: NOT_BEFORE_INTENT,
     notBetween: NO,
@@ -64,12 +73,25 @@ export const RULES = new SequenceRules(WORDS)
   })
   .add('hostility', 'threat', 3, 'posting|leaking|dropping|leak|post|drop|dox|doxx|doxxing ~1 YOUR ~1 DOX_NOUN')
   .add('hostility', 'threat', 3, 'YOUR ip|ip_address|home_address ~1 is|leaked ~1 NUM|out|leaked|online|posted')
-  .add('hostility', 'doxxing', 2, 'got|have|know|found|leaked|posting ~1 YOUR ~1 ip|ip_address|home_address|address|location|real_name', {
-    notBefore: 'do|did|what|how|check|find|whats|where|change|hide|protect|forgot|you|u|NEG',
-  })
-  .add('hostility', 'doxxing', 3, 'i|we|ive|weve|someone|they ~1 know|found|got|have|know_exactly ~1 where ~1 YOUR ~1 KIN')
+  .add(
+    'hostility',
+    'doxxing',
+    2,
+    'got|have|know|found|leaked|posting ~1 YOUR ~1 ip|ip_address|home_address|address|location|real_name',
+    {
+      notBefore: 'do|did|what|how|check|find|whats|where|change|hide|protect|forgot|you|u|NEG',
+    },
+  )
+  .add(
+    'hostility',
+    'doxxing',
+    3,
+    'i|we|ive|weve|someone|they ~1 know|found|got|have|know_exactly ~1 where ~1 YOUR ~1 KIN',
+  )
   .add('hostility', 'menace', 2, 'enjoy ~2 swat|swat_team|visit|knock|surprise|police|cops')
-  .add('hostility', 'threat', 3, 'find|found|finding|dump|bury|dumping|identify ~1 YOUR ~1 body|corpse|remains', { notAfter: 'pillow|wash|spray|lotion' })
+  .add('hostility', 'threat', 3, 'find|found|finding|dump|bury|dumping|identify ~1 YOUR ~1 body|corpse|remains', {
+    notAfter: 'pillow|wash|spray|lotion',
+  })
   // Menace without a verb of harm (held: also said in games)
   .add('hostility', 'threat', 2, 'watch YOUR back', {
     notAfter: 'in|on|there|theres|at|behind|when|for|sniper|camper|enemy|enemies|GAME',
@@ -80,19 +102,31 @@ export const RULES = new SequenceRules(WORDS)
     notBetween: 'could|can|should|would|might|to|do|dont|didnt|must|may',
   })
   .add('hostility', 'threat', 3, 'YOU|youre ~2 end_up|wind_up|gonna_end_up ~1 END|dead|hurt')
-  .add('hostility', 'threat', 2, 'YOU ~1 NEG ~1 streaming|breathing|alive|around|walking|safe ~2 long|longer|for_long|forever|again', {
-    notBetween: 'if',
-  })
+  .add(
+    'hostility',
+    'threat',
+    2,
+    'YOU ~1 NEG ~1 streaming|breathing|alive|around|walking|safe ~2 long|longer|for_long|forever|again',
+    {
+      notBetween: 'if',
+    },
+  )
   .add('hostility', 'threat', 2, 'lock YOUR door|doors', { notAfter: 'is|was|GAME' })
   .add('hostility', 'threat', 2, 'INTENT ~2 wait|waiting|be_waiting|wait_for ~2 outside', {
     notBefore: NO,
     notAfter: 'the|for|with|a|to|GAME',
   })
   .add('hostility', 'threat', 3, 'wait|waiting|be_waiting|show_up|pull_up|camp|camping ~2 outside ~1 YOUR ~1 KIN')
-  .add('hostility', 'threat', 2, 'INTENT|were|im|we_are|i_am|theyre|someones ~2 come|coming|going|heading|driving|show_up|pull_up|stop_by|visit|visiting ~2 YOUR ~1 KIN', {
-    notBefore: NO,
-    notAfter: 'to_watch|for|GAME',
-  })
+  .add(
+    'hostility',
+    'threat',
+    2,
+    'INTENT|were|im|we_are|i_am|theyre|someones ~2 come|coming|going|heading|driving|show_up|pull_up|stop_by|visit|visiting ~2 YOUR ~1 KIN',
+    {
+      notBefore: NO,
+      notAfter: 'to_watch|for|GAME',
+    },
+  )
   .add('hostility', 'menace', 1, 'see|c YOU soon|irl|tonight|outside')
   // Sexual remarks aimed at a person: undressing, looking under, acts.
   .add('sexual', 'harassment', 3, 'EXPOSE ~1 YOUR|her|those|them|some|ya|off|it ~1 SBODY|CLOTH', {
@@ -104,15 +138,40 @@ export const RULES = new SequenceRules(WORDS)
   .add('sexual', 'harassment', 3, 'CLOTH ~6 pull|lower|lift|take|drop ~1 it ~1 down|off')
   .add('sexual', 'harassment', 3, 'zoom|zoom_in ~2 her|YOUR|ya|those|on_her ~1 SBODY|chest|CLOTH')
   .add('sexual', 'harassment', 2, 'bend_over|bend_down ~3 for|camera|cam|chat|me|us')
-  .add('sexual', 'harassment', 2, 'flash_us|flash_me|flash_chat|flash ~2 for|pls|please|plz|NUM|chat', { notAfter: 'then|and|GAME' })
-  .add('sexual', 'harassment', 3, 'see|watch|picture|imagine YOU ~2 bikini|lingerie|underwear|panties|thong|nothing|naked|nude')
-  .add('sexual', 'harassment', 2, 'id_love_to|id|i_would|i_want_to|i_wanna|wanna|let_me|lemme|ill ~2 tie|handcuff|spank|undress|strip|grope|lick|kiss|touch|taste|ride|bend YOU|her', {
-    notAfter: 'GAME|for_this',
+  .add('sexual', 'harassment', 2, 'flash_us|flash_me|flash_chat|flash ~2 for|pls|please|plz|NUM|chat', {
+    notAfter: 'then|and|GAME',
   })
-  .add('sexual', 'harassment', 3, 'send|post|drop|show ~3 pic|pics|picture|pictures|photo|photos|selfie|vid|video ~2 YOUR|her ~1 SBODY|CLOTH')
-  .add('sexual', 'harassment', 2, 'make|makes|made|making|got|gets me ~1 hard|wet|horny|rock_hard|so_hard', { notAfter: 'GAME|stuck|rage|laugh' })
+  .add(
+    'sexual',
+    'harassment',
+    3,
+    'see|watch|picture|imagine YOU ~2 bikini|lingerie|underwear|panties|thong|nothing|naked|nude',
+  )
+  .add(
+    'sexual',
+    'harassment',
+    2,
+    'id_love_to|id|i_would|i_want_to|i_wanna|wanna|let_me|lemme|ill ~2 tie|handcuff|spank|undress|strip|grope|lick|kiss|touch|taste|ride|bend YOU|her',
+    {
+      notAfter: 'GAME|for_this',
+    },
+  )
+  .add(
+    'sexual',
+    'harassment',
+    3,
+    'send|post|drop|show ~3 pic|pics|picture|pictures|photo|photos|selfie|vid|video ~2 YOUR|her ~1 SBODY|CLOTH',
+  )
+  .add('sexual', 'harassment', 2, 'make|makes|made|making|got|gets me ~1 hard|wet|horny|rock_hard|so_hard', {
+    notAfter: 'GAME|stuck|rage|laugh',
+  })
   .add('sexual', 'harassment', 2, 'CLOTH ~3 see_through|transparent|so_tight|too_tight|show_more|show_us_more')
-  .add('sexual', 'body_remark', 1, 'YOUR|her|those ~1 tits|titties|boobs|ass|butt|booty|thighs|cleavage|nipples|cheeks|hips|curves|rack|lips')
+  .add(
+    'sexual',
+    'body_remark',
+    1,
+    'YOUR|her|those ~1 tits|titties|boobs|ass|butt|booty|thighs|cleavage|nipples|cheeks|hips|curves|rack|lips',
+  )
   .add('sexual', 'innuendo', 1, 'SBODY ~6 SWEAK')
   .add('sexual', 'harassment', 3, 'YOU|her|she ~2 SACT', { notBefore: 'NEG' })
   .add('sexual', 'harassment', 3, 'SACT ~2 YOU|YOUR|her', { notBefore: 'NEG' })
@@ -120,12 +179,22 @@ export const RULES = new SequenceRules(WORDS)
   .add('sexual', 'harassment', 2, 'make|makes|making|let_me|lemme|wanna|id|ill|gonna YOU|her ~1 SWEAK')
   .add('sexual', 'harassment', 3, 'my dick|cock|penis|dickpic|dick_pic|cock_pic|d_pic|d_pics')
   .add('sexual', 'harassment', 3, 'dickpic|dick_pic|dick_pics|cock_pic|d_pic|d_pics')
-  .add('sexual', 'harassment', 3, 'YOUR ~1 underwear|lingerie|panties|bra|thong|nightie|nipples|cleavage|tits|boobs|titties|booty|pussy')
+  .add(
+    'sexual',
+    'harassment',
+    3,
+    'YOUR ~1 underwear|lingerie|panties|bra|thong|nightie|nipples|cleavage|tits|boobs|titties|booty|pussy',
+  )
   .add('sexual', 'harassment', 2, 'what are|r YOU wearing', { notAfter: 'in|for|as|on|to|GAME' })
   .add('sexual', 'remark', 1, 'YOU|her ~4 SWEAK')
   .add('sexual', 'innuendo', 1, 'SWEAK ~4 SWEAK')
   // Wishing a person dead
-  .add('selfHarm', 'incitement', 3, 'better|happier|better_off ~3 if ~1 YOU ~2 dead|died|die|gone|disappeared|werent_born')
+  .add(
+    'selfHarm',
+    'incitement',
+    3,
+    'better|happier|better_off ~3 if ~1 YOU ~2 dead|died|die|gone|disappeared|werent_born',
+  )
   // Group hate: "women dont belong in esports", "X are all the same", "X cant be trusted", "X should be kicked out"
   .add('discrimination', 'group_hate', 2, 'GROUP ~1 NEG ~1 belong|belongs', { notBefore: 'NEG|my|our' })
   .add('discrimination', 'group_hate', 2, 'GADJ PEOPLE|MEMBER ~1 NEG ~1 belong|belongs', { notBefore: 'NEG' })
@@ -141,13 +210,30 @@ export const RULES = new SequenceRules(WORDS)
   })
   .add('discrimination', 'group_hate', 2, 'GROUP ~1 DENY ~2 DENIED|OUT', { notBefore: 'NEG|my|our' })
   .add('discrimination', 'group_hate', 2, 'GADJ PEOPLE|MEMBER ~1 DENY ~2 DENIED|OUT', { notBefore: 'NEG' })
-  .add('discrimination', 'group_hate', 2, 'GROUP ~2 should|must|need_to|needs_to|deserve_to|ought_to|gotta|have_to ~2 OUT', {
-    notBetween: NO,
-  })
-  .add('discrimination', 'group_hate', 2, 'GADJ PEOPLE ~2 should|must|need_to|needs_to|deserve_to|ought_to|gotta|have_to ~2 OUT', {
-    notBetween: NO,
-  })
-  .add('discrimination', 'group_hate', 2, 'NEG|never ~3 hire|trust|date|marry|vote_for|follow|watch|sub_to|listen_to|hire_a|trust_a ~2 GADJ MEMBER|PEOPLE')
+  .add(
+    'discrimination',
+    'group_hate',
+    2,
+    'GROUP ~2 should|must|need_to|needs_to|deserve_to|ought_to|gotta|have_to ~2 OUT',
+    {
+      notBetween: NO,
+    },
+  )
+  .add(
+    'discrimination',
+    'group_hate',
+    2,
+    'GADJ PEOPLE ~2 should|must|need_to|needs_to|deserve_to|ought_to|gotta|have_to ~2 OUT',
+    {
+      notBetween: NO,
+    },
+  )
+  .add(
+    'discrimination',
+    'group_hate',
+    2,
+    'NEG|never ~3 hire|trust|date|marry|vote_for|follow|watch|sub_to|listen_to|hire_a|trust_a ~2 GADJ MEMBER|PEOPLE',
+  )
   // Insults aimed at a person ("this mod is a spineless loser", "you have the brain of a potato")
   .add('hostility', 'insult', 2, 'YOU|PERSON|YOUR ~3 INSULT', {
     notBefore: 'love|luv|miss|thank|thanks|bless|like|with',

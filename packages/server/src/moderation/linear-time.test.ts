@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { findAbuse } from './abuse-rules.js';
 import { readChat } from './chat-reading.js';
 import { preprocess } from './classifier/features.js';
+import { findCompositional } from './compositional-rules.js';
 import { findDiscrimination } from './discrimination.js';
 import { withoutExpletives } from './expletives.js';
 import { findLinks, stripLinks } from './links.js';
@@ -73,11 +74,14 @@ test('the AutoMod reading and its rules are linear in the text', () => {
     ['at signs', fill('@a ', N)],
     ['digits and signs', fill('1!|*', N)],
     ['long words', fill('y'.repeat(500) + ' ', N)],
+    ['phrase starts', fill('i will a ', N)],
+    ['kin and menace', fill('your kids wont be ', N)],
   ] as const)
     bounded(name, () => {
       const r = readChat(text);
       findSpam(text, r);
       findAbuse(r);
       findDiscrimination(r);
+      findCompositional(r);
     });
 });

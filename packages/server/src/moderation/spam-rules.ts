@@ -326,9 +326,21 @@ RULES.push(
     kind: 'freebie',
     strength: 3,
   },
-  { pattern: `${any('follow', 'follows', 'check out', 'visit', 'sub to')} my ${any('page', 'channel', 'profile', 'account', 'stream')}`, kind: 'promotion', strength: 2 },
-  { pattern: `${any('add', 'follow', 'hmu on', 'message', 'dm')} ${any('my', 'me on', 'me at')} ${MESSENGER}|${any('follow back', 'followback', 'sub back', 'subback', 'i follow back', 'ill follow back', 'i sub back', 'ill sub back')}`, kind: 'contact', strength: 3 },
-  { pattern: `${any('hmu', 'hit me up', 'holla', 'reach me', 'find me')}${gap(1)} ${any('on', 'at', 'via')} ${any(MESSENGER, 'tele', 'telegrm', 'whatsap', 'wapp')}`, kind: 'contact', strength: 3 },
+  {
+    pattern: `${any('follow', 'follows', 'check out', 'visit', 'sub to')} my ${any('page', 'channel', 'profile', 'account', 'stream')}`,
+    kind: 'promotion',
+    strength: 2,
+  },
+  {
+    pattern: `${any('add', 'follow', 'hmu on', 'message', 'dm')} ${any('my', 'me on', 'me at')} ${MESSENGER}|${any('follow back', 'followback', 'sub back', 'subback', 'i follow back', 'ill follow back', 'i sub back', 'ill sub back')}`,
+    kind: 'contact',
+    strength: 3,
+  },
+  {
+    pattern: `${any('hmu', 'hit me up', 'holla', 'reach me', 'find me')}${gap(1)} ${any('on', 'at', 'via')} ${any(MESSENGER, 'tele', 'telegrm', 'whatsap', 'wapp')}`,
+    kind: 'contact',
+    strength: 3,
+  },
   // Fake support: "your stream key was compromised, reply with your email"
   {
     pattern: `${any('compromised', 'hacked', 'at risk', 'expire', 'expired', 'expiring', 'under review', 'reported', 'copyright strike', 'strike')}${gap(8)} ${any('reply', 'send', 'dm', 'email', 'verify', 'confirm', 'secure', 'click', 'log in', 'login')}`,
@@ -515,11 +527,13 @@ function contactFindings(raw: string, r: ChatReading): Finding[] {
 }
 
 /** In a word spelled out letter by letter ("f r e e v i e w e r s a t x d o t c o m"): a link or a freebie. */
-const SPELLED = /dot(?:com|net|org|xyz|io|gg|tv|ru|me|ly)|free(?:robux|vbucks|viewers|followers|nitro|skins|money|crypto|subs)/;
+const SPELLED =
+  /dot(?:com|net|org|xyz|io|gg|tv|ru|me|ly)|free(?:robux|vbucks|viewers|followers|nitro|skins|money|crypto|subs)/;
 
 /** Spam spelled out with spaces between the letters, read in the glued tokens. */
 function spelledFindings(r: ChatReading): Finding[] {
-  for (const t of r.glued) if (t.length >= 8 && SPELLED.test(t)) return [{ category: 'spam', kind: 'hidden_link', strength: 3 }];
+  for (const t of r.glued)
+    if (t.length >= 8 && SPELLED.test(t)) return [{ category: 'spam', kind: 'hidden_link', strength: 3 }];
   return [];
 }
 

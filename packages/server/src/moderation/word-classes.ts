@@ -363,7 +363,20 @@ export const WORDS = new Lexicon()
     'looked up',
     'pulled',
   ])
-  .add('NEG', ['not', 'never', 'dont', 'wont', 'wouldnt', 'cant', 'nobody', 'no one', 'noone', 'nothing', 'didnt', 'no'])
+  .add('NEG', [
+    'not',
+    'never',
+    'dont',
+    'wont',
+    'wouldnt',
+    'cant',
+    'nobody',
+    'no one',
+    'noone',
+    'nothing',
+    'didnt',
+    'no',
+  ])
   // Game and sport talk after a harm verb's object ("kill you in ranked", "destroy you in a 1v1").
   .add('GAME', [
     'game',
@@ -798,7 +811,20 @@ export const WORDS = new Lexicon()
     'refugee',
     'foreigner',
   ])
-  .add('BE', ['are', 'r', 'is', 'were', 'are all', 'r all', 'are just', 'are literally', 'are basically', 'all are', 'a bunch of', 'bunch of'])
+  .add('BE', [
+    'are',
+    'r',
+    'is',
+    'were',
+    'are all',
+    'r all',
+    'are just',
+    'are literally',
+    'are basically',
+    'all are',
+    'a bunch of',
+    'bunch of',
+  ])
   // What a group is called when it is attacked.
   .add('DEROG', [
     'cockroaches',

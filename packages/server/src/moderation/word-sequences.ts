@@ -7,7 +7,7 @@
  * of its lexicons ("imma stab u", "we will hurt your kids", "someones gonna shoot this streamer")
  * instead of the sentences it was written from.
  *
- * Matching costs a constant per word and rule step, whatever the text: for each rule, the
+ * Matching costs a constant per word, whatever the text: for each rule, the
  * latest word where each prefix of its steps ended is kept (the latest end leaves the most room
  * for the next gap, so it is the only one worth keeping), and updated once per word. `work`
  * counts those updates, so tests bound the work rather than the clock.
@@ -62,17 +62,14 @@ export class Lexicon {
       let taken = 1;
       let found = this.bits.get(w) ?? 0;
       let unit = w;
-      if (longest !== undefined) {
-        for (let n = Math.min(longest, words.length - i); n > 1; n--) {
-          const phrase = words.slice(i, i + n).join(' ');
-          const b = this.bits.get(phrase);
-          if (b !== undefined) {
-            taken = n;
-            found = b;
-            unit = phrase;
-            break;
-          }
-        }
+      if (longest !== undefined && i + 1 < words.length) {
+        // Two words, then three: the longest phrase found wins.
+        const two = `${w} ${words[i + 1]}`;
+        const three = longest > 2 && i + 2 < words.length ? `${two} ${words[i + 2]}` : undefined;
+        const b3 = three === undefined ? undefined : this.bits.get(three);
+        const b2 = b3 === undefined ? this.bits.get(two) : undefined;
+        if (b3 !== undefined) [taken, found, unit] = [3, b3, three!];
+        else if (b2 !== undefined) [taken, found, unit] = [2, b2, two];
       }
       text.push(unit);
       bits.push(NUMERAL.test(unit) ? found | NUMBER : found);
@@ -126,10 +123,23 @@ export interface RuleOptions {
 const BEFORE = 2;
 const AFTER = 3;
 
+/** Where a class bit or a word leads: the (rule, step) pairs that accept it, as flat pairs. */
+type Pairs = number[];
+
 /** Rules of word sequences over one lexicon. */
 export class SequenceRules {
   private readonly rules: Rule[] = [];
-  /** Step updates made by `find` since the counter was last read (tests bound it). */
+  /** Indexes built on first use: what each class bit and each word may advance or break. */
+  private index: {
+    stepsByBit: Pairs[];
+    stepsByWord: Map<string, Pairs>;
+    breakByBit: number[][];
+    breakByWord: Map<string, number[]>;
+    offsets: number[];
+    ends: Float64Array;
+    matched: Uint8Array;
+  } | null = null;
+  /** Candidate steps tried by `find` since the counter was last reset (tests bound it per word). */
   work = 0;
 
   constructor(private readonly lexicon: Lexicon) {}
@@ -164,6 +174,7 @@ export class SequenceRules {
       notBetweenWords: between.words,
       finding: { category, kind, strength },
     });
+    this.index = null;
     return this;
   }
 
@@ -177,39 +188,105 @@ export class SequenceRules {
     return { mask, words };
   }
 
-  /** The findings of every rule in the units of a text (one per rule that matches). */
+  /** Inverts the rules: for each class bit and word, the steps it may advance and the rules it breaks. */
+  private build() {
+    const stepsByBit: Pairs[] = Array.from({ length: 32 }, () => []);
+    const stepsByWord = new Map<string, Pairs>();
+    const breakByBit: number[][] = Array.from({ length: 32 }, () => []);
+    const breakByWord = new Map<string, number[]>();
+    const offsets: number[] = [];
+    let total = 0;
+    this.rules.forEach((rule, r) => {
+      offsets.push(total);
+      total += rule.steps.length;
+      rule.steps.forEach((step, k) => {
+        for (let bit = 0; bit < 32; bit++) if (step.mask & (1 << bit)) stepsByBit[bit]!.push(r, k);
+        for (const w of step.words) {
+          const list = stepsByWord.get(w) ?? [];
+          list.push(r, k);
+          stepsByWord.set(w, list);
+        }
+      });
+      for (let bit = 0; bit < 32; bit++) if (rule.notBetween & (1 << bit)) breakByBit[bit]!.push(r);
+      for (const w of rule.notBetweenWords) breakByWord.set(w, [...(breakByWord.get(w) ?? []), r]);
+    });
+    return {
+      stepsByBit,
+      stepsByWord,
+      breakByBit,
+      breakByWord,
+      offsets,
+      ends: new Float64Array(total),
+      matched: new Uint8Array(this.rules.length),
+    };
+  }
+
+  /**
+   * The findings of every rule in the units of a text (one per rule that matches). Each unit
+   * visits only the steps its classes and its word lead to, so the work per unit is bounded by
+   * the rules, not by the text.
+   */
   find(units: Units): Finding[] {
+    this.index ??= this.build();
+    const { stepsByBit, stepsByWord, breakByBit, breakByWord, ends, matched } = this.index;
+    ends.fill(Number.NEGATIVE_INFINITY);
+    matched.fill(0);
+    const { text, bits } = units;
+    // Steps advanced by the current unit, applied once all its candidates are read, so that one
+    // unit never serves two steps of a rule.
+    const pending: number[] = [];
+    for (let i = 0; i < text.length; i++) {
+      const w = text[i]!;
+      const b = bits[i]!;
+      pending.length = 0;
+      for (let rest = b; rest !== 0; rest &= rest - 1)
+        this.advance(stepsByBit[31 - Math.clz32(rest & -rest)]!, units, i, pending);
+      const byWord = stepsByWord.get(w);
+      if (byWord) this.advance(byWord, units, i, pending);
+      for (let p = 0; p < pending.length; p++) ends[pending[p]!] = i;
+      // A unit of a rule's `notBetween` ("not") ends its matches under way, but for one it takes part in.
+      for (let rest = b; rest !== 0; rest &= rest - 1) this.interrupt(breakByBit[31 - Math.clz32(rest & -rest)]!, i);
+      const breaks = breakByWord.get(w);
+      if (breaks) this.interrupt(breaks, i);
+    }
     const out: Finding[] = [];
-    for (const rule of this.rules) if (this.matches(rule, units)) out.push(rule.finding);
+    this.rules.forEach((rule, r) => {
+      if (matched[r]) out.push(rule.finding);
+    });
     return out;
   }
 
-  private matches(rule: Rule, { text, bits }: Units): boolean {
-    const { steps } = rule;
-    const last = steps.length - 1;
-    // ends[k]: the latest unit where steps 0..k matched, -Infinity when none may be extended.
-    const ends = new Array<number>(steps.length).fill(Number.NEGATIVE_INFINITY);
-    for (let i = 0; i < text.length; i++) {
-      const b = bits[i]!;
-      const w = text[i]!;
-      // From the last step down, so one unit does not serve two steps.
-      for (let k = last; k >= 0; k--) {
-        this.work++;
-        const step = steps[k]!;
-        if (!(b & step.mask) && !step.words.has(w)) continue;
-        if (k === 0) {
-          if (!accepted(rule.notBefore, rule.notBeforeWords, text, bits, i - BEFORE, i)) continue;
-        } else if (i - ends[k - 1]! - 1 > step.gap) continue;
-        if (k === last) {
-          if (accepted(rule.notAfter, rule.notAfterWords, text, bits, i + 1, i + 1 + AFTER)) return true;
-          continue;
-        }
-        ends[k] = i;
+  /** Tries the steps a unit leads to against the latest ends of their rules. */
+  private advance(pairs: Pairs, { text, bits }: Units, i: number, pending: number[]): void {
+    const { offsets, ends, matched } = this.index!;
+    for (let p = 0; p < pairs.length; p += 2) {
+      const r = pairs[p]!;
+      const k = pairs[p + 1]!;
+      this.work++;
+      if (matched[r]) continue;
+      const rule = this.rules[r]!;
+      const at = offsets[r]! + k;
+      if (k === 0) {
+        if (!accepted(rule.notBefore, rule.notBeforeWords, text, bits, i - BEFORE, i)) continue;
+      } else if (i - ends[at - 1]! - 1 > rule.steps[k]!.gap) continue;
+      if (k === rule.steps.length - 1) {
+        if (accepted(rule.notAfter, rule.notAfterWords, text, bits, i + 1, i + 1 + AFTER)) matched[r] = 1;
+        continue;
       }
-      // A unit of a `notBetween` class ("not") ends every match under way but one it takes part in.
-      if (b & rule.notBetween || rule.notBetweenWords.has(w)) for (let k = 0; k < last; k++) if (ends[k] !== i) ends[k] = Number.NEGATIVE_INFINITY;
+      pending.push(at);
     }
-    return false;
+  }
+
+  /** Ends the matches under way of these rules, except steps taken at unit `i`. */
+  private interrupt(rules: readonly number[], i: number): void {
+    const { offsets, ends } = this.index!;
+    for (const r of rules) {
+      const last = this.rules[r]!.steps.length - 1;
+      for (let k = 0; k < last; k++) {
+        this.work++;
+        if (ends[offsets[r]! + k] !== i) ends[offsets[r]! + k] = Number.NEGATIVE_INFINITY;
+      }
+    }
   }
 }
 
