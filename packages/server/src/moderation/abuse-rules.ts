@@ -123,7 +123,7 @@ const THREATS: PhraseRule[] = [
     strength: 3,
   },
   {
-    pattern: `${any('coming to', 'outside')} ${YOUR} ${any('house', 'home', 'door', 'school', 'work')}${gap(3)} ${any('knife', 'gun', 'bat', 'axe', 'kill', 'hurt')}|${any('coming for you', 'coming for u', 'see you irl', 'meet me irl')}`,
+    pattern: `${any('coming to', 'outside')} ${YOUR} ${any('house', 'home', 'door', 'school', 'work')}${gap(3)} ${any('knife', 'gun', 'bat', 'axe', 'kill', 'hurt')}|${any('coming for you', 'coming for u')}`,
     kind: 'threat',
     strength: 3,
   },
@@ -329,7 +329,7 @@ const INSULT_WORD = any(
 const FILL = `(?: ${any('are', 'r', 'is', 'was', 'such', 'so', 'a', 'an', 'just', 'nothing but', 'total', 'complete', 'absolute', 'fucking', 'fkn', 'stupid', 'dumb', 'ugly', 'little', 'fat', 'worthless', 'pathetic', 'useless', 'sad', 'big', 'dirty', 'braindead', 'talentless', 'annoying', 'cringe', 'lame', 'such a')}){0,4}`;
 const INSULTS: PhraseRule[] = [
   {
-    pattern: `(?<!${any('love', 'luv', 'miss', 'thank', 'bless', 'with', 'like')} )${any('you', 'u', 'youre', 'ur', 'ya', 'yall', 'this streamer', 'the streamer', 'streamer', 'this guy', 'the host', 'he', 'she', 'hes', 'shes')}${FILL} ${INSULT_WORD}(?! ${any('at', 'in', 'on', 'of', 'with', 'for', 'to', 'but', 'lol i love', 'i love', 'haha', 'move', 'mistake', 'play', 'bug', 'question')})`,
+    pattern: `(?<!${any('love', 'luv', 'miss', 'thank', 'bless', 'with', 'like')} )${any('you', 'u', 'youre', 'ur', 'ya', 'yall', 'this streamer', 'the streamer', 'streamer', 'this guy', 'the host', 'he', 'she', 'hes', 'shes')}${FILL} ${INSULT_WORD}(?! ${any('at', 'in', 'on', 'of', 'with', 'for', 'to', 'but', 'lol i love', 'i love', 'haha', 'move', 'mistake', 'play', 'bug', 'question', 'genius', 'legend', 'king', 'goat', 'beast')})`,
     kind: 'insult',
     strength: 2,
   },

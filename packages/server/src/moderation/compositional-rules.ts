@@ -69,8 +69,16 @@ export const RULES = new SequenceRules(WORDS)
   // Doxxing: "i know where you live", "I have your IP", "we found your address", "posting your address"
   .add('hostility', 'threat', 3, 'i|we|ive|weve|someone|they|im ~1 DOX_VERB ~2 DOX_NOUN', {
     notAfter: 'is|was|by|song',
-    notBetween: NO,
+    notBefore: 'how|do|where|can|should|cant|to',
+    notBetween: `${NO}|my|our|the|a|his|her`,
   })
+  .add('hostility', 'doxxing', 3, 'lucky ~3 where_you_live|where_u_live|DOX_NOUN')
+  .add('hostility', 'threat', 3, 'INTENT ~2 make|making YOUR ~1 life ~1 hell|miserable|a_living_hell', {
+    notBefore: NO,
+  })
+  .add('hostility', 'menace', 2, 'bring|better_bring|get ~1 a_bodyguard|bodyguard|bodyguards|security|backup|a_vest')
+  .add('hostility', 'threat', 2, 'get|catch|find|meet YOU ~1 alone|dark_alley|outside')
+  .add('hostility', 'threat', 3, 'pray|better_pray|hope ~2 NEG|never ~2 meet|see|find|catch|run_into ~1 YOU')
   .add('hostility', 'threat', 3, 'posting|leaking|dropping|leak|post|drop|dox|doxx|doxxing ~1 YOUR ~1 DOX_NOUN')
   .add('hostility', 'threat', 3, 'YOUR ip|ip_address|home_address ~1 is|leaked ~1 NUM|out|leaked|online|posted')
   .add(
@@ -170,8 +178,35 @@ export const RULES = new SequenceRules(WORDS)
     'sexual',
     'body_remark',
     1,
-    'YOUR|her|those ~1 tits|titties|boobs|ass|butt|booty|thighs|cleavage|nipples|cheeks|hips|curves|rack|lips',
+    'YOUR|her|those ~1 tits|titties|boobs|ass|butt|booty|thighs|cleavage|nipples|cheeks|hips|curves|rack|lips|mouth',
   )
+  .add(
+    'sexual',
+    'harassment',
+    3,
+    'let_me|lemme|wanna|i_wanna|i_want_to|can_i|can_we|id_love_to ~1 see|watch|touch|grab|feel|squeeze ~1 YOUR|those|them|her|ur ~1 SBODY|CLOTH',
+    {
+      notAfter: 'GAME|skin|emote|stats|build',
+    },
+  )
+  .add(
+    'sexual',
+    'harassment',
+    2,
+    'stream|streaming|cosplay|dance|dancing ~3 bikini|lingerie|underwear|thong|naked|nude|topless',
+  )
+  .add('sexual', 'harassment', 3, 'sit_on my_lap|my_face|me|this')
+  .add('sexual', 'harassment', 2, 'private_show|private_shows|private_session|private_stream', {
+    notAfter: 'GAME|tournament|match',
+  })
+  .add(
+    'sexual',
+    'harassment',
+    3,
+    'pay|paid|pay_for|would_pay ~2 for|to_see|to_lick|to_touch|to_smell ~1 YOUR|her ~1 SBODY|CLOTH',
+  )
+  .add('sexual', 'advance', 1, 'YOU single|single_rn')
+  .add('sexual', 'harassment', 3, 'SBODY or gtfo|get_out|leave|ban')
   .add('sexual', 'innuendo', 1, 'SBODY ~6 SWEAK')
   .add('sexual', 'harassment', 3, 'YOU|her|she ~2 SACT', { notBefore: 'NEG' })
   .add('sexual', 'harassment', 3, 'SACT ~2 YOU|YOUR|her', { notBefore: 'NEG' })
@@ -200,7 +235,7 @@ export const RULES = new SequenceRules(WORDS)
   .add('discrimination', 'group_hate', 2, 'GADJ PEOPLE|MEMBER ~1 NEG ~1 belong|belongs', { notBefore: 'NEG' })
   .add('discrimination', 'group_hate', 2, 'GROUP ~1 BE ~2 DEROG', {
     notBetween: `${NO}|${NOT_PEOPLE}`,
-    notBefore: 'NEG|my|our|some|not_all',
+    notBefore: 'NEG|my|our|some|not_all|say|says|said|claim|think',
     notAfter: 'good|great|fast|at|in|on|GAME',
   })
   .add('discrimination', 'group_hate', 2, 'GADJ PEOPLE|MEMBER ~1 BE ~2 DEROG', {
@@ -208,7 +243,9 @@ export const RULES = new SequenceRules(WORDS)
     notBefore: 'NEG|my|our|some',
     notAfter: 'good|great|fast|at|in|on|GAME',
   })
-  .add('discrimination', 'group_hate', 2, 'GROUP ~1 DENY ~2 DENIED|OUT', { notBefore: 'NEG|my|our' })
+  .add('discrimination', 'group_hate', 2, 'GROUP ~1 DENY ~2 DENIED|OUT', {
+    notBefore: 'NEG|my|our|say|says|said|claim|think',
+  })
   .add('discrimination', 'group_hate', 2, 'GADJ PEOPLE|MEMBER ~1 DENY ~2 DENIED|OUT', { notBefore: 'NEG' })
   .add(
     'discrimination',
@@ -234,13 +271,37 @@ export const RULES = new SequenceRules(WORDS)
     2,
     'NEG|never ~3 hire|trust|date|marry|vote_for|follow|watch|sub_to|listen_to|hire_a|trust_a ~2 GADJ MEMBER|PEOPLE',
   )
+  .add(
+    'discrimination',
+    'group_hate',
+    2,
+    'GROUP ~1 ruin|ruins|ruined|ruining|destroy|destroys|invade|invades|infest|infests|steal|steals|replace|replacing|outbreed',
+    {
+      notBefore: 'the|NEG|my|our|say|says|said',
+      notAfter: 'GAME|the_other|them|us',
+    },
+  )
+  .add(
+    'discrimination',
+    'group_hate',
+    2,
+    'GROUP ~1 control|controls ~2 media|banks|platforms|platform|everything|world|government|money|hollywood|streaming|internet|twitch|youtube',
+  )
+  .add(
+    'discrimination',
+    'group_hate',
+    2,
+    'GROUP ~1 should|need_to|must|belong ~2 stick_to|stay_in|stay_at|stay ~2 kitchen|cooking|cleaning|home|sandwiches|making',
+  )
   // Insults aimed at a person ("this mod is a spineless loser", "you have the brain of a potato")
   .add('hostility', 'insult', 2, 'YOU|PERSON|YOUR ~3 INSULT', {
     notBefore: 'love|luv|miss|thank|thanks|bless|like|with',
     notBetween: 'NEG',
-    notAfter: 'THING',
+    notAfter: 'THING|genius|legend|king|queen|goat|beast|god|lol|lmao',
   })
   .add('hostility', 'insult', 2, 'YOU|youre ~2 worst MEMBER|PERSON|PEOPLE|human|ever')
+  .add('hostility', 'insult', 2, 'YOU|YOUR|PERSON ~2 disgrace|a_disgrace|an_embarrassment|embarrassment')
+  .add('hostility', 'insult', 2, 'imagine ~4 INSULT')
   .add('hostility', 'insult', 2, 'nobody_asked|no_one_asked|noone_asked|who_asked', { notAfter: 'for|about|to|if' });
 
 /** Emoji that make a remark suggestive: a sign that counts with another sexual one, never alone. */

@@ -53,7 +53,7 @@ const TARGET =
   "(?:(?<!(?:love|luv|miss|thank|bless) )(?:you|u|youre|you're|he|she|he's|she's|this guy|that guy|the ref|the referee|the streamer|this streamer|the host) |(?:your|ur|yo|ya) (?:a|an|such a|so) )";
 
 /** After an insult: about a skill or a part ("stupid at this game", "the loser of the bracket"). */
-const NOT_ABOUT = '(?! (?:at|in|on|of|with|for|to|good|fast)\\b)';
+const NOT_ABOUT = '(?! (?:at|in|on|of|with|for|to|good|fast|genius|legend|king|goat|beast)\\b)';
 
 /** Not an idiom or a joke: "don't kill yourself over it", "you'll shoot yourself in the foot". */
 const NOT_IDIOM_BEFORE = "(?<!(?:don't|dont|do not|not|never|'ll|will|gonna|almost|nearly|can|could|might|would) )";

@@ -176,9 +176,11 @@ const RULES: PhraseRule[] = [
   },
   // "earn $300 per day", "make $5,000 a month", "I made $850 this week trading"
   {
+    // An income claim is held alone ("i made 50 dollars this week from my lemonade stand"),
+    // blocked with a call to act (`several_signs`).
     pattern: `${any('earn', 'earning', 'earned', 'make', 'making', 'made', 'profit', 'win', 'get paid')}${gap(4)} ${NUM}${gap(4)} ${PERIOD}`,
-    kind: 'money_scam',
-    strength: 3,
+    kind: 'income_claim',
+    strength: 2,
   },
   {
     pattern: `${any('turned', 'turn', 'invest', 'invested', 'put')}${gap(2)} ${NUM}${gap(3)} ${any('into', 'get', 'and got', 'receive', 'made')}${gap(2)} ${NUM}`,
@@ -191,7 +193,7 @@ const RULES: PhraseRule[] = [
     strength: 3,
   },
   {
-    pattern: `${any('make money', 'earn money', 'passive income', 'financial freedom', 'work from home', 'from home')}${gap(4)} ${any('dm', 'pm', 'inbox', 'message', 'ask me', 'contact', 'no experience', 'link', 'bio', 'profile', 'join')}`,
+    pattern: `${any('make money', 'earn money', 'passive income', 'financial freedom', 'work from home', 'from home')}${gap(4)} ${any('dm', 'pm', 'inbox', 'message', 'contact', 'no experience', 'link', 'bio', 'profile', 'join')}`,
     kind: 'money_scam',
     strength: 3,
   },
@@ -211,15 +213,20 @@ const RULES: PhraseRule[] = [
     strength: 3,
   },
   // Off-platform contact: "whatsapp me", "add me on snap", "contact me on telegram", "tg: @x"
-  { pattern: `${ME_VERB} me${gap(1)} ${any('on', 'at', 'via', 'in')} ${MESSENGER}`, kind: 'contact', strength: 3 },
+  {
+    pattern: `${ME_VERB} ${any('me', 'us')}${gap(1)} ${any('on', 'at', 'via', 'in')} ${MESSENGER}`,
+    kind: 'contact',
+    strength: 3,
+  },
   { pattern: `${MESSENGER} me`, kind: 'contact', strength: 3 },
   { pattern: `${any('my', 'our')} ${MESSENGER} ${any('is', 'id', 'name')}`, kind: 'contact', strength: 3 },
   // Free stuff: "free robux", "first 100 people to DM me get a free iPhone"
   { pattern: `free ${FREEBIE}`, kind: 'freebie', strength: 2 },
   {
+    // "first 10 people in chat get a shoutout" is a streamer's game: a sign only beside another.
     pattern: `${any('first', 'top')} ${NUM} ${any('people', 'viewers', 'persons', 'users')}${gap(3)} ${any('dm', 'message', 'claim', 'win', 'get', 'to')}`,
-    kind: 'freebie',
-    strength: 3,
+    kind: 'first_n',
+    strength: 1,
   },
   {
     pattern: `${any('you have', 'youve', 'you ve', 'you')}${gap(1)} ${any('been selected', 'won', 'are selected', 'are our winner', 'are the winner')}`,
@@ -312,12 +319,24 @@ RULES.push(
   // "50 dollars per hour", "500 USD per week": pay by the hour from a stranger
   {
     pattern: `${NUM}${gap(1)} ${any('dollars', 'usd', 'euros', 'eur', 'bucks', 'k', 'pounds', 'gbp')} ${any('per', 'a', 'an', 'each', 'every')} ${any('hour', 'day', 'week', 'month', 'hr')}`,
-    kind: 'money_scam',
+    kind: 'income_claim',
     strength: 2,
   },
   {
     pattern: `${any('earn', 'earning', 'make', 'making', 'made', 'get paid')}${gap(8)} ${NUM}${gap(3)} ${any('per', 'a', 'an', 'each', 'every', 'in')} ${any('hour', 'day', 'week', 'month', 'hr', 'days', 'hours')}`,
-    kind: 'money_scam',
+    kind: 'income_claim',
+    strength: 2,
+  },
+  // A call to act: nothing alone, a scam beside an income claim or another sign.
+  {
+    pattern: `${any('dm me', 'pm me', 'msg me', 'message me', 'text me', 'inbox me', 'ask me how', 'link in bio', 'check my bio', 'in my bio', 'in my profile', 'no experience', 'from home', 'from your phone', 'join my', 'my mentor', 'this method', 'this app', 'this bot', 'trading bot', 'contact me', 'dm for', 'for details')}`,
+    kind: 'call_to_act',
+    strength: 1,
+  },
+  // Recovery scams: "I recovered my lost crypto thanks to @hackerpro, contact him"
+  {
+    pattern: `${any('recover', 'recovered', 'recovery', 'retrieve', 'retrieved', 'got back')}${gap(3)} ${any('crypto', 'bitcoin', 'btc', 'funds', 'wallet', 'money', 'account', 'coins')}${gap(4)} ${any('thanks to', 'contact', 'reach', 'hacker', 'dm', 'message', 'whatsapp', 'telegram', 'you')}|${any('hacker', 'recovery expert', 'recovery agent')}${gap(3)} ${any('contact', 'dm', 'message', 'reach', 'helped me', 'recovered')}`,
+    kind: 'recovery_scam',
     strength: 3,
   },
   // Gift cards and bought goods: "steam gift cards for anyone who follows", "cheapest gift cards"

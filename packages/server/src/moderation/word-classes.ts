@@ -106,6 +106,12 @@ export const WORDS = new Lexicon()
     'i promise',
     'ill personally',
     'imma personally',
+    'need to',
+    'needs to',
+    'deserve to',
+    'ought to',
+    'have to',
+    'has to',
   ])
   // Violence that needs nothing more than a person after it.
   .add('HARM', [
@@ -155,6 +161,8 @@ export const WORDS = new Lexicon()
     'pop',
     'clap',
     'break into',
+    'end',
+    'shut up',
   ])
   // Harm verbs that are also game and sport talk: a threat only with a body part or a person's things after them.
   .add('WEAK_HARM', [
@@ -188,6 +196,7 @@ export const WORDS = new Lexicon()
     'fuck',
     'whoop',
     'rough up',
+    'shut',
   ])
   // A body part a threat names ("break your legs", "smash your face in").
   .add('VBODY', [
@@ -311,6 +320,15 @@ export const WORDS = new Lexicon()
     'get what',
     'is next',
     'are next',
+    'catches fire',
+    'catch fire',
+    'burns down',
+    'get robbed',
+    'gets robbed',
+    'crashes',
+    'gets crashed',
+    'have an accident',
+    'has an accident',
   ])
   // Doxxing: where a person lives, their address or IP, and having or posting it.
   .add('DOX_NOUN', [
@@ -572,6 +590,10 @@ export const WORDS = new Lexicon()
     'grind on',
     'bend you over',
     'on your knees',
+    'private show',
+    'private shows',
+    'private session',
+    'private stream',
   ])
   // Words that are sexual only beside other signs ("make you scream 😈", "come to my place").
   .add('SWEAK', [
@@ -668,6 +690,11 @@ export const WORDS = new Lexicon()
     'after stream',
     'outside',
     'in real life',
+    'permanently',
+    'for good',
+    'forever',
+    'dark alley',
+    'alone',
   ])
   // Groups hate is aimed at: plural nouns, and adjectives that make one with "people", "guys" ...
   .add('GROUP', [
@@ -912,10 +939,6 @@ export const WORDS = new Lexicon()
     'ugly',
     'too emotional',
     'hysterical',
-    'cant drive',
-    'cant play',
-    'cant think',
-    'cant lead',
     'a mental illness',
     'mental illness',
     'a disorder',
@@ -925,6 +948,13 @@ export const WORDS = new Lexicon()
     'a threat',
     'dangerous',
     'predators',
+    'stealing',
+    'taking our',
+    'invading',
+    'ruining',
+    'destroying',
+    'replacing',
+    'breeding',
   ])
   // What a group is denied ("can't be trusted", "shouldn't be allowed to play").
   .add('DENY', [
@@ -966,6 +996,12 @@ export const WORDS = new Lexicon()
     'stream',
     'be hired',
     'be citizens',
+    'play',
+    'drive',
+    'think',
+    'aim',
+    'code',
+    'game',
   ])
   .add('OUT', [
     'belong',
@@ -997,6 +1033,9 @@ export const WORDS = new Lexicon()
     'rot',
     'disappear',
     'be eradicated',
+    'stick to',
+    'stay in',
+    'stay at',
   ])
   // Insults aimed at a person.
   .add('INSULT', [
@@ -1141,9 +1180,6 @@ export const WORDS = new Lexicon()
     'joke',
     'part',
     'thing',
-    'it',
-    'that',
-    'this',
     'at',
     'in',
     'on',
