@@ -218,7 +218,12 @@ const RULES: PhraseRule[] = [
     kind: 'contact',
     strength: 3,
   },
-  { pattern: `${MESSENGER} me`, kind: 'contact', strength: 3 },
+  // "whatsapp me", not "in front of me" ("of" is OnlyFans only after a verb).
+  {
+    pattern: `${any('telegram', 'whatsapp', 'whats app', 'snapchat', 'snap', 'kik', 'insta', 'instagram', 'discord', 'wechat', 'skype', 'cashapp', 'venmo')} me`,
+    kind: 'contact',
+    strength: 3,
+  },
   { pattern: `${any('my', 'our')} ${MESSENGER} ${any('is', 'id', 'name')}`, kind: 'contact', strength: 3 },
   // Free stuff: "free robux", "first 100 people to DM me get a free iPhone"
   { pattern: `free ${FREEBIE}`, kind: 'freebie', strength: 2 },
