@@ -160,16 +160,21 @@ function deLeet(token: string): string {
   if (!HAS_LEET.test(token) || NUMBER_WITH_UNIT.test(token)) return token;
   const chars = [...token];
   let out = '';
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i]!;
-    const to = LEET[c];
-    if (to === undefined) {
-      out += c;
+  for (let i = 0; i < chars.length; ) {
+    if (LEET[chars[i]!] === undefined) {
+      out += chars[i++];
       continue;
     }
+    // A run of signs reads as letters when a letter touches the run ("fa990t", "ni99er").
+    let end = i;
+    while (end < chars.length && LEET[chars[end]!] !== undefined) end++;
     const before = isLetter(chars[i - 1]);
-    const after = isLetter(chars[i + 1]);
-    out += (c === '!' || c === '|' ? before && after : before || after) ? to : c;
+    const after = isLetter(chars[end]);
+    const run = chars.slice(i, end);
+    const bang = run.every((c) => c === '!' || c === '|');
+    const letters = bang ? before && after : before || after;
+    for (const c of run) out += letters ? LEET[c]! : c;
+    i = end;
   }
   return out;
 }

@@ -66,6 +66,7 @@ export const RULES = new SequenceRules(WORDS)
   })
   .add('hostility', 'threat', 3, 'YOUR ~1 KIN ~3 NEG ~2 safe')
   .add('hostility', 'threat', 3, 'shame_if ~3 MENACE|happened|happens|happen')
+  .add('hostility', 'threat', 3, 'be_a_shame if ~3 MENACE|happened|happens|happen')
   // Doxxing: "i know where you live", "I have your IP", "we found your address", "posting your address"
   .add('hostility', 'threat', 3, 'i|we|ive|weve|someone|they|im ~1 DOX_VERB ~2 DOX_NOUN', {
     notAfter: 'is|was|by|song',
@@ -120,6 +121,28 @@ export const RULES = new SequenceRules(WORDS)
     },
   )
   .add('hostility', 'threat', 2, 'lock YOUR door|doors', { notAfter: 'is|was|GAME' })
+  .add('hostility', 'menace', 2, 'running|run|shut YOUR mouth', { notAfter: 'GAME' })
+  .add('hostility', 'menace', 1, 'see_what_happens|find_out|be_a_shame')
+  .add('hostility', 'threat', 3, 'im|were|i_am|we_are|ill_be|someones ~2 outside|at|near|by ~1 YOUR ~1 KIN', {
+    notAfter: 'GAME|stream|party|concert|show',
+  })
+  .add('hostility', 'threat', 2, 'YOU ~2 NEG ~1 sleep|go|fall ~2 tonight|asleep|again')
+  .add('hostility', 'doxxing', 2, 'YOUR ~1 DOX_NOUN ~2 got|gets|leaked|leaks|out|public', {
+    notBefore: 'protect|hide|how|dont|keep',
+  })
+  .add('hostility', 'threat', 2, 'teach YOU ~1 a_lesson|lesson')
+  .add('hostility', 'weapon', 1, 'YOU|YOUR ~6 bat|knife|gun|crowbar|hammer|machete|bullet|bullets', {
+    notAfter: 'GAME|skin|skins',
+  })
+  .add(
+    'hostility',
+    'insult',
+    2,
+    'worst|dumbest|ugliest|stupidest|most_boring|most_annoying streamer|mod|host|human|person ~2 on|ever|alive|of',
+  )
+  .add('hostility', 'insult', 2, 'hope|wish YOU ~1 lose|suffer|rot|fail ~1 everything|all|forever|alone', {
+    notAfter: 'GAME|round|match',
+  })
   .add('hostility', 'threat', 2, 'INTENT ~2 wait|waiting|be_waiting|wait_for ~2 outside', {
     notBefore: NO,
     notAfter: 'the|for|with|a|to|GAME',
@@ -221,7 +244,20 @@ export const RULES = new SequenceRules(WORDS)
     'YOUR ~1 underwear|lingerie|panties|bra|thong|nightie|nipples|cleavage|tits|boobs|titties|booty|pussy',
   )
   .add('sexual', 'harassment', 2, 'what are|r YOU wearing', { notAfter: 'in|for|as|on|to|GAME' })
-  .add('sexual', 'remark', 1, 'YOU|her ~4 SWEAK')
+  .add('sexual', 'remark', 1, 'YOU|YOUR|her ~4 SWEAK')
+  .add('sexual', 'body_remark', 1, 'YOU|YOUR|her ~2 thicc|thick|juicy|sexy|tight|curvy|busty|stacked')
+  .add('sexual', 'harassment', 2, 'twerk|twerking|striptease|lap_dance ~2 for|streamer|YOU|us|chat', {
+    notAfter: 'GAME|emote',
+  })
+  .add(
+    'sexual',
+    'harassment',
+    2,
+    'wish ~2 i_was|i_were|was|were ~1 YOUR ~1 chair|seat|shower|bed|pillow|mic|toothbrush|bike_seat|towel',
+  )
+  .add('sexual', 'harassment', 2, 'want|put|shove|stick|fit ~3 in|on ~1 YOUR ~1 mouth|face|lips|throat', {
+    notAfter: 'GAME',
+  })
   .add('sexual', 'innuendo', 1, 'SWEAK ~4 SWEAK')
   // Wishing a person dead
   .add(
@@ -277,8 +313,8 @@ export const RULES = new SequenceRules(WORDS)
     2,
     'GROUP ~1 ruin|ruins|ruined|ruining|destroy|destroys|invade|invades|infest|infests|steal|steals|replace|replacing|outbreed',
     {
-      notBefore: 'the|NEG|my|our|say|says|said',
-      notAfter: 'GAME|the_other|them|us',
+      notBefore: 'NEG|my|our|say|says|said',
+      notAfter: 'GAME|the_other|them|us|it|the_game|the_match|the_vibe',
     },
   )
   .add(
@@ -293,6 +329,7 @@ export const RULES = new SequenceRules(WORDS)
     2,
     'GROUP ~1 should|need_to|must|belong ~2 stick_to|stay_in|stay_at|stay ~2 kitchen|cooking|cleaning|home|sandwiches|making',
   )
+  .add('discrimination', 'group_hate', 2, 'rather ~4 than ~2 GADJ ~1 MEMBER|PEOPLE')
   // Insults aimed at a person ("this mod is a spineless loser", "you have the brain of a potato")
   .add('hostility', 'insult', 2, 'YOU|PERSON|YOUR ~3 INSULT', {
     notBefore: 'love|luv|miss|thank|thanks|bless|like|with',

@@ -58,6 +58,14 @@ const SLURS: Record<string, Strength> = {
   mongoloid: 2,
   lesbo: 2,
   homo: 2,
+  muzzie: 3,
+  muzzies: 3,
+  muzrat: 3,
+  shitskin: 3,
+  darkie: 3,
+  darky: 3,
+  wigger: 3,
+  chingchong: 3,
 };
 /** Stems that make a word a slur wherever they sit in it (compounds, plurals, "-s", "-z", "-er"). */
 const STEMS: [string, Strength][] = [
@@ -246,6 +254,12 @@ const HATE: PhraseRule[] = [
   {
     pattern: `${any('send them', 'send em', 'ship them')}${gap(1)} back to ${any('africa', 'mexico', 'asia', 'china', 'india', 'pakistan', 'their country', 'where they came from', 'the jungle', 'the desert')}`,
     kind: 'group_hate',
+    strength: 3,
+  },
+  {
+    // Two-word slurs.
+    pattern: `${any('shit skin', 'sand nigger', 'camel jockey', 'sand monkey', 'porch monkey', 'jungle bunny', 'cotton picker', 'towel head', 'rag head', 'slant eyes', 'ching chong', 'dune coon')}`,
+    kind: 'slur',
     strength: 3,
   },
   {

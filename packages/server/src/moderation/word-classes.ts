@@ -271,6 +271,8 @@ export const WORDS = new Lexicon()
     'neighbourhood',
     'address',
     'moms house',
+    'building',
+    'window',
   ])
   // What may happen to them, in a threat ("your car is getting torched", "your kids wont be safe").
   .add('MENACE', [
@@ -329,6 +331,9 @@ export const WORDS = new Lexicon()
     'gets crashed',
     'have an accident',
     'has an accident',
+    'see what happens',
+    'find out',
+    'be a shame',
   ])
   // Doxxing: where a person lives, their address or IP, and having or posting it.
   .add('DOX_NOUN', [
@@ -641,6 +646,12 @@ export const WORDS = new Lexicon()
     'see through',
     'so tight',
     'soft',
+    'tight',
+    'thicc',
+    'curvy',
+    'busty',
+    'twerk',
+    'twerking',
   ])
   // Clothing a remark looks under ("what's under the hoodie", "nothing under it").
   .add('UNDER', [
@@ -695,6 +706,7 @@ export const WORDS = new Lexicon()
     'forever',
     'dark alley',
     'alone',
+    'a lesson',
   ])
   // Groups hate is aimed at: plural nouns, and adjectives that make one with "people", "guys" ...
   .add('GROUP', [
@@ -955,6 +967,8 @@ export const WORDS = new Lexicon()
     'destroying',
     'replacing',
     'breeding',
+    'only good for',
+    'good for nothing',
   ])
   // What a group is denied ("can't be trusted", "shouldn't be allowed to play").
   .add('DENY', [
