@@ -23,9 +23,15 @@ const N = 64_000;
 const BOUND_MS = 1000;
 
 function bounded(name: string, run: () => unknown): void {
-  const start = performance.now();
-  run();
-  const ms = performance.now() - start;
+  // The fastest of up to three runs: on a shared machine one run may wait for a core, while a
+  // quadratic stage is slow every time. The work of the AutoMod sequence rules is also counted
+  // (`compositional-rules.test.ts`), which no load disturbs.
+  let ms = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < 3 && ms >= BOUND_MS; k++) {
+    const start = performance.now();
+    run();
+    ms = Math.min(ms, performance.now() - start);
+  }
   assert.ok(ms < BOUND_MS, `${name}: ${ms.toFixed(0)} ms`);
 }
 

@@ -20,6 +20,8 @@ export class Lexicon {
   private readonly bits = new Map<string, number>();
   /** First words of phrases, with the longest phrase length starting there. */
   private readonly phraseStarts = new Map<string, number>();
+  /** The first two words of three-word phrases: a third word is read only after one of them. */
+  private readonly threeStarts = new Set<string>();
 
   /** Adds words or phrases to a class (created on first use, at most 31 classes). */
   add(name: string, entries: readonly string[]): this {
@@ -36,6 +38,7 @@ export class Lexicon {
         if (words.length > 3) throw new Error(`a phrase of more than three words: ${entry}`);
         const first = words[0]!;
         this.phraseStarts.set(first, Math.max(this.phraseStarts.get(first) ?? 1, words.length));
+        if (words.length === 3) this.threeStarts.add(`${first} ${words[1]}`);
       }
     }
     return this;
@@ -65,14 +68,16 @@ export class Lexicon {
       if (longest !== undefined && i + 1 < words.length) {
         // Two words, then three: the longest phrase found wins.
         const two = `${w} ${words[i + 1]}`;
-        const three = longest > 2 && i + 2 < words.length ? `${two} ${words[i + 2]}` : undefined;
+        const three =
+          longest > 2 && i + 2 < words.length && this.threeStarts.has(two) ? `${two} ${words[i + 2]}` : undefined;
         const b3 = three === undefined ? undefined : this.bits.get(three);
         const b2 = b3 === undefined ? this.bits.get(two) : undefined;
         if (b3 !== undefined) [taken, found, unit] = [3, b3, three!];
         else if (b2 !== undefined) [taken, found, unit] = [2, b2, two];
       }
       text.push(unit);
-      bits.push(NUMERAL.test(unit) ? found | NUMBER : found);
+      const c = unit.charCodeAt(0);
+      bits.push(c >= 48 && c <= 57 && NUMERAL.test(unit) ? found | NUMBER : found);
       i += taken;
     }
     return { text, bits };
