@@ -73,11 +73,13 @@ const HARM = any(
   'put a bullet in',
 );
 const NOT = any('not', 'never', 'dont', 'wont', 'wouldnt', 'cant');
+/** Up to two words, none of them a "not" ("i don't hunt birds unless you ..."). */
+const AFFIRMED_GAP = `(?: (?!${NOT}(?![^ ]))[^ ]+){0,2}`;
 
 const THREATS: PhraseRule[] = [
   // "I will find you and break your legs", "im gonna stab you", "someone should shoot this streamer"
   {
-    pattern: `(?<!${NOT} )${INTENT}${gap(2)} ${HARM}${gap(3)} ${YOU}(?! ${any('at', 'in game', 'in the game', 'in this game', 'in ranked', 'in the next', 'in round', 'in the final', 'in chess', 'in a 1v1', 'in fortnite', 'on the court', 'on the field', 'a message', 'a dm', 'a msg', 'a text', 'an email', 'a link', 'with', 'over', 'down the')})`,
+    pattern: `(?<!${NOT} )${INTENT}${AFFIRMED_GAP} ${HARM}${gap(3)} ${YOU}(?! ${any('at', 'in game', 'in the game', 'in this game', 'in ranked', 'in the next', 'in round', 'in the final', 'in chess', 'in a 1v1', 'in fortnite', 'on the court', 'on the field', 'a message', 'a dm', 'a msg', 'a text', 'an email', 'a link', 'with', 'over', 'down the')})`,
     kind: 'threat',
     strength: 3,
   },

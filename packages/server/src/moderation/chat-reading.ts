@@ -167,14 +167,13 @@ function deLeet(token: string): string {
     }
     // A run of signs reads as letters when a letter touches the run ("fa990t", "ni99er").
     let end = i;
-    while (end < chars.length && LEET[chars[end]!] !== undefined) end++;
+    let bang = true;
+    for (; end < chars.length && LEET[chars[end]!] !== undefined; end++)
+      bang &&= chars[end] === '!' || chars[end] === '|';
     const before = isLetter(chars[i - 1]);
     const after = isLetter(chars[end]);
-    const run = chars.slice(i, end);
-    const bang = run.every((c) => c === '!' || c === '|');
     const letters = bang ? before && after : before || after;
-    for (const c of run) out += letters ? LEET[c]! : c;
-    i = end;
+    for (; i < end; i++) out += letters ? LEET[chars[i]!]! : chars[i];
   }
   return out;
 }
