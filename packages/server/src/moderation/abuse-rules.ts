@@ -27,6 +27,7 @@ const YOU = any(
   'her irl',
 );
 const YOUR = any('your', 'ur', 'yo', 'yer');
+// First person or "someone": "the fall damage will kill you" is advice, not intent.
 const INTENT = any(
   'i',
   'ill',
@@ -38,23 +39,13 @@ const INTENT = any(
   'we',
   'well',
   'were',
-  'gonna',
-  'going to',
-  'gon',
-  'will',
-  'want to',
-  'wanna',
-  'about to',
   'someone',
   'somebody',
   'someone should',
   'hope someone',
-  'should',
-  'gotta',
   'let me',
   'lemme',
   'coming to',
-  'go',
 );
 const HARM = any(
   'kill',
@@ -82,11 +73,13 @@ const HARM = any(
   'put a bullet in',
 );
 const NOT = any('not', 'never', 'dont', 'wont', 'wouldnt', 'cant');
+/** Up to two words, none of them a "not" ("i don't hunt birds unless you ..."). */
+const AFFIRMED_GAP = `(?: (?!${NOT}(?![^ ]))[^ ]+){0,2}`;
 
 const THREATS: PhraseRule[] = [
   // "I will find you and break your legs", "im gonna stab you", "someone should shoot this streamer"
   {
-    pattern: `(?<!${NOT} )${INTENT}${gap(2)} ${HARM}${gap(3)} ${YOU}(?! ${any('at', 'in game', 'in the game', 'in this game', 'in ranked', 'in the next', 'in round', 'in the final', 'in chess', 'in a 1v1', 'in fortnite', 'on the court', 'on the field', 'a message', 'a dm', 'a msg', 'a text', 'an email', 'a link', 'with', 'over', 'down the')})`,
+    pattern: `(?<!${NOT} )${INTENT}${AFFIRMED_GAP} ${HARM}${gap(3)} ${YOU}(?! ${any('at', 'in game', 'in the game', 'in this game', 'in ranked', 'in the next', 'in round', 'in the final', 'in chess', 'in a 1v1', 'in fortnite', 'on the court', 'on the field', 'a message', 'a dm', 'a msg', 'a text', 'an email', 'a link', 'with', 'over', 'down the')})`,
     kind: 'threat',
     strength: 3,
   },
@@ -96,7 +89,7 @@ const THREATS: PhraseRule[] = [
     strength: 3,
   },
   {
-    pattern: `${any('break', 'slit', 'cut', 'snap')} ${YOUR} ${any('legs', 'neck', 'throat', 'arms', 'face', 'jaw', 'skull', 'bones', 'fingers')}|${any('burn', 'blow up', 'shoot up', 'bomb')} ${YOUR} ${any('house', 'home', 'car', 'school', 'family')}`,
+    pattern: `(?<!${any('youll', 'you will', 'careful', 'dont', 'could', 'might', 'can', 'gonna', 'you')} )${any('break', 'slit', 'cut', 'snap')} ${YOUR} ${any('legs', 'neck', 'throat', 'arms', 'face', 'jaw', 'skull', 'bones', 'fingers')}|${any('burn', 'blow up', 'shoot up', 'bomb')} ${YOUR} ${any('house', 'home', 'car', 'school', 'family')}`,
     kind: 'threat',
     strength: 3,
   },
@@ -106,12 +99,13 @@ const THREATS: PhraseRule[] = [
     strength: 3,
   },
   {
-    pattern: `i know ${any('where you live', 'where u live', 'your address', 'ur address', 'where you sleep', 'your school')}|${any('find', 'found', 'finding', 'get')}${gap(1)} ${any('out where you live', 'your address', 'where you live', 'ur address')}`,
+    pattern: `i know ${any('where you live', 'where u live', 'your address', 'ur address', 'where you sleep', 'your school')}(?! ${any('is', 'was', 'by')})|${any('find', 'found', 'finding', 'get')}${gap(1)} ${any('out where you live', 'your address', 'where you live', 'ur address')}`,
     kind: 'threat',
     strength: 3,
   },
   {
-    pattern: `${any('watch your back', 'watch ur back', 'sleep with one eye open', 'count your days', 'your days are numbered', 'ur days are numbered', 'you will regret', 'youll regret', 'you are next', 'youre next')}`,
+    // "watch your back" and "you'll regret" are compositional rules, with their game look-alikes.
+    pattern: `${any('sleep with one eye open', 'count your days', 'your days are numbered', 'ur days are numbered', 'you are next', 'youre next')}`,
     kind: 'threat',
     strength: 2,
   },
@@ -131,7 +125,7 @@ const THREATS: PhraseRule[] = [
     strength: 3,
   },
   {
-    pattern: `${any('coming to', 'outside')} ${YOUR} ${any('house', 'home', 'door', 'school', 'work')}${gap(3)} ${any('knife', 'gun', 'bat', 'axe', 'kill', 'hurt')}|${any('coming for you', 'coming for u', 'see you irl', 'meet me irl')}`,
+    pattern: `${any('coming to', 'outside')} ${YOUR} ${any('house', 'home', 'door', 'school', 'work')}${gap(3)} ${any('knife', 'gun', 'bat', 'axe', 'kill', 'hurt')}|${any('coming for you', 'coming for u')}`,
     kind: 'threat',
     strength: 3,
   },
@@ -239,7 +233,17 @@ const SEXUAL: PhraseRule[] = [
 
 const SELF = any('yourself', 'urself', 'ur self', 'your self', 'yourselves', 'youself', 'yoself', 'yaself');
 const SELF_HARM: PhraseRule[] = [
-  { pattern: `${any('kys', 'kys now', 'kysss', 'kms kys')}`, kind: 'kys', strength: 3 },
+  // Not where the word is explained ("kys = keep yourself safe?").
+  {
+    pattern: `${any('kys', 'kys now', 'kysss', 'kms kys')}(?! ${any('keep', 'means', 'mean', 'stands')})`,
+    kind: 'kys',
+    strength: 3,
+  },
+  {
+    pattern: `${any('uninstall life', 'uninstall your life', 'uninstall ur life', 'log off forever', 'unalive yourself', 'unalive urself')}`,
+    kind: 'incitement',
+    strength: 3,
+  },
   {
     pattern: `(?<!${any('dont', 'do not', 'not', 'never', 'ill', 'will', 'gonna', 'almost', 'nearly', 'can', 'could', 'might', 'would')} )${any('kill', 'hang', 'neck', 'end', 'unalive', 'shoot', 'off', 'drown', 'delete', 'stab')} ${SELF}(?! ${any('over', 'in the', 'with', 'laughing', 'trying', 'for', 'to get', 'from')})`,
     kind: 'kys',
@@ -327,7 +331,7 @@ const INSULT_WORD = any(
 const FILL = `(?: ${any('are', 'r', 'is', 'was', 'such', 'so', 'a', 'an', 'just', 'nothing but', 'total', 'complete', 'absolute', 'fucking', 'fkn', 'stupid', 'dumb', 'ugly', 'little', 'fat', 'worthless', 'pathetic', 'useless', 'sad', 'big', 'dirty', 'braindead', 'talentless', 'annoying', 'cringe', 'lame', 'such a')}){0,4}`;
 const INSULTS: PhraseRule[] = [
   {
-    pattern: `(?<!${any('love', 'luv', 'miss', 'thank', 'bless', 'with', 'like')} )${any('you', 'u', 'youre', 'ur', 'ya', 'yall', 'this streamer', 'the streamer', 'streamer', 'this guy', 'the host', 'he', 'she', 'hes', 'shes')}${FILL} ${INSULT_WORD}(?! ${any('at', 'in', 'on', 'of', 'with', 'for', 'to', 'but', 'lol i love', 'i love', 'haha', 'move', 'mistake', 'play', 'bug', 'question')})`,
+    pattern: `(?<!${any('love', 'luv', 'miss', 'thank', 'bless', 'with', 'like')} )${any('you', 'u', 'youre', 'ur', 'ya', 'yall', 'this streamer', 'the streamer', 'streamer', 'this guy', 'the host', 'he', 'she', 'hes', 'shes')}${FILL} ${INSULT_WORD}(?! ${any('at', 'in', 'on', 'of', 'with', 'for', 'to', 'but', 'lol i love', 'i love', 'haha', 'move', 'mistake', 'play', 'bug', 'question', 'genius', 'legend', 'king', 'goat', 'beast')})`,
     kind: 'insult',
     strength: 2,
   },
@@ -368,8 +372,12 @@ const sexual = new PhraseRules('sexual', SEXUAL);
 const selfHarm = new PhraseRules('selfHarm', SELF_HARM);
 const insults = new PhraseRules('hostility', INSULTS);
 
+const EXPLAINED_KYS = /(?:^| )kys (?:keep|means|mean|stands)(?: |$)/;
+
 /** Self-harm incitement written as one glued token ("k y s", "k.y.s", "kyyys"). */
 function gluedKys(r: ChatReading): Finding[] {
+  // Not where the word is explained ("kys = keep yourself safe?").
+  if (EXPLAINED_KYS.test(r.text)) return [];
   return r.glued.some((t) => t === 'kys' || t === 'kyss' || t === 'kkys' || t === 'kyys')
     ? [{ category: 'selfHarm', kind: 'kys', strength: 3 }]
     : [];

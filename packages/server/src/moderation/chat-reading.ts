@@ -96,6 +96,15 @@ const LEET: Record<string, string> = {
   '£': 'l',
 };
 
+/** Anything but letters, digits and the signs leetspeak uses. */
+const NOT_LETTER_OR_LEET = /[^\p{L}0-9@$!|+€£]+/gu;
+
+/** Whether spaced single characters hold a digit or sign among letters. */
+const LEET_DIGITS = /[0-9@$!|+€£]/;
+
+/** A number with its unit ("2k", "100x", "1v1", "3rd", "5pm", "$50"): digits that stay digits. */
+const NUMBER_WITH_UNIT = /^[$€£]?[0-9]+(?:[.,][0-9]+)?(?:k|m|x|s|st|nd|rd|th|pm|am|h|hr|hrs|v[0-9]+)?[$€£%]?$/;
+
 /** Whether a token holds a digit or sign that may stand for a letter. */
 const HAS_LEET = /[0-9@$!|+€£]/;
 
@@ -148,19 +157,23 @@ function foldExtra(text: string): string {
  * ("1997", "3-1") have no letter beside their digits and stay numbers.
  */
 function deLeet(token: string): string {
-  if (!HAS_LEET.test(token)) return token;
+  if (!HAS_LEET.test(token) || NUMBER_WITH_UNIT.test(token)) return token;
   const chars = [...token];
   let out = '';
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i]!;
-    const to = LEET[c];
-    if (to === undefined) {
-      out += c;
+  for (let i = 0; i < chars.length; ) {
+    if (LEET[chars[i]!] === undefined) {
+      out += chars[i++];
       continue;
     }
+    // A run of signs reads as letters when a letter touches the run ("fa990t", "ni99er").
+    let end = i;
+    let bang = true;
+    for (; end < chars.length && LEET[chars[end]!] !== undefined; end++)
+      bang &&= chars[end] === '!' || chars[end] === '|';
     const before = isLetter(chars[i - 1]);
-    const after = isLetter(chars[i + 1]);
-    out += (c === '!' || c === '|' ? before && after : before || after) ? to : c;
+    const after = isLetter(chars[end]);
+    const letters = bang ? before && after : before || after;
+    for (; i < end; i++) out += letters ? LEET[chars[i]!]! : chars[i];
   }
   return out;
 }
@@ -190,7 +203,13 @@ export function readChat(raw: string): ChatReading {
   const glued: string[] = [];
   let singles = '';
   const flushSingles = () => {
-    if (singles.length >= 3) glued.push(singles);
+    if (singles.length >= 3) {
+      // Spaced digits stand for letters too ("n 1 g g a"); a spaced word after an article
+      // ("a f a g") is read with and without it.
+      const word = LEET_DIGITS.test(singles) ? [...singles].map((c) => LEET[c] ?? c).join('') : singles;
+      glued.push(word);
+      if (word.length >= 4 && (word[0] === 'a' || word[0] === 'i')) glued.push(word.slice(1));
+    }
     singles = '';
   };
   let handles = 0;
@@ -208,6 +227,11 @@ export function readChat(raw: string): ChatReading {
     const parts = SEPARATORS.test(read) ? read.split(SEPARATORS).filter((w) => w.length > 0) : read ? [read] : [];
     for (const w of parts) words.push(unstretch(w));
     const word = unstretch(parts.join(''));
+    // Leetspeak between separators ("f.@.g"): the signs read as letters once the separators go.
+    if (parts.length > 1 && HAS_LEET.test(token)) {
+      const signs = deLeet(token.replace(NOT_LETTER_OR_LEET, ''));
+      if (signs !== word && signs.length > 1) glued.push(unstretch(signs));
+    }
     // A lone separator ("k . y . s") breaks no run of spaced letters.
     if (word.length === 0) continue;
     if (word.length === 1) {

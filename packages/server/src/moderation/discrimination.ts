@@ -58,6 +58,14 @@ const SLURS: Record<string, Strength> = {
   mongoloid: 2,
   lesbo: 2,
   homo: 2,
+  muzzie: 3,
+  muzzies: 3,
+  muzrat: 3,
+  shitskin: 3,
+  darkie: 3,
+  darky: 3,
+  wigger: 3,
+  chingchong: 3,
 };
 /** Stems that make a word a slur wherever they sit in it (compounds, plurals, "-s", "-z", "-er"). */
 const STEMS: [string, Strength][] = [
@@ -209,30 +217,32 @@ const NEG = any(
   'garbage',
   'invaders',
 );
+/** Not a group named in reported speech ("people say immigrants are criminals, which is false"). */
+const NOT_QUOTED = `(?<!${any('say', 'says', 'said', 'claim', 'claims', 'think', 'thinks', 'believe')} )`;
 const HATE: PhraseRule[] = [
-  { pattern: `${GROUP} ${any('are', 'r', 'is')}${gap(3)} ${NEG}`, kind: 'group_hate', strength: 2 },
+  { pattern: `${NOT_QUOTED}${GROUP} ${any('are', 'r', 'is')}${gap(3)} ${NEG}`, kind: 'group_hate', strength: 2 },
   {
-    pattern: `${GROUP} ${any('are', 'r', 'is')} ${any('ruining', 'destroying', 'invading', 'poisoning', 'replacing')}`,
+    pattern: `${NOT_QUOTED}${GROUP} ${any('are', 'r', 'is')} ${any('ruining', 'destroying', 'invading', 'poisoning', 'replacing')}`,
     kind: 'group_hate',
     strength: 2,
   },
   {
-    pattern: `${GROUP} ${any('control', 'controls', 'run', 'runs', 'own', 'owns')} ${any('the media', 'the banks', 'everything', 'the world', 'hollywood', 'the government', 'the money')}`,
+    pattern: `${NOT_QUOTED}${GROUP} ${any('control', 'controls', 'run', 'runs', 'own', 'owns')} ${any('the media', 'the banks', 'everything', 'the world', 'hollywood', 'the government', 'the money')}`,
     kind: 'group_hate',
     strength: 2,
   },
   {
-    pattern: `${GROUP} ${any('belong in the kitchen', 'belong in a kitchen', 'belongs in the kitchen', 'commit all the crime', 'commit most crime', 'cant play', 'cant drive', 'cant think')}|${any('women', 'girls', 'females')} ${any('belong', 'should stay')}${gap(2)} kitchen`,
+    pattern: `${NOT_QUOTED}${GROUP} ${any('belong in the kitchen', 'belong in a kitchen', 'belongs in the kitchen', 'commit all the crime', 'commit most crime', 'cant play', 'cant drive', 'cant think')}|${any('women', 'girls', 'females')} ${any('belong', 'should stay')}${gap(2)} kitchen`,
     kind: 'group_hate',
     strength: 2,
   },
   {
-    pattern: `${GROUP} ${any('are', 'r', 'is')} too ${any('dumb', 'stupid', 'emotional', 'weak')}`,
+    pattern: `${NOT_QUOTED}${GROUP} ${any('are', 'r', 'is')} too ${any('dumb', 'stupid', 'emotional', 'weak')}`,
     kind: 'group_hate',
     strength: 2,
   },
   {
-    pattern: `${GROUP} ${any('should', 'must', 'need to', 'deserve to', 'ought to')}${gap(1)} ${any('not be allowed', 'not exist', 'not vote', 'be put in camps', 'be gassed', 'be shot', 'be killed', 'die', 'be deported', 'be banned', 'be locked up', 'be sterilized', 'not have rights', 'be exterminated', 'go back')}`,
+    pattern: `${NOT_QUOTED}${GROUP} ${any('should', 'must', 'need to', 'deserve to', 'ought to')}${gap(1)} ${any('not be allowed', 'not exist', 'not vote', 'be put in camps', 'be gassed', 'be shot', 'be killed', 'die', 'be deported', 'be banned', 'be locked up', 'be sterilized', 'not have rights', 'be exterminated', 'go back')}`,
     kind: 'group_hate',
     strength: 3,
   },
@@ -244,6 +254,12 @@ const HATE: PhraseRule[] = [
   {
     pattern: `${any('send them', 'send em', 'ship them')}${gap(1)} back to ${any('africa', 'mexico', 'asia', 'china', 'india', 'pakistan', 'their country', 'where they came from', 'the jungle', 'the desert')}`,
     kind: 'group_hate',
+    strength: 3,
+  },
+  {
+    // Two-word slurs.
+    pattern: `${any('shit skin', 'sand nigger', 'camel jockey', 'sand monkey', 'porch monkey', 'jungle bunny', 'cotton picker', 'towel head', 'rag head', 'slant eyes', 'ching chong', 'dune coon')}`,
+    kind: 'slur',
     strength: 3,
   },
   {

@@ -53,7 +53,7 @@ const TARGET =
   "(?:(?<!(?:love|luv|miss|thank|bless) )(?:you|u|youre|you're|he|she|he's|she's|this guy|that guy|the ref|the referee|the streamer|this streamer|the host) |(?:your|ur|yo|ya) (?:a|an|such a|so) )";
 
 /** After an insult: about a skill or a part ("stupid at this game", "the loser of the bracket"). */
-const NOT_ABOUT = '(?! (?:at|in|on|of|with|for|to|good|fast)\\b)';
+const NOT_ABOUT = '(?! (?:at|in|on|of|with|for|to|good|fast|genius|legend|king|goat|beast)\\b)';
 
 /** Not an idiom or a joke: "don't kill yourself over it", "you'll shoot yourself in the foot". */
 const NOT_IDIOM_BEFORE = "(?<!(?:don't|dont|do not|not|never|'ll|will|gonna|almost|nearly|can|could|might|would) )";
@@ -66,7 +66,7 @@ const PATTERNS = [
   "(?:your|ur|yo) (?:mom|mum|mother|mama|momma|sister|sis) (?:is |'s |s )?(?:a |an |such a |fat |ugly |fucking |dirty )*(?:whore|slut|hoe|bitch|cunt)",
   // death and self-harm wishes
   `${NOT_IDIOM_BEFORE}(?:kill|hang|shoot|neck|end|unalive) (?:yourself|urself|ur self|your self|yourselves)${NOT_IDIOM_AFTER}`,
-  'kys',
+  'kys(?! (?:keep|means|mean|stands)\\b)',
   // "go die" on its own or as an insult, not "go die to the boss again"
   'go (?:die|kill yourself|hang yourself)(?= *$| (?:already|pls|plz|please|now|irl|bitch|loser|idiot|you|u)\\b)',
   '(?:you|u|ya) (?:should|deserve to|need to|must|gotta|ought to) (?:just )?(?:die|be shot|be killed|kill yourself|rot)',

@@ -118,7 +118,8 @@ const D = `(?:${DEROGATORY.join('|')})`;
 const PATTERNS = [
   // "X are vermin", "X r not human" (a leading "all" or "the" changes nothing, so it is not read:
   // a run of such words before every start would cost quadratic time)
-  `${G} (?:are|r|is|were) ${FILLER}${D}`,
+  // (not in reported speech: "people say X are criminals, which is false")
+  `(?<!(?:say|says|said|claim|claims|think|thinks) )${G} (?:are|r|is|were) ${FILLER}${D}`,
   `${G} (?:aren't|arent|are not|r not|ain't) (?:even )?(?:human|humans|people|persons)`,
   // "every X is a rat"
   `(?:every|each|any) ${MEMBER} (?:is|'s) ${FILLER}${D}`,

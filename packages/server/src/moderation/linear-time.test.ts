@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { findAbuse } from './abuse-rules.js';
 import { readChat } from './chat-reading.js';
 import { preprocess } from './classifier/features.js';
+import { findCompositional } from './compositional-rules.js';
 import { findDiscrimination } from './discrimination.js';
 import { withoutExpletives } from './expletives.js';
 import { findLinks, stripLinks } from './links.js';
@@ -22,9 +23,15 @@ const N = 64_000;
 const BOUND_MS = 1000;
 
 function bounded(name: string, run: () => unknown): void {
-  const start = performance.now();
-  run();
-  const ms = performance.now() - start;
+  // The fastest of up to three runs: on a shared machine one run may wait for a core, while a
+  // quadratic stage is slow every time. The work of the AutoMod sequence rules is also counted
+  // (`compositional-rules.test.ts`), which no load disturbs.
+  let ms = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < 3 && ms >= BOUND_MS; k++) {
+    const start = performance.now();
+    run();
+    ms = Math.min(ms, performance.now() - start);
+  }
   assert.ok(ms < BOUND_MS, `${name}: ${ms.toFixed(0)} ms`);
 }
 
@@ -73,11 +80,14 @@ test('the AutoMod reading and its rules are linear in the text', () => {
     ['at signs', fill('@a ', N)],
     ['digits and signs', fill('1!|*', N)],
     ['long words', fill('y'.repeat(500) + ' ', N)],
+    ['phrase starts', fill('i will a ', N)],
+    ['kin and menace', fill('your kids wont be ', N)],
   ] as const)
     bounded(name, () => {
       const r = readChat(text);
       findSpam(text, r);
       findAbuse(r);
       findDiscrimination(r);
+      findCompositional(r);
     });
 });

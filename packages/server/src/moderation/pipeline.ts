@@ -13,6 +13,7 @@ import { findAbuse } from './abuse-rules.js';
 import { combine, DEFAULT_LEVEL, type Finding, judge } from './automod.js';
 import { readChat } from './chat-reading.js';
 import { type Classifiers, sharedCounts, spamScore, toxicityScores } from './classifiers.js';
+import { findCompositional } from './compositional-rules.js';
 import { AuthorHistory, checkContext } from './context.js';
 import { decide, stricter } from './decision.js';
 import { findDiscrimination } from './discrimination.js';
@@ -118,7 +119,12 @@ export class PipelineModerator implements Moderator {
     const ctx = this.history.lookup(input.eventId, input.user.id, input.now);
     stages.push(checkContext(ctx));
 
-    const findings: Finding[] = [...findSpam(text, reading), ...findAbuse(reading), ...findDiscrimination(reading)];
+    const findings: Finding[] = [
+      ...findSpam(text, reading),
+      ...findAbuse(reading),
+      ...findDiscrimination(reading),
+      ...findCompositional(reading),
+    ];
     // A link in the first comment of an author: a spam sign, not a verdict on its own.
     if (ctx.newAuthor && ctx.recentPosts === 0) {
       const foreign = hosts.filter((h) => !isAllowedHost(h, [...policy.allowedDomains, ...KNOWN_SITES]));

@@ -11,7 +11,7 @@ import type { Finding } from './automod.js';
 import type { ChatReading } from './chat-reading.js';
 import { any, gap, type PhraseRule, PhraseRules } from './phrase-rules.js';
 
-const NUM = '[0-9]+(?: [0-9]{3})*';
+const NUM = '[0-9]+(?:k|m)?(?: [0-9]{3})*';
 const COIN = any(
   'btc',
   'bitcoin',
@@ -176,9 +176,11 @@ const RULES: PhraseRule[] = [
   },
   // "earn $300 per day", "make $5,000 a month", "I made $850 this week trading"
   {
+    // An income claim is held alone ("i made 50 dollars this week from my lemonade stand"),
+    // blocked with a call to act (`several_signs`).
     pattern: `${any('earn', 'earning', 'earned', 'make', 'making', 'made', 'profit', 'win', 'get paid')}${gap(4)} ${NUM}${gap(4)} ${PERIOD}`,
-    kind: 'money_scam',
-    strength: 3,
+    kind: 'income_claim',
+    strength: 2,
   },
   {
     pattern: `${any('turned', 'turn', 'invest', 'invested', 'put')}${gap(2)} ${NUM}${gap(3)} ${any('into', 'get', 'and got', 'receive', 'made')}${gap(2)} ${NUM}`,
@@ -191,7 +193,7 @@ const RULES: PhraseRule[] = [
     strength: 3,
   },
   {
-    pattern: `${any('make money', 'earn money', 'passive income', 'financial freedom', 'work from home', 'from home')}${gap(4)} ${any('dm', 'pm', 'inbox', 'message', 'ask me', 'contact', 'no experience', 'link', 'bio', 'profile', 'join')}`,
+    pattern: `${any('make money', 'earn money', 'passive income', 'financial freedom', 'work from home', 'from home')}${gap(4)} ${any('dm', 'pm', 'inbox', 'message', 'contact', 'no experience', 'link', 'bio', 'profile', 'join')}`,
     kind: 'money_scam',
     strength: 3,
   },
@@ -211,15 +213,25 @@ const RULES: PhraseRule[] = [
     strength: 3,
   },
   // Off-platform contact: "whatsapp me", "add me on snap", "contact me on telegram", "tg: @x"
-  { pattern: `${ME_VERB} me${gap(1)} ${any('on', 'at', 'via', 'in')} ${MESSENGER}`, kind: 'contact', strength: 3 },
-  { pattern: `${MESSENGER} me`, kind: 'contact', strength: 3 },
+  {
+    pattern: `${ME_VERB} ${any('me', 'us')}${gap(1)} ${any('on', 'at', 'via', 'in')} ${MESSENGER}`,
+    kind: 'contact',
+    strength: 3,
+  },
+  // "whatsapp me", not "in front of me" ("of" is OnlyFans only after a verb).
+  {
+    pattern: `${any('telegram', 'whatsapp', 'whats app', 'snapchat', 'snap', 'kik', 'insta', 'instagram', 'discord', 'wechat', 'skype', 'cashapp', 'venmo')} me`,
+    kind: 'contact',
+    strength: 3,
+  },
   { pattern: `${any('my', 'our')} ${MESSENGER} ${any('is', 'id', 'name')}`, kind: 'contact', strength: 3 },
   // Free stuff: "free robux", "first 100 people to DM me get a free iPhone"
   { pattern: `free ${FREEBIE}`, kind: 'freebie', strength: 2 },
   {
+    // "first 10 people in chat get a shoutout" is a streamer's game: a sign only beside another.
     pattern: `${any('first', 'top')} ${NUM} ${any('people', 'viewers', 'persons', 'users')}${gap(3)} ${any('dm', 'message', 'claim', 'win', 'get', 'to')}`,
-    kind: 'freebie',
-    strength: 3,
+    kind: 'first_n',
+    strength: 1,
   },
   {
     pattern: `${any('you have', 'youve', 'you ve', 'you')}${gap(1)} ${any('been selected', 'won', 'are selected', 'are our winner', 'are the winner')}`,
@@ -280,6 +292,92 @@ const RULES: PhraseRule[] = [
   },
 ];
 
+RULES.push(
+  // "sub4sub", "sub 4 sub", "follow for follow", "l4l"
+  {
+    pattern: `${any('sub', 'subs', 'follow', 'like', 'view')} ?${any('4', 'for', '2', 'a', 'x')} ?${any('sub', 'subs', 'follow', 'like', 'view')}|${any('subasub', 'f4f', 'l4l', 's4s', 'followforfollow', 'likeforlike', 'subforsub')}`,
+    kind: 'promotion',
+    strength: 3,
+  },
+  // "invest $200 and withdraw $4,000", "40% weekly", "manage your funds", "pump group 50x"
+  {
+    pattern: `${any('invest', 'investing', 'deposit', 'put in', 'start with')}${gap(2)} ${NUM}${gap(8)} ${any('withdraw', 'get', 'receive', 'earn', 'make', 'profit', 'return', 'cash out', 'payout')}${gap(2)} ${NUM}`,
+    kind: 'money_scam',
+    strength: 3,
+  },
+  {
+    pattern: `${NUM} ${any('percent', 'per cent', '')}${gap(1)} ${any('daily', 'weekly', 'monthly', 'a day', 'a week', 'per day', 'per week', 'every day', 'every week', 'roi', 'returns', 'return', 'profit', 'guaranteed')}`,
+    kind: 'money_scam',
+    strength: 2,
+  },
+  {
+    pattern: `${any('manage your', 'trade for you', 'account manager', 'certified trader', 'certified broker', 'investment manager', 'trading expert', 'pump group', 'pump and dump', 'presale', 'pre sale', 'memecoin', 'meme coin', 'new coin', 'contract address', 'to the moon')}|${any('50x', '100x', '1000x', '20x')}${gap(1)} ${any('guaranteed', 'gains', 'coin', 'token', 'soon')}`,
+    kind: 'money_scam',
+    strength: 2,
+  },
+  // "giving 3 ETH to everyone who sends 1 ETH", "send to the wallet in the pinned message"
+  {
+    pattern: `${any('giving', 'give', 'gives', 'sending', 'send back', 'return')}${gap(2)} ${NUM}${gap(1)} ${COIN}${gap(6)} ${any('send', 'sends', 'sending', 'deposit')}${gap(2)} ${NUM}${gap(1)} ${COIN}|${any('send', 'deposit', 'sent')}${gap(4)} ${any('wallet', 'address')} ${any('in the pinned', 'pinned', 'below', 'in bio', 'in my bio', 'in description', 'in my profile', 'on my profile', 'today')}|${COIN}${gap(2)} ${any('doubler', 'doubling', 'multiplier', 'generator')}|${any('doubling', 'doubles', 'will double', 'tripling')}${gap(3)} ${COIN}|contract${gap(1)} ${any('in bio', 'in my bio', 'address', 'below', 'pinned')}`,
+    kind: 'crypto_scam',
+    strength: 3,
+  },
+  // "50 dollars per hour", "500 USD per week": pay by the hour from a stranger
+  {
+    pattern: `${NUM}${gap(1)} ${any('dollars', 'usd', 'euros', 'eur', 'bucks', 'k', 'pounds', 'gbp')} ${any('per', 'a', 'an', 'each', 'every')} ${any('hour', 'day', 'week', 'month', 'hr')}`,
+    kind: 'income_claim',
+    strength: 2,
+  },
+  {
+    pattern: `${any('earn', 'earning', 'make', 'making', 'made', 'get paid')}${gap(8)} ${NUM}${gap(3)} ${any('per', 'a', 'an', 'each', 'every', 'in')} ${any('hour', 'day', 'week', 'month', 'hr', 'days', 'hours')}`,
+    kind: 'income_claim',
+    strength: 2,
+  },
+  // A call to act: nothing alone, a scam beside an income claim or another sign.
+  {
+    pattern: `${any('dm me', 'pm me', 'msg me', 'message me', 'text me', 'inbox me', 'ask me how', 'link in bio', 'check my bio', 'in my bio', 'in my profile', 'no experience', 'from home', 'from your phone', 'join my', 'my mentor', 'this method', 'this app', 'this bot', 'trading bot', 'contact me', 'dm for', 'for details')}`,
+    kind: 'call_to_act',
+    strength: 1,
+  },
+  // Recovery scams: "I recovered my lost crypto thanks to @hackerpro, contact him"
+  {
+    pattern: `${any('recover', 'recovered', 'recovery', 'retrieve', 'retrieved', 'got back')}${gap(3)} ${any('crypto', 'bitcoin', 'btc', 'funds', 'wallet', 'money', 'account', 'coins')}${gap(4)} ${any('thanks to', 'contact', 'reach', 'hacker', 'dm', 'message', 'whatsapp', 'telegram', 'you')}|${any('hacker', 'recovery expert', 'recovery agent')}${gap(3)} ${any('contact', 'dm', 'message', 'reach', 'helped me', 'recovered')}`,
+    kind: 'recovery_scam',
+    strength: 3,
+  },
+  // Gift cards and bought goods: "steam gift cards for anyone who follows", "cheapest gift cards"
+  {
+    pattern: `${any('gift card', 'gift cards', 'giftcard', 'giftcards', 'gift codes', 'nitro codes')}${gap(4)} ${any('for anyone', 'for everyone', 'who follows', 'follow', 'dm', 'cheap', 'cheapest', 'free', 'limited', 'first', 'giveaway', 'claim', 'link', 'bio')}|${any('cheap', 'cheapest', 'free', 'discount')}${gap(1)} ${any('gift card', 'gift cards', 'giftcards', 'gift codes', 'nitro')}`,
+    kind: 'freebie',
+    strength: 3,
+  },
+  {
+    pattern: `${any('follow', 'follows', 'check out', 'visit', 'sub to')} my ${any('page', 'channel', 'profile', 'account', 'stream')}`,
+    kind: 'promotion',
+    strength: 2,
+  },
+  {
+    pattern: `${any('add', 'follow', 'hmu on', 'message', 'dm')} ${any('my', 'me on', 'me at')} ${MESSENGER}|${any('follow back', 'followback', 'sub back', 'subback', 'i follow back', 'ill follow back', 'i sub back', 'ill sub back')}`,
+    kind: 'contact',
+    strength: 3,
+  },
+  {
+    pattern: `${any('hmu', 'hit me up', 'holla', 'reach me', 'find me')}${gap(1)} ${any('on', 'at', 'via')} ${any(MESSENGER, 'tele', 'telegrm', 'whatsap', 'wapp')}`,
+    kind: 'contact',
+    strength: 3,
+  },
+  // Fake support: "your stream key was compromised, reply with your email"
+  {
+    pattern: `${any('compromised', 'hacked', 'at risk', 'expire', 'expired', 'expiring', 'under review', 'reported', 'copyright strike', 'strike')}${gap(8)} ${any('reply', 'send', 'dm', 'email', 'verify', 'confirm', 'secure', 'click', 'log in', 'login')}`,
+    kind: 'impersonation',
+    strength: 2,
+  },
+  {
+    pattern: `${BRAND}${gap(1)} ${any('support', 'team', 'staff', 'security', 'admin', 'official')}${gap(1)} ${any('here', 'speaking', 'notice', 'alert', 'warning')}`,
+    kind: 'impersonation',
+    strength: 3,
+  },
+);
+
 const rules = new PhraseRules('spam', RULES);
 
 /** Link shorteners: a link behind one hides where it goes. */
@@ -318,7 +416,6 @@ const CHEAP_TLD = new Set([
   'ga',
   'cf',
   'gq',
-  'io',
   'shop',
   'store',
   'icu',
@@ -332,11 +429,12 @@ const CHEAP_TLD = new Set([
   'loan',
   'work',
   'fun',
-  'net',
 ]);
 /** Top-level domains recognised in "name dot tld" and "name . tld" spellings. */
 const TLD = new Set([
   ...CHEAP_TLD,
+  'net',
+  'io',
   'com',
   'org',
   'gg',
@@ -452,7 +550,37 @@ function contactFindings(raw: string, r: ChatReading): Finding[] {
   return out;
 }
 
+/** In a word spelled out letter by letter ("f r e e v i e w e r s a t x d o t c o m"): a link or a freebie. */
+const SPELLED =
+  /dot(?:com|net|org|xyz|io|gg|tv|ru|me|ly)|free(?:robux|vbucks|viewers|followers|nitro|skins|money|crypto|subs)/;
+
+/** Spam spelled out with spaces between the letters, read in the glued tokens. */
+function spelledFindings(r: ChatReading): Finding[] {
+  for (const t of r.glued)
+    if (t.length >= 8 && SPELLED.test(t)) return [{ category: 'spam', kind: 'hidden_link', strength: 3 }];
+  return [];
+}
+
+/** Follow-for-follow written with digits ("f4f", "sub4sub"), read on the folded text: the reading makes "4" a letter. */
+const FOR_FOLLOW = /(?:^|[^a-z0-9])(?:f4f|l4l|s4s|sub4sub|subs4subs|follow4follow|like4like|view4view)(?![a-z0-9])/;
+/** "100x", "50x" beside a coin word: a pump. */
+const MULTIPLIER = /(?:^|\s)[0-9]{2,5}x(?![a-z0-9])/;
+const PUMP = /(?:^| )(?:token|coin|coins|presale|launch|launching|gains|potential|guaranteed|pump|moon)(?: |$)/;
+
+function digitFindings(r: ChatReading): Finding[] {
+  const out: Finding[] = [];
+  if (FOR_FOLLOW.test(r.folded)) out.push({ category: 'spam', kind: 'promotion', strength: 3 });
+  if (MULTIPLIER.test(r.folded) && PUMP.test(r.text)) out.push({ category: 'spam', kind: 'crypto_scam', strength: 3 });
+  return out;
+}
+
 /** The spam findings of a comment: phrases, links, contact. */
 export function findSpam(raw: string, r: ChatReading): Finding[] {
-  return [...rules.find(r.text), ...linkFindings(r), ...contactFindings(raw, r)];
+  return [
+    ...rules.find(r.text),
+    ...linkFindings(r),
+    ...contactFindings(raw, r),
+    ...spelledFindings(r),
+    ...digitFindings(r),
+  ];
 }
