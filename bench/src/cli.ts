@@ -60,6 +60,8 @@ async function main(): Promise<void> {
     duration: o.duration,
     warmup: o.warmup,
     size: o.size,
+    text: o.text,
+    deflate: o.deflate,
     serverCpus: o.serverCpus,
     loadCpus: o.loadCpus,
     env: recordedEnv(o.env),

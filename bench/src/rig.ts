@@ -67,6 +67,8 @@ const COUNTS = [
   'disorder',
   'frames',
   'bytes',
+  'wireBytes',
+  'compressedFrames',
   'reactionFrames',
   'priority',
 ] as const;
@@ -111,6 +113,7 @@ export class Rig {
     workers: number;
     idle?: boolean;
     sampleRate?: number;
+    deflate?: boolean;
   }): Promise<{ open: number; failed: number }> {
     const plans: HostPlan[] = Array.from({ length: options.workers }, () => ({
       host: options.host,
@@ -120,6 +123,7 @@ export class Rig {
       concurrency: 64,
       idle: options.idle ?? false,
       sampleRate: options.sampleRate ?? 0,
+      deflate: options.deflate ?? false,
     }));
     for (let i = 0; i < options.viewers; i++) {
       plans[i % options.workers]!.viewers.push({

@@ -8,13 +8,15 @@ import { FrameCache, type FrameInfo, nowUs } from './scan.js';
 /** How an owner's comment (a priority comment of every tier) reads on the wire. */
 const OWNER = Buffer.from('"badges":["owner"');
 
-import { type FrameSink, PollClient, SseClient, type Target, WsClient } from './wire.js';
+import { type FrameSink, inflateCache, PollClient, SseClient, type Target, WsClient } from './wire.js';
 
 /** One viewer: where it stands in its event's log. */
 class Viewer implements FrameSink {
   lastSeq = 0;
   isOpen = false;
-  client: { close(): void } | null = null;
+  client: { close(): void; readonly socket: { readonly bytesRead: number } } | null = null;
+  /** Socket bytes read up to the last report. */
+  bytesRead = 0;
 
   constructor(
     readonly event: number,
@@ -59,6 +61,7 @@ export class ViewerHost {
   private accounting = true;
   private waitingOpen: (() => void) | null = null;
   private inFlight = 0;
+  private compressedBefore = 0;
 
   constructor(private readonly plan: HostPlan) {
     this.accounting = !plan.idle;
@@ -74,7 +77,8 @@ export class ViewerHost {
       const id = this.plan.eventIds[spec.event]!;
       this.inFlight++;
       const tier = this.plan.sampleRate ? `&rate=${this.plan.sampleRate}` : '';
-      if (spec.transport === 'ws') viewer.client = new WsClient(target, `/v1/events/${id}/ws?after=0${tier}`, viewer);
+      if (spec.transport === 'ws')
+        viewer.client = new WsClient(target, `/v1/events/${id}/ws?after=0${tier}`, viewer, this.plan.deflate);
       else if (spec.transport === 'sse')
         viewer.client = new SseClient(target, `/v1/events/${id}/stream?after=0`, viewer);
       else
@@ -177,17 +181,26 @@ export class ViewerHost {
 
   report(): HostReport {
     const cpu = process.cpuUsage();
+    let wireBytes = 0;
+    for (const v of this.viewers) {
+      const read = v.client?.socket.bytesRead ?? v.bytesRead;
+      wireBytes += read - v.bytesRead;
+      v.bytesRead = read;
+    }
     const report: HostReport = {
       type: 'report',
       open: this.open,
       failed: this.failed,
       ...this.counters,
+      wireBytes,
+      compressedFrames: inflateCache.compressed - this.compressedBefore,
       hist: this.hist.toSparse(),
       max: this.hist.max,
       cpuMicros: cpu.user + cpu.system - this.cpu.user - this.cpu.system,
       closeReasons: this.closeReasons,
     };
     this.cpu = cpu;
+    this.compressedBefore = inflateCache.compressed;
     this.hist.reset();
     this.counters = {
       delivered: 0,
