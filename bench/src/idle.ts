@@ -22,6 +22,7 @@ export async function runIdle(server: ServerUnderTest, o: Options): Promise<{ re
     transport: o.transport,
     workers: 1,
     idle: true,
+    deflate: o.deflate,
   });
   await settle();
   const before = sampleProc(server.pid)!;
@@ -38,6 +39,7 @@ export async function runIdle(server: ServerUnderTest, o: Options): Promise<{ re
     transport: o.transport,
     workers,
     idle: true,
+    deflate: o.deflate,
   });
   log(`opened ${opened.open} (failed ${opened.failed}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await settle();
