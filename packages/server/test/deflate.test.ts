@@ -217,6 +217,10 @@ describe('permessage-deflate', () => {
     poster.send(JSON.stringify({ type: 'comment', text: 'compressed on the way in', clientId: 'z1' }));
     await waitFor(() => acks.length === 1, 'the ack');
     assert.equal(acks[0]!.status, 'published');
+    // The server lets go of its inflater after each message: the next one makes another.
+    poster.send(JSON.stringify({ type: 'comment', text: 'and again, compressed', clientId: 'z2' }));
+    await waitFor(() => acks.length === 2, 'the second ack');
+    assert.equal(acks[1]!.status, 'published');
     poster.close();
 
     // 1 MB of spaces in a comment: about 1 KB compressed, within the 4 KB frame limit on the

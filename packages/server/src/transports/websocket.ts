@@ -285,7 +285,18 @@ function onClose(this: Peer): void {
 }
 
 function onMessage(this: Peer, data: RawData, isBinary: boolean): void {
+  releaseInflater(this);
   this[CONNECTION]?.received(data, isBinary);
+}
+
+/** ws's permessage-deflate state of a connection (ws keeps it private), or undefined. */
+interface DeflateState {
+  params: Record<string, unknown>;
+  _inflate: { close(): void } | null;
+}
+
+function deflateOf(ws: WebSocket): DeflateState | undefined {
+  return (ws as unknown as { _extensions: Record<string, DeflateState | undefined> })._extensions['permessage-deflate'];
 }
 
 /**
@@ -294,11 +305,23 @@ function onMessage(this: Peer, data: RawData, isBinary: boolean): void {
  * for a smaller server window gets uncompressed frames: the shared bytes use the full one.
  */
 function sharedDeflate(ws: WebSocket): boolean {
-  const deflate = (ws as unknown as { _extensions: Record<string, { params: Record<string, unknown> } | undefined> })
-    ._extensions['permessage-deflate'];
+  const deflate = deflateOf(ws);
   if (!deflate) return false;
   const bits = deflate.params.server_max_window_bits;
   return bits === undefined || bits === true || bits === SERVER_WINDOW_BITS;
+}
+
+/**
+ * Lets go of the inflater a compressed client frame made. ws keeps it for the connection's life
+ * (about 40 KB with its window), though no context is kept between messages: a browser that pings
+ * every 20 s would hold one per viewer. A message is whole when ws emits it, so the inflater is
+ * idle here; the next compressed frame makes a new one (client frames are rate limited).
+ */
+function releaseInflater(ws: WebSocket): void {
+  const deflate = deflateOf(ws);
+  if (!deflate?._inflate) return;
+  deflate._inflate.close();
+  deflate._inflate = null;
 }
 
 function uncork(socket: Socket): void {
