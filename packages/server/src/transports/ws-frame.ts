@@ -14,6 +14,15 @@ const deflated = new WeakMap<Buffer, Buffer>();
 
 /** The end of a sync flush, which RFC 7692 section 7.2.1 removes from each message. */
 const SYNC_TAIL = 4;
+/**
+ * Compression settings by payload size. A window as large as the payload loses nothing, and a
+ * small one (with a small hash table) makes zlib's set-up, most of the cost of compressing one
+ * comment, several times cheaper than the full 32 KiB window's (256 KiB of state to clear).
+ * Any window up to the negotiated 32 KiB is one the client can read.
+ */
+const SMALL_PAYLOAD = 4096;
+const SMALL = { finishFlush: constants.Z_SYNC_FLUSH, windowBits: 12, memLevel: 5 };
+const LARGE = { finishFlush: constants.Z_SYNC_FLUSH };
 /** FIN + text, and FIN + RSV1 ("compressed", RFC 7692 section 6) + text. */
 const TEXT = 0x81;
 const TEXT_DEFLATED = 0xc1;
@@ -39,7 +48,7 @@ export function deflatedFrame(payload: Buffer, minBytes: number): Buffer {
   if (known) return known;
   // A sync flush ends the stream on a byte boundary with an empty stored block (00 00 ff ff) and
   // no final block, so a client that keeps its inflater across messages reads it as well.
-  const packed = deflateRawSync(payload, { finishFlush: constants.Z_SYNC_FLUSH });
+  const packed = deflateRawSync(payload, payload.length <= SMALL_PAYLOAD ? SMALL : LARGE);
   const body = packed.subarray(0, packed.length - SYNC_TAIL);
   const frame = body.length < payload.length ? frameOf(TEXT_DEFLATED, body) : textFrame(payload);
   deflated.set(payload, frame);
