@@ -7,6 +7,7 @@
 //   node packages/server/dist/test/bench-frames.js [viewers,...] [batch sizes,...]
 //   e.g. taskset -c 0 node packages/server/dist/test/bench-frames.js 50,500,2000 1,10,50
 import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
 import { deflatedFrame, textFrame } from '../src/transports/ws-frame.js';
 
@@ -53,9 +54,14 @@ function batches(count: number, size: number): Buffer[] {
   });
 }
 
-/** Resolves when every socket has handed its bytes to the kernel. */
-async function drained(sockets: Socket[]): Promise<void> {
-  while (sockets.some((s) => s.writableLength > 0)) await new Promise((r) => setImmediate(r));
+/** Resolves when no socket is past its buffer limit (waiting on 'drain', not spinning: no CPU). */
+async function unblocked(sockets: Socket[]): Promise<void> {
+  await Promise.all(sockets.filter((s) => s.writableNeedDrain).map((s) => once(s, 'drain')));
+}
+
+/** Resolves when every socket has handed its bytes to the kernel (polled on a timer). */
+async function flushed(sockets: Socket[]): Promise<void> {
+  while (sockets.some((s) => s.writableLength > 0)) await new Promise((r) => setTimeout(r, 5));
 }
 
 /** Writes every batch to every socket; CPU microseconds and bytes per delivered comment. */
@@ -71,8 +77,9 @@ async function measure(
     const frame = frameOf(payload);
     bytes += frame.length;
     for (const socket of sockets) socket.write(frame);
-    await drained(sockets);
+    await unblocked(sockets);
   }
+  await flushed(sockets);
   const cpu = process.cpuUsage(start);
   const deliveries = payloads.length * sockets.length * size;
   return { cpuUs: (cpu.user + cpu.system) / deliveries, bytes: bytes / (payloads.length * size) };
