@@ -95,6 +95,8 @@ async function runOne(o: Options, kind: string, target: ServerKind): Promise<Rec
     duration: o.duration,
     warmup: o.warmup,
     size: o.size,
+    text: o.text,
+    deflate: o.deflate,
     serverCpus: o.serverCpus,
     loadCpus: o.loadCpus,
     env: recordedEnv(o.env),

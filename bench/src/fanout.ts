@@ -27,6 +27,10 @@ export interface StageResult {
   /** Server CPU time per million delivered comments: the cost that contention on a shared machine does not hide. */
   serverCpuSecondsPerMillion: number | null;
   serverRssMB: number;
+  /** Bytes the viewers read off their sockets per comment delivered (frame headers, pings included). */
+  wireBytesPerDelivery: number | null;
+  /** Share of the frames that came compressed (permessage-deflate). */
+  compressedFrameShare: number | null;
   loadCpuPercent: number;
   framesPerEntry: number | null;
   flushesPerSecond: number | null;
@@ -87,6 +91,7 @@ export class FanoutRun {
       workers: this.o.workers,
       sampleRate: this.o.sampleRate,
       server: this.server.kind,
+      deflate: this.o.deflate,
     });
     const first = await this.rig.sample();
     this.log(`open: ${this.opened.open}, failed: ${this.opened.failed} ${JSON.stringify(first.closeReasons)}`);
@@ -97,6 +102,7 @@ export class FanoutRun {
       eventIds: this.eventIds,
       rate: this.o.rate,
       size: this.o.size,
+      text: this.o.text,
       via: this.o.post,
       connections: this.o.post === 'ws' ? Math.max(this.o.posterConnections, 1) : this.o.posterConnections,
       depth: this.o.depth,
@@ -233,6 +239,9 @@ export class FanoutRun {
     let reactionsAccepted = 0;
     let reactionErrors = 0;
     let reactionFrames = 0;
+    let wireBytes = 0;
+    let frameCount = 0;
+    let compressedFrames = 0;
     const closeReasons: Record<string, number> = {};
     for (const { raw } of measured) {
       latency.add(raw.latency);
@@ -243,6 +252,9 @@ export class FanoutRun {
       loadCpu += raw.loadCpuMicros;
       closed += raw.closed;
       reactionFrames += raw.reactionFrames;
+      wireBytes += raw.wireBytes;
+      frameCount += raw.frames;
+      compressedFrames += raw.compressedFrames;
       for (const [k, v] of Object.entries(raw.closeReasons)) closeReasons[k] = (closeReasons[k] ?? 0) + v;
       if (raw.poster) {
         ack.add(raw.poster.ack);
@@ -286,6 +298,8 @@ export class FanoutRun {
       serverCpuPercent: round(serverCpuPercent),
       serverCpuSecondsPerMillion: delivered > 0 ? round(((serverCpuPercent / 100) * n * 1e6) / delivered, 3) : null,
       serverRssMB: round(Math.max(...measured.map((m) => m.rss))),
+      wireBytesPerDelivery: delivered > 0 ? round(wireBytes / delivered, 1) : null,
+      compressedFrameShare: frameCount > 0 ? round(compressedFrames / frameCount, 3) : null,
       loadCpuPercent: round(loadCpuPercent),
       framesPerEntry: entries > 0 ? round(frames / entries, 4) : null,
       flushesPerSecond: batches > 0 ? round(batches / n) : null,

@@ -26,6 +26,7 @@ export async function runIdle(server: ServerUnderTest, o: Options): Promise<{ re
     workers: 1,
     idle: true,
     server: server.kind,
+    deflate: o.deflate,
   });
   await settle();
   const before = sampleProc(server.pid)!;
@@ -43,6 +44,7 @@ export async function runIdle(server: ServerUnderTest, o: Options): Promise<{ re
     workers,
     idle: true,
     server: server.kind,
+    deflate: o.deflate,
   });
   log(`opened ${opened.open} (failed ${opened.failed}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await settle();

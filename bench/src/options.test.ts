@@ -23,6 +23,15 @@ test('secret --env values are hidden in the command and the environment recorded
   assert.deepEqual(recordedEnv(parseOptions(argv).env), { LC_JWT_SECRET: '***', LC_FLUSH_MS: '10' });
 });
 
+test('--deflate and --text: off and filler by default', () => {
+  assert.equal(parseOptions([]).deflate, false);
+  assert.equal(parseOptions([]).text, 'filler');
+  const o = parseOptions(['--deflate', '--text', 'chat']);
+  assert.equal(o.deflate, true);
+  assert.equal(o.text, 'chat');
+  assert.throws(() => parseOptions(['--text', 'lorem']), /--text is filler or chat/);
+});
+
 test('--reactions: a rate beside the comments, none by default', () => {
   assert.equal(parseOptions([]).reactions, 0);
   assert.equal(parseOptions(['--reactions', '5000', '--rate', '100']).reactions, 5000);

@@ -21,6 +21,10 @@ export interface Options {
   multiMemory: number;
   /** Viewers ask for a sampled tier of this many comments a second (`rate=`); 0 for all. */
   sampleRate: number;
+  /** WebSocket viewers offer permessage-deflate (and inflate what comes compressed). */
+  deflate: boolean;
+  /** Comment text after the stamp: `x` filler, or chat-like words (what compression meets in use). */
+  text: 'filler' | 'chat';
   /** How reactions are sent: WebSocket frames (as viewers do) or REST requests. */
   reactVia: 'http' | 'ws';
   post: 'http' | 'ws';
@@ -71,6 +75,8 @@ export const DEFAULT_OPTIONS: Options = {
   reactions: 0,
   sampleRate: 0,
   multiMemory: 0,
+  deflate: false,
+  text: 'filler',
   reactVia: 'ws',
   post: 'http',
   duration: 20,
@@ -118,6 +124,10 @@ Fan-out (default): N viewers, P comments/s posted, latency/loss/throughput measu
   --sample-rate R      viewers follow the sampled tier of R comments/s (\`rate=R\`); events are owned
                        by another user, who posts one priority comment a second; reports each
                        viewer's comments per second and the share of priority comments delivered
+  --deflate            WebSocket viewers offer permessage-deflate and inflate compressed frames;
+                       reports wire bytes per delivered comment (compare with a run without it)
+  --text filler|chat   comment text after the send stamp: x filler (default) or chat-like words,
+                       which is what compression meets in use (use chat for both deflate runs)
   --react-via ws|http  reactions as WebSocket frames, as viewers send them (default), or REST posts
   --duration D         measured seconds (default 20), after --warmup W seconds (default 5)
   --size C             characters per comment (default 100)
@@ -229,6 +239,15 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
       case '--sample-rate':
         o.sampleRate = num(1);
         break;
+      case '--deflate':
+        o.deflate = true;
+        break;
+      case '--text': {
+        const v = take();
+        if (v !== 'filler' && v !== 'chat') throw new Error('--text is filler or chat');
+        o.text = v;
+        break;
+      }
       case '--react-via': {
         const v = take();
         if (v !== 'http' && v !== 'ws') throw new Error('--react-via is http or ws');

@@ -239,7 +239,7 @@ export class Poster {
     const k = this.total++;
     const eventIndex = k % this.plan.eventIds.length;
     const sent = nowUs();
-    const text = stampedText(sent, this.plan.size, `p${k}`);
+    const text = stampedText(sent, this.plan.size, `p${k}`, this.plan.text === 'chat' ? k : undefined);
     if (this.plan.server === 'nchan') return this.publishOne(eventIndex, sent, text);
     if (this.plan.via === 'http') {
       let best: HttpConn | null = null;

@@ -21,6 +21,8 @@ export interface HostPlan {
   sampleRate?: number;
   /** Whose paths to subscribe on (absent: this project's). */
   server?: ServerKind;
+  /** WebSocket viewers offer permessage-deflate. */
+  deflate?: boolean;
 }
 
 /** Counters of a viewer host since its last report. */
@@ -35,6 +37,10 @@ export interface HostReport {
   disorder: number;
   frames: number;
   bytes: number;
+  /** Bytes read off the viewers' sockets (what crossed the wire, compressed or not). */
+  wireBytes: number;
+  /** Frames that came compressed (RSV1). */
+  compressedFrames: number;
   /** Frames of reaction counts (one per window per viewer at most). */
   reactionFrames: number;
   /** Priority (owner's) comments delivered, on a sampled tier. */
@@ -72,6 +78,8 @@ export interface PosterPlan {
   /** Comments per second in all (0: closed loop, as fast as `depth` allows). */
   rate: number;
   size: number;
+  /** Filler after the stamp: `x`s, or chat-like words. */
+  text?: 'filler' | 'chat';
   via: 'http' | 'ws';
   connections: number;
   /** Requests in flight per connection at most. */

@@ -68,6 +68,8 @@ const COUNTS = [
   'disorder',
   'frames',
   'bytes',
+  'wireBytes',
+  'compressedFrames',
   'reactionFrames',
   'priority',
 ] as const;
@@ -114,6 +116,7 @@ export class Rig {
     idle?: boolean;
     sampleRate?: number;
     server?: ServerKind;
+    deflate?: boolean;
   }): Promise<{ open: number; failed: number }> {
     const plans: HostPlan[] = Array.from({ length: options.workers }, () => ({
       host: options.host,
@@ -124,6 +127,7 @@ export class Rig {
       idle: options.idle ?? false,
       sampleRate: options.sampleRate ?? 0,
       server: options.server ?? 'livecomments',
+      deflate: options.deflate ?? false,
     }));
     for (let i = 0; i < options.viewers; i++) {
       plans[i % options.workers]!.viewers.push({

@@ -19,9 +19,30 @@ export interface FrameInfo {
 }
 
 /** The comment text a poster sends: the stamp, then filler up to `size` characters. */
-export function stampedText(sentUs: number, size: number, tag: string): string {
+export function stampedText(sentUs: number, size: number, tag: string, chatSeed?: number): string {
   const head = `~T${Math.round(sentUs)}~${tag} `;
-  return size > head.length ? head + 'x'.repeat(size - head.length) : head;
+  if (size <= head.length) return head;
+  return head + (chatSeed === undefined ? 'x'.repeat(size - head.length) : chatWords(chatSeed, size - head.length));
+}
+
+/** Words of live chat, for text that compresses as chat does (not as a run of one letter). */
+const CHAT_WORDS = (
+  'what a goal no way that was offside lol the ref is blind come on amazing save did you see ' +
+  'that replay please GG haha this is wild he missed it again best match of the season who ' +
+  'else is watching from Brazil hello everyone first time here love this stream insane pass ' +
+  'defense wake up unreal LETS GO why would you do that clip it coach sub him off 100% yes ' +
+  'nope my heart cannot take this keeper MVP'
+).split(' ');
+
+/** `length` characters of chat words, different for each seed (a small LCG picks the words). */
+export function chatWords(seed: number, length: number): string {
+  let state = (seed * 2_654_435_761) >>> 0;
+  let text = '';
+  while (text.length < length) {
+    state = (state * 1_103_515_245 + 12_345) >>> 0;
+    text += `${text ? ' ' : ''}${CHAT_WORDS[state % CHAT_WORDS.length]}`;
+  }
+  return text.slice(0, length);
 }
 
 /** A monotonic clock in microseconds, the same in every process of the machine. */

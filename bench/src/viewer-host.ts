@@ -8,13 +8,15 @@ import { FrameCache, type FrameInfo, nowUs } from './scan.js';
 /** How an owner's comment (a priority comment of every tier) reads on the wire. */
 const OWNER = Buffer.from('"badges":["owner"');
 
-import { type FrameSink, PollClient, SseClient, type Target, WsClient } from './wire.js';
+import { type FrameSink, inflateCache, PollClient, SseClient, type Target, WsClient } from './wire.js';
 
 /** One viewer: where it stands in its event's log. */
 class Viewer implements FrameSink {
   lastSeq = 0;
   isOpen = false;
-  client: { close(): void } | null = null;
+  client: { close(): void; readonly socket: { readonly bytesRead: number } } | null = null;
+  /** Socket bytes read up to the last report. */
+  bytesRead = 0;
 
   constructor(
     readonly event: number,
@@ -59,6 +61,7 @@ export class ViewerHost {
   private accounting = true;
   private waitingOpen: (() => void) | null = null;
   private inFlight = 0;
+  private compressedBefore = 0;
 
   constructor(private readonly plan: HostPlan) {
     this.accounting = !plan.idle;
@@ -80,15 +83,16 @@ export class ViewerHost {
   }
 
   /** Opens a viewer's connection on the paths of the server under test. */
-  private connect(target: Target, viewer: Viewer, transport: Transport, id: string): { close(): void } {
+  private connect(target: Target, viewer: Viewer, transport: Transport, id: string): NonNullable<Viewer['client']> {
     if (this.plan.server === 'nchan') {
       // One location for both: Nchan tells them apart by the Upgrade and Accept headers.
-      if (transport === 'ws') return new WsClient(target, `/sub/${id}`, viewer);
+      if (transport === 'ws') return new WsClient(target, `/sub/${id}`, viewer, this.plan.deflate);
       if (transport === 'sse') return new SseClient(target, `/sub/${id}`, viewer);
       throw new Error(`the nchan target has no ${transport} viewers`);
     }
     const tier = this.plan.sampleRate ? `&rate=${this.plan.sampleRate}` : '';
-    if (transport === 'ws') return new WsClient(target, `/v1/events/${id}/ws?after=0${tier}`, viewer);
+    if (transport === 'ws')
+      return new WsClient(target, `/v1/events/${id}/ws?after=0${tier}`, viewer, this.plan.deflate);
     if (transport === 'sse') return new SseClient(target, `/v1/events/${id}/stream?after=0`, viewer);
     return new PollClient(
       target,
@@ -186,17 +190,26 @@ export class ViewerHost {
 
   report(): HostReport {
     const cpu = process.cpuUsage();
+    let wireBytes = 0;
+    for (const v of this.viewers) {
+      const read = v.client?.socket.bytesRead ?? v.bytesRead;
+      wireBytes += read - v.bytesRead;
+      v.bytesRead = read;
+    }
     const report: HostReport = {
       type: 'report',
       open: this.open,
       failed: this.failed,
       ...this.counters,
+      wireBytes,
+      compressedFrames: inflateCache.compressed - this.compressedBefore,
       hist: this.hist.toSparse(),
       max: this.hist.max,
       cpuMicros: cpu.user + cpu.system - this.cpu.user - this.cpu.system,
       closeReasons: this.closeReasons,
     };
     this.cpu = cpu;
+    this.compressedBefore = inflateCache.compressed;
     this.hist.reset();
     this.counters = {
       delivered: 0,

@@ -3,6 +3,7 @@
 // pipelining HTTP/1.1 client for posting. No per-frame JSON, no per-frame allocation beyond the
 // socket's own reads (a partial frame is the exception: it is joined with the next read).
 import { connect, type Socket } from 'node:net';
+import { constants, inflateRawSync } from 'node:zlib';
 
 /** Where the server listens. */
 export interface Target {
@@ -94,27 +95,72 @@ abstract class RawClient {
   }
 }
 
+/**
+ * Compressed frames (permessage-deflate without context takeover) inflated once per process:
+ * every viewer of an event gets the same compressed bytes, so one inflation serves them all, as
+ * the frame cache does for parsing. Keyed by length and a few words, confirmed by comparing bytes.
+ */
+class InflateCache {
+  private young = new Map<string, { packed: Buffer; plain: Buffer }>();
+  private old = new Map<string, { packed: Buffer; plain: Buffer }>();
+  compressed = 0;
+
+  inflate(buf: Buffer, start: number, end: number): Buffer {
+    this.compressed++;
+    const n = end - start;
+    const word = (at: number) => (n >= 4 ? buf.readUInt32LE(start + at) : 0);
+    const key = `${n}:${word(0)}:${word((n >> 1) & ~3)}:${word(Math.max(0, n - 4))}`;
+    const known = this.young.get(key) ?? this.old.get(key);
+    const packed = buf.subarray(start, end);
+    if (known?.packed.equals(packed)) return known.plain;
+    const plain = inflateRawSync(Buffer.concat([packed, SYNC_TAIL]), { finishFlush: constants.Z_SYNC_FLUSH });
+    if (this.young.size >= 10_000) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(key, { packed: Buffer.from(packed), plain });
+    return plain;
+  }
+}
+
+const SYNC_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+/** The compressed frames of this process's viewers. */
+export const inflateCache = new InflateCache();
+
 /** A WebSocket viewer (or poster): server frames are parsed by header only. */
 export class WsClient extends RawClient {
   closeCode: number | null = null;
+  /** Whether the server agreed to permessage-deflate. */
+  deflating = false;
 
   constructor(
     target: Target,
     private readonly path: string,
     sink: FrameSink,
+    /** Offer permessage-deflate (no context takeover, so each compressed frame inflates alone). */
+    private readonly deflate = false,
   ) {
     super(target, sink);
   }
 
   protected request(): string {
+    const offer = this.deflate
+      ? 'Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover; server_no_context_takeover\r\n'
+      : '';
     return (
       `GET ${this.path} HTTP/1.1\r\nHost: bench\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${WS_KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`
+      `Sec-WebSocket-Key: ${WS_KEY}\r\nSec-WebSocket-Version: 13\r\n${offer}\r\n`
     );
   }
 
   protected override expectedStatus(): string {
     return '101';
+  }
+
+  protected override headers(head: string): boolean {
+    if (!super.headers(head)) return false;
+    this.deflating = /\r\nsec-websocket-extensions: *permessage-deflate/i.test(head);
+    return true;
   }
 
   /** Sends a text frame, masked with a zero key (valid, and no copy needed to mask). */
@@ -154,8 +200,12 @@ export class WsClient extends RawClient {
       const s = pos + h;
       const e = s + n;
       const op = b0 & 15;
-      if (op <= 2) this.sink.frame(buf, s, e);
-      else if (op === 8) {
+      if (op <= 2) {
+        if (b0 & 0x40) {
+          const plain = inflateCache.inflate(buf, s, e);
+          this.sink.frame(plain, 0, plain.length);
+        } else this.sink.frame(buf, s, e);
+      } else if (op === 8) {
         this.closeCode = n >= 2 ? buf.readUInt16BE(s) : 1005;
         this.finish(`close ${this.closeCode}`);
         return len;

@@ -45,6 +45,13 @@ export interface Config {
   /** Recent entries kept in memory per active event. */
   ringSize: number;
   wsPingMs: number;
+  /**
+   * permessage-deflate on WebSockets (docs/API.md "Compression"): offered to clients that ask,
+   * each batch compressed once and the same bytes sent to every connection that negotiated it.
+   */
+  wsDeflate: boolean;
+  /** Frames shorter than this go out uncompressed even on a connection that negotiated deflate. */
+  wsDeflateMinBytes: number;
   sseHeartbeatMs: number;
   /** Presence pushes happen at most this often. */
   presenceMs: number;
@@ -169,6 +176,8 @@ export const DEFAULTS: Config = {
   maxCatchUp: 10_000,
   ringSize: 1024,
   wsPingMs: 30_000,
+  wsDeflate: true,
+  wsDeflateMinBytes: 256,
   sseHeartbeatMs: 15_000,
   presenceMs: 2_000,
   aggregateWindowMs: 250,
@@ -300,6 +309,8 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_MAX_CATCH_UP: ['maxCatchUp', int(1, 10_000_000)],
   LC_RING_SIZE: ['ringSize', int(16, 1_000_000)],
   LC_WS_PING_MS: ['wsPingMs', int(100, 3_600_000)],
+  LC_WS_DEFLATE: ['wsDeflate', boolean],
+  LC_WS_DEFLATE_MIN_BYTES: ['wsDeflateMinBytes', int(0, 1 << 20)],
   LC_SSE_HEARTBEAT_MS: ['sseHeartbeatMs', int(100, 15_000)],
   LC_PRESENCE_MS: ['presenceMs', int(50, 60_000)],
   LC_AGGREGATE_WINDOW_MS: ['aggregateWindowMs', int(20, 10_000)],

@@ -33,7 +33,7 @@ export interface AdmissionServices {
 
 /** The services WebSocket, SSE and long polling are built on: admission's, the hub, posting. */
 export interface TransportServices extends AdmissionServices {
-  config: Pick<Config, 'sseHeartbeatMs' | 'wsPingMs'>;
+  config: Pick<Config, 'sseHeartbeatMs' | 'wsPingMs' | 'wsDeflate' | 'wsDeflateMinBytes'>;
   /** Comments posted over a WebSocket. */
   ingest: Pick<Ingest, 'post'>;
   /** Reactions sent over a WebSocket. */

@@ -16,7 +16,7 @@ import type { Bannable, BanWatch } from './ban-watch.js';
 import { formatFor, wsFormat, wsTopFormat } from './encoders.js';
 import type { TransportServices } from './services.js';
 import { type SubscriptionHost, Subscriptions } from './subscriptions.js';
-import { textFrame } from './ws-frame.js';
+import { deflatedFrame, textFrame } from './ws-frame.js';
 import { handshakeProblem } from './ws-handshake.js';
 
 /** Largest client frame (docs: max WebSocket message size). */
@@ -34,6 +34,13 @@ const FRAME_BURST = 40;
 const MAX_REFUSED = 200;
 /** A banned user's socket closes after its next frame (the ban entry) or after this at the latest. */
 const BAN_CLOSE_MS = 2_000;
+/** The zlib window the server compresses with (zlib's largest, its default). */
+const SERVER_WINDOW_BITS = 15;
+/**
+ * Output chunk of a connection's inflater (client frames are at most MAX_FRAME_BYTES inflated):
+ * small, because a connection that sent compressed frames keeps its inflater while it lives.
+ */
+const INFLATE_CHUNK = 1024;
 
 const CLOSE_FOR: Record<CloseReason, number> = {
   slow: CloseCode.SLOW,
@@ -48,7 +55,8 @@ type Peer = WebSocket & { [CONNECTION]?: WsConnection };
 
 /**
  * One viewer (and maybe poster) over WebSocket, as a hub Subscriber. Hub frames are written
- * pre-framed straight to the socket (see ws-frame.ts); everything else goes through ws.
+ * pre-framed straight to the socket (see ws-frame.ts), compressed once per batch for the
+ * connections that negotiated permessage-deflate; everything else goes through ws, uncompressed.
  */
 class WsConnection implements Subscriber, Bannable {
   alive = true;
@@ -63,6 +71,8 @@ class WsConnection implements Subscriber, Bannable {
   private keys: string[] | undefined;
   /** The events it follows, on a multi-event connection (`/v1/ws`); null on a single-event one. */
   readonly multi: Subscriptions | null;
+  /** Hub frames go out compressed (the smallest size to compress), or -1: never. */
+  private readonly deflateFrom: number;
 
   constructor(
     readonly ws: WebSocket,
@@ -75,10 +85,12 @@ class WsConnection implements Subscriber, Bannable {
     readonly format: WireFormat = wsFormat,
     multi?: { req: IncomingMessage; ip: string },
   ) {
-    // ws keeps its socket private; writing to it directly is safe here because the sender
-    // never queues (no permessage-deflate), so frames cannot interleave.
+    // ws keeps its socket private; writing to it directly is safe here because ws's sender
+    // never queues: it compresses nothing (`send` passes compress: false), so frames cannot
+    // interleave.
     this.socket = (ws as unknown as { _socket: Socket })._socket;
     this.multi = multi ? new Subscriptions(s, this.host(multi.req, multi.ip)) : null;
+    this.deflateFrom = sharedDeflate(ws) ? s.config.wsDeflateMinBytes : -1;
   }
 
   /** The viewer keys of its user (for a filtered view's per-viewer extras). */
@@ -105,7 +117,7 @@ class WsConnection implements Subscriber, Bannable {
 
   write(frame: Buffer): boolean {
     if (this.ws.readyState !== WebSocket.OPEN) return false;
-    this.socket.write(textFrame(frame));
+    this.socket.write(this.deflateFrom < 0 ? textFrame(frame) : deflatedFrame(frame, this.deflateFrom));
     if (this.banned) this.ws.close(CloseCode.BANNED, 'banned');
     return true;
   }
@@ -206,7 +218,8 @@ class WsConnection implements Subscriber, Bannable {
       this.socket.cork();
       process.nextTick(uncork, this.socket);
     }
-    this.ws.send(JSON.stringify(frame));
+    // Uncompressed: answers are small, and a compressing sender would queue (see the constructor).
+    this.ws.send(JSON.stringify(frame), { compress: false });
   }
 
   /** A reaction: counted in this window, or refused with an error frame (no answer when accepted). */
@@ -272,7 +285,43 @@ function onClose(this: Peer): void {
 }
 
 function onMessage(this: Peer, data: RawData, isBinary: boolean): void {
+  releaseInflater(this);
   this[CONNECTION]?.received(data, isBinary);
+}
+
+/** ws's permessage-deflate state of a connection (ws keeps it private), or undefined. */
+interface DeflateState {
+  params: Record<string, unknown>;
+  _inflate: { close(): void } | null;
+}
+
+function deflateOf(ws: WebSocket): DeflateState | undefined {
+  return (ws as unknown as { _extensions: Record<string, DeflateState | undefined> })._extensions['permessage-deflate'];
+}
+
+/**
+ * Whether the connection negotiated permessage-deflate on the server's terms: no context kept
+ * between messages (always agreed, see attachWebSocket) and the full window. A client that asked
+ * for a smaller server window gets uncompressed frames: the shared bytes use the full one.
+ */
+function sharedDeflate(ws: WebSocket): boolean {
+  const deflate = deflateOf(ws);
+  if (!deflate) return false;
+  const bits = deflate.params.server_max_window_bits;
+  return bits === undefined || bits === true || bits === SERVER_WINDOW_BITS;
+}
+
+/**
+ * Lets go of the inflater a compressed client frame made. ws keeps it for the connection's life
+ * (about 40 KB with its window), though no context is kept between messages: a browser that pings
+ * every 20 s would hold one per viewer. A message is whole when ws emits it, so the inflater is
+ * idle here; the next compressed frame makes a new one (client frames are rate limited).
+ */
+function releaseInflater(ws: WebSocket): void {
+  const deflate = deflateOf(ws);
+  if (!deflate?._inflate) return;
+  deflate._inflate.close();
+  deflate._inflate = null;
 }
 
 function uncork(socket: Socket): void {
@@ -296,6 +345,20 @@ function closeTooMany(ws: WebSocket): void {
   (ws as unknown as { _socket: Socket })._socket.end();
 }
 
+/**
+ * permessage-deflate as the server agrees to it (RFC 7692): no context kept on either side, so
+ * one compression of a batch serves every socket and an idle connection holds no zlib state for
+ * its messages. ws negotiates it and inflates client frames (bounded by maxPayload: a frame that
+ * inflates past MAX_FRAME_BYTES closes the connection with 1009); hub frames are compressed in
+ * ws-frame.ts, never by ws (`threshold` past any frame).
+ */
+const DEFLATE_TERMS = {
+  serverNoContextTakeover: true,
+  clientNoContextTakeover: true,
+  threshold: Number.MAX_SAFE_INTEGER,
+  zlibInflateOptions: { chunkSize: INFLATE_CHUNK },
+} as const;
+
 /** What `attachWebSocket` gives the node: the endpoint, closed at shutdown (1012). */
 export interface WebSocketEndpoint {
   close(): void;
@@ -306,7 +369,11 @@ export function attachWebSocket(server: Server, s: TransportServices): WebSocket
   s.hub.registerFormat(wsFormat);
   s.hub.registerFormat(wsTopFormat);
   s.hub.registerFormat(formatFor('ws', { top: false, tier: -1 }, true));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: s.config.wsDeflate ? DEFLATE_TERMS : false,
+  });
 
   server.on('upgrade', function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     socket.on('error', () => socket.destroy());
