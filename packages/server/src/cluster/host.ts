@@ -109,9 +109,9 @@ export class EngineHost {
         return;
       case 'sub': {
         peer.subscribed.add(m.e);
-        let set = this.subscribers.get(m.e);
-        if (!set) this.subscribers.set(m.e, (set = new Set()));
-        set.add(peer);
+        const set = this.subscribers.get(m.e);
+        if (set) set.add(peer);
+        else this.subscribers.set(m.e, new Set([peer]));
         return;
       }
       case 'unsub': {

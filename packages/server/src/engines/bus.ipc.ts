@@ -5,14 +5,20 @@
 import type { Entry } from '@livecomments/protocol';
 import { traceReceive } from '../util/tracing.js';
 import type { Bus, BusListener, WindowCounts } from './bus.js';
+import { type EngineCounters, type EngineLog, silentLog } from './engine-log.js';
 import type { LinkBusListener, WorkerLink } from './ipc-link.js';
 
 /** A `Bus` over the link to the primary process. */
 export class IpcBus implements Bus, LinkBusListener {
+  /** Messages sent and received, and relayed messages the listener failed on, for /metrics. */
+  readonly counters: EngineCounters<'published' | 'received' | 'errors'> = { published: 0, received: 0, errors: 0 };
   private listener: BusListener | null = null;
   private readonly subscribed = new Set<string>();
 
-  constructor(private readonly link: WorkerLink) {
+  constructor(
+    private readonly link: WorkerLink,
+    private readonly log: EngineLog = silentLog,
+  ) {
     link.listenBus(this);
   }
 
@@ -22,6 +28,7 @@ export class IpcBus implements Bus, LinkBusListener {
 
   async publish(eventId: string, entries: Entry[], trace?: Record<number, string>): Promise<void> {
     if (entries.length === 0) return;
+    this.counters.published += 1;
     // Traced entries travel with their traceparents, as on the Redis bus.
     this.link.send({ t: 'pub', e: eventId, data: JSON.stringify(trace ? { entries, trace } : entries) });
     if (this.subscribed.has(eventId)) this.listener?.entries(eventId, entries);
@@ -57,12 +64,19 @@ export class IpcBus implements Bus, LinkBusListener {
   /** Entries another worker published (JSON as it sent them). */
   entries(eventId: string, data: string): void {
     if (!this.listener || !this.subscribed.has(eventId)) return;
-    let message = JSON.parse(data) as Entry[] | { entries: Entry[]; trace: Record<number, string> };
-    if (!Array.isArray(message)) {
-      traceReceive(eventId, message.trace, message.entries.length);
-      message = message.entries;
+    this.counters.received += 1;
+    try {
+      let message = JSON.parse(data) as Entry[] | { entries: Entry[]; trace: Record<number, string> };
+      if (!Array.isArray(message)) {
+        traceReceive(eventId, message.trace, message.entries.length);
+        message = message.entries;
+      }
+      this.listener.entries(eventId, message);
+    } catch (err) {
+      // The store has the entries: the hub's gap fill finds them with the next ones.
+      this.counters.errors += 1;
+      this.log.warn({ err, eventId }, 'relayed entries could not be delivered');
     }
-    this.listener.entries(eventId, message);
   }
 
   /** Window counts another worker published. */

@@ -110,7 +110,7 @@ export async function createEngines(config: EngineConfig, opts: EngineOptions = 
     built = config.redisUrl
       ? await openRedis(config.redisUrl, config.redisCluster ?? false, missing, opts, log, closers)
       : opts.link
-        ? openIpc(opts.link, missing, closers)
+        ? openIpc(opts.link, missing, log, closers)
         : openMemory(missing, closers);
   }
   const shared: Shared = {
@@ -181,9 +181,9 @@ function openMemory(wanted: readonly SharedName[], closers: Closers): Partial<Sh
   return engines;
 }
 
-function openIpc(link: WorkerLink, wanted: readonly SharedName[], closers: Closers): Partial<Shared> {
+function openIpc(link: WorkerLink, wanted: readonly SharedName[], log: EngineLog, closers: Closers): Partial<Shared> {
   const engines: Partial<Shared> = {};
-  if (wanted.includes('bus')) engines.bus = new IpcBus(link);
+  if (wanted.includes('bus')) engines.bus = new IpcBus(link, log);
   if (wanted.includes('presence')) engines.presence = new IpcPresence(link);
   if (wanted.includes('limiter')) engines.limiter = new IpcRateLimiter(link);
   if (wanted.includes('recent')) engines.recent = new IpcRecentSet(link);

@@ -5,9 +5,14 @@ import type { Presence } from './presence.js';
 
 /** Viewer counts kept by the primary process. */
 export class IpcPresence implements Presence {
+  /** Events this worker reported viewers of (a close takes them back). */
+  private readonly reported = new Set<string>();
+
   constructor(private readonly link: WorkerLink) {}
 
   async report(eventId: string, viewers: number): Promise<void> {
+    if (viewers > 0) this.reported.add(eventId);
+    else this.reported.delete(eventId);
     await this.link.call('report', [eventId, viewers]);
   }
 
@@ -15,5 +20,9 @@ export class IpcPresence implements Presence {
     return (await this.link.call('count', [eventId])) as number;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    const events = [...this.reported];
+    this.reported.clear();
+    await Promise.all(events.map((eventId) => this.link.call('report', [eventId, 0]).catch(() => {})));
+  }
 }
