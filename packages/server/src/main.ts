@@ -31,10 +31,13 @@ async function main(): Promise<void> {
         instanceId: `${hostname()}:${process.pid}`,
       })
     : undefined;
-  const link = cluster.isWorker ? workerLink() : undefined;
-  const node = await createNode(config, {
-    ...(link ? { link, logger: pino({ level: config.logLevel }).child({ worker: cluster.worker?.id }) } : {}),
-  });
+  const id = cluster.worker?.id;
+  const node = await createNode(
+    config,
+    id === undefined
+      ? {}
+      : { worker: { id, link: workerLink() }, logger: pino({ level: config.logLevel }).child({ worker: id }) },
+  );
   const { logger } = node.services;
   logger.info(
     { url: node.url, dataDir: config.dataDir, devTokens: config.devTokens },

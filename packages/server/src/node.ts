@@ -102,8 +102,8 @@ export interface NodeOptions {
   /** Engines to use instead of building them; the node closes them when it closes. */
   engines?: Partial<Engines>;
   moderator?: Moderator;
-  /** In a worker process of LC_WORKERS: the link to the primary (engines/ipc-link.ts). */
-  link?: WorkerLink;
+  /** In a worker process of LC_WORKERS: its id and its link to the primary (engines/ipc-link.ts). */
+  worker?: { id: number; link: WorkerLink };
 }
 
 /** Builds, wires and starts a node listening on `config.port` (0 for any free port). */
@@ -115,7 +115,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   const built = await createEngines(config, {
     log: logger,
     given: options.engines ?? {},
-    ...(options.link ? { link: options.link } : {}),
+    ...(options.worker ? { link: options.worker.link } : {}),
   });
   logger.info({ engines: built.kinds }, 'engines ready');
   const engines: Engines = {
@@ -130,6 +130,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   let hub: Hub | undefined;
   let ws: WebSocketEndpoint | undefined;
   const metrics = new Metrics(() => hub?.counts() ?? { ws: 0, sse: 0, poll: 0 });
+  // Each worker answers /metrics for itself: its series carry its id.
+  if (options.worker) metrics.registry.setDefaultLabels({ worker: String(options.worker.id) });
   countEngineWork(metrics, built);
   const committer = new GroupCommitter(store, {
     windowMs: config.commitWindowMs,
