@@ -112,9 +112,12 @@ export class Rig {
     idle?: boolean;
     sampleRate?: number;
   }): Promise<{ open: number; failed: number }> {
-    const plans: HostPlan[] = Array.from({ length: options.workers }, () => ({
+    // Idle runs on loopback open tens of thousands of connections: each process from its own address.
+    const loopback = options.idle === true && options.host.startsWith('127.');
+    const plans: HostPlan[] = Array.from({ length: options.workers }, (_, i) => ({
       host: options.host,
       port: options.port,
+      ...(loopback ? { localAddress: `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}` } : {}),
       eventIds: options.eventIds,
       viewers: [],
       concurrency: 64,

@@ -5,11 +5,12 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, type TestContext, test } from 'node:test';
 import type { Entry } from '@livecomments/protocol';
 import WebSocket from 'ws';
 import { MAIN } from './child-node.js';
 import { freePort } from './private-services.js';
+import { createTestSchema, TEST_REDIS_URL, type TestSchema } from './services.js';
 import { api, createEvent, devToken, range, tempDir, WsViewer, waitFor } from './support.js';
 
 /** The server as a primary and its workers, with what it logged. */
@@ -28,7 +29,7 @@ class Workers {
     });
   }
 
-  static async start(n: number, dataDir: string): Promise<Workers> {
+  static async start(n: number, dataDir: string, env: Record<string, string> = {}): Promise<Workers> {
     const port = await freePort();
     const child = spawn(process.execPath, [MAIN], {
       env: {
@@ -39,6 +40,7 @@ class Workers {
         LC_DATA_DIR: dataDir,
         HOST: '127.0.0.1',
         PORT: String(port),
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -181,6 +183,64 @@ function wsViewers(metrics: string): number {
   return Number(/^lc_connections\{[^}]*transport="websocket"[^}]*\} ([0-9]+)$/m.exec(metrics)?.[1] ?? 0);
 }
 
+/** Viewers spread over both workers get every comment, posted through either, in one order. */
+async function crossWorkerDelivery(server: Workers, t: TestContext): Promise<void> {
+  const bot = await devToken(server.base, 'bot', 'service');
+  const eventId = await createEvent(server.base, bot.token);
+  const viewers: WsViewer[] = [];
+  t.after(() => Promise.all(viewers.map((v) => v.close())));
+  for (let i = 0; i < 4; i++) viewers.push(await WsViewer.open(server.base, eventId, 'after=0'));
+  // The viewers are spread over both workers (each counts its own on /metrics).
+  const metrics = await perWorkerMetrics(server.base, bot.token);
+  assert.equal(metrics.size, 2, 'both workers answered /metrics');
+  for (const [worker, text] of metrics) assert.ok(wsViewers(text) >= 1, `worker ${worker} holds a viewer`);
+  assert.equal(
+    [...metrics.values()].reduce((n, text) => n + wsViewers(text), 0),
+    4,
+  );
+
+  const ids: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const res = await fresh(server.base, 'POST', `/v1/events/${eventId}/comments`, bot.token, {
+      text: `through connection ${i}`,
+      clientId: `w-${i}`,
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    ids.push(res.body.comment.id);
+  }
+  for (const viewer of viewers) {
+    await waitFor(() => viewer.entries.length >= 6, 'every comment at every viewer', 10_000);
+    assert.deepEqual(
+      viewer.entries.map((e) => e.seq),
+      range(1, 6),
+    );
+    assert.deepEqual(
+      viewer.entries.map((e) => (e.type === 'comment' ? e.comment.id : null)),
+      ids,
+    );
+  }
+}
+
+/** A user's per-event limit (five at once) holds whichever worker takes each post. */
+async function sharedRateLimit(server: Workers): Promise<void> {
+  const bot = await devToken(server.base, 'bot', 'service');
+  const user = await devToken(server.base, 'rapid');
+  // One a minute with a burst of five: five posts pass, whichever worker takes them.
+  const eventId = await createEvent(server.base, bot.token, { rateLimitPerMinute: 1 });
+  const statuses: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const res = await fresh(server.base, 'POST', `/v1/events/${eventId}/comments`, user.token, {
+      text: `quick comment number ${i}`,
+    });
+    statuses.push(res.status);
+  }
+  assert.deepEqual(statuses.filter((s) => s === 201).length, 5, `statuses: ${statuses.join(' ')}`);
+  assert.ok(
+    statuses.slice(5).every((s) => s === 429),
+    `statuses: ${statuses.join(' ')}`,
+  );
+}
+
 describe('LC_WORKERS=2 (embedded: SQLite, the primary holds the shared state)', () => {
   const dataDir = tempDir();
   let server: Workers;
@@ -192,61 +252,10 @@ describe('LC_WORKERS=2 (embedded: SQLite, the primary holds the shared state)', 
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('a comment posted through either worker reaches the viewers of both, in one order', async (t) => {
-    const bot = await devToken(server.base, 'bot', 'service');
-    const eventId = await createEvent(server.base, bot.token);
-    const viewers: WsViewer[] = [];
-    t.after(() => Promise.all(viewers.map((v) => v.close())));
-    for (let i = 0; i < 4; i++) viewers.push(await WsViewer.open(server.base, eventId, 'after=0'));
-    // The viewers are spread over both workers (each counts its own on /metrics).
-    const metrics = await perWorkerMetrics(server.base, bot.token);
-    assert.equal(metrics.size, 2, 'both workers answered /metrics');
-    for (const [worker, text] of metrics) assert.ok(wsViewers(text) >= 1, `worker ${worker} holds a viewer`);
-    assert.equal(
-      [...metrics.values()].reduce((n, text) => n + wsViewers(text), 0),
-      4,
-    );
+  test('a comment posted through either worker reaches the viewers of both, in one order', (t) =>
+    crossWorkerDelivery(server, t));
 
-    const ids: string[] = [];
-    for (let i = 0; i < 6; i++) {
-      const res = await fresh(server.base, 'POST', `/v1/events/${eventId}/comments`, bot.token, {
-        text: `through connection ${i}`,
-        clientId: `w-${i}`,
-      });
-      assert.equal(res.status, 201, JSON.stringify(res.body));
-      ids.push(res.body.comment.id);
-    }
-    for (const viewer of viewers) {
-      await waitFor(() => viewer.entries.length >= 6, 'every comment at every viewer', 10_000);
-      assert.deepEqual(
-        viewer.entries.map((e) => e.seq),
-        range(1, 6),
-      );
-      assert.deepEqual(
-        viewer.entries.map((e) => (e.type === 'comment' ? e.comment.id : null)),
-        ids,
-      );
-    }
-  });
-
-  test("a user's rate limit counts the posts made through every worker", async () => {
-    const bot = await devToken(server.base, 'bot', 'service');
-    const user = await devToken(server.base, 'rapid');
-    // One a minute with a burst of five: five posts pass, whichever worker takes them.
-    const eventId = await createEvent(server.base, bot.token, { rateLimitPerMinute: 1 });
-    const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) {
-      const res = await fresh(server.base, 'POST', `/v1/events/${eventId}/comments`, user.token, {
-        text: `quick comment number ${i}`,
-      });
-      statuses.push(res.status);
-    }
-    assert.deepEqual(statuses.filter((s) => s === 201).length, 5, `statuses: ${statuses.join(' ')}`);
-    assert.ok(
-      statuses.slice(5).every((s) => s === 429),
-      `statuses: ${statuses.join(' ')}`,
-    );
-  });
+  test("a user's rate limit counts the posts made through every worker", () => sharedRateLimit(server));
 
   test('kill -9 of a worker: it is restarted, its viewers resume on the others, nothing lost, no gap', async (t) => {
     const bot = await devToken(server.base, 'bot', 'service');
@@ -301,5 +310,26 @@ describe('LC_WORKERS=2 (embedded: SQLite, the primary holds the shared state)', 
         acknowledged,
       );
     }
+  });
+});
+
+describe('LC_WORKERS=2 beside Redis and PostgreSQL (the workers are scale-out nodes sharing the port)', () => {
+  const dataDir = tempDir();
+  let schema: TestSchema;
+  let server: Workers;
+  before(async () => {
+    schema = await createTestSchema('lc_workers');
+    server = await Workers.start(2, dataDir, { REDIS_URL: TEST_REDIS_URL, DATABASE_URL: schema.url });
+  });
+  after(async () => {
+    await server?.stop();
+    await schema?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('the primary holds nothing; comments cross workers over Redis, limits count in Redis', async (t) => {
+    assert.match(server.output, /"store":"postgres","shared":"redis"/);
+    await crossWorkerDelivery(server, t);
+    await sharedRateLimit(server);
   });
 });
