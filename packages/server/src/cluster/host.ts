@@ -69,7 +69,14 @@ export class EngineHost {
     this.peers.set(id, peer);
     end.on('message', (message: unknown) => {
       if (!Array.isArray(message)) return;
-      for (const m of message as ToPrimary[]) this.received(peer, m);
+      for (const m of message as ToPrimary[]) {
+        // A message the host cannot serve is that worker's problem, never the primary's end.
+        try {
+          this.received(peer, m);
+        } catch (error) {
+          this.observer.error(error, 'worker-message');
+        }
+      }
     });
   }
 
