@@ -134,7 +134,9 @@ export class Rig {
       plans.map((plan) => {
         const host = new Child<FromHost>('viewer-host.js');
         this.hosts.push(host);
-        return host.ask<Extract<FromHost, { type: 'opened' }>>({ type: 'plan', plan }, 'opened');
+        // Ten minutes, or 30 ms a connection for big idle runs on a loaded machine.
+        const timeoutMs = Math.max(600_000, options.viewers * 30);
+        return host.ask<Extract<FromHost, { type: 'opened' }>>({ type: 'plan', plan }, 'opened', timeoutMs);
       }),
     );
     return {
