@@ -8,7 +8,6 @@ import pino from 'pino';
 import { startPrimary } from './cluster/primary.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { type IpcEnd, WorkerLink } from './engines/ipc-link.js';
-import { createNode } from './node.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -32,6 +31,8 @@ async function main(): Promise<void> {
       })
     : undefined;
   const id = cluster.worker?.id;
+  // Loaded here, not on top: the primary of the workers never runs a node and keeps its memory small.
+  const { createNode } = await import('./node.js');
   const node = await createNode(
     config,
     id === undefined
