@@ -167,6 +167,8 @@ Target and machine:
   --load-cpus L        CPUs of the load generator (default 1; '' no pinning)
   --workers K          viewer processes (default 2)
   --env K=V            environment of the server the bench starts (repeatable), e.g. --env LC_FLUSH_MS=10
+  --server-workers N   worker processes of the server the bench starts (LC_WORKERS; CPU and RSS are
+                       read over the primary and its workers)
   --node-args "..."    node flags of that server, e.g. --node-args=--cpu-prof
   --name NAME          result file name (bench/results/NAME.json, .svg, .html)
 `;
@@ -283,6 +285,9 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
         break;
       case '--load-cpus':
         o.loadCpus = take();
+        break;
+      case '--server-workers':
+        o.env.LC_WORKERS = String(num(1));
         break;
       case '--env': {
         const kv = take();

@@ -10,8 +10,33 @@ export interface ProcSample {
   rssBytes: number;
 }
 
-/** Reads /proc/<pid>/stat and /proc/<pid>/status; null when the process is gone or not Linux. */
+/**
+ * Reads a process and its descendants (a server with LC_WORKERS is a primary and its workers):
+ * their CPU and resident memory summed. Null when the process is gone or not Linux.
+ */
 export function sampleProc(pid: number): ProcSample | null {
+  const own = sampleOne(pid);
+  if (!own) return null;
+  for (const child of childrenOf(pid)) {
+    const sub = sampleProc(child);
+    if (!sub) continue;
+    own.cpuSeconds += sub.cpuSeconds;
+    own.rssBytes += sub.rssBytes;
+  }
+  return own;
+}
+
+/** The child processes of `pid` (of its main thread: the server forks nowhere else). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Reads /proc/<pid>/stat and /proc/<pid>/status of one process. */
+function sampleOne(pid: number): ProcSample | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -10,6 +10,8 @@ export type Transport = 'ws' | 'sse' | 'poll';
 export interface HostPlan {
   host: string;
   port: number;
+  /** This process's own address towards the server (idle runs on loopback: one per process). */
+  localAddress?: string;
   eventIds: string[];
   /** One per viewer: its event (index into eventIds) and transport. */
   viewers: { event: number; transport: Transport }[];

@@ -118,9 +118,12 @@ export class Rig {
     server?: ServerKind;
     deflate?: boolean;
   }): Promise<{ open: number; failed: number }> {
-    const plans: HostPlan[] = Array.from({ length: options.workers }, () => ({
+    // Idle runs on loopback open tens of thousands of connections: each process from its own address.
+    const loopback = options.idle === true && options.host.startsWith('127.');
+    const plans: HostPlan[] = Array.from({ length: options.workers }, (_, i) => ({
       host: options.host,
       port: options.port,
+      ...(loopback ? { localAddress: `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}` } : {}),
       eventIds: options.eventIds,
       viewers: [],
       concurrency: 64,
@@ -139,7 +142,9 @@ export class Rig {
       plans.map((plan) => {
         const host = new Child<FromHost>('viewer-host.js');
         this.hosts.push(host);
-        return host.ask<Extract<FromHost, { type: 'opened' }>>({ type: 'plan', plan }, 'opened');
+        // Ten minutes, or 30 ms a connection for big idle runs on a loaded machine.
+        const timeoutMs = Math.max(600_000, options.viewers * 30);
+        return host.ask<Extract<FromHost, { type: 'opened' }>>({ type: 'plan', plan }, 'opened', timeoutMs);
       }),
     );
     return {

@@ -69,7 +69,11 @@ export class ViewerHost {
 
   /** Opens every viewer, `concurrency` handshakes at a time. */
   async openAll(): Promise<{ open: number; failed: number }> {
-    const target: Target = { host: this.plan.host, port: this.plan.port };
+    const target: Target = {
+      host: this.plan.host,
+      port: this.plan.port,
+      ...(this.plan.localAddress ? { localAddress: this.plan.localAddress } : {}),
+    };
     for (const spec of this.plan.viewers) {
       while (this.inFlight >= this.plan.concurrency) await new Promise<void>((r) => (this.waitingOpen = r));
       const viewer = new Viewer(spec.event, this);

@@ -9,6 +9,11 @@ import { constants, inflateRawSync } from 'node:zlib';
 export interface Target {
   host: string;
   port: number;
+  /**
+   * The client's own address (a 127.x.y.z on loopback): one address has about 28,000 ephemeral
+   * ports towards one server port, so tens of thousands of connections need several.
+   */
+  localAddress?: string;
 }
 
 /** Receives what one viewer connection delivers. */
@@ -34,7 +39,11 @@ abstract class RawClient {
     target: Target,
     protected readonly sink: FrameSink,
   ) {
-    this.socket = connect(target.port, target.host);
+    this.socket = connect({
+      port: target.port,
+      host: target.host,
+      ...(target.localAddress ? { localAddress: target.localAddress } : {}),
+    });
     this.socket.setNoDelay(true);
     this.socket.on('connect', () => this.socket.write(this.request()));
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -360,7 +369,11 @@ export class HttpConn {
   private ready: Promise<void>;
 
   constructor(target: Target) {
-    this.socket = connect(target.port, target.host);
+    this.socket = connect({
+      port: target.port,
+      host: target.host,
+      ...(target.localAddress ? { localAddress: target.localAddress } : {}),
+    });
     this.socket.setNoDelay(true);
     this.ready = new Promise((resolve, reject) => {
       this.socket.once('connect', resolve);

@@ -1,8 +1,13 @@
 #!/usr/bin/env node
-// Starts a node from the environment (docs/API.md "Configuration") and stops it on SIGTERM.
+// Starts a node from the environment (docs/API.md "Configuration") and stops it on SIGTERM. With
+// LC_WORKERS above 1 this process becomes the primary of that many worker processes, each a node
+// (cluster/primary.ts), and the same file runs in each worker.
+import cluster from 'node:cluster';
 import { hostname } from 'node:os';
+import pino from 'pino';
+import { startPrimary } from './cluster/primary.js';
 import { ConfigError, loadConfig } from './config/config.js';
-import { createNode } from './node.js';
+import { type IpcEnd, WorkerLink } from './engines/ipc-link.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -15,6 +20,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  if (config.workers > 1 && cluster.isPrimary) return primary(config);
   // Before the node, so its first post is traced; without an OTLP endpoint the SDK is not even loaded.
   const tracing = config.otlpTracesUrl
     ? (await import('./telemetry/otel.js')).startTracing({
@@ -24,7 +30,15 @@ async function main(): Promise<void> {
         instanceId: `${hostname()}:${process.pid}`,
       })
     : undefined;
-  const node = await createNode(config);
+  const id = cluster.worker?.id;
+  // Loaded here, not on top: the primary of the workers never runs a node and keeps its memory small.
+  const { createNode } = await import('./node.js');
+  const node = await createNode(
+    config,
+    id === undefined
+      ? {}
+      : { worker: { id, link: workerLink() }, logger: pino({ level: config.logLevel }).child({ worker: id }) },
+  );
   const { logger } = node.services;
   logger.info(
     { url: node.url, dataDir: config.dataDir, devTokens: config.devTokens },
@@ -53,6 +67,32 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** The primary of the workers: starts them, restarts a dead one, stops them all on a signal. */
+async function primary(config: ReturnType<typeof loadConfig>): Promise<void> {
+  const logger = pino({ level: config.logLevel }).child({ primary: true });
+  const running = await startPrimary(config, logger);
+  async function stop(signal: string): Promise<void> {
+    await running.stop(signal);
+    logger.info('stopped');
+    process.exit(0);
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** A worker's link to its primary, over the process's IPC channel. */
+function workerLink(): WorkerLink {
+  const end: IpcEnd = {
+    send: (message) => process.send!(message),
+    on: (event, handler) => process.on(event, handler),
+    off: (event, handler) => process.off(event, handler),
+  };
+  const link = new WorkerLink(end);
+  // The primary is gone: node:cluster ends this worker; what waits on the link fails first.
+  process.once('disconnect', () => link.lost());
+  return link;
 }
 
 main().catch((error: unknown) => {

@@ -14,6 +14,7 @@ import { ChatSearch } from './archive/search.js';
 import { type Authenticator, createAuthenticator } from './auth/auth.js';
 import type { Config } from './config/config.js';
 import { type BuiltEngines, createEngines, type Engines } from './engines/index.js';
+import type { WorkerLink } from './engines/ipc-link.js';
 import { Events } from './events/events.js';
 import { Replay } from './events/replay.js';
 import { Replies } from './events/replies.js';
@@ -101,6 +102,8 @@ export interface NodeOptions {
   /** Engines to use instead of building them; the node closes them when it closes. */
   engines?: Partial<Engines>;
   moderator?: Moderator;
+  /** In a worker process of LC_WORKERS: its id and its link to the primary (engines/ipc-link.ts). */
+  worker?: { id: number; link: WorkerLink };
 }
 
 /** Builds, wires and starts a node listening on `config.port` (0 for any free port). */
@@ -109,7 +112,11 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   mkdirSync(config.dataDir, { recursive: true });
   // Embedded by default, Redis/PostgreSQL when REDIS_URL/DATABASE_URL are set (engines/index.ts);
   // the engines given in the options are used as they are, and only the others are built.
-  const built = await createEngines(config, { log: logger, given: options.engines ?? {} });
+  const built = await createEngines(config, {
+    log: logger,
+    given: options.engines ?? {},
+    ...(options.worker ? { link: options.worker.link } : {}),
+  });
   logger.info({ engines: built.kinds }, 'engines ready');
   const engines: Engines = {
     store: built.store,
@@ -123,6 +130,8 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
   let hub: Hub | undefined;
   let ws: WebSocketEndpoint | undefined;
   const metrics = new Metrics(() => hub?.counts() ?? { ws: 0, sse: 0, poll: 0 });
+  // Each worker answers /metrics for itself: its series carry its id.
+  if (options.worker) metrics.registry.setDefaultLabels({ worker: String(options.worker.id) });
   countEngineWork(metrics, built);
   const committer = new GroupCommitter(store, {
     windowMs: config.commitWindowMs,

@@ -11,7 +11,8 @@ export const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 export async function launch(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, LC_LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
+    // One process unless the test asks for workers (LC_WORKERS from the shell would change what it tests).
+    env: { ...process.env, LC_WORKERS: '1', LC_LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
     // Not inherited: a child left behind would hold the test runner's output open.
     stdio: ['ignore', 'ignore', 'ignore'],
   });

@@ -84,6 +84,8 @@ function createNode(index: number, port: number, dataDir: string, opts: ClusterO
     LC_DATA_DIR: dataDir,
     LC_JWT_SECRET: SECRET,
     LC_LOG_LEVEL: 'warn',
+    // Each node one process, whatever the shell says: these tests count and kill nodes.
+    LC_WORKERS: '1',
     LC_MAX_CONNECTIONS_PER_IP: '0',
     LC_PRESENCE_MS: '500',
     REDIS_URL: opts.redisUrl,

@@ -197,8 +197,11 @@ export function claimedBadges(payload: JWTPayload): Badge[] {
   return CLAIMED_BADGES.filter((badge) => payload[badge] === true || named.includes(badge));
 }
 
-/** A random secret kept in the data folder, so development tokens survive restarts. */
-function devSecret(dataDir: string): Uint8Array {
+/**
+ * A random secret kept in the data folder, so development tokens survive restarts (the primary of
+ * LC_WORKERS makes it before its workers start, so they do not race to create it).
+ */
+export function devSecret(dataDir: string): Uint8Array {
   const path = join(dataDir, 'dev-secret');
   if (!existsSync(path)) {
     mkdirSync(dataDir, { recursive: true });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 import { ConfigError, DEFAULTS, loadConfig } from './config.js';
 
@@ -254,6 +255,18 @@ test('proxy settings that cannot work stop the start, naming the variable', () =
       () => loadConfig(env),
       (e: unknown) => e instanceof ConfigError && message.test(e.message),
       JSON.stringify(env),
+    );
+  }
+});
+
+test('LC_WORKERS: one process by default, a count, or auto (one per available core)', () => {
+  assert.equal(loadConfig({}).workers, 1);
+  assert.equal(loadConfig({ LC_WORKERS: '4' }).workers, 4);
+  assert.equal(loadConfig({ LC_WORKERS: 'auto' }).workers, availableParallelism());
+  for (const value of ['0', 'two', '-1', '257']) {
+    assert.throws(
+      () => loadConfig({ LC_WORKERS: value }),
+      (e: unknown) => e instanceof ConfigError && /LC_WORKERS/.test(e.message),
     );
   }
 });

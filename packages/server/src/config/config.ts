@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { SEARCH_SCAN_ROWS } from '../engines/search.js';
 import { canonicalOrigin } from '../util/origins.js';
 
@@ -7,6 +8,12 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /**
+   * Worker processes behind the one port (LC_WORKERS; `auto`: one per available core). 1 runs
+   * the node in this process, as always; more start a primary that holds the SQLite writer and
+   * the machine's shared state, with the workers as nodes (cluster/primary.ts).
+   */
+  workers: number;
   /** HS256 secret for tokens; with it (or a JWKS URL) dev tokens are off. */
   jwtSecret?: string;
   jwksUrl?: string;
@@ -164,6 +171,7 @@ export const DEFAULTS: Config = {
   // Loopback while development tokens are on; `0.0.0.0` once a secret or JWKS URL is set.
   host: 'localhost',
   dataDir: './data',
+  workers: 1,
   jwtRequireExp: true,
   devTokens: true,
   logLevel: 'info',
@@ -280,6 +288,12 @@ const hostList: Parse = (name, value) => {
   }
   return hosts;
 };
+/** A number of worker processes, or `auto` for one per available core. */
+const workerCount: Parse = (name, value) => {
+  if (value.trim() === 'auto') return availableParallelism();
+  if (!/^[0-9]+$/.test(value)) throw new ConfigError(`${name} must be a whole number or auto, got "${value}"`);
+  return integer(name, value, 1, 256);
+};
 const level: Parse = (name, value) => {
   if (!LEVELS.has(value)) throw new ConfigError(`${name} must be one of ${[...LEVELS].join(', ')}`);
   return value;
@@ -290,6 +304,7 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   PORT: ['port', int(0, 65535)],
   HOST: ['host', text],
   LC_DATA_DIR: ['dataDir', text],
+  LC_WORKERS: ['workers', workerCount],
   LC_JWT_SECRET: ['jwtSecret', secret],
   LC_JWKS_URL: ['jwksUrl', urlWith('http:', 'https:')],
   LC_JWT_ISSUER: ['jwtIssuer', text],

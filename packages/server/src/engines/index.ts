@@ -1,25 +1,33 @@
 // Engine selection: the one place that knows which engines run. Embedded (SQLite and in-process
 // engines) by default; PostgreSQL when DATABASE_URL is set, Redis for the bus, presence, rate
-// limits and duplicate detection when REDIS_URL is set. Everything else sees the interfaces only.
+// limits and duplicate detection when REDIS_URL is set. In a worker process of LC_WORKERS, what
+// would be embedded lives in the primary process and is reached over the IPC link (ipc-link.ts).
+// Everything else sees the interfaces only.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import pg from 'pg';
+import { IpcBus } from './bus.ipc.js';
 import type { Bus } from './bus.js';
 import { MemoryBus } from './bus.memory.js';
 import { createRedisBus } from './bus.redis.js';
 import { type EngineLog, silentLog } from './engine-log.js';
+import type { WorkerLink } from './ipc-link.js';
+import { IpcPresence } from './presence.ipc.js';
 import type { Presence } from './presence.js';
 import { MemoryPresence } from './presence.memory.js';
 import { createRedisPresence } from './presence.redis.js';
+import { IpcRateLimiter } from './rate-limiter.ipc.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { MemoryRateLimiter } from './rate-limiter.memory.js';
 import { createRedisRateLimiter } from './rate-limiter.redis.js';
+import { IpcRecentSet } from './recent-set.ipc.js';
 import type { RecentSet } from './recent-set.js';
 import { MemoryRecentSet } from './recent-set.memory.js';
 import { createRedisRecentSet } from './recent-set.redis.js';
 import type { Store } from './store.js';
 import { createPostgresStore } from './store.postgres.js';
+import { IpcWrites } from './store.sqlite.ipc.js';
 import { SqliteStore } from './store.sqlite.js';
 
 /** The engines a node runs on. */
@@ -54,10 +62,15 @@ export interface EngineOptions {
    * closed here (their owner closes them), and no connection is opened for them.
    */
   given?: Partial<Engines>;
+  /**
+   * In a worker process of LC_WORKERS: the link to the primary, which writes the SQLite file and
+   * holds the bus, presence, rate limits and duplicate keys when Redis is not configured.
+   */
+  link?: WorkerLink;
 }
 
 /** Which implementation runs each engine, for the start-up log. */
-export type EngineKinds = { [K in keyof Engines]: 'sqlite' | 'postgres' | 'memory' | 'redis' | 'given' };
+export type EngineKinds = { [K in keyof Engines]: 'sqlite' | 'postgres' | 'memory' | 'redis' | 'ipc' | 'given' };
 
 /** Engines plus what it takes to release the ones built here and their connections. */
 export interface BuiltEngines extends Engines {
@@ -88,7 +101,7 @@ export async function createEngines(config: EngineConfig, opts: EngineOptions = 
   if (!store) {
     store = config.databaseUrl
       ? openPostgres(config.databaseUrl, opts.poolSize ?? 10, log, closers, notifyAll)
-      : openSqlite(config.dataDir, closers, notifyAll);
+      : openSqlite(config.dataDir, closers, notifyAll, opts.link);
     await store.migrate();
   }
   const missing = SHARED.filter((name) => !given[name]);
@@ -96,7 +109,9 @@ export async function createEngines(config: EngineConfig, opts: EngineOptions = 
   if (missing.length > 0) {
     built = config.redisUrl
       ? await openRedis(config.redisUrl, config.redisCluster ?? false, missing, opts, log, closers)
-      : openMemory(missing, closers);
+      : opts.link
+        ? openIpc(opts.link, missing, log, closers)
+        : openMemory(missing, closers);
   }
   const shared: Shared = {
     bus: given.bus ?? built.bus!,
@@ -104,7 +119,7 @@ export async function createEngines(config: EngineConfig, opts: EngineOptions = 
     limiter: given.limiter ?? built.limiter!,
     recent: given.recent ?? built.recent!,
   };
-  const sharedKind = config.redisUrl ? 'redis' : 'memory';
+  const sharedKind = config.redisUrl ? 'redis' : opts.link ? 'ipc' : 'memory';
   return {
     store,
     ...shared,
@@ -132,9 +147,14 @@ export async function createEngines(config: EngineConfig, opts: EngineOptions = 
   };
 }
 
-function openSqlite(dataDir: string, closers: Closers, notifyAll: boolean): Store {
+/** The SQLite file of a data folder. */
+export function sqlitePath(dataDir: string): string {
+  return join(dataDir, 'livecomments.db');
+}
+
+function openSqlite(dataDir: string, closers: Closers, notifyAll: boolean, link?: WorkerLink): Store {
   mkdirSync(dataDir, { recursive: true });
-  const store = new SqliteStore(join(dataDir, 'livecomments.db'), { notifyAll });
+  const store = new SqliteStore(sqlitePath(dataDir), { notifyAll, ...(link ? { writes: new IpcWrites(link) } : {}) });
   closers.push(() => store.close());
   return store;
 }
@@ -157,6 +177,16 @@ function openMemory(wanted: readonly SharedName[], closers: Closers): Partial<Sh
   if (wanted.includes('presence')) engines.presence = new MemoryPresence();
   if (wanted.includes('limiter')) engines.limiter = new MemoryRateLimiter();
   if (wanted.includes('recent')) engines.recent = new MemoryRecentSet();
+  closers.push(() => closeAll(engines));
+  return engines;
+}
+
+function openIpc(link: WorkerLink, wanted: readonly SharedName[], log: EngineLog, closers: Closers): Partial<Shared> {
+  const engines: Partial<Shared> = {};
+  if (wanted.includes('bus')) engines.bus = new IpcBus(link, log);
+  if (wanted.includes('presence')) engines.presence = new IpcPresence(link);
+  if (wanted.includes('limiter')) engines.limiter = new IpcRateLimiter(link);
+  if (wanted.includes('recent')) engines.recent = new IpcRecentSet(link);
   closers.push(() => closeAll(engines));
   return engines;
 }

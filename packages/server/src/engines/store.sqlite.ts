@@ -64,10 +64,15 @@ export interface SqliteStoreOptions {
    * Without it only the changes of events with webhooks in their settings do.
    */
   notifyAll?: boolean;
+  /**
+   * Writes run elsewhere: in another process that owns the writer (the primary of LC_WORKERS,
+   * store.sqlite.ipc.ts). This store then only reads the file, beside that writer.
+   */
+  writes?: WriteRunner;
 }
 
-/** Runs write operations somewhere: on a writer thread, or inline. */
-interface WriteRunner {
+/** Runs write operations somewhere: on a writer thread, inline, or in another process. */
+export interface WriteRunner {
   run(op: WriteOp, args: unknown[]): Promise<unknown>;
   close(): Promise<void>;
 }
@@ -97,9 +102,9 @@ export class SqliteStore implements Store {
     const synchronous = options.synchronous ?? 'FULL';
     const inline = options.writer === 'inline';
     const notifyAll = options.notifyAll ?? false;
-    this.writer = inline
-      ? new InlineWriter(path, synchronous, notifyAll)
-      : new WriterThread({ path, synchronous, notifyAll });
+    this.writer =
+      options.writes ??
+      (inline ? new InlineWriter(path, synchronous, notifyAll) : new WriterThread({ path, synchronous, notifyAll }));
     this.appendsInFlight = inline ? 1 : 4;
   }
 
@@ -460,11 +465,12 @@ interface Pending {
 }
 
 /**
- * The writer thread, seen from the store. Requests are answered in order. A thread that dies
+ * The writer thread, seen from the store (or from the primary of LC_WORKERS, which runs the
+ * writes of every worker on it). Requests are answered in order. A thread that dies
  * fails what it had in hand at once (callers answer `unavailable`, they never hang) and the next
  * write starts a new one. The thread holds the process open only while it has work.
  */
-class WriterThread implements WriteRunner {
+export class WriterThread implements WriteRunner {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -473,13 +479,18 @@ class WriterThread implements WriteRunner {
   constructor(private readonly data: WriterData) {}
 
   run(op: WriteOp, args: unknown[]): Promise<unknown> {
+    return this.runEncoded(op, JSON.stringify(args));
+  }
+
+  /** Runs an operation whose arguments are already JSON (as a worker process sends them). */
+  runEncoded(op: WriteOp, args: string): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error('the SQLite store is closed'));
     const worker = this.worker ?? this.start();
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       if (this.pending.size === 0) worker.ref();
       this.pending.set(id, { resolve, reject });
-      const request: WriteRequest = { id, op, args: JSON.stringify(args) };
+      const request: WriteRequest = { id, op, args };
       worker.postMessage(request);
     });
   }
