@@ -3,6 +3,8 @@
 #
 #   scripts/image.sh build [BUILD_BASE [RUNTIME_BASE]]   build the image (tag: $IMAGE, livecomments:latest)
 #   scripts/image.sh debian-base                         make both base images from Debian packages
+#   scripts/image.sh has-bases                           exit 0 when they are there (same recipe)
+#   scripts/image.sh compose-deps                        Debian stand-ins for compose's redis, postgres, nginx
 #
 # With a registry at hand the bases are the official Node.js images (the Dockerfile's defaults,
 # node:22-bookworm to build and node:22-bookworm-slim to run); any pair with the same Node.js
@@ -141,6 +143,28 @@ debian_base() {
   done
 }
 
+# Debian stand-ins for the redis, postgres and nginx images of deploy/compose.yaml (no registry
+# needed), on the runtime base; kept while their recipe is unchanged. Prints their names as the
+# variables the compose file reads.
+compose_deps() {
+  debian_base
+  local key
+  key=$( { recipe_hash; cat deploy/debian-deps/*; } | sha256sum | cut -c1-12)
+  local target tag
+  for target in redis postgres nginx; do
+    tag="localhost/livecomments-deps:$target-$key"
+    if ! has_image "$tag"; then
+      echo "image: building $tag"
+      # apt-get reaches Debian's mirror over the host's network; no image is pulled.
+      engine build --network host --pull=never "${ULIMITS[@]}" --format docker --target "$target" \
+        --build-arg "BASE=$(base_tag runtime)" -t "$tag" deploy/debian-deps
+    fi
+  done
+  echo "export REDIS_IMAGE=localhost/livecomments-deps:redis-$key"
+  echo "export POSTGRES_IMAGE=localhost/livecomments-deps:postgres-$key"
+  echo "export NGINX_IMAGE=localhost/livecomments-deps:nginx-$key"
+}
+
 build() {
   local build_base=${1:-} runtime_base=${2:-}
   local args=()
@@ -169,5 +193,7 @@ build() {
 case "${1:-}" in
   build) shift; build "$@" ;;
   debian-base) debian_base ;;
-  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  has-bases) has_image "$(base_tag runtime)" && has_image "$(base_tag build)" ;;
+  compose-deps) compose_deps ;;
+  *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
