@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import pino from 'pino';
 import WebSocket from 'ws';
+import { MAX_FRAME_BYTES } from '../src/transports/websocket.js';
 import { SecurityLog } from '../src/util/security-log.js';
 import { createEvent, devToken, post, startNode, waitFor } from './support.js';
 
@@ -41,7 +42,7 @@ function handshakeStatus(url: string, headers: Record<string, string> = {}): Pro
 }
 
 describe('security log', () => {
-  test('a refused handshake (token, origin) and a rate limit hit are security lines, without tokens', async () => {
+  test('a refused handshake (token, origin), a rate limit hit and an oversized frame are security lines, without tokens', async () => {
     const { lines, logger } = captured();
     const node = await startNode({ userRatePerMinute: 2 }, { logger });
     try {
@@ -56,12 +57,17 @@ describe('security log', () => {
       for (let i = 0; i < 10 && status !== 429; i++)
         status = (await post(node.url, alice.token, eventId, `hi ${i}`)).status;
       assert.equal(status, 429, 'the rate limit is hit');
+      // A frame over the size bound: the socket is closed (1009) and the line names the bound.
+      const big = new WebSocket(`${ws}?token=${alice.token}`);
+      await new Promise((resolve) => big.once('open', resolve));
+      big.send('x'.repeat(MAX_FRAME_BYTES + 1));
+      assert.equal(await new Promise((resolve) => big.once('close', resolve)), 1009);
       // A refused request over HTTP: the line has the route, not the URL or the header.
       const refused = await post(node.url, forged, eventId, 'from a forged token');
       assert.equal(refused.status, 401);
 
       const security = () => lines.filter((l) => l.channel === 'security');
-      await waitFor(() => security().length >= 4, 'the security lines');
+      await waitFor(() => security().length >= 5, 'the security lines');
       const byEvent = (event: string) => security().filter((l) => l.event === event);
       const [token] = byEvent('invalid_token').filter((l) => l.transport === 'ws');
       assert.ok(token, 'the refused token on the WebSocket');
@@ -79,6 +85,9 @@ describe('security log', () => {
       assert.equal(limited.userId, alice.id);
       assert.equal(limited.route, '/v1/events/:eventId/comments');
       assert.equal(limited.code, 'rate_limited');
+      const [frame] = byEvent('too_large');
+      assert.ok(frame, 'the oversized frame');
+      assert.deepEqual([frame.userId, frame.transport, frame.max], [alice.id, 'ws', MAX_FRAME_BYTES]);
       const [http] = byEvent('invalid_token').filter((l) => l.transport === 'http');
       assert.ok(http, 'the refused token over HTTP');
       assert.equal(http.route, '/v1/events/:eventId/comments');
@@ -96,6 +105,7 @@ describe('security log', () => {
         'forbidden',
         'invalid_token',
         'rate_limited',
+        'too_large',
       ]);
     } finally {
       await node.stop();
