@@ -156,5 +156,9 @@ export function logRefusal(
   if (!(error instanceof AppError)) return;
   const { tokenGiven, ...rest } = fields;
   const event = securityEventOf(error, tokenGiven);
-  if (event) security.refused(event, { ...rest, code: error.code, reason: error.message }, 'refused');
+  if (!event) return;
+  // The server's own words, never the app's: a connect proxy's refusal carries the app's text
+  // for its user (`details.reason`), which may name them.
+  const reason = error.details.reason === undefined ? error.message : "refused by the app's connect or post proxy";
+  security.refused(event, { ...rest, code: error.code, reason }, 'refused');
 }
