@@ -19,21 +19,37 @@ COPY packages/moderation-tools/package.json packages/moderation-tools/
 COPY bench/package.json bench/
 # A private CA for the npm registry (a proxy's), given as a build secret so it stays out of the
 # image: scripts/image.sh passes npm's cafile. Node.js headers from Debian's libnode-dev when the
-# base has them (Debian's nodejs); official Node.js images fetch them as usual.
-RUN --mount=type=secret,id=npm_ca \
+# base has them (Debian's nodejs); official Node.js images fetch them as usual. npm's download
+# cache is a build cache (kept between builds, never in the image). better-sqlite3's addon is the
+# build's longest step when no prebuilt binary can be fetched (compiling SQLite takes minutes):
+# once compiled, it is kept in a build cache too, by its version, Node.js version and system, so a
+# changed lockfile does not compile it again.
+RUN --mount=type=secret,id=npm_ca --mount=type=cache,id=livecomments-npm,target=/root/.npm \
+    --mount=type=cache,id=livecomments-addons,target=/var/cache/livecomments-addons \
     if [ -s /run/secrets/npm_ca ]; then export npm_config_cafile=/run/secrets/npm_ca; fi; \
     if [ -d /usr/include/node ] && [ ! -d /usr/local/include/node ]; then export npm_config_nodedir=/usr; fi; \
-    npm ci
+    npm ci --ignore-scripts \
+ && addon=node_modules/better-sqlite3/build/Release/better_sqlite3.node \
+ && kept=/var/cache/livecomments-addons/better-sqlite3-$(node -p 'require("better-sqlite3/package.json").version+"-"+process.version+"-"+process.arch')-debian$(cat /etc/debian_version 2>/dev/null | tr -c '0-9a-z.\n' _).node \
+ && if [ -s "$kept" ]; then \
+      mkdir -p "$(dirname "$addon")" && cp "$kept" "$addon" && npm rebuild esbuild; \
+    else \
+      JOBS=max npm rebuild && cp "$addon" "$kept.tmp" && mv "$kept.tmp" "$kept"; \
+    fi
 COPY . .
 # Built, then installed again without development dependencies (`npm prune` kept the root's in
-# this workspace tree; the platform binaries of dev tools are optional, hence both omits). npm
-# leaves their scope folders behind empty: they go too.
-RUN --mount=type=secret,id=npm_ca \
+# this workspace tree; the platform binaries of dev tools are optional, hence both omits). The
+# second install runs no install scripts: better-sqlite3's addon, compiled above, is put back
+# (compiling it again would double the build's longest step). npm leaves the dev tools' scope
+# folders behind empty: they go too.
+RUN --mount=type=secret,id=npm_ca --mount=type=cache,id=livecomments-npm,target=/root/.npm \
     if [ -s /run/secrets/npm_ca ]; then export npm_config_cafile=/run/secrets/npm_ca; fi; \
-    if [ -d /usr/include/node ] && [ ! -d /usr/local/include/node ]; then export npm_config_nodedir=/usr; fi; \
     npm run build --silent \
+ && mv node_modules/better-sqlite3/build/Release/better_sqlite3.node /tmp/ \
  && rm -rf node_modules packages/*/node_modules bench/node_modules \
- && npm ci --omit=dev --omit=optional \
+ && npm ci --omit=dev --omit=optional --ignore-scripts --prefer-offline \
+ && mkdir -p node_modules/better-sqlite3/build/Release \
+ && mv /tmp/better_sqlite3.node node_modules/better-sqlite3/build/Release/ \
  && find node_modules -mindepth 1 -maxdepth 1 -type d -empty -delete \
  && mkdir -p /out/packages/protocol /out/packages/server/dist /out/web/dist \
  && cp -a package.json node_modules /out/ \

@@ -50,11 +50,12 @@ import type { ProxyObserver } from './proxy/call.js';
 import { ConnectProxy } from './proxy/connect.js';
 import { PostProxy } from './proxy/post.js';
 import { BanWatch } from './transports/ban-watch.js';
-import { ConnectionLimiter, type EdgeLog } from './transports/connections.js';
+import { ConnectionLimiter } from './transports/connections.js';
 import { attachWebSocket, type WebSocketEndpoint } from './transports/websocket.js';
 import { AppError } from './util/errors.js';
 import { LogLimit } from './util/log-limit.js';
 import { OriginPolicy } from './util/origins.js';
+import { SecurityLog } from './util/security-log.js';
 import { ShutdownGuard } from './util/shutdown-guard.js';
 import { watchStalls } from './util/stall-watch.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
@@ -304,7 +305,7 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
 
   const auth = authenticatorFor(config);
   const guard = new ShutdownGuard();
-  const warnings = edgeLog(new LogLimit(logger, { intervalMs: 60_000, maxKeys: 10_000 }));
+  const security = new SecurityLog(logger, { perSecond: config.securityLogPerSecond });
   const trust = trustFunction(config.trustProxy);
   const banWatch = new BanWatch();
   const services: Services = {
@@ -339,9 +340,9 @@ export async function createNode(config: Config, options: NodeOptions = {}): Pro
     metrics,
     bans,
     banWatch,
-    connections: new ConnectionLimiter(config.maxConnectionsPerIp, warnings),
+    connections: new ConnectionLimiter(config.maxConnectionsPerIp, security),
     guard,
-    warnings,
+    security,
     clientIp: (req) => clientAddress(trust, req),
     origins: new OriginPolicy(config.allowedOrigins),
   };
@@ -510,15 +511,6 @@ function countEngineWork(metrics: Metrics, built: Pick<BuiltEngines, 'counters'>
       for (const [counter, n] of Object.entries(built.counters())) this.set({ counter }, n);
     },
   });
-}
-
-/** Refused connections, one line per kind and address a minute (the key names both). */
-function edgeLog(limit: LogLimit): EdgeLog {
-  return {
-    warn(kind, address, message, details = {}) {
-      limit.log(`${kind} ${address}`, { kind, address, ...details }, message);
-    },
-  };
 }
 
 /** Waits for `work` until `until` (a Date.now() time); rejects if the bound comes first. */

@@ -105,7 +105,7 @@ describe('the HTTP edge', () => {
     }
   });
 
-  test('refused handshakes and the cap are logged at warn, once per address, without tokens', async () => {
+  test('refused handshakes and the cap are on the security channel at warn, once per address, without tokens', async () => {
     const lines: any[] = [];
     const sink = new Writable({
       write(chunk, _encoding, done) {
@@ -125,8 +125,8 @@ describe('the HTTP edge', () => {
       }
       await held.close();
       await waitFor(() => lines.length >= 2, 'the warnings');
-      const kinds = lines.filter((l) => l.level === 40).map((l) => l.kind);
-      assert.deepEqual(kinds.sort(), ['bad_handshake', 'connection_cap'], 'one line each, not one per refusal');
+      const events = lines.filter((l) => l.level === 40 && l.channel === 'security').map((l) => l.event);
+      assert.deepEqual(events.sort(), ['bad_handshake', 'connection_cap'], 'one line each, not one per refusal');
       const token = owner.token.slice(-16);
       assert.ok(!lines.some((l) => JSON.stringify(l).includes(token)), 'no token in any log line');
     } finally {

@@ -2,7 +2,8 @@
 // through the container reaches viewers through it, and SIGTERM drains it within LC_DRAIN_MS.
 // Slow (the image build installs npm packages): not part of `npm test`; run it with
 // `npm run test:image` (podman, or ENGINE=docker). Without LC_IMAGE_BASE the base images are
-// made from Debian packages (`scripts/image.sh debian-base`) when they are not there yet; with
+// made from Debian packages (`scripts/image.sh debian-base`) unless bases of the same recipe are
+// in the engine's storage already; with
 // LC_IMAGE_BASE="node:22-bookworm node:22-bookworm-slim" the official images are used.
 // LC_TEST_IMAGE names an image already built, which is then tested as it is.
 import assert from 'node:assert/strict';
@@ -48,12 +49,6 @@ function imageScript(args: string[]): Promise<void> {
   });
 }
 
-const exists = (image: string) =>
-  engine(['image', 'inspect', image]).then(
-    () => true,
-    () => false,
-  );
-
 /** Starts the image on a free port of the host's network; resolves once /ready answers 200. */
 async function runContainer(name: string, volume: string): Promise<string> {
   const port = await freePort();
@@ -97,12 +92,14 @@ describe('container image', { timeout: 30 * 60_000 }, () => {
   before(async () => {
     if (process.env.LC_TEST_IMAGE) return;
     const bases = (process.env.LC_IMAGE_BASE ?? '').split(' ').filter(Boolean);
-    if (bases.length === 0) {
-      const have =
-        (await exists('localhost/livecomments-base:build')) && (await exists('localhost/livecomments-base:runtime'));
-      if (!have) await imageScript(['debian-base']);
-    }
+    const started = Date.now();
+    // Made only when no bases of the same recipe are in the engine's storage yet.
+    if (bases.length === 0) await imageScript(['debian-base']);
+    const built = Date.now();
     await imageScript(['build', ...bases]);
+    process.stdout.write(
+      `# bases ready in ${((built - started) / 1000).toFixed(0)} s, image built in ${((Date.now() - built) / 1000).toFixed(0)} s\n`,
+    );
   });
 
   after(async () => {

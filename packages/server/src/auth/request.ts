@@ -78,6 +78,11 @@ export function asksProxy(callers: Callers, req: IncomingMessage, query: URLSear
   return Boolean(proxy && (proxy.always || !tokenOf(req, query)));
 }
 
+/** Whether a request carries a token (the Authorization header or `?token=`), valid or not. */
+export function hasToken(req: IncomingMessage): boolean {
+  return req.headers.authorization !== undefined || queryOf(req).has('token');
+}
+
 /** The query string of a raw request. */
 export function queryOf(req: IncomingMessage): URLSearchParams {
   const url = req.url ?? '/';

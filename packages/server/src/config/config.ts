@@ -97,6 +97,8 @@ export interface Config {
   drainCloseDelayMs: number;
   /** Request log lines a second at most (LC_REQUEST_LOG_PER_SECOND; 0: off); server errors are logged apart. */
   requestLogPerSecond: number;
+  /** Security log lines a second at most (LC_SECURITY_LOG_PER_SECOND; 0: off), the rest counted. */
+  securityLogPerSecond: number;
   /** The node's own webhooks (LC_WEBHOOK_URL, comma-separated): every notification of every event. */
   webhookUrls: string[];
   /** The key that signs deliveries to `webhookUrls` (required with them). */
@@ -202,6 +204,7 @@ export const DEFAULTS: Config = {
   serviceName: 'livecomments',
   drainCloseDelayMs: 0,
   requestLogPerSecond: 20,
+  securityLogPerSecond: 50,
   webhookUrls: [],
   webhookAllowPrivate: false,
   webhookRetryMs: 1_000,
@@ -340,6 +343,7 @@ const SETTINGS: Record<string, [keyof Config, Parse]> = {
   LC_DRAIN_MS: ['drainMs', int(0, 600_000)],
   LC_DRAIN_CLOSE_DELAY_MS: ['drainCloseDelayMs', int(0, 600_000)],
   LC_REQUEST_LOG_PER_SECOND: ['requestLogPerSecond', int(0, 100_000)],
+  LC_SECURITY_LOG_PER_SECOND: ['securityLogPerSecond', int(0, 100_000)],
   LC_WEBHOOK_URL: ['webhookUrls', urlList],
   LC_WEBHOOK_SECRET: ['webhookSecret', secret],
   LC_WEBHOOK_ALLOW_PRIVATE: ['webhookAllowPrivate', boolean],

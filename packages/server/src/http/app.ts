@@ -63,7 +63,7 @@ export function buildApp(s: HttpServices): FastifyInstance {
   registerCaller(app);
   registerRequestLog(app, s.logger as Logger, s.config.requestLogPerSecond);
   registerCors(app, s);
-  registerErrorHandling(app, () => s.metrics.errors.inc({ where: 'http' }));
+  registerErrorHandling(app, () => s.metrics.errors.inc({ where: 'http' }), s.security);
   // A callback hook, not an async one: it runs on every answer, and a promise each adds up.
   app.addHook('onSend', function noStore(_request, reply, payload, done) {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');

@@ -1,8 +1,11 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasToken } from '../auth/request.js';
 import { AppError, errors } from '../util/errors.js';
 import { LogLimit } from '../util/log-limit.js';
+import { logRefusal, type SecurityEvents } from '../util/security-log.js';
+import { callerOf } from './caller.js';
 
 /**
  * An error as a whole HTTP/1.1 answer written on a raw socket (a refused WebSocket upgrade, a
@@ -92,8 +95,16 @@ function fromFastify(error: FastifyError): AppError | null {
   return null;
 }
 
-/** Every failure becomes a catalogued JSON error; unexpected ones are logged, never shown. */
-export function registerErrorHandling(app: FastifyInstance, onUnexpected: (error: unknown) => void): void {
+/**
+ * Every failure becomes a catalogued JSON error; unexpected ones are logged, never shown; refusals
+ * that are security events (an invalid token, an origin or a ban refused, a rate limit, an
+ * oversized body) go on the security channel.
+ */
+export function registerErrorHandling(
+  app: FastifyInstance,
+  onUnexpected: (error: unknown) => void,
+  security?: SecurityEvents,
+): void {
   // A dependency outage fails every request: one line when it starts, then a count per minute.
   const failures = new LogLimit(app.log, {
     intervalMs: 60_000,
@@ -101,10 +112,19 @@ export function registerErrorHandling(app: FastifyInstance, onUnexpected: (error
     summarise: true,
     summaryMessage: 'requests failed (count in the last minute)',
   });
+  const refused = (error: AppError, request: FastifyRequest) => {
+    if (security) logRefusal(security, error, refusalFields(request));
+  };
   app.setErrorHandler(function handleError(error: FastifyError | AppError, request, reply) {
-    if (error instanceof AppError) return sendError(reply, error);
+    if (error instanceof AppError) {
+      refused(error, request);
+      return sendError(reply, error);
+    }
     const mapped = fromFastify(error);
-    if (mapped) return sendError(reply, mapped);
+    if (mapped) {
+      refused(mapped, request);
+      return sendError(reply, mapped);
+    }
     onUnexpected(error);
     failures.log('request', { err: error, reqId: request.id }, 'request failed');
     return sendError(reply, errors.unavailable());
@@ -112,4 +132,23 @@ export function registerErrorHandling(app: FastifyInstance, onUnexpected: (error
   app.setNotFoundHandler(function handleNotFound(request, reply) {
     return sendError(reply, errors.notFound(`${request.method} ${request.url.split('?')[0]}`));
   });
+}
+
+/** Where a refused request came from, for the security log: no URL, header or body. */
+function refusalFields(request: FastifyRequest) {
+  const route = request.routeOptions.url ?? '(no route)';
+  const eventId = (request.params as { eventId?: unknown } | undefined)?.eventId;
+  const userId = callerOf(request)?.id;
+  return {
+    address: request.ip,
+    transport: route.endsWith('/stream')
+      ? ('sse' as const)
+      : route.endsWith('/poll')
+        ? ('poll' as const)
+        : ('http' as const),
+    route,
+    ...(typeof eventId === 'string' ? { eventId: eventId.slice(0, 64) } : {}),
+    ...(userId ? { userId } : {}),
+    tokenGiven: hasToken(request.raw),
+  };
 }

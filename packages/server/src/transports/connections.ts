@@ -1,12 +1,5 @@
 import { errors } from '../util/errors.js';
-
-/**
- * Warnings about refused connections, rate limited per kind and address. Callers pass paths,
- * never URLs: a `?token=` must not reach a log line.
- */
-export interface EdgeLog {
-  warn(kind: string, address: string, message: string, details?: Record<string, unknown>): void;
-}
+import type { SecurityEvents } from '../util/security-log.js';
 
 /** The pause suggested to a client refused for too many connections. */
 const RETRY_MS = 5_000;
@@ -17,7 +10,7 @@ export class ConnectionLimiter {
 
   constructor(
     private readonly max: number,
-    private readonly warnings?: EdgeLog,
+    private readonly security?: Pick<SecurityEvents, 'refused'>,
   ) {}
 
   /** Takes a slot for `ip`; false when it has too many connections already. */
@@ -28,16 +21,23 @@ export class ConnectionLimiter {
     return true;
   }
 
-  /** Takes a slot for `ip`; false (logged at warn, rate limited) when it has too many already. */
-  tryTake(ip: string, transport: string): boolean {
+  /** Takes a slot for `ip`; false (on the security log, rate limited) when it has too many already. */
+  tryTake(ip: string, transport: 'ws' | 'sse' | 'poll'): boolean {
     if (this.acquire(ip)) return true;
-    this.warnings?.warn('connection_cap', ip, 'connection cap reached for an address', { transport, max: this.max });
+    this.security?.refused(
+      'connection_cap',
+      { address: ip, transport, max: this.max },
+      'connection cap reached for an address',
+    );
     return false;
   }
 
-  /** Takes a slot for `ip` or throws the catalogued refusal (logged at warn, rate limited). */
-  take(ip: string, transport: string): void {
-    if (!this.tryTake(ip, transport)) throw errors.tooManyConnections(RETRY_MS);
+  /** Takes a slot for `ip` or throws the catalogued refusal (on the security log, rate limited). */
+  take(ip: string, transport: 'ws' | 'sse' | 'poll'): void {
+    if (this.tryTake(ip, transport)) return;
+    const refusal = errors.tooManyConnections(RETRY_MS);
+    refusal.securityLogged = true;
+    throw refusal;
   }
 
   /** Gives a slot back; call exactly once per slot taken. */

@@ -11,9 +11,10 @@ import type { BanCache } from '../ingest/bans.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { InteractionServices } from '../interactions/index.js';
 import type { OriginPolicy } from '../util/origins.js';
+import type { SecurityEvents } from '../util/security-log.js';
 import type { ShutdownGuard } from '../util/shutdown-guard.js';
 import type { BanWatch } from './ban-watch.js';
-import type { ConnectionLimiter, EdgeLog } from './connections.js';
+import type { ConnectionLimiter } from './connections.js';
 
 /** What admission (transports/admission.ts) reads. */
 export interface AdmissionServices {
@@ -43,6 +44,6 @@ export interface TransportServices extends AdmissionServices {
   limiter: RateLimiter;
   /** Sockets and subscriptions to end when their user is banned from the event. */
   banWatch: BanWatch;
-  /** Refused connections, logged at most once a minute per kind and address. */
-  warnings: EdgeLog;
+  /** Refused handshakes, rate limits, oversized frames: the security log channel. */
+  security: SecurityEvents;
 }

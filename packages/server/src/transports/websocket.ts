@@ -5,12 +5,13 @@ import type { Duplex } from 'node:stream';
 import { type ClientFrame, CloseCode } from '@livecomments/protocol';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Principal } from '../auth/auth.js';
-import { queryOf } from '../auth/request.js';
+import { hasToken, queryOf } from '../auth/request.js';
 import { writeRawError } from '../http/errors.js';
 import { viewerKeys, type WireFormat } from '../hub/frames.js';
 import type { Membership } from '../hub/hub.js';
 import { type CloseReason, type Subscriber, socketDrained } from '../hub/subscriber.js';
 import { AppError, errors } from '../util/errors.js';
+import { logRefusal } from '../util/security-log.js';
 import { type Admission, admit, admitConnection, type ConnectionAdmission } from './admission.js';
 import type { Bannable, BanWatch } from './ban-watch.js';
 import { formatFor, wsFormat, wsTopFormat } from './encoders.js';
@@ -80,6 +81,8 @@ class WsConnection implements Subscriber, Bannable {
     /** The event of a single-event connection ('' on a multi-event one). */
     private readonly eventId: string,
     private readonly principal: Principal | null,
+    /** The client's address, for the security log. */
+    private readonly address: string,
     private readonly banWatch: BanWatch,
     /** The view it follows: every comment (`ws`), Top chat (`ws-top`), a sampled tier. */
     readonly format: WireFormat = wsFormat,
@@ -172,8 +175,11 @@ class WsConnection implements Subscriber, Bannable {
       this.tokens = Math.min(FRAME_BURST, this.tokens + ((now - this.refill) / 1000) * FRAMES_PER_SECOND);
       this.refill = now;
       if (this.tokens < 1) {
-        if (++this.refused > MAX_REFUSED) this.ws.close(CloseCode.POLICY, 'flood');
-        else this.send({ type: 'error', error: errors.rateLimited(1000).toBody().error });
+        if (++this.refused > MAX_REFUSED) this.flood();
+        else {
+          this.refusal(errors.rateLimited(1000, 'too many frames; slow down'));
+          this.send({ type: 'error', error: errors.rateLimited(1000).toBody().error });
+        }
         return;
       }
       this.tokens--;
@@ -191,9 +197,10 @@ class WsConnection implements Subscriber, Bannable {
       if (frame.type === 'subscribe') await this.multi!.subscribe(frame.eventId, frame.after, frame.epoch);
       else this.multi!.unsubscribe(frame.eventId);
     } catch (error) {
-      if (++this.refused > MAX_REFUSED) return this.ws.close(CloseCode.POLICY, 'flood');
+      if (++this.refused > MAX_REFUSED) return this.flood();
       const failure = error instanceof AppError ? error : errors.unavailable();
       const eventId = typeof frame.eventId === 'string' ? frame.eventId.slice(0, 64) : undefined;
+      this.refusal(failure, eventId);
       this.send({ type: 'error', ...(eventId === undefined ? {} : { eventId }), error: failure.toBody().error });
     }
   }
@@ -208,6 +215,42 @@ class WsConnection implements Subscriber, Bannable {
       throw errors.invalid('eventId must be an event this connection is subscribed to');
     }
     return frame.eventId;
+  }
+
+  /** A refused frame on the security log, when its refusal is a security event (a rate limit, a ban). */
+  private refusal(error: AppError, eventId = this.eventId || undefined): void {
+    logRefusal(this.s.security, error, {
+      address: this.address,
+      ...(this.principal ? { userId: this.principal.id } : {}),
+      ...(eventId ? { eventId } : {}),
+      transport: 'ws',
+      tokenGiven: this.principal !== null,
+    });
+  }
+
+  /** Closed (1008) for sending refused frames again and again. */
+  private flood(): void {
+    this.s.security.refused(
+      'flood',
+      { address: this.address, ...(this.principal ? { userId: this.principal.id } : {}), transport: 'ws' },
+      'WebSocket closed: too many refused frames',
+    );
+    this.ws.close(CloseCode.POLICY, 'flood');
+  }
+
+  /** A socket error: a frame over the size bound (ws closes with 1009) goes on the security log. */
+  failed(error: Error & { code?: string }): void {
+    if (error.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return;
+    this.s.security.refused(
+      'too_large',
+      {
+        address: this.address,
+        ...(this.principal ? { userId: this.principal.id } : {}),
+        transport: 'ws',
+        max: MAX_FRAME_BYTES,
+      },
+      'WebSocket frame over the size bound',
+    );
   }
 
   send(frame: unknown): void {
@@ -235,6 +278,7 @@ class WsConnection implements Subscriber, Bannable {
       await this.s.interactions.react(this.principal, this.target(frame), frame.emoji);
     } catch (error) {
       const failure = error instanceof AppError ? error : errors.unavailable();
+      this.refusal(failure);
       this.send({ type: 'error', error: failure.toBody().error });
     }
   }
@@ -260,6 +304,7 @@ class WsConnection implements Subscriber, Bannable {
     } catch (error) {
       const failure = error instanceof AppError ? error : errors.unavailable();
       const eventId = this.multi && typeof frame.eventId === 'string' ? frame.eventId.slice(0, 64) : undefined;
+      this.refusal(failure, eventId);
       this.send({
         type: 'error',
         ...(eventId === undefined ? {} : { eventId }),
@@ -276,7 +321,8 @@ function onPong(this: Peer): void {
   if (conn) conn.alive = true;
 }
 
-function onError(this: Peer): void {
+function onError(this: Peer, error: Error): void {
+  this[CONNECTION]?.failed(error);
   this.terminate();
 }
 
@@ -389,7 +435,11 @@ export function attachWebSocket(server: Server, s: TransportServices): WebSocket
       if (!match && path !== MULTI_PATH) throw errors.notFound(`GET ${path}`);
       const problem = handshakeProblem(req);
       if (problem) {
-        s.warnings.warn('bad_handshake', ip, 'refused a WebSocket handshake', { path, problem });
+        s.security.refused(
+          'bad_handshake',
+          { address: ip, transport: 'ws', route: path, reason: problem },
+          'refused a WebSocket handshake',
+        );
         throw errors.invalid(problem);
       }
       if (!match) return await upgradeMulti(req, socket, head);
@@ -407,6 +457,13 @@ export function attachWebSocket(server: Server, s: TransportServices): WebSocket
       socket.once('close', admission.release);
       wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, admission));
     } catch (error) {
+      logRefusal(s.security, error, {
+        address: ip,
+        transport: 'ws',
+        route: match ? '/v1/events/:eventId/ws' : path,
+        ...(match ? { eventId: match[1]!.slice(0, 64) } : {}),
+        tokenGiven: hasToken(req),
+      });
       writeRawError(socket, error instanceof AppError ? error : errors.unavailable());
     }
   }
@@ -423,7 +480,10 @@ export function attachWebSocket(server: Server, s: TransportServices): WebSocket
   function onMultiConnection(ws: WebSocket, req: IncomingMessage, admission: ConnectionAdmission): void {
     const format = formatFor('ws', admission.view, true);
     s.hub.registerFormat(format);
-    const conn = new WsConnection(ws, s, '', admission.principal, s.banWatch, format, { req, ip: admission.ip });
+    const conn = new WsConnection(ws, s, '', admission.principal, admission.ip, s.banWatch, format, {
+      req,
+      ip: admission.ip,
+    });
     listen(ws, conn);
   }
 
@@ -439,7 +499,7 @@ export function attachWebSocket(server: Server, s: TransportServices): WebSocket
     const { eventId, principal } = admission;
     const format = formatFor('ws', admission.view);
     s.hub.registerFormat(format);
-    const conn = new WsConnection(ws, s, eventId, principal, s.banWatch, format);
+    const conn = new WsConnection(ws, s, eventId, principal, admission.ip, s.banWatch, format);
     if (principal) s.banWatch.add(eventId, principal.id, conn);
     listen(ws, conn);
     s.hub.join(eventId, conn, admission.after, admission.epoch).then(

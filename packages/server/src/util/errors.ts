@@ -4,6 +4,8 @@ import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '@livecomments/prot
 export class AppError extends Error {
   override name = 'AppError';
   readonly status: number;
+  /** Set where the refusal was logged on the security channel already (util/security-log.ts). */
+  securityLogged = false;
 
   constructor(
     readonly code: ErrorCode,

@@ -105,3 +105,32 @@ export class LogLimit {
     this.keys.delete(key);
   }
 }
+
+/** At most `perSecond` lines in each second; counts what it refused. */
+export class Sampler {
+  private second = -1;
+  private used = 0;
+  private dropped = 0;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Whether a line may be written now; with it, how many were left out before it. */
+  take(): { ok: true; skipped: number } | { ok: false } {
+    const second = Math.floor(this.now() / 1000);
+    if (second !== this.second) {
+      this.second = second;
+      this.used = 0;
+    }
+    if (this.used >= this.perSecond) {
+      this.dropped++;
+      return { ok: false };
+    }
+    this.used++;
+    const skipped = this.dropped;
+    this.dropped = 0;
+    return { ok: true, skipped };
+  }
+}

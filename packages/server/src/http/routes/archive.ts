@@ -80,7 +80,13 @@ export function archiveRoutes(app: App, s: HttpServices): void {
     '/v1/admin/users/:userId/erase',
     { schema: { params: UserIdParams, body: EraseBody }, preValidation: emptyBody, preHandler: needsCaller },
     async function eraseUser(request) {
-      return s.erasure.erase(request.principal, request.params.userId, request.body.reason);
+      const erased = await s.erasure.erase(request.principal, request.params.userId, request.body.reason);
+      s.security.applied(
+        'user_erased',
+        { address: request.ip, userId: request.principal.id, target: request.params.userId },
+        "an administrator erased a user's comments",
+      );
+      return erased;
     },
   );
 

@@ -59,6 +59,11 @@ export function moderationRoutes(app: App, s: HttpServices): void {
       const { eventId } = request.params;
       const body = request.body;
       const result = await s.actions.ban(actor, eventId, body.userId, body.durationMs, body.reason, body.purge);
+      s.security.applied(
+        'ban_applied',
+        { address: request.ip, userId: actor.id, eventId, target: body.userId, until: result.until },
+        'user banned from an event',
+      );
       return reply.code(201).send(result);
     },
   );
@@ -70,6 +75,11 @@ export function moderationRoutes(app: App, s: HttpServices): void {
       const actor = request.principal;
       const { eventId, userId } = request.params;
       await s.actions.unban(actor, eventId, userId);
+      s.security.applied(
+        'ban_lifted',
+        { address: request.ip, userId: actor.id, eventId, target: userId },
+        'ban lifted',
+      );
       return reply.code(204).send();
     },
   );
