@@ -16,9 +16,6 @@ export const TRAIN_OPTIONS = {
   iterations: { type: 'string' },
   'tune-folds': { type: 'string' },
   'block-norm': { type: 'boolean' },
-  fold: { type: 'string' },
-  structure: { type: 'string' },
-  'cue-weight': { type: 'string' },
 } satisfies OptionSpecs;
 
 /** Parsed command line: option values by name, then the positional arguments. */

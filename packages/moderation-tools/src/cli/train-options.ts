@@ -41,8 +41,5 @@ export function trainOptionsFrom(values: Record<string, string | boolean | undef
   }
   if (values['char-wb'] === true) opts.features.charWordBounded = true;
   if (values['block-norm'] === true) opts.features.blockNorm = true;
-  opts.features.fold = flag('fold') ?? opts.features.fold;
-  opts.features.structure = flag('structure') ?? opts.features.structure;
-  opts.features.cueWeight = num('cue-weight') ?? opts.features.cueWeight;
   return opts;
 }

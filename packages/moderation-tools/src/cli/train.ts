@@ -18,7 +18,7 @@ import { trainOptionsFrom } from './train-options.js';
 
 const USAGE = `usage: npm run train -- --text-column COL --label-column COL [--label-map a=x,b=y] --out model.json file.csv ...
        npm run train -- --preset spam|toxicity [--out path]   (base data from the shared datasets)
-options: --c N  --bits N  --word-ngrams 1,2  --char-ngrams 2,5  --char-wb  --block-norm  --fold true|false  --structure true|false  --cue-weight N  --idf true|false  --balanced true|false  --iterations N
+options: --c N  --bits N  --word-ngrams 1,2  --char-ngrams 2,5  --char-wb  --block-norm  --idf true|false  --balanced true|false  --iterations N
          --tune-folds N (decision offsets tuned for macro F1 by N-fold cross-validation on the training data, 0: none)
          --cv N (write no model: print the scores of N-fold cross-validation on the data, to compare options; --out and --tune-folds are not used)`;
 

@@ -109,12 +109,12 @@ function fit(examples: TrainExample[], options: Partial<TrainOptions>): LinearMo
   let idf: Float32Array | null = null;
   if (opts.idf) {
     const df = new Uint32Array(dim);
-    for (const c of counts) for (let i = 0; i < (c.scaled ?? c.buckets.length); i++) df[c.buckets[i]!]!++;
+    for (const c of counts) for (const b of c.buckets) df[b]!++;
     idf = new Float32Array(dim);
     const n = examples.length;
     for (let b = 0; b < dim; b++) idf[b] = Math.log((1 + n) / (1 + df[b]!)) + 1;
   }
-  const vectors = counts.map((c) => weigh(c, idf, cfg.blockNorm, cfg.cueWeight));
+  const vectors = counts.map((c) => weigh(c, idf, cfg.blockNorm));
 
   // Compact space: only buckets that occur in training can get a weight.
   const compactOf = new Int32Array(dim).fill(-1);

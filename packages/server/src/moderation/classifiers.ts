@@ -85,21 +85,15 @@ export function shiftPriors(model: LinearModel, p: Record<string, number>, prior
 }
 
 /**
- * Counts of a text for both models (toxicity may read another text, e.g. without expletives;
- * `folded` is the spam text's folded reading, for a model that reads it), counted once when the
- * models' features are the same, neither reads the folded text, and the texts are the same once
- * cleaned (links, mentions, case) and alike in shouting.
+ * Counts of a text for both models (toxicity may read another text, e.g. without expletives),
+ * counted once when the models' features are the same and the texts are the same once cleaned
+ * (links, mentions, case) and alike in shouting: most comments, since the spam model's folded
+ * reading differs from the plain text mostly in case.
  */
-export function sharedCounts(
-  c: Classifiers,
-  text: string,
-  toxicityText = text,
-  folded?: string,
-): { spam?: Counts; toxicity?: Counts } {
+export function sharedCounts(c: Classifiers, text: string, toxicityText = text): { spam?: Counts; toxicity?: Counts } {
   if (!c.spam) return c.toxicity ? { toxicity: c.toxicity.count(toxicityText) } : {};
-  if (!c.toxicity) return { spam: c.spam.count(text, folded) };
-  if (!sameFeatures(c) || c.spam.features.fold)
-    return { spam: c.spam.count(text, folded), toxicity: c.toxicity.count(toxicityText) };
+  if (!c.toxicity) return { spam: c.spam.count(text) };
+  if (!sameFeatures(c)) return { spam: c.spam.count(text), toxicity: c.toxicity.count(toxicityText) };
   const cleaned = preprocess(text);
   const spam = countFeatures(text, c.spam.features, cleaned);
   if (toxicityText === text) return { spam, toxicity: spam };
@@ -125,42 +119,11 @@ function sameFeatures(c: Classifiers): boolean {
   return key(c.spam) === key(c.toxicity);
 }
 
-/** Per-label factors (new prior / training prior) of a model under some priors, worked out once. */
-const ratioCache = new WeakMap<LinearModel, { priors: Record<string, number> | undefined; ratio: Float64Array }>();
-
-function priorRatios(model: LinearModel, priors: Record<string, number> | undefined): Float64Array {
-  const cached = ratioCache.get(model);
-  if (cached && cached.priors === priors) return cached.ratio;
-  const from = trainingPriors(model);
-  const ratio = Float64Array.from(model.labels, (l) => {
-    const to = priors?.[l];
-    return to === undefined || !from[l] ? 1 : to / from[l]!;
-  });
-  ratioCache.set(model, { priors, ratio });
-  return ratio;
-}
-
-/** The probability at `at` of the model's probabilities `p` moved to `priors` (as `shiftPriors`). */
-function shifted(model: LinearModel, p: Float64Array, priors: Record<string, number> | undefined, at: number) {
-  const ratio = priorRatios(model, priors);
-  let sum = 0;
-  for (let c = 0; c < p.length; c++) sum += p[c]! * ratio[c]!;
-  return (p[at]! * ratio[at]!) / sum;
-}
-
-/** Index of the first of `names` among a model's labels, else of its last label. */
-function labelIndex(model: LinearModel, names: readonly string[]): number {
-  for (const name of names) {
-    const i = model.labels.indexOf(name);
-    if (i >= 0) return i;
-  }
-  return model.labels.length - 1;
-}
-
 /** Probability of the positive class of a binary model (`spam`, `1`, or the last label). */
 export function spamScore(model: LinearModel, text: string | Counts, priors = SERVING_PRIORS.spam): number {
-  const p = model.scoreCounts(typeof text === 'string' ? model.count(text) : text);
-  return shifted(model, p, priors, labelIndex(model, ['spam', '1', 'reject']));
+  const p = shiftPriors(model, model.predict(text), priors);
+  for (const name of ['spam', '1', 'reject']) if (name in p) return p[name]!;
+  return p[model.labels[model.labels.length - 1]!]!;
 }
 
 /**
@@ -173,13 +136,12 @@ export function toxicityScores(
   text: string | Counts,
   priors = SERVING_PRIORS.toxicity,
 ): { toxicity: number; hate?: number } {
-  const p = model.scoreCounts(typeof text === 'string' ? model.count(text) : text);
-  const neither = model.labels.indexOf('neither');
-  if (neither >= 0) {
-    const out: { toxicity: number; hate?: number } = { toxicity: 1 - shifted(model, p, priors, neither) };
-    const hate = model.labels.indexOf('hate');
-    if (hate >= 0) out.hate = shifted(model, p, priors, hate);
+  const p = shiftPriors(model, model.predict(text), priors);
+  if ('neither' in p) {
+    const out: { toxicity: number; hate?: number } = { toxicity: 1 - p.neither! };
+    if ('hate' in p) out.hate = p.hate!;
     return out;
   }
-  return { toxicity: shifted(model, p, priors, labelIndex(model, ['toxic', '1', 'reject'])) };
+  for (const name of ['toxic', '1', 'reject']) if (name in p) return { toxicity: p[name]! };
+  return { toxicity: p[model.labels[model.labels.length - 1]!]! };
 }

@@ -111,15 +111,8 @@ export class PipelineModerator implements Moderator {
       level('hostility') === 'off' ? { reasons: [] } : checkHarassment(forms),
       checkLanguage(text, policy.languages),
     );
-    // Spam reads the folded reading without links: the link policy and the new-author sign own
-    // them (kept, an unknown site's link alone scored 0.98 on ok chat: YouTube's links are spam).
     // Toxicity reads the text without its expletives: the profanity policy owns swearing.
-    const counts = sharedCounts(
-      this.classifiers,
-      plain,
-      withoutExpletives(plain, swearing),
-      stripLinks(reading.folded),
-    );
+    const counts = sharedCounts(this.classifiers, stripLinks(reading.folded), withoutExpletives(plain, swearing));
     if (this.classifiers.spam && counts.spam) scores.spam = spamScore(this.classifiers.spam, counts.spam);
     if (this.classifiers.toxicity && counts.toxicity)
       Object.assign(scores, toxicityScores(this.classifiers.toxicity, counts.toxicity));

@@ -5,9 +5,6 @@
  * an IDF vector learnt at training time, and the vector is scaled to unit length.
  */
 
-import { readChat } from '../chat-reading.js';
-import { structureCues } from './structure.js';
-
 /** How a text becomes features. Stored in the model file so training and serving agree. */
 export interface FeatureConfig {
   /** log2 of the number of hash buckets. */
@@ -27,20 +24,6 @@ export interface FeatureConfig {
    * n-grams of a text drown its few words. Absent: one scale for all.
    */
   blockNorm?: boolean;
-  /**
-   * Read the folded text (`chat-reading.ts`: case, accents, compatibility forms, look-alike
-   * letters), as the AutoMod rules do, so that disguised letters read as letters. Absent: the
-   * text as written (lower-cased).
-   */
-  fold?: boolean;
-  /**
-   * Add the chat-structure cues (`structure.ts`): self-promotion ("my channel"), calls to act
-   * ("subscribe", "check out"), money, off-platform contact, and each link's host and TLD. They
-   * are what spam of any year shares, where its words change with the year.
-   */
-  structure?: boolean;
-  /** What one cue counts for, against an n-gram seen once (default 1). */
-  cueWeight?: number;
 }
 
 /** A sensible default for short comments. */
@@ -130,26 +113,12 @@ function mix(h: number): number {
   return h >>> 0;
 }
 
-/**
- * The cleaned text a model reads (`preprocess`), of the folded reading when the features ask for
- * it; `folded` is that reading when the caller has it already (the pipeline folds every comment
- * once for its rules).
- */
-export function modelText(raw: string, cfg: FeatureConfig, folded?: string): string {
-  return preprocess(cfg.fold ? (folded ?? readChat(raw).folded) : raw);
-}
-
 /** Term counts by bucket of one text, before weighting: parallel arrays. */
 export interface Counts {
   buckets: Uint32Array;
   counts: Float64Array;
   /** How many of `buckets` (from the start) came from word n-grams. */
   wordFeatures?: number;
-  /**
-   * How many of `buckets` (from the start) are scaled to unit length; the rest are structure
-   * cues, each worth `FeatureConfig.cueWeight` whatever the length of the text. Absent: all.
-   */
-  scaled?: number;
 }
 
 /**
@@ -163,52 +132,9 @@ let slotPos = new Int32Array(4096);
 let outBuckets = new Uint32Array(2048);
 let outCounts = new Float64Array(2048);
 
-/** Hash seeds of the word n-gram orders (`w1`, `w2`, ...), made once. */
-const WORD_SEEDS: number[] = [];
-function wordSeed(n: number): number {
-  let seed = WORD_SEEDS[n];
-  if (seed === undefined) {
-    seed = fnv(FNV_OFFSET, `w${n}`);
-    WORD_SEEDS[n] = seed;
-  }
-  return seed;
-}
-
-/** Buckets of the counting in progress: the mask, the table, the output and its length. */
-let bucketMask = 0;
-let found = 0;
-
-/** Counts hash `h` once: a new bucket goes to the end of the output, a known one adds to its count. */
-function add(h: number): void {
-  const b = mix(h) & bucketMask;
-  const keys = slotKey;
-  const slotMask = keys.length - 1;
-  let s = b & slotMask;
-  let key = keys[s]!;
-  while (key !== 0 && key !== b + 1) {
-    s = (s + 1) & slotMask;
-    key = keys[s]!;
-  }
-  if (key === 0) {
-    keys[s] = b + 1;
-    slotPos[s] = found;
-    outBuckets[found] = b;
-    outCounts[found++] = 1;
-  } else outCounts[slotPos[s]!]!++;
-}
-
-/** Appends a structure cue: one feature of its own, outside the table and the unit scaling. */
-function addCue(name: string): void {
-  outBuckets[found] = mix(fnv(FNV_OFFSET, `cue:${name}`)) & bucketMask;
-  outCounts[found++] = 1;
-}
-
-/**
- * Raw term counts by bucket for one text (before weighting). `text` is the cleaned text the model
- * reads (`modelText`), `raw` the comment as written (the caps cue reads it). One pass per kind
- * of feature over the text, into reused typed arrays; only the result is allocated.
- */
-export function countFeatures(raw: string, cfg: FeatureConfig, text = modelText(raw, cfg)): Counts {
+/** Raw term counts by bucket for one text (before weighting). */
+export function countFeatures(raw: string, cfg: FeatureConfig, text = preprocess(raw)): Counts {
+  const mask = (1 << cfg.bits) - 1;
   // At most this many distinct features: keep the table at most half full.
   const most = (2 * text.length + 2) * (cfg.wordNgrams.length + Math.max(0, cfg.charMax - cfg.charMin + 1)) + 16;
   if (slotKey.length < 2 * most) {
@@ -219,62 +145,64 @@ export function countFeatures(raw: string, cfg: FeatureConfig, text = modelText(
     outBuckets = new Uint32Array(size / 2);
     outCounts = new Float64Array(size / 2);
   }
-  bucketMask = (1 << cfg.bits) - 1;
-  found = 0;
+  const keys = slotKey;
+  const pos = slotPos;
+  const buckets = outBuckets;
+  const counts = outCounts;
+  let n = 0;
+  const slotMask = keys.length - 1;
+  const add = (h: number, by = 1) => {
+    const b = mix(h) & mask;
+    let s = b & slotMask;
+    while (keys[s] !== 0 && keys[s] !== b + 1) s = (s + 1) & slotMask;
+    if (keys[s] === 0) {
+      keys[s] = b + 1;
+      pos[s] = n;
+      buckets[n] = b;
+      counts[n++] = by;
+    } else counts[pos[s]!]! += by;
+  };
   const words = text.match(WORD_RE) ?? [];
   for (const n of cfg.wordNgrams) {
-    const seed = wordSeed(n);
+    const seed = fnv(FNV_OFFSET, `w${n}`);
     for (let i = 0; i + n <= words.length; i++) {
       let h = seed;
       for (let j = 0; j < n; j++) h = fnv(fnv(h, words[i + j]!), ' ');
       add(h);
     }
   }
-  const wordFeatures = found;
+  const wordFeatures = n;
   if (cfg.charMax > 0) {
-    if (cfg.charWordBounded) {
-      for (const w of words) if (w.length > 1) addCharGrams(` ${w} `, cfg.charMin, cfg.charMax);
-    } else addCharGrams(` ${text} `, cfg.charMin, cfg.charMax);
+    const units = cfg.charWordBounded ? words.filter((w) => w.length > 1).map((w) => ` ${w} `) : [` ${text} `];
+    for (const unit of units) {
+      for (let i = 0; i < unit.length; i++) {
+        let h = FNV_OFFSET;
+        for (let n = 1; n <= cfg.charMax && i + n <= unit.length; n++) {
+          h = Math.imul(h ^ unit.charCodeAt(i + n - 1), FNV_PRIME) >>> 0;
+          if (n >= cfg.charMin) add(h ^ (n * 0x9e3779b1));
+        }
+      }
+    }
   }
-  if (cfg.cues) addCues(raw, text, words);
-  const scaled = found;
-  if (cfg.structure) structureCues(text, words, addCue);
+  if (cfg.cues) addCues(raw, text, words, add);
   // Empty the table by probing for each bucket again (cheaper than remembering slots).
-  const keys = slotKey;
-  const slotMask = keys.length - 1;
-  for (let i = 0; i < scaled; i++) {
-    const b = outBuckets[i]!;
+  for (let i = 0; i < n; i++) {
+    const b = buckets[i]!;
     let s = b & slotMask;
     while (keys[s] !== b + 1) s = (s + 1) & slotMask;
     keys[s] = 0;
   }
-  return { buckets: outBuckets.slice(0, found), counts: outCounts.slice(0, found), wordFeatures, scaled };
-}
-
-/** Character n-grams of orders `min` to `max` of `unit`, each start hashed once for all its orders. */
-function addCharGrams(unit: string, min: number, max: number): void {
-  const len = unit.length;
-  for (let i = 0; i < len; i++) {
-    let h = FNV_OFFSET;
-    const last = Math.min(max, len - i);
-    for (let n = 1; n <= last; n++) {
-      h = Math.imul(h ^ unit.charCodeAt(i + n - 1), FNV_PRIME) >>> 0;
-      if (n >= min) add(h ^ (n * 0x9e3779b1));
-    }
-  }
+  return { buckets: buckets.slice(0, n), counts: counts.slice(0, n), wordFeatures };
 }
 
 /** A few whole-text cues that n-grams see badly. */
-function addCues(raw: string, text: string, words: string[]): void {
-  if (text.includes('urltoken')) add(CUE_URL);
-  if (shouting(raw)) add(CUE_CAPS);
-  add(CUE_LENGTH[Math.min(8, Math.floor(Math.log2(1 + words.length)))]!);
-  if (/\d{4,}/.test(text)) add(CUE_DIGITS);
+function addCues(raw: string, text: string, words: string[], add: (h: number, by?: number) => void): void {
+  const cue = (name: string, by = 1) => add(fnv(FNV_OFFSET, `cue:${name}`), by);
+  if (text.includes('urltoken')) cue('url');
+  if (shouting(raw)) cue('caps');
+  cue(`len:${Math.min(8, Math.floor(Math.log2(1 + words.length)))}`);
+  if (/\d{4,}/.test(text)) cue('digits');
 }
-const CUE_URL = fnv(FNV_OFFSET, 'cue:url');
-const CUE_CAPS = fnv(FNV_OFFSET, 'cue:caps');
-const CUE_DIGITS = fnv(FNV_OFFSET, 'cue:digits');
-const CUE_LENGTH = Array.from({ length: 9 }, (_, i) => fnv(FNV_OFFSET, `cue:len:${i}`));
 
 /** The caps cue: at least 8 letters, more than 60% of them capitals (the only cue read from the raw text). */
 export function shouting(raw: string): boolean {
@@ -303,15 +231,10 @@ const LETTER_RE = /^\p{L}$/u;
 const UPPER_RE = /^\p{Lu}$/u;
 
 /** Turns counts into the weighted, unit-length vector a model reads (`blockNorm`: see `FeatureConfig`). */
-export function weigh(c: Counts, idf: Float32Array | null, blockNorm = false, cueWeight = 1): SparseVector {
-  const all = c.buckets.length;
-  const n = c.scaled ?? all;
-  const index = new Uint32Array(all);
-  const value = new Float32Array(all);
-  for (let i = n; i < all; i++) {
-    index[i] = c.buckets[i]!;
-    value[i] = cueWeight;
-  }
+export function weigh(c: Counts, idf: Float32Array | null, blockNorm = false): SparseVector {
+  const n = c.buckets.length;
+  const index = new Uint32Array(n);
+  const value = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const b = c.buckets[i]!;
     index[i] = b;

@@ -4,7 +4,7 @@
  * so the server loads a model once and scores a comment in microseconds.
  */
 import { readFileSync } from 'node:fs';
-import { type Counts, countFeatures, type FeatureConfig, modelText, type SparseVector, weigh } from './features.js';
+import { type Counts, countFeatures, type FeatureConfig, type SparseVector, weigh } from './features.js';
 
 /**
  * The JSON shape of a model file. Weights and IDF are stored as little-endian int16 in base64,
@@ -52,10 +52,8 @@ export class LinearModel {
    * Value = int * the row's scale (`scales`, `idfScale`).
    */
   private readonly packed: Int16Array;
-  /** Entries per bucket in `packed`: the weight rows, plus one when there is an IDF. */
+  /** Entries per bucket in `packed`: K, plus one when there is an IDF. */
   private readonly stride: number;
-  /** Weight rows: K, or one for two classes (the second class's weights minus the first's). */
-  private readonly rows: number;
   private readonly scales: Float64Array;
   private readonly idfScale: number;
   readonly bias: Float64Array;
@@ -66,9 +64,6 @@ export class LinearModel {
   /** Scratch scores, reused (scoring is synchronous). */
   private readonly zWords: Float64Array;
   private readonly zRest: Float64Array;
-  private readonly zCues: Float64Array;
-  /** Scratch probabilities of `scoreCounts`. */
-  private readonly probs: Float64Array;
 
   constructor(init: {
     labels: string[];
@@ -90,47 +85,40 @@ export class LinearModel {
     if (init.weights.length !== k * this.dim) throw new Error('model weights do not fit its labels');
     if (init.idf && init.idf.length !== this.dim) throw new Error('model IDF does not fit its buckets');
     const first = init.idf ? 1 : 0;
-    // Two classes: only the difference of their weights matters to the softmax, one row.
-    this.rows = k === 2 ? 1 : k;
-    const rows = k === 2 ? margin(init.weights, this.dim) : init.weights;
-    this.stride = this.rows + first;
+    this.stride = k + first;
     this.packed = new Int16Array(this.dim * this.stride);
-    this.scales = new Float64Array(this.rows);
-    for (let c = 0; c < this.rows; c++)
-      this.scales[c] = packRow(rows, c * this.dim, this.dim, this.packed, first + c, this.stride);
+    this.scales = new Float64Array(k);
+    for (let c = 0; c < k; c++)
+      this.scales[c] = packRow(init.weights, c * this.dim, this.dim, this.packed, first + c, this.stride);
     this.idfScale = init.idf ? packRow(init.idf, 0, this.dim, this.packed, 0, this.stride) : 1;
-    this.zWords = new Float64Array(this.rows);
-    this.zRest = new Float64Array(this.rows);
-    this.zCues = new Float64Array(this.rows);
-    this.probs = new Float64Array(k);
+    this.zWords = new Float64Array(k);
+    this.zRest = new Float64Array(k);
   }
 
   /** The text as the model's feature vector. */
   vectorize(text: string): SparseVector {
-    return weigh(countFeatures(text, this.features), this.idf, this.features.blockNorm, this.features.cueWeight);
+    return weigh(countFeatures(text, this.features), this.idf, this.features.blockNorm);
   }
 
   /** Class probabilities (softmax) for a vector, in `labels` order. */
   probabilitiesOf(x: SparseVector): number[] {
-    const z = this.zRest.fill(0);
+    const k = this.labels.length;
+    const z = new Array<number>(k).fill(0);
     const w = this.packed;
     const stride = this.stride;
-    const rows = this.rows;
-    const first = stride - rows;
+    const first = stride - k;
     for (let i = 0; i < x.index.length; i++) {
       const off = x.index[i]! * stride + first;
       const v = x.value[i]!;
-      for (let c = 0; c < rows; c++) z[c] = z[c]! + w[off + c]! * v;
+      for (let c = 0; c < k; c++) z[c] = z[c]! + w[off + c]! * v;
     }
-    return Array.from(this.softmaxOf(z));
+    for (let c = 0; c < k; c++) z[c] = z[c]! * this.scales[c]! + this.bias[c]!;
+    return softmax(z);
   }
 
-  /**
-   * Counts of a text under this model's features (share them between models with equal
-   * features); `folded` is the text's folded reading when the caller has it (`modelText`).
-   */
-  count(text: string, folded?: string): Counts {
-    return countFeatures(text, this.features, modelText(text, this.features, folded));
+  /** Counts of a text under this model's features (share them between models with equal features). */
+  count(text: string): Counts {
+    return countFeatures(text, this.features);
   }
 
   /** Class probabilities for a text (or its counts), by label. */
@@ -146,20 +134,11 @@ export class LinearModel {
    * intermediate vector (the serving path; the same numbers up to rounding).
    */
   probabilitiesOfCounts(counts: Counts): number[] {
-    return Array.from(this.scoreCounts(counts));
-  }
-
-  /**
-   * `probabilitiesOfCounts` into a scratch array that the next call overwrites: the serving
-   * path, which allocates nothing. Reads each feature's int16 weights where they lie.
-   */
-  scoreCounts(counts: Counts): Float64Array {
-    const rows = this.rows;
+    const k = this.labels.length;
     // Scores and squared norms of the word block (before `split`) and the rest, scaled at the end.
     const split = this.features.blockNorm ? (counts.wordFeatures ?? 0) : 0;
     const zWords = this.zWords.fill(0);
     const zRest = this.zRest.fill(0);
-    const zCues = this.zCues.fill(0);
     const w = this.packed;
     const stride = this.stride;
     const hasIdf = this.idf !== null;
@@ -167,10 +146,9 @@ export class LinearModel {
     const idfScale = this.idfScale;
     const buckets = counts.buckets;
     const tf = counts.counts;
-    const scaled = counts.scaled ?? buckets.length;
     let nWords = 0;
     let nRest = 0;
-    for (let i = 0; i < scaled; i++) {
+    for (let i = 0; i < buckets.length; i++) {
       const off = buckets[i]! * stride;
       const t = tf[i]!;
       let v = t === 1 ? 1 : 1 + Math.log(t);
@@ -178,12 +156,7 @@ export class LinearModel {
       const z = i < split ? zWords : zRest;
       if (i < split) nWords += v * v;
       else nRest += v * v;
-      for (let c = 0; c < rows; c++) z[c] = z[c]! + w[off + first + c]! * v;
-    }
-    // Structure cues: outside the unit scaling, each worth `cueWeight`.
-    for (let i = scaled; i < buckets.length; i++) {
-      const off = buckets[i]! * stride + first;
-      for (let c = 0; c < rows; c++) zCues[c] = zCues[c]! + w[off + c]!;
+      for (let c = 0; c < k; c++) z[c] = z[c]! + w[off + first + c]! * v;
     }
     let sWords = 0;
     let sRest = 0;
@@ -192,33 +165,9 @@ export class LinearModel {
       sWords = nWords > 0 ? both / Math.sqrt(nWords) : 0;
       sRest = nRest > 0 ? both / Math.sqrt(nRest) : 0;
     } else sRest = nRest > 0 ? 1 / Math.sqrt(nRest) : 0;
-    const cueWeight = this.features.cueWeight ?? 1;
-    for (let c = 0; c < rows; c++) zRest[c] = zWords[c]! * sWords + zRest[c]! * sRest + zCues[c]! * cueWeight;
-    return this.softmaxOf(zRest);
-  }
-
-  /** Probabilities from the rows' raw sums (before their scales and the biases), into `probs`. */
-  private softmaxOf(sums: Float64Array): Float64Array {
-    const p = this.probs;
-    if (this.rows === 1) {
-      // Two classes: the margin of the second over the first.
-      const m = sums[0]! * this.scales[0]! + this.bias[1]! - this.bias[0]!;
-      p[1] = 1 / (1 + Math.exp(-m));
-      p[0] = 1 - p[1]!;
-      return p;
-    }
-    let max = -Infinity;
-    for (let c = 0; c < p.length; c++) {
-      p[c] = sums[c]! * this.scales[c]! + this.bias[c]!;
-      if (p[c]! > max) max = p[c]!;
-    }
-    let sum = 0;
-    for (let c = 0; c < p.length; c++) {
-      p[c] = Math.exp(p[c]! - max);
-      sum += p[c]!;
-    }
-    for (let c = 0; c < p.length; c++) p[c] = p[c]! / sum;
-    return p;
+    const z = new Array<number>(k);
+    for (let c = 0; c < k; c++) z[c] = (zWords[c]! * sWords + zRest[c]! * sRest) * this.scales[c]! + this.bias[c]!;
+    return softmax(z);
   }
 
   /** The label of a text: the most probable one, after the decision offsets. */
@@ -240,15 +189,14 @@ export class LinearModel {
     };
   }
 
-  /** The class weights as K row-major rows of 2^bits (the constructor's shape; two classes: 0 and the margin). */
+  /** The class weights as K row-major rows of 2^bits (the constructor's shape). */
   private weightRows(): Float32Array {
     const k = this.labels.length;
-    const first = this.stride - this.rows;
+    const first = this.stride - k;
     const out = new Float32Array(k * this.dim);
-    const at = k - this.rows;
-    for (let c = 0; c < this.rows; c++)
+    for (let c = 0; c < k; c++)
       for (let j = 0; j < this.dim; j++)
-        out[(at + c) * this.dim + j] = this.packed[j * this.stride + first + c]! * this.scales[c]!;
+        out[c * this.dim + j] = this.packed[j * this.stride + first + c]! * this.scales[c]!;
     return out;
   }
 
@@ -272,11 +220,17 @@ export class LinearModel {
   }
 }
 
-/** The second of two rows minus the first, as one row. */
-function margin(weights: Float32Array, dim: number): Float32Array {
-  const out = new Float32Array(dim);
-  for (let j = 0; j < dim; j++) out[j] = weights[dim + j]! - weights[j]!;
-  return out;
+/** Softmax of scores, in place. */
+function softmax(z: number[]): number[] {
+  let max = -Infinity;
+  for (const v of z) if (v > max) max = v;
+  let sum = 0;
+  for (let c = 0; c < z.length; c++) {
+    z[c] = Math.exp(z[c]! - max);
+    sum += z[c]!;
+  }
+  for (let c = 0; c < z.length; c++) z[c] = z[c]! / sum;
+  return z;
 }
 
 /**
