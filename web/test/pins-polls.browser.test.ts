@@ -41,7 +41,8 @@ describe('pins and polls in Chromium', () => {
       const started = await api<{ id: string }>(server.url, alice, 'POST', `/v1/events/${event.id}/polls`, {
         question: 'Best round so far?',
         options: ['Music', 'Movies', 'Sport'],
-        durationMs: 6_000,
+        // Long enough for a late viewer to arrive while it is open on a slow machine.
+        durationMs: 20_000,
       });
       assert.ok(started.id);
       await viewer.page.locator('#poll .poll-question', { hasText: 'Best round so far?' }).waitFor();
@@ -73,7 +74,7 @@ describe('pins and polls in Chromium', () => {
       }
 
       // The end: final results, no more votes.
-      await viewer.page.locator('#poll .poll-kind', { hasText: 'Final results' }).waitFor({ timeout: 15_000 });
+      await viewer.page.locator('#poll .poll-kind', { hasText: 'Final results' }).waitFor({ timeout: 40_000 });
       assert.equal(await viewer.page.locator('#poll .poll-option').first().isDisabled(), true);
       await shot(viewer.page, 'viewer-poll-final');
 
