@@ -1,31 +1,14 @@
 // AutoMod categories against their evasions and their innocent look-alikes, and the levels.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AutomodSettings } from '@livecomments/protocol';
-import { MemoryRecentSet } from '../engines/recent-set.memory.js';
-import { DEFAULT_SETTINGS } from '../events/settings.js';
 import { findAbuse } from './abuse-rules.js';
 import { levelVerdict } from './automod.js';
+import { rulesOnlyCheck } from './automod-check.test-support.js';
 import { readChat } from './chat-reading.js';
 import { findDiscrimination } from './discrimination.js';
-import { ExampleLog } from './examples.js';
-import { PipelineModerator } from './pipeline.js';
 import { findSpam } from './spam-rules.js';
 
-const moderator = new PipelineModerator(
-  { spam: null, toxicity: null },
-  new MemoryRecentSet(),
-  new ExampleLog('/tmp/lc-automod-test/examples.jsonl'),
-);
-let n = 0;
-const check = (text: string, automod?: AutomodSettings) =>
-  moderator.checkSync({
-    eventId: 'e',
-    user: { id: `u${n++}`, name: 'u' },
-    text,
-    settings: { ...DEFAULT_SETTINGS, automod },
-    now: 1_000_000 + n,
-  });
+const check = rulesOnlyCheck('/tmp/lc-automod-test');
 const kinds = (text: string) =>
   [...findSpam(text, readChat(text)), ...findAbuse(readChat(text)), ...findDiscrimination(readChat(text))].map(
     (f) => `${f.category}:${f.kind}`,

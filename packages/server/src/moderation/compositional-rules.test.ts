@@ -2,30 +2,13 @@
 // evasions, and the innocent look-alikes of live chat; the levels; and the matcher's work.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AutomodSettings } from '@livecomments/protocol';
-import { MemoryRecentSet } from '../engines/recent-set.memory.js';
-import { DEFAULT_SETTINGS } from '../events/settings.js';
+import { rulesOnlyCheck } from './automod-check.test-support.js';
 import { readChat } from './chat-reading.js';
 import { findCompositional, RULES } from './compositional-rules.js';
-import { ExampleLog } from './examples.js';
-import { PipelineModerator } from './pipeline.js';
 import { WORDS } from './word-classes.js';
 import { Lexicon, SequenceRules } from './word-sequences.js';
 
-const moderator = new PipelineModerator(
-  { spam: null, toxicity: null },
-  new MemoryRecentSet(),
-  new ExampleLog('/tmp/lc-compositional-test/examples.jsonl'),
-);
-let n = 0;
-const check = (text: string, automod?: AutomodSettings) =>
-  moderator.checkSync({
-    eventId: 'e',
-    user: { id: `u${n++}`, name: 'u' },
-    text,
-    settings: { ...DEFAULT_SETTINGS, automod },
-    now: 1_000_000 + n,
-  });
+const check = rulesOnlyCheck('/tmp/lc-compositional-test');
 const categories = (text: string) => [
   ...new Set(
     findCompositional(readChat(text))
